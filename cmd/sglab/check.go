@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sglab/sglab/engine"
+)
+
+func newCheckCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "check FILE...",
+		Short: "Evaluate every connection of scenario files and check their expectations",
+		Long: `Evaluate every connection of one or more scenario files. Exit status: 0 when
+no expectation failed, 1 when one did, 2 when a file is invalid.`,
+		Example: "  sglab check examples/scenarios/ssh-my-ip.yaml\n  sglab check --json scenario.yaml",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			code := exitOK
+			for k, path := range args {
+				if k > 0 && !asJSON {
+					fmt.Fprintln(cmd.OutOrStdout())
+				}
+				code = max(code, checkFile(cmd, path, asJSON))
+			}
+			if code != exitOK {
+				return exitError{code}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document per file on standard output")
+	return cmd
+}
+
+// checkFile checks one file and returns its exit status.
+func checkFile(cmd *cobra.Command, path string, asJSON bool) int {
+	w, ok := load(cmd, path)
+	if !ok {
+		return exitInvalid
+	}
+	rep := report{Scenario: w.Name, Results: []resultJSON{}}
+	results := make([]engine.Result, len(w.Connections))
+	for k, c := range w.Connections {
+		results[k] = engine.Evaluate(w, c)
+		rep.Summary.add(c, results[k])
+	}
+	out := cmd.OutOrStdout()
+	if asJSON {
+		for k, c := range w.Connections {
+			rep.Results = append(rep.Results, toJSON(c, results[k]))
+		}
+		if err := writeJSON(out, rep); err != nil {
+			return exitInvalid
+		}
+	} else {
+		title := w.Name
+		if title == "" {
+			title = path
+		}
+		writeTable(out, newStyles(out), title, w.Connections, results, rep.Summary)
+	}
+	if rep.Summary.Failed > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// load reads a scenario, printing its errors and warnings on standard error.
+func load(cmd *cobra.Command, path string) (*engine.World, bool) {
+	w, ds, err := engine.LoadFile(path)
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "sglab: cannot read %s: %v\n", path, unwrapPathError(err))
+		return nil, false
+	}
+	printDiagnostics(cmd.ErrOrStderr(), ds)
+	return w, w != nil
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sglab/sglab/engine"
+)
+
+// Exit statuses of the scenario format's contract.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // an expectation failed
+	exitInvalid = 2 // the file is invalid or the command is misused
+)
+
+// exitError ends the command with a status; its message, if any, has been
+// printed already.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// version is set by the release build; otherwise the module version is used.
+var version = ""
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "dev"
+}
+
+// run executes sglab with args and returns the exit status. Errors are
+// printed as one clear line; no Go stack trace ever reaches the user.
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "sglab: internal error: %v\nPlease report this with the command you ran.\n", r)
+			code = exitInvalid
+		}
+	}()
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	var ee exitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ee):
+		return ee.code
+	default:
+		fmt.Fprintf(stderr, "sglab: %v\n", err)
+		var ae *engine.Error
+		if !errors.As(err, &ae) {
+			fmt.Fprintln(stderr, "Run 'sglab --help' for usage.")
+		}
+		return exitInvalid
+	}
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sglab",
+		Short: "Learn AWS security groups by using them",
+		Long: `sglab teaches AWS security groups by letting you use them: build groups,
+attach them to instances, fire test connections and watch them connect,
+get refused, or time out.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%s: %w", cmd.CommandPath(), err)
+	})
+	root.AddCommand(newCheckCmd(), newExplainCmd(), newVersionCmd())
+	return root
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print sglab's version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, args []string) {
+			fmt.Fprintf(cmd.OutOrStdout(), "sglab %s (scenario format 1)\n", buildVersion())
+		},
+	}
+}
+
+// isTerminal reports whether w is a terminal that takes colour.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

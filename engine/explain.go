@@ -1,0 +1,203 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// ServiceName names the well-known service on a tcp port, or "".
+func ServiceName(port int) string {
+	switch port {
+	case 21:
+		return "FTP"
+	case 22:
+		return "SSH"
+	case 25:
+		return "SMTP"
+	case 53:
+		return "DNS"
+	case 80:
+		return "HTTP"
+	case 443:
+		return "HTTPS"
+	case 3306:
+		return "MySQL/Aurora"
+	case 3389:
+		return "RDP"
+	case 5432:
+		return "PostgreSQL"
+	}
+	return ""
+}
+
+// What names the traffic: "tcp/22", "icmp echo".
+func (c Connection) What() string {
+	if c.Protocol.HasPorts() {
+		return c.Protocol.String() + "/" + itoa(c.Port)
+	}
+	return c.Protocol.String() + " echo"
+}
+
+// Explanation says in plain English what happened and why, naming the
+// addresses as the destination saw them.
+func (r Result) Explanation() string {
+	c := r.Conn
+	switch r.Reason {
+	case Allowed:
+		if !c.Protocol.HasPorts() {
+			return fmt.Sprintf("%s lets %s from %s in; %s answers the ping.", r.inboundBy(), c.What(), r.SrcAddr, r.To.Label())
+		}
+		return fmt.Sprintf("%s lets %s from %s in, and %s listens on %s.", r.inboundBy(), c.What(), r.SrcAddr, r.To.Label(), c.What())
+	case NoListener:
+		return fmt.Sprintf("%s lets %s from %s in, but nothing on %s listens on %s, so it answers at once: connection refused.",
+			r.inboundBy(), c.What(), r.SrcAddr, r.To.Label(), c.What())
+	case OutboundBlocked:
+		return fmt.Sprintf("No outbound rule of %s allows %s to %s.", r.groupList(r.From.Instance), c.What(), r.DstAddr) + r.referenceHint(Outbound)
+	case InboundBlocked:
+		return fmt.Sprintf("No inbound rule of %s allows %s from %s.", r.groupList(r.To.Instance), c.What(), r.SrcAddr) + r.referenceHint(Inbound)
+	case Unreachable:
+		return r.unreachableText()
+	}
+	return ""
+}
+
+// inboundBy names the rule that let the packet in, or says that no group
+// guards the destination.
+func (r Result) inboundBy() string {
+	if !r.hasIn {
+		return r.To.Label() + " has no security group (it is outside AWS), so it"
+	}
+	rule := r.w.Rule(r.in)
+	s := fmt.Sprintf("Inbound rule %d of %s (%s)", r.in.Index, r.in.Group, rule.Summary(Inbound))
+	if rule.Description != "" {
+		s += fmt.Sprintf(" %q", rule.Description)
+	}
+	return s
+}
+
+func (r Result) groupList(i *Instance) string {
+	gs := r.w.idx.attached[i]
+	ids := make([]string, len(gs))
+	for k, g := range gs {
+		ids[k] = g.ID
+	}
+	switch len(ids) {
+	case 0:
+		return "its groups"
+	case 1:
+		return ids[0]
+	}
+	return strings.Join(ids[:len(ids)-1], ", ") + " or " + ids[len(ids)-1]
+}
+
+// referenceHint explains the classic surprise: a group-reference rule that
+// would have matched on the private path does not match over a public IP.
+func (r Result) referenceHint(d Direction) string {
+	if r.Private {
+		return ""
+	}
+	self, other := r.To.Instance, r.From.Instance
+	if d == Outbound {
+		self, other = r.From.Instance, r.To.Instance
+	}
+	if self == nil || other == nil {
+		return ""
+	}
+	for _, g := range r.w.idx.attached[self] {
+		for _, rule := range g.Rules(d) {
+			if rule.Peer.IsGroup() && slices.Contains(other.Groups, rule.Peer.Group) {
+				return fmt.Sprintf(" %s references %s, which %s has, but a group reference matches private addresses only, and this packet went over the public IP %s.",
+					g.ID, rule.Peer.Group, other.Label(), r.DstAddr)
+			}
+		}
+	}
+	return ""
+}
+
+
+func (r Result) unreachableText() string {
+	from, to := r.From.Label(), r.To.Label()
+	switch r.why {
+	case noSuchEnd:
+		return fmt.Sprintf("%s or %s names nothing in this world.", r.Conn.From, r.Conn.To)
+	case dstNoPublicIP:
+		return fmt.Sprintf("%s has no public IP, so %s cannot reach it from outside its VPC: the packet never arrives.", to, from)
+	case srcNoPublicIP:
+		return fmt.Sprintf("%s has no public IP, so it cannot reach %s over the internet.", from, r.DstAddr)
+	case dstNoIPv6:
+		return fmt.Sprintf("%s has no IPv6 address, so %s (IPv6 only) cannot reach it.", to, from)
+	case srcNoIPv6:
+		return fmt.Sprintf("%s has no IPv6 address, so it cannot reach %s.", from, r.DstAddr)
+	case privateFromOutside:
+		return fmt.Sprintf("%s is a private address of another network: only instances of its own VPC can reach it.", r.DstAddr)
+	case nobodyHasAddr:
+		return fmt.Sprintf("No machine in this world has the address %s.", r.DstAddr)
+	}
+	return fmt.Sprintf("%s cannot reach %s.", from, to)
+}
+
+func (r *Result) traceAddresses() {
+	step := Step{Phase: PhaseAddresses, Rule: -1, Match: r.why == reachable}
+	switch {
+	case r.why != reachable:
+		step.Text = r.unreachableText()
+		step.Code = CodeNoRoute
+		if r.why == dstNoPublicIP {
+			step.Code = CodeIGWPrivateIngress
+		}
+	case r.Private:
+		step.Text = fmt.Sprintf("%s and %s are in the same VPC: the packet goes from %s to %s and stays inside the VPC, so group references can match.",
+			r.From.Label(), r.To.Label(), r.SrcAddr, r.DstAddr)
+	default:
+		step.Text = fmt.Sprintf("The packet goes over the internet from %s to %s: %s sees the source as %s, and group references cannot match.",
+			r.SrcAddr, r.DstAddr, r.To.Label(), r.SrcAddr)
+	}
+	r.Trace = append(r.Trace, step)
+	if r.why != reachable {
+		return
+	}
+	if r.From.Instance == nil {
+		r.Trace = append(r.Trace, Step{Phase: PhaseOutbound, Rule: -1, Match: true,
+			Text: r.From.Label() + " is outside AWS: no security group checks what it sends."})
+	}
+	if r.To.Instance == nil {
+		r.Trace = append(r.Trace, Step{Phase: PhaseInbound, Rule: -1, Match: true,
+			Text: r.To.Label() + " is outside AWS: no security group checks what it receives. Replies come back to " +
+				r.From.Label() + " because security groups are stateful."})
+	}
+}
+
+func (r *Result) traceRule(d Direction, g *Group, k int, ok bool) {
+	rule := g.Rules(d)[k]
+	peer := r.DstAddr
+	prep := "to"
+	if d == Inbound {
+		peer, prep = r.SrcAddr, "from"
+	}
+	verdict := "does not match"
+	if ok {
+		verdict = "matches"
+	}
+	why := ""
+	if !ok && rule.Peer.IsGroup() && !r.Private {
+		why = " (group references match private addresses only)"
+	}
+	r.Trace = append(r.Trace, Step{Phase: phaseOf(d), Group: g.ID, Rule: k, Match: ok,
+		Text: fmt.Sprintf("%s %s rule %d (%s) %s %s %s %s%s", g.ID, d, k, rule.Summary(d), verdict, r.Conn.What(), prep, peer, why)})
+}
+
+func (r *Result) traceService() {
+	if r.Reason != Allowed && r.Reason != NoListener {
+		return
+	}
+	c := r.Conn
+	text := fmt.Sprintf("%s answers the ping.", r.To.Label())
+	if c.Protocol.HasPorts() {
+		text = fmt.Sprintf("%s listens on %s.", r.To.Label(), c.What())
+		if r.Reason == NoListener {
+			text = fmt.Sprintf("Nothing on %s listens on %s: it answers with a reset (tcp) or port unreachable (udp).", r.To.Label(), c.What())
+		}
+	}
+	r.Trace = append(r.Trace, Step{Phase: PhaseService, Rule: -1, Match: r.Reason == Allowed, Text: text})
+}

@@ -1,0 +1,432 @@
+package engine
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// The changes below are the ones the lab offers. Each one either succeeds
+// completely or fails with an *Error carrying AWS's code and changes
+// nothing: it is applied to a copy, the copy is validated like a file, and
+// only a valid copy replaces the world.
+
+// change applies f to a copy of w and commits the copy if it is valid.
+func (w *World) change(f func(c *World) error) error {
+	c := w.Clone()
+	if err := f(c); err != nil {
+		return err
+	}
+	if errs := validate(c, "").Errors(); len(errs) > 0 {
+		errs.sort()
+		return &Error{Code: errs[0].Code, Message: errs[0].Message}
+	}
+	*w = *c
+	return nil
+}
+
+func (w *World) mustGroup(id string) (*Group, error) {
+	if g := w.Group(id); g != nil {
+		return g, nil
+	}
+	return nil, errorf(CodeGroupNotFound, "the security group %q does not exist", id)
+}
+
+func (w *World) mustInstance(ref string) (*Instance, error) {
+	if i := w.Instance(ref); i != nil {
+		return i, nil
+	}
+	return nil, errorf(CodeInstanceNotFound, "the instance %q does not exist", ref)
+}
+
+// NewID returns an unused id with the given prefix: sg-0001, i-0001.
+func (w *World) NewID(prefix string) string {
+	taken := map[string]bool{}
+	for _, v := range w.VPCs {
+		taken[v.ID] = true
+	}
+	for _, g := range w.Groups {
+		taken[g.ID] = true
+	}
+	for _, i := range w.Instances {
+		taken[i.ID] = true
+	}
+	for _, h := range w.Hosts {
+		taken[h.ID] = true
+	}
+	for n := 1; ; n++ {
+		if id := fmt.Sprintf("%s%04d", prefix, n); !taken[id] {
+			return id
+		}
+	}
+}
+
+// AddVPC creates a VPC and its default security group.
+func (w *World) AddVPC(v VPC) error {
+	return w.change(func(c *World) error {
+		if v.ID == "" {
+			v.ID = c.NewID("vpc-")
+		}
+		if !v.CIDR.IsValid() || !v.CIDR.Addr().Is4() {
+			return errorf(CodeInvalidValue, "a VPC needs an IPv4 CIDR such as 10.0.0.0/16")
+		}
+		v.CIDR = v.CIDR.Masked()
+		nv := v
+		c.VPCs = append(c.VPCs, &nv)
+		// Keep implicit default groups first (see addImplicitDefaults).
+		at := 0
+		for at < len(c.Groups) && c.isImplicitDefault(c.Groups[at]) {
+			at++
+		}
+		c.Groups = slices.Insert(c.Groups, at, newDefaultGroup(&nv))
+		return nil
+	})
+}
+
+// CreateGroup creates a security group and returns its id. An empty ID is
+// chosen for it; nil Outbound gets AWS's default outbound rules.
+func (w *World) CreateGroup(g Group) (string, error) {
+	err := w.change(func(c *World) error {
+		if c.VPC(g.VPC) == nil {
+			return errorf(CodeVPCNotFound, "the VPC %q does not exist", g.VPC)
+		}
+		if g.ID == "" {
+			g.ID = c.NewID("sg-")
+		}
+		if strings.TrimSpace(g.Name) == "" {
+			return errorf(CodeMissingField, "a security group needs a name")
+		}
+		if g.Outbound == nil {
+			g.Outbound = DefaultOutbound(c.VPC(g.VPC))
+		}
+		for _, d := range []Direction{Inbound, Outbound} {
+			rules := g.Rules(d)
+			for k := range rules {
+				if rules[k].Peer.Self {
+					rules[k].Peer.Group = g.ID
+				}
+			}
+		}
+		ng := g
+		c.Groups = append(c.Groups, &ng)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return g.ID, nil
+}
+
+// DeleteGroup deletes a security group that nothing depends on.
+func (w *World) DeleteGroup(id string) error {
+	g, err := w.mustGroup(id)
+	if err != nil {
+		return err
+	}
+	if g.Name == DefaultGroupName {
+		return errorf(CodeCannotDelete, "the default security group of %s cannot be deleted", g.VPC)
+	}
+	if users := w.InstancesWith(id); len(users) > 0 {
+		return errorf(CodeDependency, "resource %s has a dependent object: it is attached to %s", id, users[0].Label())
+	}
+	for _, other := range w.Groups {
+		if other.ID == id {
+			continue
+		}
+		for _, d := range []Direction{Inbound, Outbound} {
+			for _, r := range other.Rules(d) {
+				if r.Peer.Group == id {
+					return errorf(CodeDependency, "resource %s has a dependent object: an %s rule of %s references it", id, d, other.ID)
+				}
+			}
+		}
+	}
+	return w.change(func(c *World) error {
+		c.Groups = slices.DeleteFunc(c.Groups, func(x *Group) bool { return x.ID == id })
+		return nil
+	})
+}
+
+// AddRule adds a rule to a group in one direction.
+func (w *World) AddRule(groupID string, d Direction, r Rule) error {
+	return w.change(func(c *World) error {
+		g, err := c.mustGroup(groupID)
+		if err != nil {
+			return err
+		}
+		r, err = c.prepareRule(g, d, r)
+		if err != nil {
+			return err
+		}
+		*g.rulesPtr(d) = append(*g.rulesPtr(d), r)
+		return nil
+	})
+}
+
+// ReplaceRule replaces rule index of a group's direction: the lab's edit.
+func (w *World) ReplaceRule(groupID string, d Direction, index int, r Rule) error {
+	return w.change(func(c *World) error {
+		g, err := c.mustGroup(groupID)
+		if err != nil {
+			return err
+		}
+		rules := g.Rules(d)
+		if index < 0 || index >= len(rules) {
+			return errorf(CodePermissionNotFound, "%s has no %s rule %d", groupID, d, index)
+		}
+		if r, err = c.prepareRule(g, d, r); err != nil {
+			return err
+		}
+		rules[index] = r
+		return nil
+	})
+}
+
+// RemoveRule removes rule index of a group's direction.
+func (w *World) RemoveRule(groupID string, d Direction, index int) error {
+	return w.change(func(c *World) error {
+		g, err := c.mustGroup(groupID)
+		if err != nil {
+			return err
+		}
+		rules := g.rulesPtr(d)
+		if index < 0 || index >= len(*rules) {
+			return errorf(CodePermissionNotFound, "the specified rule does not exist in %s %s rules", groupID, d)
+		}
+		*rules = slices.Delete(*rules, index, index+1)
+		return nil
+	})
+}
+
+// prepareRule canonicalizes a rule the way AWS stores it and resolves its
+// group reference, which may be an id or a name of the group's VPC.
+func (w *World) prepareRule(g *Group, d Direction, r Rule) (Rule, error) {
+	r.Source = Source{}
+	if r.Protocol.HasPorts() && (r.Ports.Lo < 0 || r.Ports.Hi > 65535 || r.Ports.Lo > r.Ports.Hi) {
+		return r, errorf(CodeInvalidValue, "invalid port range %d-%d", r.Ports.Lo, r.Ports.Hi)
+	}
+	r.Ports = r.Ports.canonical(r.Protocol)
+	switch {
+	case r.Peer.Self:
+		r.Peer.Group = g.ID
+	case r.Peer.IsGroup():
+		ref := w.FindGroup(g.VPC, r.Peer.Group)
+		if ref == nil {
+			return r, errorf(CodeGroupNotFound, "the security group %q does not exist in VPC %s", r.Peer.Group, g.VPC)
+		}
+		r.Peer.Group = ref.ID
+		r.Peer.Self = ref.ID == g.ID
+	case !r.Peer.CIDR.IsValid():
+		return r, errorf(CodeMissingField, "the rule needs a %s", d.peerField())
+	default:
+		r.Peer.CIDR = r.Peer.CIDR.Masked()
+	}
+	return r, nil
+}
+
+// AttachGroup attaches a group to an instance.
+func (w *World) AttachGroup(instance, groupID string) error {
+	return w.change(func(c *World) error {
+		i, err := c.mustInstance(instance)
+		if err != nil {
+			return err
+		}
+		if _, err := c.mustGroup(groupID); err != nil {
+			return err
+		}
+		if slices.Contains(i.Groups, groupID) {
+			return errorf(CodeInvalidValue, "%s is already attached to %s", groupID, i.Label())
+		}
+		i.Groups = append(i.Groups, groupID)
+		return nil
+	})
+}
+
+// DetachGroup detaches a group from an instance. An instance keeps at least
+// one group.
+func (w *World) DetachGroup(instance, groupID string) error {
+	return w.change(func(c *World) error {
+		i, err := c.mustInstance(instance)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(i.Groups, groupID) {
+			return errorf(CodeInvalidValue, "%s is not attached to %s", groupID, i.Label())
+		}
+		if len(i.Groups) == 1 {
+			return errorf(CodeInvalidValue, "%s must keep at least one security group; attach another before detaching %s", i.Label(), groupID)
+		}
+		i.Groups = slices.DeleteFunc(i.Groups, func(id string) bool { return id == groupID })
+		return nil
+	})
+}
+
+// LaunchInstance adds an instance and returns its id. An empty ID is
+// chosen; an unset private IP is the next free address of the VPC; no
+// groups means the VPC's default group.
+func (w *World) LaunchInstance(i Instance) (string, error) {
+	err := w.change(func(c *World) error {
+		v := c.VPC(i.VPC)
+		if v == nil {
+			return errorf(CodeVPCNotFound, "the VPC %q does not exist", i.VPC)
+		}
+		if i.ID == "" {
+			i.ID = c.NewID("i-")
+		}
+		if !i.PrivateIP.IsValid() {
+			i.PrivateIP = c.FreePrivateIP(v)
+		}
+		if len(i.Groups) == 0 {
+			i.Groups = []string{c.FindGroup(v.ID, DefaultGroupName).ID}
+		}
+		for k, ref := range i.Groups {
+			i.Groups[k] = c.resolveGroup(v.ID, ref)
+		}
+		ni := i
+		c.Instances = append(c.Instances, &ni)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return i.ID, nil
+}
+
+// TerminateInstance removes an instance and the test connections that use it.
+func (w *World) TerminateInstance(ref string) error {
+	return w.change(func(c *World) error {
+		i, err := c.mustInstance(ref)
+		if err != nil {
+			return err
+		}
+		c.Instances = slices.DeleteFunc(c.Instances, func(x *Instance) bool { return x == i })
+		c.dropConnections(i.ID, i.Name, i.PrivateIP, i.PublicIP, i.IPv6)
+		return nil
+	})
+}
+
+// AddHost adds a machine outside AWS and returns its id.
+func (w *World) AddHost(h Host) (string, error) {
+	err := w.change(func(c *World) error {
+		if h.ID == "" {
+			h.ID = c.NewID("host-")
+		}
+		if !h.IP.IsValid() {
+			return errorf(CodeMissingField, "a host needs an ip")
+		}
+		nh := h
+		c.Hosts = append(c.Hosts, &nh)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return h.ID, nil
+}
+
+// RemoveHost removes a host and the test connections that use it.
+func (w *World) RemoveHost(ref string) error {
+	return w.change(func(c *World) error {
+		h := c.Host(ref)
+		if h == nil {
+			return errorf(CodeInstanceNotFound, "the host %q does not exist", ref)
+		}
+		c.Hosts = slices.DeleteFunc(c.Hosts, func(x *Host) bool { return x == h })
+		c.dropConnections(h.ID, h.Name, h.IP)
+		return nil
+	})
+}
+
+func (w *World) dropConnections(id, name string, addrs ...netip.Addr) {
+	uses := func(ref string) bool {
+		if ref == id || (ref == name && name != "") {
+			return true
+		}
+		a, err := netip.ParseAddr(ref)
+		return err == nil && slices.Contains(addrs, a)
+	}
+	w.Connections = slices.DeleteFunc(w.Connections, func(c Connection) bool { return uses(c.From) || uses(c.To) })
+}
+
+// StartService makes an instance or host listen on a protocol and port.
+// Starting a running service changes nothing.
+func (w *World) StartService(ref string, s Service) error {
+	return w.setService(ref, s, true)
+}
+
+// StopService stops what listens on a protocol and port of an instance or
+// host. Stopping a stopped service changes nothing.
+func (w *World) StopService(ref string, s Service) error {
+	return w.setService(ref, s, false)
+}
+
+func (w *World) setService(ref string, s Service, on bool) error {
+	if !s.Protocol.HasPorts() || s.Port < 0 || s.Port > 65535 {
+		return errorf(CodeInvalidValue, "a service is tcp or udp on a port 0-65535, not %s", s)
+	}
+	return w.change(func(c *World) error {
+		e, ok := c.index().refs[ref]
+		if !ok {
+			return errorf(CodeInstanceNotFound, "%q names no instance or host", ref)
+		}
+		list := &e.Host.Listening
+		if e.Instance != nil {
+			list = &e.Instance.Listening
+		}
+		*list = slices.DeleteFunc(*list, func(x Service) bool { return x == s })
+		if on {
+			*list = append(*list, s)
+			slices.SortFunc(*list, func(a, b Service) int { return a.Port - b.Port })
+		}
+		return nil
+	})
+}
+
+// AddConnection adds a test connection to the world.
+func (w *World) AddConnection(c Connection) error {
+	return w.change(func(cw *World) error {
+		c.Source = Source{}
+		cw.Connections = append(cw.Connections, c)
+		return nil
+	})
+}
+
+// FreePrivateIP returns the first unused address of the VPC from .10 on
+// (AWS reserves the first four addresses of every subnet).
+func (w *World) FreePrivateIP(v *VPC) netip.Addr {
+	used := w.usedAddrs()
+	a := v.CIDR.Addr()
+	for range 10 {
+		a = a.Next()
+	}
+	for ; v.CIDR.Contains(a); a = a.Next() {
+		if !used[a] {
+			return a
+		}
+	}
+	return netip.Addr{}
+}
+
+// FreePublicIP returns an unused public address outside every VPC, from the
+// documentation-friendly range AWS uses in its examples.
+func (w *World) FreePublicIP() netip.Addr {
+	used := w.usedAddrs()
+	for a := netip.MustParseAddr("54.210.0.10"); a.Is4(); a = a.Next() {
+		if !used[a] && !w.inAnyVPC(a) {
+			return a
+		}
+	}
+	return netip.Addr{}
+}
+
+func (w *World) usedAddrs() map[netip.Addr]bool {
+	used := map[netip.Addr]bool{}
+	for _, i := range w.Instances {
+		used[i.PrivateIP], used[i.PublicIP], used[i.IPv6] = true, true, true
+	}
+	for _, h := range w.Hosts {
+		used[h.IP] = true
+	}
+	return used
+}
