@@ -120,6 +120,8 @@ func (l *loader) document(data []byte) (w *World) {
 			w.Hosts = append(w.Hosts, h)
 		}
 	})
+	// A connection with a bad field is kept, so that validation still
+	// reports its other problems; the world is discarded anyway.
 	l.list_(m, "connections", func(n ast.Node) {
 		if c, ok := l.connection(n); ok {
 			w.Connections = append(w.Connections, c)
@@ -385,20 +387,19 @@ func (l *loader) host(n ast.Node) *Host {
 	return h
 }
 
-func (l *loader) connection(n ast.Node) (Connection, bool) {
+func (l *loader) connection(n ast.Node) (c Connection, ok bool) {
 	m := l.object(n, "a connection", "from", "to", "protocol", "port", "expect")
 	if m.m == nil {
 		return Connection{}, false
 	}
-	c := Connection{From: m.ref(l, "from"), To: m.ref(l, "to"), Protocol: ProtoTCP}
+	c = Connection{From: m.ref(l, "from"), To: m.ref(l, "to"), Protocol: ProtoTCP}
 	c.Source = m.source()
-	ok := c.From != "" && c.To != ""
+	ok = c.From != "" && c.To != ""
 	if f, has := m.get("protocol"); has {
 		s, _ := l.scalar(f.node)
 		p, err := ParseProtocol(s)
 		if err != nil || !(p.HasPorts() || p.IsICMP()) {
 			l.add(f.pos, CodeInvalidValue, "a connection's protocol is tcp, udp, icmp or icmpv6, not %q", s)
-			ok = false
 		}
 		c.Protocol = p
 	}
@@ -407,19 +408,16 @@ func (l *loader) connection(n ast.Node) (Connection, bool) {
 		p, err := ParsePort(s)
 		if err != nil {
 			l.add(f.pos, CodeInvalidValue, "%v", err)
-			ok = false
 		}
 		c.Port = p
 	} else if !has && c.Protocol.HasPorts() {
 		l.add(m.pos, CodeMissingField, "a %s connection needs `port`", c.Protocol)
-		ok = false
 	}
 	if f, has := m.get("expect"); has {
 		s, _ := l.scalar(f.node)
 		o, valid := ParseOutcome(s)
 		if !valid {
 			l.add(f.pos, CodeInvalidValue, "expect is connected, refused or timeout, not %q", s)
-			ok = false
 		}
 		c.Expect = o
 	}

@@ -64,7 +64,7 @@ func (v *validator) id(id, kind string, p Pos) bool {
 		return false
 	}
 	if prev, ok := v.ids[id]; ok {
-		v.add(p, CodeDuplicateID, "id %q is already used by a %s; every id is unique across the file", id, prev)
+		v.add(p, CodeDuplicateID, "id %q is already used by %s; every id is unique across the file", id, withArticle(prev))
 		return false
 	}
 	v.ids[id] = kind
@@ -196,9 +196,9 @@ func (v *validator) instance(i *Instance) {
 			v.add(i.At("ipv6"), CodeInvalidValue, "ipv6 %s is not in VPC %s's range %s", i.IPv6, vpc.ID, vpc.IPv6CIDR)
 		}
 	}
-	for _, a := range []netip.Addr{i.PrivateIP, i.PublicIP, i.IPv6} {
-		v.address(a, i.ID, i.Pos)
-	}
+	v.address(i.PrivateIP, i.ID, i.At("private_ip"))
+	v.address(i.PublicIP, i.ID, i.At("public_ip"))
+	v.address(i.IPv6, i.ID, i.At("ipv6"))
 	v.instanceGroups(i)
 }
 
@@ -228,6 +228,13 @@ func (v *validator) instanceGroups(i *Instance) {
 	}
 }
 
+func withArticle(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
+}
+
 func (w *World) groupNamedAnywhere(name string) bool {
 	for _, g := range w.Groups {
 		if g.Name == name {
@@ -240,7 +247,7 @@ func (w *World) groupNamedAnywhere(name string) bool {
 func (v *validator) host(h *Host) {
 	if h.IP.IsValid() {
 		v.outsideVPCs(h.IP, "ip", h.At("ip"))
-		v.address(h.IP, h.ID, h.Pos)
+		v.address(h.IP, h.ID, h.At("ip"))
 	}
 }
 
