@@ -115,7 +115,6 @@ func (r Result) referenceHint(d Direction) string {
 	return ""
 }
 
-
 func (r Result) unreachableText() string {
 	from, to := r.From.Label(), r.To.Label()
 	switch r.why {

@@ -603,7 +603,6 @@ func pos(n ast.Node) Pos {
 	return Pos{tk.Position.Line, tk.Position.Column}
 }
 
-
 func capitalize(s string) string {
 	if s == "" {
 		return s
