@@ -32,6 +32,7 @@ func Parse(file string, data []byte) (*World, Diagnostics) {
 	w := l.document(data)
 	if w != nil {
 		w.addImplicitDefaults()
+		w.reindex() // for group lookups by id while resolving
 		l.resolve(w)
 		l.list = append(l.list, validate(w, file)...)
 	}

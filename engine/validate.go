@@ -21,12 +21,22 @@ type validator struct {
 	names  map[string]bool   // instance and host names
 	addrs  map[netip.Addr]string
 	groups map[string]*Group
+	// attached counts the instances each group is attached to.
+	attached map[string]int
+	// groupNames holds the VPC and name of each named group seen so far.
+	groupNames map[string]bool
 }
 
 func validate(w *World, file string) Diagnostics {
 	w.reindex()
 	v := &validator{diags: diags{file: file}, w: w,
-		ids: map[string]string{}, names: map[string]bool{}, addrs: map[netip.Addr]string{}, groups: map[string]*Group{}}
+		ids: map[string]string{}, names: map[string]bool{}, addrs: map[netip.Addr]string{}, groups: map[string]*Group{},
+		attached: map[string]int{}, groupNames: map[string]bool{}}
+	for _, i := range w.Instances {
+		for _, id := range i.Groups {
+			v.attached[id]++
+		}
+	}
 	for _, vpc := range w.VPCs {
 		v.id(vpc.ID, "VPC", vpc.At("id"))
 	}
@@ -113,20 +123,16 @@ func (v *validator) group(g *Group) {
 		v.add(g.At("name"), CodeInvalidValue, "group name %q cannot start with sg- (AWS keeps that prefix for group ids)", g.Name)
 	}
 	if g.Name != "" {
-		for _, other := range v.w.Groups {
-			if other == g {
-				break
-			}
-			if other.VPC == g.VPC && other.Name == g.Name {
-				v.add(g.At("name"), CodeGroupDuplicate, "the security group %q already exists in VPC %s", g.Name, g.VPC)
-				break
-			}
+		key := g.VPC + "\x00" + g.Name
+		if v.groupNames[key] {
+			v.add(g.At("name"), CodeGroupDuplicate, "the security group %q already exists in VPC %s", g.Name, g.VPC)
 		}
+		v.groupNames[key] = true
 	}
 	for _, d := range []Direction{Inbound, Outbound} {
 		v.rules(g, d)
 	}
-	if g.Name != DefaultGroupName && len(v.w.InstancesWith(g.ID)) == 0 {
+	if g.Name != DefaultGroupName && v.attached[g.ID] == 0 {
 		v.warn(g.At("id"), "security group %s is attached to no instance", g.ID)
 	}
 }
