@@ -105,9 +105,9 @@ func (w *World) evaluate(c Connection, trace bool) Result {
 	r.From, r.To = from, to
 	if !ok1 || !ok2 {
 		r.why = noSuchEnd
-		return r.finish(Unreachable, trace)
+	} else {
+		r.route()
 	}
-	r.route()
 	if trace {
 		r.traceAddresses()
 	}
@@ -120,12 +120,16 @@ func (w *World) evaluate(c Connection, trace bool) Result {
 		if !r.hasOut {
 			return r.finish(OutboundBlocked, trace)
 		}
+	} else if trace {
+		r.traceOutside(Outbound)
 	}
 	if dst := r.To.Instance; dst != nil {
 		r.in, r.hasIn = r.check(Inbound, x.attached[dst], trace)
 		if !r.hasIn {
 			return r.finish(InboundBlocked, trace)
 		}
+	} else if trace {
+		r.traceOutside(Inbound)
 	}
 	if !c.Protocol.HasPorts() || r.To.Listens(c.Protocol, c.Port) {
 		return r.finish(Allowed, trace)
@@ -148,12 +152,13 @@ func (r *Result) finish(reason Reason, trace bool) Result {
 // It fills r.To with the machine that owns an address literal.
 func (r *Result) route() {
 	from, to := r.From, r.To
-	if to.Addr.IsValid() {
-		r.routeToAddr()
+	if from.Addr.IsValid() && !from.known() && r.w.inAnyVPC(from.Addr) {
+		// A private address of no machine: nothing sends from it.
+		r.why = privateFromOutside
 		return
 	}
-	if from.Addr.IsValid() && !from.known() && r.w.inAnyVPC(from.Addr) {
-		r.why = privateFromOutside
+	if to.Addr.IsValid() {
+		r.routeToAddr()
 		return
 	}
 	src, dst := from.Instance, to.Instance
@@ -347,10 +352,11 @@ func (r Result) Matched() []RuleRef {
 	if r.Outcome == Timeout || r.Outcome == OutcomeNone {
 		return []RuleRef{}
 	}
-	if r.matched != nil {
-		return slices.Clone(r.matched)
+	if r.Trace == nil {
+		r = Trace(r.w, r.Conn)
 	}
-	return Trace(r.w, r.Conn).matched
+	// Nothing guards a host, so a connection between hosts has no rule.
+	return append([]RuleRef{}, r.matched...)
 }
 
 // FirstMatch returns the first rule that allowed direction d, if any.

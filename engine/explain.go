@@ -153,18 +153,17 @@ func (r *Result) traceAddresses() {
 			r.SrcAddr, r.DstAddr, r.To.Label(), r.SrcAddr)
 	}
 	r.Trace = append(r.Trace, step)
-	if r.why != reachable {
-		return
+}
+
+// traceOutside notes that no security group guards an end outside AWS in
+// direction d: the source's outbound or the destination's inbound step.
+func (r *Result) traceOutside(d Direction) {
+	text := r.From.Label() + " is outside AWS: no security group checks what it sends."
+	if d == Inbound {
+		text = r.To.Label() + " is outside AWS: no security group checks what it receives. Replies come back to " +
+			r.From.Label() + " because security groups are stateful."
 	}
-	if r.From.Instance == nil {
-		r.Trace = append(r.Trace, Step{Phase: PhaseOutbound, Rule: -1, Match: true,
-			Text: r.From.Label() + " is outside AWS: no security group checks what it sends."})
-	}
-	if r.To.Instance == nil {
-		r.Trace = append(r.Trace, Step{Phase: PhaseInbound, Rule: -1, Match: true,
-			Text: r.To.Label() + " is outside AWS: no security group checks what it receives. Replies come back to " +
-				r.From.Label() + " because security groups are stateful."})
-	}
+	r.Trace = append(r.Trace, Step{Phase: phaseOf(d), Rule: -1, Match: true, Text: text})
 }
 
 func (r *Result) traceRule(d Direction, g *Group, k int, ok bool) {

@@ -83,6 +83,12 @@ type Endpoint struct {
 
 func (e Endpoint) known() bool { return e.Instance != nil || e.Host != nil }
 
+// sameMachine reports whether both ends are one instance or host, however
+// each was written: by id, by name or by one of its addresses.
+func (e Endpoint) sameMachine(o Endpoint) bool {
+	return (e.Instance != nil && e.Instance == o.Instance) || (e.Host != nil && e.Host == o.Host)
+}
+
 // Label names the endpoint for a learner.
 func (e Endpoint) Label() string {
 	switch {

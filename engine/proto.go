@@ -56,8 +56,8 @@ func ParseProtocol(s string) (Protocol, error) {
 	case "all", "-1":
 		return ProtoAll, nil
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < 0 || n > 255 {
+	n, err := parseNumber(strings.TrimSpace(s), 255, "protocol")
+	if err != nil {
 		return 0, fmt.Errorf("protocol %q is not tcp, udp, icmp, icmpv6, all or a number 0-255", s)
 	}
 	return Protocol(n), nil

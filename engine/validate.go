@@ -205,10 +205,12 @@ func (v *validator) instance(i *Instance) {
 	v.address(i.PrivateIP, i.ID, i.At("private_ip"))
 	v.address(i.PublicIP, i.ID, i.At("public_ip"))
 	v.address(i.IPv6, i.ID, i.At("ipv6"))
-	v.instanceGroups(i)
+	v.instanceGroups(i, vpc)
 }
 
-func (v *validator) instanceGroups(i *Instance) {
+// instanceGroups checks an instance's groups. Without a VPC (already
+// reported) the groups cannot be told apart from another VPC's.
+func (v *validator) instanceGroups(i *Instance, vpc *VPC) {
 	p := i.At("security_groups")
 	if len(i.Groups) == 0 {
 		v.add(p, CodeInvalidValue, "instance %s has an empty security_groups list: every instance has at least one group (leave the key out for the VPC's default group)", i.ID)
@@ -216,6 +218,9 @@ func (v *validator) instanceGroups(i *Instance) {
 	}
 	if max := v.w.Quotas.GroupsPerInstance; len(i.Groups) > max {
 		v.add(p, CodeGroupsLimit, "instance %s has %d security groups; the limit is %d per network interface", i.ID, len(i.Groups), max)
+	}
+	if vpc == nil {
+		return
 	}
 	seen := map[string]bool{}
 	for _, id := range i.Groups {
@@ -287,7 +292,7 @@ func (v *validator) connection(c Connection) {
 	if !toOK {
 		v.add(c.At("to"), CodeInstanceNotFound, "%q names no instance or host in this file, and is not an IP address", c.To)
 	}
-	if fromOK && toOK && from.known() && from == to {
+	if fromOK && toOK && from.sameMachine(to) {
 		v.add(c.At("to"), CodeInvalidValue, "a connection from %s to itself", c.From)
 	}
 }

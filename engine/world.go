@@ -44,7 +44,9 @@ func (w *World) addImplicitDefaults() {
 	// them reads back in the same order.
 	var defaults []*Group
 	for _, v := range w.VPCs {
-		if w.groupNamed(v.ID, DefaultGroupName) == nil {
+		// A VPC without an id is reported as such; a default group for it
+		// would only add confusing errors about "/default".
+		if v.ID != "" && w.groupNamed(v.ID, DefaultGroupName) == nil {
 			defaults = append(defaults, newDefaultGroup(v))
 		}
 	}
