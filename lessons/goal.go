@@ -1,0 +1,427 @@
+package lessons
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/goccy/go-yaml/ast"
+
+	"github.com/sglab/sglab/engine"
+)
+
+// Goal is one thing a challenge's world must satisfy: a connection with the
+// outcome it must have, or a fact about how the world is built (a
+// structural goal). Every goal is checked against the world itself, never
+// against what the learner typed, so any correct solution passes.
+type Goal struct {
+	Label string // what the checklist shows
+	// Conn is the connection a connection goal tests, with the outcome it
+	// expects; nil for a structural goal.
+	Conn *engine.Connection
+	Pos  engine.Pos
+
+	rule structural
+}
+
+// structural is a goal about the world's structure.
+type structural interface {
+	check(w *engine.World) (met bool, why string)
+}
+
+// The structural goals a challenge may use.
+const (
+	goalAttached   = "attached"
+	goalOwnGroup   = "port-in-own-group"
+	goalNotOpen    = "not-open-to-world"
+	goalReferences = "references"
+)
+
+var connectionKeys = []string{"from", "to", "protocol", "port", "expect"}
+
+// GoalStatus is whether one goal is met in a world, and if not, why.
+type GoalStatus struct {
+	Goal *Goal
+	Met  bool
+	// Result is what the engine said about a connection goal's connection.
+	Result engine.Result
+	// Why says why an unmet goal is not met: for a connection goal, the
+	// outcome and the engine's reason, such as "timeout, not connected: the
+	// packet is dropped inbound. No inbound rule of sg-web allows tcp/22
+	// from 203.0.113.10."
+	Why string
+}
+
+// Checklist is every goal of a challenge checked against one world.
+type Checklist struct {
+	Goals []GoalStatus
+}
+
+// Check checks every goal of the challenge against w, through the engine.
+// It is cheap enough to run after every change the learner makes.
+func (c *Challenge) Check(w *engine.World) Checklist {
+	cl := Checklist{Goals: make([]GoalStatus, len(c.Goals))}
+	for k := range c.Goals {
+		cl.Goals[k] = c.Goals[k].check(w)
+	}
+	return cl
+}
+
+func (g *Goal) check(w *engine.World) GoalStatus {
+	st := GoalStatus{Goal: g}
+	if g.Conn == nil {
+		st.Met, st.Why = g.rule.check(w)
+		return st
+	}
+	st.Result = engine.Evaluate(w, *g.Conn)
+	st.Met = st.Result.Outcome == g.Conn.Expect
+	if !st.Met {
+		st.Why = fmt.Sprintf("%s, not %s: %s. %s", st.Result.Outcome, g.Conn.Expect, reasonPhrase(st.Result.Reason), st.Result.Explanation())
+	}
+	return st
+}
+
+// reasonPhrase says in a few words what happened to the packet.
+func reasonPhrase(r engine.Reason) string {
+	switch r {
+	case engine.InboundBlocked:
+		return "the packet is dropped inbound"
+	case engine.OutboundBlocked:
+		return "the packet is dropped outbound"
+	case engine.Unreachable:
+		return "the packet has no way there"
+	case engine.NoListener:
+		return "the security groups let it through, but nothing answers on that port"
+	}
+	return "it gets through"
+}
+
+// Solved reports whether every goal is met.
+func (cl Checklist) Solved() bool { return cl.Met() == len(cl.Goals) }
+
+// Met counts the goals that are met.
+func (cl Checklist) Met() int {
+	n := 0
+	for _, g := range cl.Goals {
+		if g.Met {
+			n++
+		}
+	}
+	return n
+}
+
+// FirstFailure returns the first goal that is not met.
+func (cl Checklist) FirstFailure() (GoalStatus, bool) {
+	for _, g := range cl.Goals {
+		if !g.Met {
+			return g, true
+		}
+	}
+	return GoalStatus{}, false
+}
+
+// Hint is one of a challenge's hints, with what is wrong right now.
+type Hint struct {
+	Level int // from 1
+	Text  string
+	// Last is true for the last hint: the solution comes next.
+	Last bool
+	// Diagnosis names the first goal that is not met and the engine's
+	// reason, so that the hint speaks to the learner's actual mistake.
+	// It is empty when every goal is met.
+	Diagnosis string
+}
+
+// Hint returns hint level (from 1) for a learner whose world checks as cl.
+// It is false past the last hint.
+func (c *Challenge) Hint(level int, cl Checklist) (Hint, bool) {
+	if level < 1 || level > len(c.Hints) {
+		return Hint{}, false
+	}
+	h := Hint{Level: level, Text: c.Hints[level-1], Last: level == len(c.Hints)}
+	if st, ok := cl.FirstFailure(); ok {
+		h.Diagnosis = st.Goal.Label + ": " + st.Why
+	}
+	return h, true
+}
+
+// parseGoal reads one item of a challenge's goals. start, when not nil, is
+// the starting world the goal's connection must make sense in.
+func parseGoal(r *reader, n ast.Node, start *engine.World) (Goal, bool) {
+	keys := append(slices.Clone(connectionKeys), "label", goalAttached, goalOwnGroup, goalNotOpen, goalReferences)
+	f, ok := r.object(n, "a goal", keys...)
+	if !ok {
+		return Goal{}, false
+	}
+	g := Goal{Pos: f.pos, Label: f.str("label", false)}
+	var kinds []string
+	for _, k := range []string{goalAttached, goalOwnGroup, goalNotOpen, goalReferences} {
+		if f.has(k) {
+			kinds = append(kinds, k)
+		}
+	}
+	isConn := slices.ContainsFunc(connectionKeys, f.has)
+	switch {
+	case len(kinds) > 1 || (len(kinds) == 1 && isConn):
+		r.errorf(f.pos, engine.CodeInvalidValue, "a goal is either a connection (from, to, port, expect) or one structural goal (%s, %s, %s or %s)",
+			goalAttached, goalOwnGroup, goalNotOpen, goalReferences)
+		return Goal{}, false
+	case len(kinds) == 1:
+		return parseStructural(r, f, kinds[0], g)
+	}
+	return parseConnectionGoal(r, f, start, g)
+}
+
+func parseConnectionGoal(r *reader, f fields, start *engine.World, g Goal) (Goal, bool) {
+	c := engine.Connection{From: f.str("from", true), To: f.str("to", true), Protocol: engine.ProtoTCP}
+	ok := c.From != "" && c.To != ""
+	if f.has("protocol") {
+		p, err := engine.ParseProtocol(f.str("protocol", true))
+		if err != nil || !(p.HasPorts() || p.IsICMP()) {
+			r.errorf(f.at("protocol"), engine.CodeInvalidValue, "a connection's protocol is tcp, udp, icmp or icmpv6")
+			ok = false
+		}
+		c.Protocol = p
+	}
+	if c.Protocol.HasPorts() {
+		if s := f.str("port", true); s != "" {
+			port, err := engine.ParsePort(s)
+			if err != nil {
+				r.errorf(f.at("port"), engine.CodeInvalidValue, "%v", err)
+				ok = false
+			}
+			c.Port = port
+		} else {
+			ok = false
+		}
+	}
+	if s := f.str("expect", true); s != "" {
+		o, valid := engine.ParseOutcome(s)
+		if !valid {
+			r.errorf(f.at("expect"), engine.CodeInvalidValue, "expect is connected, refused or timeout, not %q", s)
+			ok = false
+		}
+		c.Expect = o
+	} else {
+		ok = false
+	}
+	if !ok {
+		return Goal{}, false
+	}
+	if start != nil {
+		if err := start.ValidateConnection(c); err != nil {
+			reportEngineError(r, f.pos, err)
+			return Goal{}, false
+		}
+	}
+	c.Source = engine.Source{Pos: f.pos}
+	g.Conn = &c
+	if g.Label == "" {
+		g.Label = fmt.Sprintf("%s → %s on %s: %s", c.From, c.To, c.What(), c.Expect)
+	}
+	return g, true
+}
+
+func parseStructural(r *reader, outer fields, kind string, g Goal) (Goal, bool) {
+	var (
+		f  fields
+		ok bool
+	)
+	what := "a `" + kind + "` goal"
+	switch kind {
+	case goalAttached:
+		f, ok = r.object(outer.node(kind), what, "group", "instance")
+	case goalOwnGroup:
+		f, ok = r.object(outer.node(kind), what, "instance", "port")
+	case goalNotOpen:
+		f, ok = r.object(outer.node(kind), what, "port")
+	case goalReferences:
+		f, ok = r.object(outer.node(kind), what, "group", "source", "port")
+	}
+	if !ok {
+		if outer.node(kind) == nil || outer.node(kind).Type() == ast.NullType {
+			r.errorf(outer.at(kind), engine.CodeMissingField, "%s needs its fields, such as `%s: { ... }`", what, kind)
+		}
+		return Goal{}, false
+	}
+	port := func() int {
+		s := f.str("port", true)
+		if s == "" {
+			return -1
+		}
+		n, err := engine.ParsePort(s)
+		if err != nil {
+			r.errorf(f.at("port"), engine.CodeInvalidValue, "%v", err)
+			return -1
+		}
+		return n
+	}
+	var label string
+	switch kind {
+	case goalAttached:
+		a := attachedGoal{group: f.str("group", true), instance: f.str("instance", true)}
+		g.rule, ok = a, a.group != "" && a.instance != ""
+		label = fmt.Sprintf("%s is attached to %s", a.group, a.instance)
+	case goalOwnGroup:
+		o := ownGroupGoal{instance: f.str("instance", true), port: port()}
+		g.rule, ok = o, o.instance != "" && o.port >= 0
+		label = fmt.Sprintf("tcp/%d reaches %s through a security group of its own", o.port, o.instance)
+	case goalNotOpen:
+		o := notOpenGoal{port: port()}
+		g.rule, ok = o, o.port >= 0
+		label = fmt.Sprintf("no inbound rule opens tcp/%d to the whole internet", o.port)
+	case goalReferences:
+		ref := referencesGoal{group: f.str("group", true), source: f.str("source", true), port: port()}
+		g.rule, ok = ref, ref.group != "" && ref.source != "" && ref.port >= 0
+		label = fmt.Sprintf("%s allows tcp/%d from the members of %s", ref.group, ref.port, ref.source)
+	}
+	if g.Label == "" {
+		g.Label = label
+	}
+	return g, ok
+}
+
+// reportEngineError reports an error of the engine with its AWS code.
+func reportEngineError(r *reader, p engine.Pos, err error) {
+	var e *engine.Error
+	if errors.As(err, &e) {
+		r.errorf(p, e.Code, "%s", e.Message)
+		return
+	}
+	r.errorf(p, engine.CodeInvalidValue, "%v", err)
+}
+
+// attachedGoal: a group is attached to an instance.
+type attachedGoal struct{ group, instance string }
+
+func (a attachedGoal) check(w *engine.World) (bool, string) {
+	i := w.Instance(a.instance)
+	if i == nil {
+		return false, fmt.Sprintf("there is no instance %s", a.instance)
+	}
+	g := w.FindGroup(i.VPC, a.group)
+	switch {
+	case g == nil:
+		return false, fmt.Sprintf("there is no security group %s in %s's VPC, %s", a.group, i.Label(), i.VPC)
+	case !slices.Contains(i.Groups, g.ID):
+		return false, fmt.Sprintf("%s is not attached to %s", g.Label(), i.Label())
+	}
+	return true, ""
+}
+
+// ownGroupGoal: an instance has a group whose inbound rules are all for
+// one tcp port, and no other group of the instance opens that port.
+type ownGroupGoal struct {
+	instance string
+	port     int
+}
+
+func (o ownGroupGoal) check(w *engine.World) (bool, string) {
+	i := w.Instance(o.instance)
+	if i == nil {
+		return false, fmt.Sprintf("there is no instance %s", o.instance)
+	}
+	var own *engine.Group
+	var others []*engine.Group
+	for _, g := range w.GroupsOf(i) {
+		switch {
+		case own == nil && onlyPort(g, o.port):
+			own = g
+		case slices.ContainsFunc(g.Inbound, func(r engine.Rule) bool { return allowsTCP(r, o.port) }):
+			others = append(others, g)
+		}
+	}
+	switch {
+	case own == nil:
+		return false, fmt.Sprintf("no group attached to %s has inbound rules for tcp/%d and nothing else", i.Label(), o.port)
+	case len(others) > 0:
+		return false, fmt.Sprintf("%s also opens tcp/%d on %s; the rule belongs in %s alone", others[0].Label(), o.port, i.Label(), own.Label())
+	}
+	return true, ""
+}
+
+// onlyPort reports whether every inbound rule of g is for tcp port and
+// nothing else, and there is at least one.
+func onlyPort(g *engine.Group, port int) bool {
+	if len(g.Inbound) == 0 {
+		return false
+	}
+	for _, r := range g.Inbound {
+		if r.Protocol != engine.ProtoTCP || r.Ports.Lo != port || r.Ports.Hi != port {
+			return false
+		}
+	}
+	return true
+}
+
+func allowsTCP(r engine.Rule, port int) bool {
+	return r.Protocol == engine.ProtoAll || (r.Protocol == engine.ProtoTCP && r.Ports.Lo <= port && port <= r.Ports.Hi)
+}
+
+// notOpenGoal: no inbound rule of any group opens a tcp port to every
+// address (0.0.0.0/0 or ::/0).
+type notOpenGoal struct{ port int }
+
+func (o notOpenGoal) check(w *engine.World) (bool, string) {
+	for _, g := range w.Groups {
+		for k, r := range g.Inbound {
+			if !r.Peer.IsGroup() && r.Peer.CIDR.Bits() == 0 && allowsTCP(r, o.port) {
+				return false, fmt.Sprintf("inbound rule %d of %s (%s) opens tcp/%d to the whole internet", k, g.Label(), r.Summary(engine.Inbound), o.port)
+			}
+		}
+	}
+	return true, ""
+}
+
+// referencesGoal: a group allows a tcp port from the members of another
+// group, by reference rather than by their addresses.
+type referencesGoal struct {
+	group, source string
+	port          int
+}
+
+func (ref referencesGoal) check(w *engine.World) (bool, string) {
+	g, err := lookupGroup(w, ref.group, "")
+	if err != nil {
+		return false, err.Message
+	}
+	src := w.FindGroup(g.VPC, ref.source)
+	if src == nil {
+		return false, fmt.Sprintf("there is no security group %s in %s", ref.source, g.VPC)
+	}
+	for _, r := range g.Inbound {
+		if r.Peer.Group == src.ID && allowsTCP(r, ref.port) {
+			return true, ""
+		}
+	}
+	return false, fmt.Sprintf("no inbound rule of %s allows tcp/%d from the security group %s", g.Label(), ref.port, src.Label())
+}
+
+// lookupGroup finds a group by id, or by name: in vpc when vpc is given,
+// else in whichever VPC has a group of that name, if only one does.
+func lookupGroup(w *engine.World, ref, vpc string) (*engine.Group, *engine.Error) {
+	if vpc != "" {
+		if g := w.FindGroup(vpc, ref); g != nil {
+			return g, nil
+		}
+		return nil, &engine.Error{Code: engine.CodeGroupNotFound, Message: fmt.Sprintf("there is no security group %s in %s", ref, vpc)}
+	}
+	if g := w.Group(ref); g != nil {
+		return g, nil
+	}
+	var found *engine.Group
+	for _, g := range w.Groups {
+		if g.Name != ref {
+			continue
+		}
+		if found != nil {
+			return nil, &engine.Error{Code: engine.CodeInvalidParameter,
+				Message: fmt.Sprintf("%s and %s each have a group named %s: name the group by its id", found.VPC, g.VPC, ref)}
+		}
+		found = g
+	}
+	if found == nil {
+		return nil, &engine.Error{Code: engine.CodeGroupNotFound, Message: fmt.Sprintf("there is no security group %s", ref)}
+	}
+	return found, nil
+}

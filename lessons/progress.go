@@ -1,0 +1,260 @@
+package lessons
+
+import (
+	"fmt"
+
+	"github.com/sglab/sglab/internal/state"
+)
+
+// ProgressFile is the file in the state directory that holds the
+// learner's progress through the course. The quiz keeps its own file.
+const ProgressFile = "progress.json"
+
+// progressSchema is the version of the progress file this build writes.
+// Schema 1 recorded only a page and a done flag per lesson; schema 2 adds
+// the status, the challenges and the answers.
+const progressSchema = 2
+
+// Status is where a learner is with one lesson.
+type Status string
+
+// The statuses of a lesson. A lesson with no record is not started.
+const (
+	NotStarted Status = ""
+	InProgress Status = "in-progress"
+	Done       Status = "done"
+)
+
+func (s Status) String() string {
+	if s == NotStarted {
+		return "not started"
+	}
+	return string(s)
+}
+
+// Progress is the learner's progress through the course, kept in
+// ProgressFile. Records of lessons the course no longer has are kept, so
+// that a pack removed for a day loses nothing.
+type Progress struct {
+	// Last is the lesson opened last, where the learner resumes.
+	Last    string                     `json:"last,omitempty"`
+	Lessons map[string]*LessonProgress `json:"lessons"`
+}
+
+// LessonProgress is the learner's progress in one lesson.
+type LessonProgress struct {
+	Status     Status                        `json:"status"`
+	Page       int                           `json:"page"` // the page to resume on, from 0
+	Challenges map[string]*ChallengeProgress `json:"challenges,omitempty"`
+	Answers    map[string]Answer             `json:"answers,omitempty"` // by question id
+
+	// LegacyDone is schema 1's done flag; Upgrade turns it into Status.
+	LegacyDone bool `json:"done,omitempty"`
+}
+
+// ChallengeProgress is what the learner did in one challenge.
+type ChallengeProgress struct {
+	GoalsMet      int  `json:"goals_met"` // at the last check
+	Goals         int  `json:"goals"`
+	Solved        bool `json:"solved"` // once solved, it stays solved
+	Hints         int  `json:"hints"`  // how many hints were shown
+	SolutionShown bool `json:"solution_shown"`
+}
+
+// Answer is the learner's answer to a check question.
+type Answer struct {
+	Choice  int  `json:"choice"` // from 0
+	Correct bool `json:"correct"`
+}
+
+// SchemaVersion implements state.Versioned.
+func (p *Progress) SchemaVersion() int { return progressSchema }
+
+// Upgrade implements state.Versioned: it brings a progress file written
+// by an older sglab up to date.
+func (p *Progress) Upgrade(from int) error {
+	if from < 1 {
+		return fmt.Errorf("schema %d is not a progress schema sglab ever wrote", from)
+	}
+	if p.Lessons == nil {
+		p.Lessons = map[string]*LessonProgress{}
+	}
+	for id, lp := range p.Lessons {
+		if lp == nil {
+			delete(p.Lessons, id)
+			continue
+		}
+		if from == 1 {
+			lp.Status = InProgress
+			if lp.LegacyDone {
+				lp.Status = Done
+			}
+		}
+		lp.LegacyDone = false
+		if lp.Status != InProgress && lp.Status != Done {
+			return fmt.Errorf("lesson %q has the unknown status %q", id, lp.Status)
+		}
+	}
+	return nil
+}
+
+// LoadProgress reads the learner's progress from the store. A corrupt file
+// is set aside by the store, with a warning, and the learner starts clean.
+func LoadProgress(s *state.Store) (*Progress, error) {
+	p := &Progress{}
+	if err := s.Read(ProgressFile, p); err != nil {
+		return nil, err
+	}
+	if p.Lessons == nil {
+		p.Lessons = map[string]*LessonProgress{}
+	}
+	return p, nil
+}
+
+// UpdateProgress reads the progress, applies change and writes it back,
+// under the store's lock, so that two sglab processes never lose each
+// other's changes. It returns the progress as written.
+func UpdateProgress(s *state.Store, change func(p *Progress) error) (*Progress, error) {
+	p := &Progress{}
+	err := s.Update(ProgressFile, p, func() error {
+		if p.Lessons == nil {
+			p.Lessons = map[string]*LessonProgress{}
+		}
+		return change(p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Lesson returns the record of a lesson; the zero record when there is none.
+func (p *Progress) Lesson(id string) LessonProgress {
+	if lp := p.Lessons[id]; lp != nil {
+		return *lp
+	}
+	return LessonProgress{}
+}
+
+// Status returns a lesson's status.
+func (p *Progress) Status(id string) Status { return p.Lesson(id).Status }
+
+// Challenge returns the record of a lesson's challenge; the zero record
+// when there is none.
+func (p *Progress) Challenge(lessonID, challengeID string) ChallengeProgress {
+	if cp := p.Lesson(lessonID).Challenges[challengeID]; cp != nil {
+		return *cp
+	}
+	return ChallengeProgress{}
+}
+
+// entry returns the record of a lesson, creating it.
+func (p *Progress) entry(id string) *LessonProgress {
+	if p.Lessons == nil {
+		p.Lessons = map[string]*LessonProgress{}
+	}
+	lp := p.Lessons[id]
+	if lp == nil {
+		lp = &LessonProgress{Status: InProgress}
+		p.Lessons[id] = lp
+	}
+	return lp
+}
+
+func (p *Progress) challenge(lessonID, challengeID string) *ChallengeProgress {
+	lp := p.entry(lessonID)
+	if lp.Challenges == nil {
+		lp.Challenges = map[string]*ChallengeProgress{}
+	}
+	cp := lp.Challenges[challengeID]
+	if cp == nil {
+		cp = &ChallengeProgress{}
+		lp.Challenges[challengeID] = cp
+	}
+	return cp
+}
+
+// Open records that the learner opened a lesson: it is where they resume,
+// and it is in progress unless already done.
+func (p *Progress) Open(id string) {
+	p.entry(id)
+	p.Last = id
+}
+
+// SetPage records the page the learner is on.
+func (p *Progress) SetPage(id string, page int) {
+	p.entry(id).Page = max(page, 0)
+}
+
+// RecordCheck records how many goals of a challenge the learner's world
+// meets; a challenge once solved stays solved.
+func (p *Progress) RecordCheck(lessonID, challengeID string, cl Checklist) {
+	cp := p.challenge(lessonID, challengeID)
+	cp.GoalsMet, cp.Goals = cl.Met(), len(cl.Goals)
+	cp.Solved = cp.Solved || cl.Solved()
+}
+
+// RecordHint records that hint level (from 1) was shown.
+func (p *Progress) RecordHint(lessonID, challengeID string, level int) {
+	cp := p.challenge(lessonID, challengeID)
+	cp.Hints = max(cp.Hints, level)
+}
+
+// RecordSolutionShown records that the learner asked for the solution.
+func (p *Progress) RecordSolutionShown(lessonID, challengeID string) {
+	p.challenge(lessonID, challengeID).SolutionShown = true
+}
+
+// RecordAnswer records the learner's answer to a check question.
+func (p *Progress) RecordAnswer(lessonID string, q *Question, choice int) {
+	lp := p.entry(lessonID)
+	if lp.Answers == nil {
+		lp.Answers = map[string]Answer{}
+	}
+	lp.Answers[q.ID] = Answer{Choice: choice, Correct: q.Correct(choice)}
+}
+
+// Finish marks a lesson done.
+func (p *Progress) Finish(id string) {
+	p.entry(id).Status = Done
+}
+
+// Reset forgets everything about one lesson.
+func (p *Progress) Reset(id string) {
+	delete(p.Lessons, id)
+	if p.Last == id {
+		p.Last = ""
+	}
+}
+
+// ResetAll forgets everything.
+func (p *Progress) ResetAll() {
+	*p = Progress{Lessons: map[string]*LessonProgress{}}
+}
+
+// Resume returns where the learner left off: the lesson opened last and its
+// page, or when that lesson is done, the first lesson after it that is not;
+// a newcomer starts at the first lesson. It is nil when every lesson is done.
+func (p *Progress) Resume(c *Course) (l *Lesson, page int) {
+	from := max(c.Index(p.Last), 0)
+	for k := range c.Lessons {
+		l := c.Lessons[(from+k)%len(c.Lessons)]
+		if lp := p.Lesson(l.ID); lp.Status != Done {
+			return l, min(lp.Page, len(l.Pages)-1)
+		}
+	}
+	return nil, 0
+}
+
+// Counts returns how many lessons of the course are done and in progress.
+func (p *Progress) Counts(c *Course) (done, inProgress int) {
+	for _, l := range c.Lessons {
+		switch p.Status(l.ID) {
+		case Done:
+			done++
+		case InProgress:
+			inProgress++
+		}
+	}
+	return done, inProgress
+}

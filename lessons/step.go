@@ -1,0 +1,291 @@
+package lessons
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+
+	"github.com/sglab/sglab/engine"
+)
+
+// Step is one operation of a reference solution, the same kind of change
+// the lab makes: a rule added or removed, a group created, deleted,
+// attached or detached, a service started or stopped.
+type Step struct {
+	Op   string // the operation, as the lesson file names it: add-rule, attach-group...
+	Text string // what the step does, in words, for "show solution"
+	Pos  engine.Pos
+
+	apply func(w *engine.World) error
+}
+
+// Apply makes the step's change to w. It fails, changing nothing, with the
+// engine's *engine.Error when the world does not allow it.
+func (s Step) Apply(w *engine.World) error { return s.apply(w) }
+
+// The operations a solution step may use.
+const (
+	opAddRule      = "add-rule"
+	opRemoveRule   = "remove-rule"
+	opCreateGroup  = "create-group"
+	opDeleteGroup  = "delete-group"
+	opAttachGroup  = "attach-group"
+	opDetachGroup  = "detach-group"
+	opStartService = "start-service"
+	opStopService  = "stop-service"
+)
+
+var ops = []string{opAddRule, opRemoveRule, opCreateGroup, opDeleteGroup, opAttachGroup, opDetachGroup, opStartService, opStopService}
+
+// parseStep reads one item of a challenge's solution: a mapping with a
+// single key, the operation, whose value holds its fields.
+func parseStep(r *reader, n ast.Node) (Step, bool) {
+	outer, ok := r.object(n, "a solution step", ops...)
+	if !ok {
+		return Step{}, false
+	}
+	if len(outer.m) != 1 {
+		if len(outer.m) > 1 {
+			r.errorf(outer.pos, engine.CodeInvalidValue, "a solution step is one operation, such as `- add-rule: { ... }`; split this one")
+		}
+		return Step{}, false
+	}
+	var op string
+	for k := range outer.m {
+		op = k
+	}
+	s := Step{Op: op, Pos: outer.pos}
+	what := "a `" + op + "` step"
+	switch op {
+	case opAddRule, opRemoveRule:
+		f, ok := r.object(outer.node(op), what, "group", "vpc", "direction", "protocol", "ports", "source", "destination", "description")
+		if !ok {
+			break
+		}
+		return ruleStep(r, f, s)
+	case opCreateGroup:
+		f, ok := r.object(outer.node(op), what, "name", "vpc", "description")
+		if !ok {
+			break
+		}
+		g := engine.Group{Name: f.str("name", true), VPC: f.str("vpc", false), Description: f.str("description", false)}
+		s.Text = "Create a security group named " + g.Name
+		if g.VPC != "" {
+			s.Text += " in " + g.VPC
+		}
+		s.apply = func(w *engine.World) error {
+			if g.VPC == "" {
+				if len(w.VPCs) != 1 {
+					return &engine.Error{Code: engine.CodeMissingField, Message: "say in which VPC to create the group: `vpc:`"}
+				}
+				g.VPC = w.VPCs[0].ID
+			}
+			_, err := w.CreateGroup(g)
+			return err
+		}
+		return s, g.Name != ""
+	case opDeleteGroup:
+		f, ok := r.object(outer.node(op), what, "group", "vpc")
+		if !ok {
+			break
+		}
+		ref, vpc := f.str("group", true), f.str("vpc", false)
+		s.Text = "Delete the security group " + ref
+		s.apply = func(w *engine.World) error {
+			g, err := lookupGroup(w, ref, vpc)
+			if err != nil {
+				return err
+			}
+			return w.DeleteGroup(g.ID)
+		}
+		return s, ref != ""
+	case opAttachGroup, opDetachGroup:
+		f, ok := r.object(outer.node(op), what, "group", "instance")
+		if !ok {
+			break
+		}
+		return attachStep(f, s)
+	case opStartService, opStopService:
+		f, ok := r.object(outer.node(op), what, "on", "service")
+		if !ok {
+			break
+		}
+		return serviceStep(r, f, s)
+	}
+	if outer.node(op) == nil || outer.node(op).Type() == ast.NullType {
+		r.errorf(outer.at(op), engine.CodeMissingField, "%s needs its fields, such as `%s: { ... }`", what, op)
+	}
+	return Step{}, false
+}
+
+func ruleStep(r *reader, f fields, s Step) (Step, bool) {
+	ok := true
+	group, vpc := f.str("group", true), f.str("vpc", false)
+	d := engine.Inbound
+	switch dir := f.str("direction", false); dir {
+	case "", "inbound":
+	case "outbound":
+		d = engine.Outbound
+	default:
+		r.errorf(f.at("direction"), engine.CodeInvalidValue, "direction is inbound or outbound, not %q", dir)
+		ok = false
+	}
+	peerKey, wrongKey := "source", "destination"
+	if d == engine.Outbound {
+		peerKey, wrongKey = wrongKey, peerKey
+	}
+	if f.has(wrongKey) {
+		r.errorf(f.at(wrongKey), engine.CodeInvalidValue, "an %s rule has a %s, not a %s", d, peerKey, wrongKey)
+		ok = false
+	}
+	if s.Op == opRemoveRule && f.has("description") {
+		r.errorf(f.at("description"), engine.CodeUnknownField, "a rule to remove is found by protocol, ports and %s; leave out the description", peerKey)
+		ok = false
+	}
+	rule := engine.Rule{Description: f.str("description", false)}
+	protocol := f.str("protocol", true)
+	if protocol == "" {
+		return Step{}, false
+	}
+	p, err := engine.ParseProtocol(protocol)
+	if err != nil {
+		r.errorf(f.at("protocol"), engine.CodeInvalidValue, "%v", err)
+		return Step{}, false
+	}
+	rule.Protocol = p
+	ports := f.str("ports", p.HasPorts())
+	switch {
+	case ports != "":
+		if rule.Ports, err = engine.ParsePorts(p, ports); err != nil {
+			r.errorf(f.at("ports"), engine.CodeInvalidValue, "%v", err)
+			ok = false
+		}
+	case p.HasPorts():
+		ok = false
+	case p.IsICMP():
+		rule.Ports = engine.AnyICMP
+	}
+	peer := f.str(peerKey, true)
+	if peer == "" {
+		return Step{}, false
+	}
+	if rule.Peer, err = parsePeer(peer); err != nil {
+		r.errorf(f.at(peerKey), engine.CodeInvalidValue, "%s: %v", peerKey, err)
+		ok = false
+	}
+	if !ok || group == "" {
+		return Step{}, false
+	}
+	what := strings.TrimSpace(p.String() + " " + ports)
+	prep := "from"
+	if d == engine.Outbound {
+		prep = "to"
+	}
+	if s.Op == opAddRule {
+		s.Text = fmt.Sprintf("Add an %s rule to %s: %s %s %s", d, group, what, prep, peer)
+		s.apply = func(w *engine.World) error {
+			g, err := lookupGroup(w, group, vpc)
+			if err != nil {
+				return err
+			}
+			return w.AddRule(g.ID, d, rule)
+		}
+		return s, true
+	}
+	s.Text = fmt.Sprintf("Remove the %s rule %s %s %s from %s", d, what, prep, peer, group)
+	s.apply = func(w *engine.World) error {
+		g, err := lookupGroup(w, group, vpc)
+		if err != nil {
+			return err
+		}
+		want := rule.Peer
+		switch {
+		case want.Self:
+			want = engine.GroupPeer(g.ID)
+		case want.IsGroup():
+			ref := w.FindGroup(g.VPC, want.Group)
+			if ref == nil {
+				return &engine.Error{Code: engine.CodeGroupNotFound, Message: fmt.Sprintf("there is no security group %s in %s", want.Group, g.VPC)}
+			}
+			want = engine.GroupPeer(ref.ID)
+		}
+		for k, x := range g.Rules(d) {
+			if x.Protocol == rule.Protocol && x.Ports == rule.Ports && x.Peer.CIDR == want.CIDR && x.Peer.Group == want.Group {
+				return w.RemoveRule(g.ID, d, k)
+			}
+		}
+		return &engine.Error{Code: engine.CodePermissionNotFound,
+			Message: fmt.Sprintf("%s has no %s rule %s %s %s", g.Label(), d, what, prep, peer)}
+	}
+	return s, true
+}
+
+// parsePeer reads a rule's source or destination as the scenario format
+// writes it: a CIDR (or a bare address), "self", or a security group's id
+// or name.
+func parsePeer(s string) (engine.Peer, error) {
+	if s == "self" {
+		return engine.Peer{Self: true}, nil
+	}
+	p, _, err := engine.ParseCIDR(s)
+	if err == nil {
+		return engine.CIDRPeer(p), nil
+	}
+	// Group names have letters; what has only digits, dots, colons and
+	// slashes was meant as an address.
+	if strings.ContainsAny(s, "/:") || strings.Trim(s, "0123456789.") == "" {
+		return engine.Peer{}, err
+	}
+	return engine.GroupPeer(s), nil
+}
+
+func attachStep(f fields, s Step) (Step, bool) {
+	group, instance := f.str("group", true), f.str("instance", true)
+	attach := s.Op == opAttachGroup
+	if attach {
+		s.Text = fmt.Sprintf("Attach %s to %s", group, instance)
+	} else {
+		s.Text = fmt.Sprintf("Detach %s from %s", group, instance)
+	}
+	s.apply = func(w *engine.World) error {
+		i := w.Instance(instance)
+		if i == nil {
+			return &engine.Error{Code: engine.CodeInstanceNotFound, Message: fmt.Sprintf("there is no instance %s", instance)}
+		}
+		// A group of another VPC is passed on, so that the engine can say
+		// why it cannot be attached.
+		g := w.FindGroup(i.VPC, group)
+		if g == nil {
+			var err *engine.Error
+			if g, err = lookupGroup(w, group, ""); err != nil {
+				return err
+			}
+		}
+		if attach {
+			return w.AttachGroup(i.ID, g.ID)
+		}
+		return w.DetachGroup(i.ID, g.ID)
+	}
+	return s, group != "" && instance != ""
+}
+
+func serviceStep(r *reader, f fields, s Step) (Step, bool) {
+	on, service := f.str("on", true), f.str("service", true)
+	if on == "" || service == "" {
+		return Step{}, false
+	}
+	svc, err := engine.ParseService(service)
+	if err != nil {
+		r.errorf(f.at("service"), engine.CodeInvalidValue, "%v", err)
+		return Step{}, false
+	}
+	if s.Op == opStartService {
+		s.Text = fmt.Sprintf("Start a service listening on %s on %s", svc, on)
+		s.apply = func(w *engine.World) error { return w.StartService(on, svc) }
+	} else {
+		s.Text = fmt.Sprintf("Stop the service listening on %s on %s", svc, on)
+		s.apply = func(w *engine.World) error { return w.StopService(on, svc) }
+	}
+	return s, true
+}

@@ -1,0 +1,52 @@
+package lessons
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sglab/sglab/engine"
+)
+
+// Validate checks what loading a pack cannot: that every challenge's
+// reference solution applies to its starting world and meets every goal,
+// and that the starting world does not already meet them all (a challenge
+// the learner has nothing to do for). Problems are reported at their place
+// in the lesson file. Loading has already checked the front matter, the
+// blocks and the scenarios.
+func Validate(p *Pack) engine.Diagnostics {
+	var diags engine.Diagnostics
+	for _, l := range p.Lessons {
+		for _, c := range l.Challenges {
+			diags = append(diags, validateChallenge(l.File, c)...)
+		}
+	}
+	return diags
+}
+
+func validateChallenge(file string, c *Challenge) engine.Diagnostics {
+	var diags engine.Diagnostics
+	report := func(p engine.Pos, code, format string, args ...any) {
+		diags = append(diags, engine.Diagnostic{File: file, Pos: p, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+	if c.Check(c.start).Solved() {
+		report(c.Pos, CodeStartSolved, "the starting world of challenge %q already meets every goal: the learner would have nothing to do", c.ID)
+	}
+	w := c.Start()
+	for k, s := range c.Solution {
+		if err := s.Apply(w); err != nil {
+			code, msg := engine.CodeInvalidValue, err.Error()
+			var e *engine.Error
+			if errors.As(err, &e) {
+				code, msg = e.Code, e.Message
+			}
+			report(s.Pos, code, "step %d of the solution of challenge %q (%s) fails: %s", k+1, c.ID, s.Text, msg)
+			return diags
+		}
+	}
+	for _, st := range c.Check(w).Goals {
+		if !st.Met {
+			report(st.Goal.Pos, CodeSolutionFails, "the reference solution of challenge %q does not meet the goal %q: %s", c.ID, st.Goal.Label, st.Why)
+		}
+	}
+	return diags
+}
