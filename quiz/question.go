@@ -1,0 +1,277 @@
+// Package quiz is sglab's quiz: a bank of port and concept questions,
+// scenario questions generated from small random worlds and answered by the
+// engine, the four modes (practice, drill, exam, review) as state machines
+// that know nothing of the screen, and the learner's quiz history in the
+// state store.
+//
+// Nothing here draws anything: the TUI and `sglab quiz --print` render the
+// questions, tables and results this package computes.
+package quiz
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Topic is what a question is about.
+type Topic string
+
+// The topics, and AllTopics for a quiz that mixes them.
+const (
+	Ports     Topic = "ports"
+	Concepts  Topic = "concepts"
+	Scenarios Topic = "scenarios"
+	AllTopics Topic = "all"
+)
+
+// Topics lists the topics in the order results show them.
+var Topics = []Topic{Ports, Concepts, Scenarios}
+
+// ParseTopic reads ports, concepts, scenarios or all.
+func ParseTopic(s string) (Topic, error) {
+	t := Topic(strings.ToLower(strings.TrimSpace(s)))
+	if t == AllTopics || slices.Contains(Topics, t) {
+		return t, nil
+	}
+	return "", fmt.Errorf("the topic is ports, concepts, scenarios or all, not %q", s)
+}
+
+// Kind is how a question is answered.
+type Kind string
+
+// The kinds of question.
+const (
+	Single    Kind = "single"    // pick the one right choice
+	TrueFalse Kind = "truefalse" // a statement, True or False
+	Multi     Kind = "multi"     // pick all that apply
+	Typed     Kind = "typed"     // type the answer
+)
+
+// Lessons are the ids of the course's lessons, in course order. Every
+// question links to one, so that a learner who gets it wrong knows where
+// the idea is taught.
+var Lessons = []string{
+	"firewall",                // 1
+	"inbound-outbound",        // 2
+	"rule-anatomy",            // 3
+	"ssh-my-ip",               // 4
+	"many-to-many",            // 5
+	"scope",                   // 6
+	"timeout-vs-refused",      // 7
+	"ssh-own-group",           // 8
+	"group-references",        // 9
+	"ports",                   // 10
+	"stateful",                // 11
+	"references-private-only", // 12
+}
+
+// Question is one question of the bank or of the scenario generator.
+type Question struct {
+	// ID is stable across runs: the bank's own ids, and for generated
+	// questions an id the generator can rebuild the question from, so that
+	// review can bring a missed question back days later.
+	ID     string
+	Topic  Topic
+	Kind   Kind
+	Lesson string // a lesson id of Lessons
+	Prompt string
+	// Exhibit is what a scenario question shows before its prompt: the
+	// machines and their security groups' rules, console style.
+	Exhibit *Exhibit
+	// Choices are the options of Single, TrueFalse and Multi questions, and
+	// Correct the indices of the right ones: exactly one, except for Multi.
+	Choices []string
+	Correct []int
+	// Accept lists the answers a Typed question accepts; the first is the
+	// one shown as the answer.
+	Accept      []string
+	Explanation string
+	// Scenario is set on generated questions: the world and what each
+	// choice stands for, so that anyone can re-check the answer.
+	Scenario *Scenario
+}
+
+// Response is a learner's answer: the chosen indices, or the typed text.
+type Response struct {
+	Choices []int
+	Text    string
+}
+
+// Empty reports whether nothing was chosen or typed.
+func (r Response) Empty() bool { return len(r.Choices) == 0 && strings.TrimSpace(r.Text) == "" }
+
+// Check reports whether r is the right answer: the one correct choice, the
+// exact set for Multi, or an accepted variant of the typed answer.
+func (q *Question) Check(r Response) bool {
+	if q.Kind == Typed {
+		return slices.ContainsFunc(q.Accept, func(a string) bool { return sameAnswer(a, r.Text) })
+	}
+	got := slices.Clone(r.Choices)
+	slices.Sort(got)
+	return slices.Equal(slices.Compact(got), q.Correct)
+}
+
+// ChoiceLabel is the letter a choice is shown with: A, B, C...
+func ChoiceLabel(i int) string { return string(rune('A' + i)) }
+
+// AnswerText is the right answer as a learner reads it: "B) 22", or the
+// typed answer.
+func (q *Question) AnswerText() string {
+	if q.Kind == Typed {
+		return q.Accept[0]
+	}
+	return q.choicesText(q.Correct)
+}
+
+// ResponseText is what the learner answered, as text.
+func (q *Question) ResponseText(r Response) string {
+	if r.Empty() {
+		return "(no answer)"
+	}
+	if q.Kind == Typed {
+		return strings.TrimSpace(r.Text)
+	}
+	return q.choicesText(r.Choices)
+}
+
+func (q *Question) choicesText(idx []int) string {
+	parts := make([]string, 0, len(idx))
+	for _, i := range idx {
+		if i >= 0 && i < len(q.Choices) {
+			parts = append(parts, ChoiceLabel(i)+") "+q.Choices[i])
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// sameAnswer reports whether a typed answer got says the same as want. A
+// CIDR compares as a CIDR; anything else compares word by word, ignoring
+// case, punctuation and filler words, so that "22", "port 22" and "22/tcp"
+// are all 22, and "SSH", "ssh" and "the SSH protocol" are all SSH.
+func sameAnswer(want, got string) bool {
+	if p, err := netip.ParsePrefix(want); err == nil {
+		g, err := netip.ParsePrefix(strings.Join(strings.Fields(got), ""))
+		return err == nil && g == p
+	}
+	n := normalize(got)
+	return n != "" && n == normalize(want)
+}
+
+// fillers are words that add nothing to a typed answer about a port or a
+// protocol.
+var fillers = []string{"a", "an", "the", "port", "tcp", "number", "protocol"}
+
+// normalize reduces a typed answer to its significant words, lower case,
+// splitting letters from digits so that "port22" reads as "port 22".
+func normalize(s string) string {
+	var words []string
+	var cur []rune
+	flush := func() {
+		if w := string(cur); w != "" && !slices.Contains(fillers, w) {
+			words = append(words, w)
+		}
+		cur = cur[:0]
+	}
+	for _, c := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(c) || unicode.IsDigit(c):
+			if len(cur) > 0 && unicode.IsDigit(cur[len(cur)-1]) != unicode.IsDigit(c) {
+				flush()
+			}
+			cur = append(cur, c)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return strings.Join(words, " ")
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// Validate checks that a question can be asked and has exactly one right
+// answer (or one right set): every problem found, joined.
+func (q *Question) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !idPattern.MatchString(q.ID) {
+		bad("id %q is not lower-case letters, digits and dashes", q.ID)
+	}
+	if !slices.Contains(Topics, q.Topic) {
+		bad("topic %q is not ports, concepts or scenarios", q.Topic)
+	}
+	if !slices.Contains(Lessons, q.Lesson) {
+		bad("lesson %q is not a lesson id", q.Lesson)
+	}
+	if strings.TrimSpace(q.Prompt) == "" {
+		bad("the prompt is empty")
+	}
+	if strings.TrimSpace(q.Explanation) == "" {
+		bad("the explanation is empty")
+	}
+	switch q.Kind {
+	case Typed:
+		if len(q.Choices) > 0 || len(q.Correct) > 0 {
+			bad("a typed question has no choices")
+		}
+		if len(q.Accept) == 0 {
+			bad("a typed question accepts no answer")
+		}
+		for _, a := range q.Accept {
+			if _, err := netip.ParsePrefix(a); err != nil && normalize(a) == "" {
+				bad("accepted answer %q is only filler words and would never match", a)
+			}
+		}
+	case Single, TrueFalse, Multi:
+		q.validateChoices(bad)
+	default:
+		bad("kind %q is not single, truefalse, multi or typed", q.Kind)
+	}
+	return errors.Join(errs...)
+}
+
+func (q *Question) validateChoices(bad func(string, ...any)) {
+	switch {
+	case q.Kind == TrueFalse && !slices.Equal(q.Choices, trueFalse):
+		bad("a true/false question's choices are True and False, not %q", q.Choices)
+	case q.Kind == Multi && len(q.Choices) < 3:
+		bad("a pick-all question needs at least 3 choices, not %d", len(q.Choices))
+	case len(q.Choices) < 2:
+		bad("a question needs at least 2 choices, not %d", len(q.Choices))
+	}
+	seen := map[string]bool{}
+	for _, c := range q.Choices {
+		key := strings.ToLower(strings.Join(strings.Fields(c), " "))
+		switch {
+		case key == "":
+			bad("a choice is empty")
+		case seen[key]:
+			bad("choice %q appears twice", c)
+		}
+		seen[key] = true
+	}
+	if len(q.Accept) > 0 {
+		bad("only typed questions accept typed answers")
+	}
+	if !slices.IsSorted(q.Correct) || len(slices.Compact(slices.Clone(q.Correct))) != len(q.Correct) {
+		bad("the correct choices %v are not sorted and distinct", q.Correct)
+	}
+	for _, i := range q.Correct {
+		if i < 0 || i >= len(q.Choices) {
+			bad("correct choice %d is out of range", i)
+		}
+	}
+	switch {
+	case q.Kind == Multi && len(q.Correct) == 0:
+		bad("a pick-all question needs at least one correct choice")
+	case q.Kind != Multi && len(q.Correct) != 1:
+		bad("a %s question needs exactly one correct choice, not %d", q.Kind, len(q.Correct))
+	}
+}
+
+var trueFalse = []string{"True", "False"}
