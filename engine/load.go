@@ -28,7 +28,7 @@ func LoadFile(path string) (*World, Diagnostics, error) {
 // diagnostics. The world is nil when there is any error: nothing in a bad
 // file is half-applied.
 func Parse(file string, data []byte) (*World, Diagnostics) {
-	l := &loader{diags: diags{file: file}, anchors: map[string]ast.Node{}}
+	l := &loader{diags: diags{file: file}, aliases: map[*ast.AliasNode]ast.Node{}, notScalar: map[Pos]bool{}}
 	w := l.document(data)
 	if w != nil {
 		w.addImplicitDefaults()
@@ -46,7 +46,21 @@ func Parse(file string, data []byte) (*World, Diagnostics) {
 
 type loader struct {
 	diags
-	anchors map[string]ast.Node
+	// aliases maps each alias to the node its anchor names, resolved in
+	// document order before the scenario is read in its own order.
+	aliases map[*ast.AliasNode]ast.Node
+	// notScalar holds where a list or mapping stood in place of a value.
+	notScalar map[Pos]bool
+}
+
+// add reports a problem. A list or mapping where a single value belongs is
+// reported once, by scalar: parsing the empty text that stands in for it
+// would only report the same place again.
+func (l *loader) add(p Pos, code, format string, args ...any) {
+	if code == CodeInvalidValue && l.notScalar[p] {
+		return
+	}
+	l.diags.add(p, code, format, args...)
 }
 
 // document parses the YAML and reads the top level. It returns nil when the
@@ -70,10 +84,13 @@ func (l *loader) document(data []byte) (w *World) {
 			continue
 		}
 		if body != nil {
-			l.add(pos(doc.Body), CodeSyntax, "a scenario file holds one YAML document")
+			l.add(start(doc.Body), CodeSyntax, "a scenario file holds one YAML document")
 			return nil
 		}
 		body = doc.Body
+	}
+	if !l.resolveAliases(body) {
+		return nil
 	}
 	w = &World{Version: 0, Region: DefaultRegion}
 	if body == nil {
@@ -301,13 +318,13 @@ func parsePeer(s string) (p Peer, changed bool, err error) {
 	return Peer{Group: s}, false, nil
 }
 
-// looksLikeAddress tells an address range from a group's id or name: group
-// names may hold letters, addresses are digits, dots, colons and a slash.
+// looksLikeAddress tells an address range, possibly mistyped, from a
+// group's id or name: before any prefix length, an IPv4 address is digits
+// and dots and an IPv6 address has colons. A group id such as
+// vpc-main/default (a VPC's default group) holds a slash but is neither.
 func looksLikeAddress(s string) bool {
-	if strings.Contains(s, ":") || strings.Contains(s, "/") {
-		return true
-	}
-	return s != "" && strings.Trim(s, "0123456789.") == ""
+	addr, _, _ := strings.Cut(s, "/")
+	return strings.Contains(addr, ":") || (addr != "" && strings.Trim(addr, "0123456789.") == "")
 }
 
 func (l *loader) instance(n ast.Node) *Instance {
@@ -563,8 +580,52 @@ func (l *loader) scalar(n ast.Node) (string, bool) {
 	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
 		return n.GetToken().Value, true
 	}
-	l.add(pos(n), CodeInvalidValue, "expected a single value, not a %s", strings.ToLower(n.Type().String()))
+	l.diags.add(pos(n), CodeInvalidValue, "expected a single value, not a %s", strings.ToLower(n.Type().String()))
+	l.notScalar[pos(n)] = true
 	return "", false
+}
+
+// resolveAliases finds the node each alias stands for: the anchor of that
+// name defined last before it, as YAML reads them. The scenario is read in
+// its own order (VPCs before groups, whatever the file's order), so aliases
+// are resolved first, in the file's order. An alias that names no anchor
+// before it, or the node that holds it, is a SyntaxError.
+func (l *loader) resolveAliases(body ast.Node) bool {
+	anchors := map[string]ast.Node{}
+	ok := true
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		switch v := n.(type) {
+		case *ast.MappingNode:
+			for _, kv := range v.Values {
+				walk(kv)
+			}
+		case *ast.MappingValueNode:
+			walk(v.Key)
+			walk(v.Value)
+		case *ast.SequenceNode:
+			for _, item := range v.Values {
+				walk(item)
+			}
+		case *ast.TagNode:
+			walk(v.Value)
+		case *ast.AnchorNode:
+			// The anchor counts only once its node is complete: an alias
+			// inside the node it names would make the node endless.
+			walk(v.Value)
+			anchors[v.Name.GetToken().Value] = v.Value
+		case *ast.AliasNode:
+			name := v.Value.GetToken().Value
+			target, found := anchors[name]
+			if !found {
+				l.add(pos(v), CodeSyntax, "alias *%s names no anchor defined before it", name)
+				ok = false
+			}
+			l.aliases[v] = target
+		}
+	}
+	walk(body)
+	return ok
 }
 
 // deref follows anchors, aliases and tags to the node they stand for.
@@ -572,18 +633,9 @@ func (l *loader) deref(n ast.Node) ast.Node {
 	for range 64 {
 		switch v := n.(type) {
 		case *ast.AnchorNode:
-			if name, ok := l.scalar(v.Name); ok {
-				l.anchors[name] = v.Value
-			}
 			n = v.Value
 		case *ast.AliasNode:
-			name, _ := l.scalar(v.Value)
-			target, ok := l.anchors[name]
-			if !ok {
-				l.add(pos(v), CodeSyntax, "alias *%s names no anchor", name)
-				return nil
-			}
-			n = target
+			n = l.aliases[v]
 		case *ast.TagNode:
 			n = v.Value
 		default:
@@ -591,6 +643,15 @@ func (l *loader) deref(n ast.Node) ast.Node {
 		}
 	}
 	return nil
+}
+
+// start is where a node begins: for a block mapping, its first key (the
+// parser places the mapping itself at the first colon).
+func start(n ast.Node) Pos {
+	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 {
+		return pos(m.Values[0].Key)
+	}
+	return pos(n)
 }
 
 func pos(n ast.Node) Pos {

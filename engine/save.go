@@ -47,9 +47,9 @@ func Marshal(w *World) []byte {
 		e.kv(2, "name", g.Name)
 		e.kv(2, "vpc", g.VPC)
 		e.kv(2, "description", g.Description)
-		e.rules(Inbound, g.Inbound)
+		e.rules(w, g, Inbound)
 		if !sameRules(g.Outbound, DefaultOutbound(w.VPC(g.VPC))) {
-			e.rules(Outbound, g.Outbound)
+			e.rules(w, g, Outbound)
 		}
 	}
 	e.section("instances", len(w.Instances))
@@ -199,7 +199,8 @@ func pairs(kv ...string) []string {
 
 func flowList(values []string) string { return "[" + strings.Join(quoteAll(values), ", ") + "]" }
 
-func (e *emitter) rules(d Direction, rules []Rule) {
+func (e *emitter) rules(w *World, g *Group, d Direction) {
+	rules := g.Rules(d)
 	if len(rules) == 0 {
 		if d == Outbound {
 			e.line(2, "outbound: []")
@@ -212,9 +213,26 @@ func (e *emitter) rules(d Direction, rules []Rule) {
 		if r.Protocol.HasPorts() || (r.Protocol.IsICMP() && r.Ports != AnyICMP) {
 			kv = append(kv, "ports", r.Ports.Format(r.Protocol))
 		}
-		kv = append(kv, d.peerField(), r.Peer.String(), "description", r.Description)
+		kv = append(kv, d.peerField(), peerRef(w, g, r.Peer), "description", r.Description)
 		e.flow(3, pairs(kv...))
 	}
+}
+
+// peerRef spells a rule's peer so that it reads back as the same peer: a
+// group by its id, or by its name where the id would read as something
+// else (self, or an address).
+func peerRef(w *World, g *Group, p Peer) string {
+	if !p.IsGroup() || p.Self {
+		return p.String()
+	}
+	readable := func(ref string) bool { return ref != "self" && !looksLikeAddress(ref) }
+	if readable(p.Group) {
+		return p.Group
+	}
+	if ref := w.Group(p.Group); ref != nil && readable(ref.Name) && w.FindGroup(g.VPC, ref.Name) == ref {
+		return ref.Name
+	}
+	return p.Group
 }
 
 var plain = regexp.MustCompile(`^[A-Za-z0-9_.][A-Za-z0-9 _./'()@+-]*$`)

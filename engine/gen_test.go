@@ -1,0 +1,266 @@
+package engine_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"testing"
+
+	"github.com/sglab/sglab/engine"
+)
+
+// This file builds random but valid worlds, deterministically from a seed,
+// for the differential, round-trip and benchmark tests. Worlds are built as
+// model values, written with Marshal and read back with Parse, so that every
+// world a test evaluates went through the loader like a user's file.
+
+// probePorts are the ports rules and connections draw from: few enough that
+// rules and connections meet often.
+var probePorts = []int{22, 53, 80, 443, 3389, 8080}
+
+// gen draws the parts of a random world.
+type gen struct {
+	r *rand.Rand
+}
+
+func newGen(seed uint64) *gen { return &gen{r: rand.New(rand.NewPCG(seed, seed^0x5eed))} }
+
+func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
+
+func (g *gen) intn(n int) int { return g.r.IntN(n) }
+
+func pick[T any](g *gen, list []T) T { return list[g.r.IntN(len(list))] }
+
+// world returns a random valid world: one to three VPCs, some with IPv6,
+// groups with random rules (CIDRs of the world's own addresses, group
+// references, self), instances with and without public IPs and IPv6, hosts
+// of both families, and random test connections.
+func (g *gen) world(name string) *engine.World {
+	w := engine.NewWorld(name)
+	if g.chance(0.2) {
+		w.Quotas.RulesPerDirection = 20 + g.intn(50)
+		w.Quotas.GroupsPerInstance = 3 + g.intn(3)
+	}
+	for k := range 1 + g.intn(3) {
+		v := &engine.VPC{ID: fmt.Sprintf("vpc-%d", k), CIDR: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(k), 0, 0}), 16)}
+		if g.chance(0.5) {
+			v.IPv6CIDR = netip.MustParsePrefix(fmt.Sprintf("2600:1f18:%x::/56", k+1))
+		}
+		if g.chance(0.2) {
+			v.Region = "eu-west-1"
+		}
+		w.VPCs = append(w.VPCs, v)
+	}
+	for h := range g.intn(4) {
+		host := &engine.Host{ID: fmt.Sprintf("host-%d", h), IP: netip.AddrFrom4([4]byte{198, 51, 100, byte(10 + h)})}
+		if g.chance(0.3) {
+			host.IP = netip.MustParseAddr(fmt.Sprintf("2001:db8::%x", 10+h))
+		}
+		if g.chance(0.5) {
+			host.Name = fmt.Sprintf("laptop %d", h)
+		}
+		host.Listening = g.services()
+		w.Hosts = append(w.Hosts, host)
+	}
+	for _, v := range w.VPCs {
+		g.fillVPC(w, v)
+	}
+	for range g.intn(12) {
+		if c, ok := g.connection(w); ok {
+			c.Expect = engine.Outcome(g.intn(4))
+			w.Connections = append(w.Connections, c)
+		}
+	}
+	return w
+}
+
+// fillVPC adds a VPC's groups and instances. Rules are drawn after the
+// instances, so that CIDRs can name the instances' own addresses.
+func (g *gen) fillVPC(w *engine.World, v *engine.VPC) {
+	var groups []*engine.Group
+	for k := range 1 + g.intn(5) {
+		grp := &engine.Group{ID: fmt.Sprintf("sg-%s-%d", v.ID, k), VPC: v.ID}
+		if g.chance(0.6) {
+			grp.Name = fmt.Sprintf("group-%d", k)
+		}
+		groups = append(groups, grp)
+	}
+	vpcIndex := slices.Index(w.VPCs, v)
+	for k := range 1 + g.intn(6) {
+		i := &engine.Instance{
+			ID:        fmt.Sprintf("i-%s-%d", v.ID, k),
+			VPC:       v.ID,
+			PrivateIP: netip.AddrFrom4([4]byte{10, byte(vpcIndex), 1, byte(10 + k)}),
+			Listening: g.services(),
+		}
+		if g.chance(0.5) {
+			i.Name = fmt.Sprintf("web-%d-%d", vpcIndex, k)
+		}
+		if g.chance(0.6) {
+			i.PublicIP = netip.AddrFrom4([4]byte{54, 210, byte(vpcIndex), byte(10 + k)})
+		}
+		if v.IPv6CIDR.IsValid() && g.chance(0.6) {
+			a := v.IPv6CIDR.Addr().As16()
+			a[15] = byte(10 + k)
+			i.IPv6 = netip.AddrFrom16(a)
+		}
+		if g.chance(0.2) {
+			i.Groups = []string{engine.DefaultGroupID(v.ID)}
+		}
+		for _, grp := range groups {
+			if len(i.Groups) < 3 && g.chance(0.4) {
+				i.Groups = append(i.Groups, grp.ID)
+			}
+		}
+		if len(i.Groups) == 0 {
+			i.Groups = []string{pick(g, groups).ID}
+		}
+		w.Instances = append(w.Instances, i)
+	}
+	peers := g.cidrPool(w, v)
+	for _, grp := range groups {
+		grp.Inbound = g.rules(grp, groups, peers, 6)
+		if g.chance(0.4) {
+			grp.Outbound = g.rules(grp, groups, peers, 4)
+			if grp.Outbound == nil {
+				grp.Outbound = []engine.Rule{} // outbound: [], nothing allowed out
+			}
+		}
+	}
+	w.Groups = append(w.Groups, groups...)
+}
+
+// cidrPool is the CIDRs rules draw from: the whole internet, the VPC, and
+// ranges and addresses the world's machines actually have.
+func (g *gen) cidrPool(w *engine.World, v *engine.VPC) []netip.Prefix {
+	pool := []netip.Prefix{
+		netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0"),
+		v.CIDR, netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("198.51.100.0/24"),
+		netip.MustParsePrefix("54.210.0.0/16"), netip.MustParsePrefix("2001:db8::/32"),
+	}
+	if v.IPv6CIDR.IsValid() {
+		pool = append(pool, v.IPv6CIDR)
+	}
+	host := func(a netip.Addr) {
+		if a.IsValid() {
+			pool = append(pool, netip.PrefixFrom(a, a.BitLen()))
+		}
+	}
+	for _, i := range w.Instances {
+		host(i.PrivateIP)
+		host(i.PublicIP)
+		host(i.IPv6)
+	}
+	for _, h := range w.Hosts {
+		host(h.IP)
+	}
+	return pool
+}
+
+// rules draws up to max rules for a group, none a duplicate of another.
+func (g *gen) rules(self *engine.Group, groups []*engine.Group, cidrs []netip.Prefix, max int) []engine.Rule {
+	var out []engine.Rule
+	for range g.intn(max + 1) {
+		r := g.rule(self, groups, cidrs)
+		if !slices.ContainsFunc(out, func(o engine.Rule) bool { return samePermission(o, r) }) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (g *gen) rule(self *engine.Group, groups []*engine.Group, cidrs []netip.Prefix) engine.Rule {
+	r := engine.Rule{Protocol: pick(g, []engine.Protocol{
+		engine.ProtoTCP, engine.ProtoTCP, engine.ProtoTCP, engine.ProtoUDP,
+		engine.ProtoICMP, engine.ProtoICMPv6, engine.ProtoAll, 47,
+	})}
+	switch {
+	case r.Protocol.HasPorts():
+		r.Ports = pick(g, []engine.PortRange{{22, 22}, {80, 80}, {443, 443}, {53, 53}, {3389, 3389},
+			{8080, 8080}, {0, 1023}, {1024, 65535}, {80, 443}, engine.AllPorts})
+	case r.Protocol.IsICMP():
+		r.Ports = pick(g, []engine.PortRange{engine.AnyICMP, {8, engine.AnyPort}, {8, 0}, {0, engine.AnyPort},
+			{3, 4}, {128, engine.AnyPort}, {128, 0}})
+	}
+	switch n := g.intn(10); {
+	case n < 6:
+		r.Peer = engine.CIDRPeer(pick(g, cidrs))
+	case n < 8:
+		r.Peer = engine.GroupPeer(pick(g, groups).ID)
+	case n < 9:
+		r.Peer = engine.GroupPeer(engine.DefaultGroupID(self.VPC))
+	default:
+		r.Peer = engine.Peer{Group: self.ID, Self: true}
+	}
+	if g.chance(0.2) {
+		r.Description = pick(g, []string{"from the office", "health checks", "yes", "a: b", "#1 rule", "tab\there", "ünïcode"})
+	}
+	return r
+}
+
+// samePermission is the format's duplicate test: protocol, ports and peer.
+func samePermission(a, b engine.Rule) bool {
+	return a.Protocol == b.Protocol && a.Ports == b.Ports && a.Peer.CIDR == b.Peer.CIDR && a.Peer.Group == b.Peer.Group
+}
+
+func (g *gen) services() []engine.Service {
+	var out []engine.Service
+	for _, s := range []engine.Service{{engine.ProtoTCP, 22}, {engine.ProtoTCP, 80}, {engine.ProtoTCP, 443},
+		{engine.ProtoUDP, 53}, {engine.ProtoTCP, 8080}, {engine.ProtoTCP, 3389}} {
+		if g.chance(0.5) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// refs lists every way a connection can name an end: ids, names, every
+// address a machine has, and addresses nobody has, inside a VPC and out.
+func refs(w *engine.World) []string {
+	out := []string{"10.0.99.99", "10.1.99.99", "203.0.113.77", "2001:db8::99", "2600:1f18:1::99"}
+	for _, i := range w.Instances {
+		out = append(out, i.ID)
+		if i.Name != "" {
+			out = append(out, i.Name)
+		}
+		for _, a := range []netip.Addr{i.PrivateIP, i.PublicIP, i.IPv6} {
+			if a.IsValid() {
+				out = append(out, a.String())
+			}
+		}
+	}
+	for _, h := range w.Hosts {
+		out = append(out, h.ID, h.IP.String())
+		if h.Name != "" {
+			out = append(out, h.Name)
+		}
+	}
+	return out
+}
+
+// connection draws a connection between two different ends of w; false
+// when it drew one machine twice.
+func (g *gen) connection(w *engine.World) (engine.Connection, bool) {
+	all := refs(w)
+	c := engine.Connection{From: pick(g, all), To: pick(g, all),
+		Protocol: pick(g, []engine.Protocol{engine.ProtoTCP, engine.ProtoTCP, engine.ProtoUDP, engine.ProtoICMP, engine.ProtoICMPv6})}
+	if c.Protocol.HasPorts() {
+		c.Port = pick(g, probePorts)
+	}
+	rw := newRefWorld(w)
+	from, _ := rw.resolve(c.From)
+	to, _ := rw.resolve(c.To)
+	return c, !from.same(to) && c.From != c.To
+}
+
+// load writes w as a file and reads it back: the world tests evaluate.
+func load(t testing.TB, w *engine.World) *engine.World {
+	t.Helper()
+	data := engine.Marshal(w)
+	loaded, ds := engine.Parse("generated.yaml", data)
+	if loaded == nil {
+		t.Fatalf("generated world does not load:\n%s\n%s", ds.Error(), data)
+	}
+	return loaded
+}
