@@ -10,7 +10,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 )
 
 // LoadFile reads and validates a scenario file. The world is nil when the
@@ -73,7 +72,7 @@ func (l *loader) document(data []byte) (w *World) {
 			w = nil
 		}
 	}()
-	f, err := parser.ParseBytes(data, 0)
+	f, err := parseYAML(data)
 	if err != nil {
 		l.syntaxError(err)
 		return nil
@@ -554,7 +553,14 @@ func (l *loader) items(f field, each func(ast.Node)) {
 	n := l.deref(f.node)
 	switch v := n.(type) {
 	case *ast.SequenceNode:
-		for _, item := range v.Values {
+		for k, item := range v.Values {
+			// An empty item ("- " and nothing) is reported at its dash: the
+			// parser places the implicit null at whatever token comes next.
+			if d := l.deref(item); (d == nil || d.Type() == ast.NullType) && k < len(v.Entries) && v.Entries[k].Start != nil {
+				tk := v.Entries[k].Start.Position
+				l.add(Pos{tk.Line, tk.Column}, CodeInvalidValue, "empty list item: write its value after the dash")
+				continue
+			}
 			each(item)
 		}
 	case *ast.NullNode, nil:
