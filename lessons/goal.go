@@ -227,7 +227,7 @@ func parseStructural(r *reader, outer fields, kind string, g Goal) (Goal, bool) 
 		f  fields
 		ok bool
 	)
-	what := "a `" + kind + "` goal"
+	what := "the `" + kind + "` goal"
 	switch kind {
 	case goalAttached:
 		f, ok = r.object(outer.node(kind), what, "group", "instance")
@@ -239,9 +239,6 @@ func parseStructural(r *reader, outer fields, kind string, g Goal) (Goal, bool) 
 		f, ok = r.object(outer.node(kind), what, "group", "source", "port")
 	}
 	if !ok {
-		if outer.node(kind) == nil || outer.node(kind).Type() == ast.NullType {
-			r.errorf(outer.at(kind), engine.CodeMissingField, "%s needs its fields, such as `%s: { ... }`", what, kind)
-		}
 		return Goal{}, false
 	}
 	port := func() int {

@@ -71,8 +71,17 @@ type Answer struct {
 func (p *Progress) SchemaVersion() int { return progressSchema }
 
 // Upgrade implements state.Versioned: it brings a progress file written
-// by an older sglab up to date.
+// by an older sglab up to date. When it fails it leaves p empty, so that
+// the learner starts clean rather than from half a file.
 func (p *Progress) Upgrade(from int) error {
+	err := p.upgrade(from)
+	if err != nil {
+		*p = Progress{}
+	}
+	return err
+}
+
+func (p *Progress) upgrade(from int) error {
 	if from < 1 {
 		return fmt.Errorf("schema %d is not a progress schema sglab ever wrote", from)
 	}

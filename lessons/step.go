@@ -45,18 +45,22 @@ func parseStep(r *reader, n ast.Node) (Step, bool) {
 	if !ok {
 		return Step{}, false
 	}
-	if len(outer.m) != 1 {
-		if len(outer.m) > 1 {
-			r.errorf(outer.pos, engine.CodeInvalidValue, "a solution step is one operation, such as `- add-rule: { ... }`; split this one")
-		}
+	switch {
+	case outer.keys == 0:
+		r.errorf(outer.pos, engine.CodeMissingField, "a solution step is one operation, such as `- add-rule: { ... }`; this one is empty")
 		return Step{}, false
+	case len(outer.m) > 1:
+		r.errorf(outer.pos, engine.CodeInvalidValue, "a solution step is one operation, such as `- add-rule: { ... }`; split this one")
+		return Step{}, false
+	case len(outer.m) == 0:
+		return Step{}, false // its key is unknown, and reported
 	}
 	var op string
 	for k := range outer.m {
 		op = k
 	}
 	s := Step{Op: op, Pos: outer.pos}
-	what := "a `" + op + "` step"
+	what := "the `" + op + "` step"
 	switch op {
 	case opAddRule, opRemoveRule:
 		f, ok := r.object(outer.node(op), what, "group", "vpc", "direction", "protocol", "ports", "source", "destination", "description")
@@ -75,6 +79,7 @@ func parseStep(r *reader, n ast.Node) (Step, bool) {
 			s.Text += " in " + g.VPC
 		}
 		s.apply = func(w *engine.World) error {
+			g := g // each application starts from the step as written
 			if g.VPC == "" {
 				if len(w.VPCs) != 1 {
 					return &engine.Error{Code: engine.CodeMissingField, Message: "say in which VPC to create the group: `vpc:`"}
@@ -112,9 +117,6 @@ func parseStep(r *reader, n ast.Node) (Step, bool) {
 			break
 		}
 		return serviceStep(r, f, s)
-	}
-	if outer.node(op) == nil || outer.node(op).Type() == ast.NullType {
-		r.errorf(outer.at(op), engine.CodeMissingField, "%s needs its fields, such as `%s: { ... }`", what, op)
 	}
 	return Step{}, false
 }
@@ -166,7 +168,7 @@ func ruleStep(r *reader, f fields, s Step) (Step, bool) {
 	case p.IsICMP():
 		rule.Ports = engine.AnyICMP
 	}
-	peer := f.str(peerKey, true)
+	peer := f.str(peerKey, !f.has(wrongKey))
 	if peer == "" {
 		return Step{}, false
 	}

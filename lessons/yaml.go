@@ -88,6 +88,7 @@ type fields struct {
 	pos  engine.Pos
 	what string
 	m    map[string]*ast.MappingValueNode
+	keys int // how many keys the mapping has, known or not
 }
 
 // object reads a mapping that may hold only the known keys; any other key
@@ -102,11 +103,14 @@ func (r *reader) object(n ast.Node, what string, known ...string) (f fields, ok 
 		pairs = []*ast.MappingValueNode{v}
 	case nil:
 		return fields{}, false
+	case *ast.NullNode:
+		r.errorf(r.pos(n), engine.CodeMissingField, "%s is empty", what)
+		return fields{}, false
 	default:
 		r.errorf(r.pos(n), engine.CodeInvalidValue, "%s must be a mapping of keys to values", what)
 		return fields{}, false
 	}
-	f = fields{r: r, pos: r.pos(n), what: what, m: make(map[string]*ast.MappingValueNode, len(pairs))}
+	f = fields{r: r, pos: r.pos(n), what: what, m: make(map[string]*ast.MappingValueNode, len(pairs)), keys: len(pairs)}
 	if len(pairs) > 0 {
 		f.pos = r.pos(pairs[0].Key)
 	}
