@@ -88,6 +88,10 @@ func (p *Progress) SchemaVersion() int { return schemaVersion }
 // first; there is nothing to upgrade yet.
 func (p *Progress) Upgrade(from int) error {
 	if from != schemaVersion {
+		// The store has decoded the document into p already and sets the
+		// file aside on this error: empty p too, so the learner does start
+		// clean rather than with half of what the file held.
+		*p = *NewProgress()
 		return fmt.Errorf("schema %d is not one sglab ever wrote", from)
 	}
 	if p.Questions == nil {
