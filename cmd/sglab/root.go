@@ -67,6 +67,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	tui := &tuiOptions{}
 	root := &cobra.Command{
 		Use:   "sglab",
 		Short: "Learn AWS security groups by using them",
@@ -76,7 +77,10 @@ get refused, or time out.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cmd.Help()
+			if !isTerminal(cmd.OutOrStdout()) || !isTerminal(os.Stdin) {
+				return cmd.Help()
+			}
+			return runTUI(cmd, tui, "", false)
 		},
 	}
 	root.SetOut(stdout)
@@ -84,7 +88,11 @@ get refused, or time out.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%s: %w", cmd.CommandPath(), err)
 	})
+	tui.addFlags(root)
 	root.AddCommand(newCheckCmd(), newExplainCmd(), newVersionCmd())
+	root.AddCommand(newLabCmd(tui))
+	addPackFlag(root)
+	root.AddCommand(newLessonsCmd(), newProgressCmd())
 	return root
 }
 

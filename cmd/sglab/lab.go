@@ -1,0 +1,105 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/spf13/cobra"
+
+	"github.com/sglab/sglab/internal/state"
+	"github.com/sglab/sglab/tui/app"
+	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/lab"
+	"github.com/sglab/sglab/tui/theme"
+)
+
+// tuiOptions are the flags of the terminal UI, shared by `sglab` and
+// `sglab lab`.
+type tuiOptions struct {
+	theme   string
+	dataDir string
+	timeout float64
+}
+
+func (o *tuiOptions) addFlags(root *cobra.Command) {
+	f := root.PersistentFlags()
+	f.StringVar(&o.theme, "theme", "", "light or dark: override the guess of the terminal's background")
+	f.StringVar(&o.dataDir, "data-dir", "", "where sglab keeps your scratch lab and progress (default $SGLAB_HOME or the XDG state directory)")
+	f.Float64Var(&o.timeout, "timeout-seconds", 3, "how long a timed-out connection makes you wait in the lab")
+}
+
+func newLabCmd(o *tuiOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "lab [FILE]",
+		Short: "Open the lab: build security groups and fire test connections",
+		Long: `Open the lab on a scenario file, or on your scratch lab (autosaved in the
+state directory and restored next time) when no file is given.`,
+		Example: "  sglab lab\n  sglab lab examples/scenarios/ssh-my-ip.yaml",
+		Args:    cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file := ""
+			if len(args) == 1 {
+				file = args[0]
+			}
+			return runTUI(cmd, o, file, true)
+		},
+	}
+}
+
+// runTUI runs the app, on the lab when openLab is set (on file, or on the
+// scratch lab when file is empty).
+func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error {
+	if !isTerminal(cmd.OutOrStdout()) || !isTerminal(os.Stdin) {
+		return errors.New("the lab needs a terminal; `sglab check` and `sglab explain` work without one")
+	}
+	mode, err := theme.ParseMode(o.theme)
+	if err != nil {
+		return err
+	}
+	if o.timeout < 0 || o.timeout > 60 {
+		return fmt.Errorf("--timeout-seconds is 0 to 60, not %g", o.timeout)
+	}
+	dir, err := state.Dir(o.dataDir)
+	if err != nil {
+		return err
+	}
+	r := lipgloss.DefaultRenderer()
+	styles := theme.New(r, mode)
+	if mode == theme.Auto {
+		// Ask the terminal for its background now, before Bubble Tea reads
+		// the keyboard and could swallow the answer.
+		r.HasDarkBackground()
+	}
+	ctx := &common.Context{Styles: styles, Now: time.Now, DataDir: dir,
+		Timeout: time.Duration(o.timeout * float64(time.Second))}
+
+	var start common.Component
+	switch {
+	case file != "":
+		w, ok := load(cmd, file)
+		if !ok {
+			return exitError{exitInvalid}
+		}
+		start = lab.New(ctx, w, lab.WithPath(file))
+	case openLab:
+		if start, err = lab.OpenScratch(ctx); err != nil {
+			return err
+		}
+	}
+	root := app.New(ctx, start)
+	if _, err := tea.NewProgram(root, tea.WithAltScreen(), tea.WithOutput(cmd.OutOrStdout())).Run(); err != nil {
+		return fmt.Errorf("the terminal UI stopped: %w", err)
+	}
+	if c := root.Crashed(); c != nil {
+		log := filepath.Join(dir, "crash-"+time.Now().UTC().Format("20060102T150405")+".log")
+		if os.MkdirAll(dir, 0o755) == nil && os.WriteFile(log, fmt.Appendf(nil, "%v\n\n%s", c.Value, c.Stack), 0o644) == nil {
+			return fmt.Errorf("%w (details in %s; please report it)", root.Err(), log)
+		}
+	}
+	return root.Err()
+}

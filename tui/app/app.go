@@ -1,0 +1,271 @@
+// Package app is the root of sglab's terminal UI: the home screen, a stack
+// of screens opened from it, the help bar, the quit confirmation and the
+// "terminal too small" notice. Keys go to the screen on top first; the
+// keys it does not use are the app's.
+package app
+
+import (
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sglab/sglab/tui/common"
+)
+
+// The smallest terminal the app draws in. Below it the app says how much
+// room it needs instead of drawing a broken screen.
+const (
+	MinWidth  = 60
+	MinHeight = 18
+)
+
+// Model is the root model.
+type Model struct {
+	ctx    *common.Context
+	home   *home
+	stack  []common.Component // screens opened over home; the last is on top
+	help   help.Model
+	keys   rootKeys
+	width  int
+	height int
+
+	confirm  string // what quitting would lose, while asking
+	closeErr error  // a screen that could not finish before quitting
+	crash    *Crash
+}
+
+// Crash is a panic caught in the UI, kept so the command can report it in
+// one line (and write the stack to a file) instead of a Go stack trace.
+type Crash struct {
+	Value any
+	Stack []byte
+}
+
+type rootKeys struct {
+	Help, Quit, ForceQuit, Back, Yes, No key.Binding
+}
+
+// New returns the app on the home screen, with start opened on top of it
+// when given (sglab lab).
+func New(ctx *common.Context, start common.Component) *Model {
+	h := help.New()
+	h.Styles = ctx.Styles.Help
+	m := &Model{ctx: ctx, home: newHome(ctx), help: h, keys: rootKeys{
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Yes:       key.NewBinding(key.WithKeys("y", "Y", "enter", "ctrl+c"), key.WithHelp("y", "quit")),
+		No:        key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "stay")),
+	}}
+	if start != nil {
+		m.stack = append(m.stack, start)
+	}
+	return m
+}
+
+// Err is what ended the app badly: a crash, or a screen that could not
+// save before quitting.
+func (m *Model) Err() error {
+	if m.crash != nil {
+		return fmt.Errorf("internal error: %v", m.crash.Value)
+	}
+	return m.closeErr
+}
+
+// Crashed returns the panic the app caught, if any.
+func (m *Model) Crashed() *Crash { return m.crash }
+
+func (m *Model) top() common.Component {
+	if len(m.stack) > 0 {
+		return m.stack[len(m.stack)-1]
+	}
+	return m.home
+}
+
+func (m *Model) Init() tea.Cmd { return m.top().Init() }
+
+// Update never lets a panic take the terminal down with a stack trace: it
+// keeps the panic for the command to report and quits cleanly.
+func (m *Model) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
+	defer func() {
+		if r := recover(); r != nil {
+			m.crash = &Crash{Value: r, Stack: debug.Stack()}
+			model, cmd = m, tea.Quit
+		}
+	}()
+	return m, m.update(msg)
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	if m.crash != nil { // a panic while drawing: nothing more can be trusted
+		return tea.Quit
+	}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return nil
+	case tea.KeyMsg:
+		return m.key(msg)
+	case common.PushMsg:
+		m.stack = append(m.stack, msg.Screen)
+		m.resize()
+		return msg.Screen.Init()
+	case common.BackMsg:
+		m.pop()
+		return nil
+	}
+	_, cmd := m.top().Update(msg)
+	return cmd
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	if m.confirm != "" {
+		switch {
+		case key.Matches(msg, m.keys.Yes):
+			return m.quitNow()
+		case key.Matches(msg, m.keys.No):
+			m.confirm = ""
+			m.resize()
+		}
+		return nil
+	}
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return m.quit()
+	}
+	top := m.top()
+	if common.IsCapturing(top) || common.Wants(top, msg) {
+		_, cmd := top.Update(msg)
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.resize()
+	case key.Matches(msg, m.keys.Quit):
+		return m.quit()
+	case key.Matches(msg, m.keys.Back) && len(m.stack) > 0:
+		m.pop()
+	}
+	return nil
+}
+
+// pop closes the screen on top, finishing its work (a pending autosave).
+func (m *Model) pop() {
+	if len(m.stack) == 0 {
+		return
+	}
+	if c, ok := m.top().(common.Closer); ok {
+		m.closeErr = c.Close()
+	}
+	m.stack = m.stack[:len(m.stack)-1]
+	m.resize()
+}
+
+// quit asks first when a screen holds changes written nowhere.
+func (m *Model) quit() tea.Cmd {
+	for _, s := range m.stack {
+		if u, ok := s.(common.Unsaved); ok && u.Unsaved() != "" {
+			m.confirm = u.Unsaved()
+			m.resize()
+			return nil
+		}
+	}
+	return m.quitNow()
+}
+
+func (m *Model) quitNow() tea.Cmd {
+	for _, s := range m.stack {
+		if c, ok := s.(common.Closer); ok {
+			if err := c.Close(); err != nil {
+				m.closeErr = err
+			}
+		}
+	}
+	return tea.Quit
+}
+
+// keyMap is the help bar's: the screen's keys, then the app's.
+func (m *Model) keyMap() help.KeyMap {
+	if common.IsCapturing(m.top()) { // q and esc belong to the screen now
+		return bar{top: m.top(), root: []key.Binding{m.keys.ForceQuit}}
+	}
+	m.keys.Back.SetEnabled(len(m.stack) > 0)
+	return bar{top: m.top(), root: []key.Binding{m.keys.Help, m.keys.Quit, m.keys.Back}}
+}
+
+type bar struct {
+	top  help.KeyMap
+	root []key.Binding
+}
+
+func (b bar) ShortHelp() []key.Binding  { return append(b.top.ShortHelp(), b.root...) }
+func (b bar) FullHelp() [][]key.Binding { return append(b.top.FullHelp(), b.root) }
+
+// footer is the help bar, or the quit question.
+func (m *Model) footer() []string {
+	st := m.ctx.Styles
+	if m.confirm != "" {
+		return []string{st.Warn.Render("Quit and lose "+m.confirm+"?") + "  " +
+			m.help.ShortHelpView([]key.Binding{m.keys.Yes, m.keys.No})}
+	}
+	if !m.help.ShowAll {
+		return []string{m.help.ShortHelpView(m.keyMap().ShortHelp())}
+	}
+	// The full help wraps its columns onto as many rows as it needs,
+	// where bubbles' own would drop the columns that do not fit.
+	var rows []string
+	var cols [][]key.Binding
+	for _, col := range m.keyMap().FullHelp() {
+		if len(cols) > 0 && ansi.StringWidth(m.help.FullHelpView(append(cols, col))) > m.width {
+			rows = append(rows, m.help.FullHelpView(cols))
+			cols = nil
+		}
+		cols = append(cols, col)
+	}
+	rows = append(rows, m.help.FullHelpView(cols))
+	return common.Lines(strings.Join(rows, "\n\n"))
+}
+
+func (m *Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
+
+// resize gives the screen on top the room the footer leaves.
+func (m *Model) resize() {
+	if m.width <= 0 || m.height <= 0 {
+		return
+	}
+	h := max(m.height-len(m.footer()), 1)
+	m.top().SetSize(m.width, h)
+	m.help.Width = m.width
+}
+
+// View draws the screen on top and the help bar, or, in a terminal too
+// small to be usable, how much room the app needs.
+func (m *Model) View() (view string) {
+	defer func() {
+		if r := recover(); r != nil {
+			m.crash = &Crash{Value: r, Stack: debug.Stack()}
+			view = ""
+		}
+	}()
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if m.crash != nil {
+		return fmt.Sprintf("sglab hit an internal error (%v). Press any key to quit.", m.crash.Value)
+	}
+	if m.tooSmall() {
+		msg := fmt.Sprintf("sglab needs a terminal of at least %d×%d; this one is %d×%d. Make the window larger (q quits).",
+			MinWidth, MinHeight, m.width, m.height)
+		return common.JoinLines(common.Pad(common.Wrap(msg, m.width), m.width, m.height))
+	}
+	footer := m.footer()
+	body := common.Pad(common.Lines(m.top().View()), m.width, m.height-len(footer))
+	return common.JoinLines(append(body, common.Pad(footer, m.width, len(footer))...))
+}

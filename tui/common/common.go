@@ -1,0 +1,86 @@
+// Package common holds what every screen of sglab's terminal UI shares: the
+// Component contract, the program context handed to children, navigation
+// messages, and small rendering helpers for framed panes.
+package common
+
+import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sglab/sglab/tui/theme"
+)
+
+// Component is one screen or one pane: a Bubble Tea model that lists its
+// keys (for the help bar and for key routing) and is told its size.
+type Component interface {
+	tea.Model
+	help.KeyMap
+	SetSize(width, height int)
+}
+
+// Capturer is a component that takes every key while it is capturing: a
+// form or a text field being typed into, where "q" is a letter, not quit.
+type Capturer interface {
+	Capturing() bool
+}
+
+// Unsaved is a screen that may hold changes written nowhere yet. Unsaved
+// returns what would be lost ("the changes to lab.yaml"), or "".
+type Unsaved interface {
+	Unsaved() string
+}
+
+// Closer is a screen with work to finish before the program ends, such as
+// an autosave still in flight.
+type Closer interface {
+	Close() error
+}
+
+// IsCapturing reports whether c is a Capturer that is capturing now.
+func IsCapturing(c any) bool {
+	cc, ok := c.(Capturer)
+	return ok && cc.Capturing()
+}
+
+// Wants reports whether msg matches one of the enabled keys km lists.
+// Routing keys by the help's own bindings keeps the help honest: a key
+// works in a pane exactly when the help says so.
+func Wants(km help.KeyMap, msg tea.KeyMsg) bool {
+	for _, col := range km.FullHelp() {
+		for _, b := range col {
+			if b.Enabled() && key.Matches(msg, b) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Context is what the root hands to every screen: styles, the clock, the
+// state directory and how long a timed-out connection makes the learner
+// wait. Tests inject the clock and a zero wait to skip animations.
+type Context struct {
+	Styles  *theme.Styles
+	Now     func() time.Time
+	DataDir string
+	Timeout time.Duration
+}
+
+// BackMsg asks the root to close the current screen and return to the one
+// below it (the home screen at the bottom).
+type BackMsg struct{}
+
+// Back is a command that sends BackMsg.
+func Back() tea.Msg { return BackMsg{} }
+
+// PushMsg asks the root to open Screen on top of the current one. The
+// lessons open the lab on a challenge's world this way.
+type PushMsg struct{ Screen Component }
+
+// Push is a command that sends PushMsg for screen.
+func Push(screen Component) tea.Cmd {
+	return func() tea.Msg { return PushMsg{Screen: screen} }
+}

@@ -1,0 +1,573 @@
+package lab
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/theme"
+)
+
+// connPane fires test connections: pick a source, a destination and a
+// port, fire, and see what the client would print, why, and every step
+// the engine took. Recent connections stay in a history that can be fired
+// again after a change, to watch the same test flip.
+type connPane struct {
+	env  *env
+	keys connKeys
+
+	machines []string // ids of the instances, then the hosts
+	from, to string
+	proto    engine.Protocol
+	port     int
+	typed    string // digits typed for a port not in the presets
+	row      int    // 0 from, 1 to, 2 port, 3+k history entry k
+	err      error  // why the composed connection cannot be fired
+
+	history []shot // most recent first; history[0] is the one shown
+	pending bool   // a timeout is being waited out
+	until   time.Time
+	spin    spinner.Model
+
+	top, width, height int
+	cursorLine         int
+}
+
+// shot is one fired connection and what became of it.
+type shot struct {
+	conn  engine.Connection
+	res   engine.Result
+	expl  string         // the engine's explanation
+	rules []string       // the rules that let it through, as the console shows them
+	prev  engine.Outcome // the outcome the time before, if it was fired before
+}
+
+// newShot evaluates conn in w and describes the result while w is the
+// world it was evaluated in.
+func newShot(w *engine.World, conn engine.Connection) shot {
+	s := shot{conn: conn, res: engine.Trace(w, conn)}
+	s.expl = s.res.Explanation()
+	for _, d := range []engine.Direction{engine.Outbound, engine.Inbound} {
+		ref, ok := s.res.FirstMatch(d)
+		if !ok {
+			continue
+		}
+		label := ref.Group
+		if g := w.Group(ref.Group); g != nil {
+			label = g.Label()
+		}
+		if rule := w.Rule(ref); rule != nil {
+			s.rules = append(s.rules, fmt.Sprintf("%s rule of %s: %s", capital(d.String()), label, strings.Join(nonEmpty(ruleCells(w, *rule)), " · ")))
+		}
+	}
+	return s
+}
+
+// maxHistory is how many connections the history keeps.
+const maxHistory = 8
+
+// portPresets are the ports the port field cycles through: the exam's,
+// and ping.
+var portPresets = []struct {
+	proto engine.Protocol
+	port  int
+}{
+	{engine.ProtoTCP, 22}, {engine.ProtoTCP, 80}, {engine.ProtoTCP, 443},
+	{engine.ProtoTCP, 3389}, {engine.ProtoTCP, 21}, {engine.ProtoICMP, 0},
+}
+
+type connKeys struct {
+	Up, Down, Left, Right, Digit, Erase, Fire, Refire, PageUp, PageDown key.Binding
+}
+
+func newConn(e *env) *connPane {
+	c := &connPane{env: e, proto: engine.ProtoTCP, port: 22, keys: connKeys{
+		Up: keyUp, Down: keyDown,
+		Left:     bind([]string{"left", "h"}, "←/→", "change"),
+		Right:    bind([]string{"right", "l"}, "→/l", "change"),
+		Digit:    bind(strings.Split("0123456789", ""), "0-9", "type a port"),
+		Erase:    bind([]string{"backspace"}, "backspace", "erase digit"),
+		Fire:     bind([]string{"enter"}, "enter", "fire"),
+		Refire:   bind([]string{"r"}, "r", "re-fire history"),
+		PageUp:   keyPageUp,
+		PageDown: keyPageDown,
+	}}
+	c.refresh()
+	return c
+}
+
+func (c *connPane) Init() tea.Cmd { return nil }
+
+func (c *connPane) SetSize(w, h int) { c.width, c.height = w, h }
+
+func (c *connPane) title() string { return "Connection" }
+
+func (c *connPane) summary() string {
+	if len(c.history) == 0 {
+		return "nothing fired yet: press f"
+	}
+	s := c.history[0]
+	return fmt.Sprintf("%s → %s %s: %s", c.label(s.conn.From), c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), s.res.Outcome)
+}
+
+// refresh follows a change to the world: machines come and go, and
+// history entries whose machines are gone are dropped.
+func (c *connPane) refresh() {
+	w := c.env.w
+	c.machines = c.machines[:0]
+	for _, i := range w.Instances {
+		c.machines = append(c.machines, i.ID)
+	}
+	for _, h := range w.Hosts {
+		c.machines = append(c.machines, h.ID)
+	}
+	if !c.has(c.from) {
+		c.from = ""
+		if h := w.Host(yourComputer); h != nil {
+			c.from = h.ID
+		} else if len(w.Hosts) > 0 {
+			c.from = w.Hosts[0].ID
+		}
+	}
+	if !c.has(c.to) || c.to == c.from {
+		c.to = ""
+		for _, id := range c.machines {
+			if id != c.from {
+				c.to = id
+				break
+			}
+		}
+	}
+	kept := c.history[:0]
+	for _, s := range c.history {
+		if c.has(s.conn.From) && c.has(s.conn.To) {
+			kept = append(kept, s)
+		}
+	}
+	c.history = kept
+	c.row = min(c.row, 2+len(c.history))
+}
+
+func (c *connPane) has(id string) bool {
+	for _, m := range c.machines {
+		if m == id && id != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *connPane) label(id string) string {
+	if e, ok := c.env.w.Endpoint(id); ok {
+		return e.Label()
+	}
+	return id
+}
+
+// composed is the connection the composer describes.
+func (c *connPane) composed() (engine.Connection, error) {
+	conn := engine.Connection{From: c.from, To: c.to, Protocol: c.proto, Port: c.port}
+	if c.typed != "" {
+		p, err := engine.ParsePort(c.typed)
+		if err != nil {
+			return conn, &engine.Error{Code: engine.CodeInvalidValue, Message: err.Error()}
+		}
+		conn.Protocol, conn.Port = engine.ProtoTCP, p
+	}
+	if conn.From == "" || conn.To == "" {
+		return conn, &engine.Error{Code: engine.CodeInstanceNotFound, Message: "a connection needs two machines: launch an instance first"}
+	}
+	return conn, nil
+}
+
+// fireComposed fires the connection the composer describes.
+func (c *connPane) fireComposed() tea.Cmd {
+	conn, err := c.composed()
+	if err != nil {
+		c.err = err
+		return nil
+	}
+	return c.fire(conn)
+}
+
+// fire evaluates conn and shows it. A timeout is acted out: a spinner and
+// a countdown run for the context's Timeout before the result shows, the
+// way a real client hangs; any key skips the wait.
+func (c *connPane) fire(conn engine.Connection) tea.Cmd {
+	if err := c.env.w.ValidateConnection(conn); err != nil {
+		c.err = err
+		return nil
+	}
+	c.err = nil
+	c.from, c.to, c.proto, c.port, c.typed = conn.From, conn.To, conn.Protocol, conn.Port, ""
+	c.record(conn)
+	c.top = 0
+	if c.history[0].res.Outcome != engine.Timeout || c.env.ctx.Timeout <= 0 {
+		return nil
+	}
+	c.pending = true
+	c.until = c.env.ctx.Now().Add(c.env.ctx.Timeout)
+	c.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.env.st.Timeout))
+	return c.spin.Tick
+}
+
+// record evaluates conn and puts it first in the history, remembering the
+// outcome it had the time before.
+func (c *connPane) record(conn engine.Connection) {
+	s := newShot(c.env.w, conn)
+	for k, old := range c.history {
+		if sameConn(old.conn, conn) {
+			s.prev = old.res.Outcome
+			c.history = append(c.history[:k], c.history[k+1:]...)
+			break
+		}
+	}
+	c.history = append([]shot{s}, c.history...)
+	if len(c.history) > maxHistory {
+		c.history = c.history[:maxHistory]
+	}
+}
+
+func sameConn(a, b engine.Connection) bool {
+	return a.From == b.From && a.To == b.To && a.Protocol == b.Protocol && a.Port == b.Port
+}
+
+// refireAll evaluates every connection of the history again, in place,
+// so that the learner sees which ones a change flipped.
+func (c *connPane) refireAll() {
+	for k := range c.history {
+		prev := c.history[k].res.Outcome
+		c.history[k] = newShot(c.env.w, c.history[k].conn)
+		c.history[k].prev = prev
+	}
+	c.top = 0
+}
+
+// tick advances the wait; once it is over the ticks stop, so an idle lab
+// redraws nothing.
+func (c *connPane) tick(msg spinner.TickMsg) tea.Cmd {
+	if !c.pending || msg.ID != c.spin.ID() {
+		return nil
+	}
+	if !c.env.ctx.Now().Before(c.until) {
+		c.pending = false
+		return nil
+	}
+	var cmd tea.Cmd
+	c.spin, cmd = c.spin.Update(msg)
+	return cmd
+}
+
+func (c *connPane) skip() { c.pending = false }
+
+func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return c, nil
+	}
+	c.syncKeys()
+	last := 2 + len(c.history)
+	switch {
+	case key.Matches(km, c.keys.Up):
+		c.row = max(c.row-1, 0)
+	case key.Matches(km, c.keys.Down):
+		c.row = min(c.row+1, last)
+	case key.Matches(km, c.keys.Left):
+		c.cycle(-1)
+	case key.Matches(km, c.keys.Right):
+		c.cycle(1)
+	case key.Matches(km, c.keys.Digit) && c.keys.Digit.Enabled():
+		if len(c.typed) < 5 {
+			c.typed += km.String()
+		}
+		c.err = nil
+	case key.Matches(km, c.keys.Erase) && c.keys.Erase.Enabled():
+		c.typed = c.typed[:len(c.typed)-1]
+		c.err = nil
+	case key.Matches(km, c.keys.Fire):
+		if c.row > 2 {
+			return c, c.fire(c.history[c.row-3].conn)
+		}
+		return c, c.fireComposed()
+	case key.Matches(km, c.keys.Refire) && c.keys.Refire.Enabled():
+		c.refireAll()
+	case key.Matches(km, c.keys.PageUp):
+		c.top = max(c.top-c.height/2, 0)
+	case key.Matches(km, c.keys.PageDown):
+		c.top += c.height / 2
+	}
+	return c, nil
+}
+
+// cycle changes the field on the cursor's row to its next or previous
+// value.
+func (c *connPane) cycle(delta int) {
+	c.err = nil
+	switch c.row {
+	case 0:
+		c.from = c.step(c.from, delta)
+	case 1:
+		c.to = c.step(c.to, delta)
+	case 2:
+		k := -1
+		for i, p := range portPresets {
+			if c.typed == "" && p.proto == c.proto && (p.port == c.port || !p.proto.HasPorts()) {
+				k = i
+			}
+		}
+		if k < 0 && delta < 0 {
+			k = 0 // from a typed port, either way starts the presets
+		}
+		k = (k + delta + len(portPresets)) % len(portPresets)
+		c.proto, c.port, c.typed = portPresets[k].proto, portPresets[k].port, ""
+	}
+}
+
+func (c *connPane) step(id string, delta int) string {
+	if len(c.machines) == 0 {
+		return id
+	}
+	k := 0
+	for i, m := range c.machines {
+		if m == id {
+			k = i
+		}
+	}
+	return c.machines[(k+delta+len(c.machines))%len(c.machines)]
+}
+
+func (c *connPane) syncKeys() {
+	onPort := c.row == 2
+	c.keys.Left.SetEnabled(c.row <= 2)
+	c.keys.Right.SetEnabled(c.row <= 2)
+	c.keys.Digit.SetEnabled(onPort)
+	c.keys.Erase.SetEnabled(onPort && c.typed != "")
+	c.keys.Refire.SetEnabled(len(c.history) > 0)
+	if c.row > 2 {
+		c.keys.Fire.SetHelp("enter", "fire again")
+	} else {
+		c.keys.Fire.SetHelp("enter", "fire")
+	}
+}
+
+func (c *connPane) ShortHelp() []key.Binding {
+	c.syncKeys()
+	return []key.Binding{c.keys.Up, c.keys.Down, c.keys.Left, c.keys.Digit, c.keys.Fire, c.keys.Refire}
+}
+
+func (c *connPane) FullHelp() [][]key.Binding {
+	c.syncKeys()
+	k := c.keys
+	return [][]key.Binding{{k.Up, k.Down, k.Left, k.Right, k.Digit, k.Erase}, {k.Fire, k.Refire, k.PageUp, k.PageDown}}
+}
+
+func (c *connPane) View() string { return strings.Join(c.render(), "\n") }
+
+func (c *connPane) render() []string {
+	lines := c.content()
+	if c.cursorLine >= 0 {
+		c.top = min(c.top, c.cursorLine)
+		if c.cursorLine >= c.top+c.height {
+			c.top = c.cursorLine - c.height + 1
+		}
+	}
+	c.top = max(min(c.top, len(lines)-c.height), 0)
+	return lines[c.top:min(c.top+c.height, len(lines))]
+}
+
+// portLabel names a port for a learner: "SSH 22", "tcp 8080", "ping".
+func portLabel(p engine.Protocol, port int) string {
+	if !p.HasPorts() {
+		return "ping (" + p.String() + ")"
+	}
+	if name := engine.ServiceName(port); name != "" && p == engine.ProtoTCP {
+		return name + " " + strconv.Itoa(port)
+	}
+	return p.String() + " " + strconv.Itoa(port)
+}
+
+func (c *connPane) addrOf(id string) string {
+	e, _ := c.env.w.Endpoint(id)
+	switch {
+	case e.Instance != nil:
+		return addrs(e.Instance)
+	case e.Host != nil:
+		return e.Host.IP.String()
+	}
+	return ""
+}
+
+func (c *connPane) content() []string {
+	st := c.env.st
+	portValue := portLabel(c.proto, c.port)
+	if c.typed != "" {
+		portValue = "tcp " + c.typed + "_"
+	}
+	fields := [][3]string{
+		{"From", c.label(c.from), c.addrOf(c.from)},
+		{"To", c.label(c.to), c.addrOf(c.to)},
+		{"Port", portValue, "←/→ presets · digits type a port"},
+	}
+	var lines []string
+	c.cursorLine = -1
+	for k, f := range fields {
+		text := fmt.Sprintf("%-4s  ‹ %s ›  %s", f[0], f[1], st.Faint.Render(f[2]))
+		if k == c.row {
+			lines = append(lines, st.Selected.Render(common.Fit(theme.Cursor+" "+text, c.width)))
+			c.cursorLine = k
+		} else {
+			lines = append(lines, "  "+text)
+		}
+	}
+	if c.err != nil {
+		lines = append(lines, common.Wrap(st.Error.Render(theme.Fail+" "+c.err.Error()), c.width)...)
+	}
+	if len(c.history) == 0 {
+		return append(lines, "", st.Muted.Render("Press enter (or f anywhere) to fire."))
+	}
+	lines = append(lines, "")
+	lines = append(lines, c.result(c.history[0])...)
+	if !c.pending {
+		lines = append(lines, c.trace(c.history[0])...)
+	}
+	return append(lines, c.historyLines()...)
+}
+
+// result is what the client printed and why.
+func (c *connPane) result(s shot) []string {
+	st, r := c.env.st, s.res
+	addr := r.DstAddr.String()
+	if !r.DstAddr.IsValid() {
+		addr = c.label(s.conn.To)
+	}
+	lines := []string{st.Muted.Render("$ " + clientCommand(s.conn, addr))}
+	if c.pending {
+		left := int(math.Ceil(c.until.Sub(c.env.ctx.Now()).Seconds()))
+		return append(lines, fmt.Sprintf("%s waiting for %s to answer… %ds %s", c.spin.View(), addr, max(left, 0), st.Faint.Render("(any key skips)")))
+	}
+	lines = append(lines, common.Wrap(outcomeBadge(st, r.Outcome)+"  "+clientMessage(s.conn, addr, r.Outcome), c.width)...)
+	for _, text := range c.why(s) {
+		lines = append(lines, common.Wrap(text, c.width)...)
+	}
+	return lines
+}
+
+// why explains the outcome: for a drop, which direction and whose groups
+// had no rule; for a pass, the rules that let it through; then the
+// engine's own explanation.
+func (c *connPane) why(s shot) []string {
+	st, r := c.env.st, s.res
+	var out []string
+	switch r.Reason {
+	case engine.InboundBlocked, engine.OutboundBlocked:
+		dir, inst := engine.Inbound, r.To.Instance
+		if r.Reason == engine.OutboundBlocked {
+			dir, inst = engine.Outbound, r.From.Instance
+		}
+		out = append(out, st.Timeout.Render("Dropped by a security group:")+fmt.Sprintf(" no %s rule of %s's groups matched. A security group drops what it does not allow without a word, so the client waits until it gives up.",
+			dir, inst.Label()))
+	case engine.NoListener:
+		out = append(out, st.Refused.Render("Let through, but nobody listens:")+fmt.Sprintf(" the security groups allowed it, and %s answered at once that nothing runs on %s.", r.To.Label(), s.conn.What()))
+	}
+	for _, rule := range s.rules {
+		out = append(out, st.OK.Render(theme.Pass+" ")+rule)
+	}
+	return append(out, st.Muted.Render(s.expl))
+}
+
+func nonEmpty(list []string) []string {
+	out := list[:0:0]
+	for _, s := range list {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// outcomeStyle colours an outcome; the words and letters it colours
+// carry the meaning on their own.
+func outcomeStyle(st *theme.Styles, o engine.Outcome) lipgloss.Style {
+	switch o {
+	case engine.Connected:
+		return st.Connected
+	case engine.Refused:
+		return st.Refused
+	}
+	return st.Timeout
+}
+
+func outcomeBadge(st *theme.Styles, o engine.Outcome) string {
+	if o == engine.Connected {
+		return st.Connected.Render(theme.Pass + " CONNECTED")
+	}
+	text := " REFUSED"
+	if o == engine.Timeout {
+		text = " TIMED OUT"
+	}
+	return outcomeStyle(st, o).Render(theme.Fail + text)
+}
+
+// trace lists every step the engine took.
+func (c *connPane) trace(s shot) []string {
+	st := c.env.st
+	lines := []string{"", st.Heading.Render("Trace")}
+	for _, step := range s.res.Trace {
+		if step.Phase == engine.PhaseVerdict {
+			continue // the explanation above says it
+		}
+		mark := st.OK.Render(theme.Pass)
+		if !step.Match {
+			mark = st.Error.Render(theme.Fail)
+		}
+		text := step.Text
+		if step.Code != "" {
+			text += " " + st.Faint.Render("["+step.Code+"]")
+		}
+		head := mark + " " + st.Muted.Render(fmt.Sprintf("%-9s ", step.Phase))
+		for k, l := range common.Wrap(text, max(c.width-12, 10)) {
+			if k > 0 {
+				head = strings.Repeat(" ", 12)
+			}
+			lines = append(lines, head+l)
+		}
+	}
+	return lines
+}
+
+func (c *connPane) historyLines() []string {
+	st := c.env.st
+	lines := []string{"", st.Heading.Render("History") + st.Faint.Render("  enter fires one again · r fires them all")}
+	cells := make([][]string, len(c.history))
+	for k, s := range c.history {
+		outcome := outcomeStyle(st, s.res.Outcome).Render(s.res.Outcome.String())
+		if k == 0 && c.pending {
+			outcome = c.spin.View() + " …"
+		}
+		was := ""
+		if s.prev != engine.OutcomeNone && s.prev != s.res.Outcome {
+			was = "was " + s.prev.String()
+		}
+		cells[k] = []string{outcome, c.label(s.conn.From) + " → " + c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), was}
+	}
+	cols := layoutColumns(c.width-2, cells...)
+	for k, cell := range cells {
+		text := cols.row(cell)
+		if c.row == 3+k {
+			lines = append(lines, st.Selected.Render(common.Fit(theme.Cursor+" "+text, c.width)))
+			c.cursorLine = len(lines) - 1
+		} else {
+			lines = append(lines, "  "+text)
+		}
+	}
+	return lines
+}

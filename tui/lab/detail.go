@@ -1,0 +1,363 @@
+package lab
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/theme"
+)
+
+// detailPane shows what the world tree has selected. For a security group
+// it shows the inbound and outbound rules as the AWS console lays them out
+// and lets the learner add, edit and delete them; for an instance, the
+// rules of all its groups merged, which is what AWS applies.
+type detailPane struct {
+	env           *env
+	sel           ref
+	rows          []ruleRow // a group's selectable rows
+	cursor, top   int
+	width, height int
+	keys          detailKeys
+	lines         []string // the last render, for scrolling
+	cursorLine    int      // the line the cursor is on in lines
+}
+
+// ruleRow is a rule of the shown group, or (index -1) the row that adds
+// one in its direction.
+type ruleRow struct {
+	dir   engine.Direction
+	index int
+}
+
+type detailKeys struct {
+	Up, Down, Add, Edit, Delete key.Binding
+}
+
+func newDetail(e *env) *detailPane {
+	return &detailPane{env: e, keys: detailKeys{
+		Up: keyUp, Down: keyDown,
+		Add:    bind([]string{"a"}, "a", "add rule"),
+		Edit:   bind([]string{"enter", "e"}, "enter", "edit rule"),
+		Delete: bind([]string{"x", "delete"}, "x", "delete rule"),
+	}}
+}
+
+func (d *detailPane) Init() tea.Cmd { return nil }
+
+func (d *detailPane) SetSize(w, h int) { d.width, d.height = w, h }
+
+// show follows the tree's selection.
+func (d *detailPane) show(sel ref) {
+	if sel != d.sel {
+		d.sel, d.cursor, d.top = sel, 0, 0
+	}
+	d.refresh()
+}
+
+// refresh keeps the cursor on a row that still exists.
+func (d *detailPane) refresh() {
+	d.rows = d.rows[:0]
+	if g := d.group(); g != nil {
+		for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
+			for k := range g.Rules(dir) {
+				d.rows = append(d.rows, ruleRow{dir, k})
+			}
+			d.rows = append(d.rows, ruleRow{dir, -1})
+		}
+	}
+	d.cursor = max(min(d.cursor, len(d.rows)-1), 0)
+}
+
+// group is the shown group, or nil when the selection is not a group.
+func (d *detailPane) group() *engine.Group {
+	if d.sel.kind != kindGroup {
+		return nil
+	}
+	return d.env.w.Group(d.sel.id)
+}
+
+func (d *detailPane) title() string {
+	w := d.env.w
+	switch d.sel.kind {
+	case kindGroup:
+		if g := w.Group(d.sel.id); g != nil {
+			return "Security group " + g.Label()
+		}
+	case kindInstance:
+		if i := w.Instance(d.sel.id); i != nil {
+			return "Instance " + i.Label()
+		}
+	case kindHost:
+		if h := w.Host(d.sel.id); h != nil {
+			return h.Label()
+		}
+	case kindVPC:
+		return "VPC " + d.sel.id
+	}
+	return "Details"
+}
+
+func (d *detailPane) summary() string {
+	if g := d.group(); g != nil {
+		return fmt.Sprintf("%d inbound, %d outbound rules", len(g.Inbound), len(g.Outbound))
+	}
+	return "select something in the world"
+}
+
+func (d *detailPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return d, nil
+	}
+	d.syncKeys()
+	g := d.group()
+	switch {
+	case key.Matches(km, d.keys.Up):
+		if g != nil {
+			d.cursor = max(d.cursor-1, 0)
+		} else {
+			d.top = max(d.top-1, 0)
+		}
+	case key.Matches(km, d.keys.Down):
+		if g != nil {
+			d.cursor = min(d.cursor+1, len(d.rows)-1)
+		} else {
+			d.top = max(min(d.top+1, len(d.lines)-d.height), 0)
+		}
+	case g == nil:
+	case key.Matches(km, d.keys.Add):
+		return d, openForm(ruleForm(d.env, g.ID, d.rows[d.cursor].dir, -1))
+	case key.Matches(km, d.keys.Edit):
+		r := d.rows[d.cursor]
+		return d, openForm(ruleForm(d.env, g.ID, r.dir, r.index))
+	case key.Matches(km, d.keys.Delete) && d.keys.Delete.Enabled():
+		r, id := d.rows[d.cursor], g.ID
+		return d, change(func(w *engine.World) (done, error) {
+			return done{status: fmt.Sprintf("Deleted %s rule %d of %s", r.dir, r.index, w.Group(id).Label())},
+				w.RemoveRule(id, r.dir, r.index)
+		})
+	}
+	return d, nil
+}
+
+func (d *detailPane) syncKeys() {
+	isGroup := d.group() != nil
+	d.keys.Add.SetEnabled(isGroup)
+	d.keys.Edit.SetEnabled(isGroup)
+	onRule := isGroup && len(d.rows) > 0 && d.rows[d.cursor].index >= 0
+	d.keys.Delete.SetEnabled(onRule)
+	if isGroup && !onRule {
+		d.keys.Edit.SetHelp("enter", "add rule")
+	} else {
+		d.keys.Edit.SetHelp("enter", "edit rule")
+	}
+}
+
+func (d *detailPane) ShortHelp() []key.Binding {
+	d.syncKeys()
+	return []key.Binding{d.keys.Up, d.keys.Down, d.keys.Add, d.keys.Edit, d.keys.Delete}
+}
+
+func (d *detailPane) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
+
+func (d *detailPane) View() string { return strings.Join(d.render(), "\n") }
+
+func (d *detailPane) render() []string {
+	d.lines, d.cursorLine = d.content()
+	if d.cursorLine >= 0 { // keep the cursor in view
+		d.top = min(d.top, d.cursorLine)
+		if d.cursorLine >= d.top+d.height {
+			d.top = d.cursorLine - d.height + 1
+		}
+	}
+	d.top = max(min(d.top, len(d.lines)-d.height), 0)
+	return d.lines[d.top:min(d.top+d.height, len(d.lines))]
+}
+
+// content is every line of the pane, and the line the cursor is on (-1
+// when there is no cursor).
+func (d *detailPane) content() ([]string, int) {
+	w := d.env.w
+	switch d.sel.kind {
+	case kindGroup:
+		if g := w.Group(d.sel.id); g != nil {
+			return d.groupContent(g)
+		}
+	case kindInstance:
+		if i := w.Instance(d.sel.id); i != nil {
+			return d.instanceContent(i), -1
+		}
+	case kindHost:
+		if h := w.Host(d.sel.id); h != nil {
+			return d.hostContent(h), -1
+		}
+	case kindVPC:
+		if v := w.VPC(d.sel.id); v != nil {
+			return d.vpcContent(v), -1
+		}
+	}
+	return d.wrap(d.env.st.Muted.Render("Select a VPC, a security group, an instance or a host in the world.")), -1
+}
+
+func (d *detailPane) wrap(text string) []string { return common.Wrap(text, d.width) }
+
+func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
+	st, w := d.env.st, d.env.w
+	users := w.InstancesWith(g.ID)
+	attached := "attached to nothing yet (press g to attach it)"
+	if len(users) > 0 {
+		labels := make([]string, len(users))
+		for k, i := range users {
+			labels[k] = i.Label()
+		}
+		attached = "attached to " + strings.Join(labels, ", ")
+	}
+	lines := d.wrap(st.Heading.Render(g.Label()) + st.Muted.Render("  "+g.ID+" · "+g.VPC+" · "+attached))
+	if g.Description != "" {
+		lines = append(lines, d.wrap(st.Muted.Render(g.Description))...)
+	}
+	var cells [][]string
+	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
+		cells = append(cells, ruleHeaders(dir))
+		for _, r := range g.Rules(dir) {
+			cells = append(cells, ruleCells(w, r))
+		}
+	}
+	cols := layoutColumns(d.width-2, cells...)
+	cursorLine, k := -1, 0
+	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
+		rules := g.Rules(dir)
+		lines = append(lines, "", st.Heading.Render(fmt.Sprintf("%s rules (%d)", capital(dir.String()), len(rules))))
+		if len(rules) > 0 {
+			lines = append(lines, "  "+st.Faint.Render(cols.row(ruleHeaders(dir))))
+		}
+		for _, r := range rules {
+			lines = append(lines, d.row(k, cols.row(ruleCells(w, r))))
+			if k == d.cursor {
+				cursorLine = len(lines) - 1
+			}
+			k++
+		}
+		add := fmt.Sprintf("+ Add %s rule", dir)
+		if len(rules) == 0 {
+			add = fmt.Sprintf("No %s rules: nothing is allowed %s. + Add %s rule", dir, way(dir), dir)
+		}
+		lines = append(lines, d.row(k, st.Accent.Render(add)))
+		if k == d.cursor {
+			cursorLine = len(lines) - 1
+		}
+		k++
+	}
+	return lines, cursorLine
+}
+
+// row draws one selectable row, marked when the cursor is on it.
+func (d *detailPane) row(k int, text string) string {
+	if k == d.cursor {
+		return d.env.st.Selected.Render(common.Fit(theme.Cursor+" "+text, d.width))
+	}
+	return "  " + text
+}
+
+// way is the short word for a direction: in, out.
+func way(d engine.Direction) string {
+	if d == engine.Outbound {
+		return "out"
+	}
+	return "in"
+}
+
+func capital(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+
+func (d *detailPane) instanceContent(i *engine.Instance) []string {
+	st, w := d.env.st, d.env.w
+	groups := w.GroupsOf(i)
+	labels := make([]string, len(groups))
+	for k, g := range groups {
+		labels[k] = g.Label()
+	}
+	var lines []string
+	for _, text := range []string{
+		st.Heading.Render(i.Label()) + st.Muted.Render("  "+i.ID+" · "+i.VPC),
+		st.Muted.Render("private ") + i.PrivateIP.String() + st.Muted.Render(" · public ") + orNone(i.PublicIP.IsValid(), i.PublicIP.String()),
+		st.Muted.Render(fmt.Sprintf("Security groups (%d of %d): ", len(groups), w.Quotas.GroupsPerInstance)) + strings.Join(labels, ", "),
+		st.Muted.Render("Running: ") + services(i.Listening),
+	} {
+		lines = append(lines, d.wrap(text)...)
+	}
+	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
+		cells := [][]string{append([]string{"Group"}, ruleHeaders(dir)...)}
+		for _, g := range groups {
+			for _, r := range g.Rules(dir) {
+				cells = append(cells, append([]string{g.Label()}, ruleCells(w, r)...))
+			}
+		}
+		cols := layoutColumns(d.width-2, cells...)
+		lines = append(lines, "", st.Heading.Render(capital(dir.String())+" rules of all its groups, merged"))
+		lines = append(lines, "  "+st.Faint.Render(cols.row(cells[0])))
+		for _, c := range cells[1:] {
+			lines = append(lines, "  "+cols.row(c))
+		}
+		if len(cells) == 1 {
+			lines = append(lines, "  "+st.Muted.Render("none: nothing is allowed "+way(dir)))
+		}
+	}
+	lines = append(lines, "")
+	return append(lines, d.wrap(st.Faint.Render("AWS merges the rules of every group attached: a packet passes if any rule allows it. g changes the groups, s the services."))...)
+}
+
+func orNone(ok bool, s string) string {
+	if ok {
+		return s
+	}
+	return "none"
+}
+
+func (d *detailPane) hostContent(h *engine.Host) []string {
+	st := d.env.st
+	var lines []string
+	for _, text := range []string{
+		st.Heading.Render(h.Label()) + st.Muted.Render("  "+h.IP.String()),
+		st.Muted.Render("A machine outside AWS: no security group checks what it sends or receives."),
+		st.Muted.Render("Running: ") + services(h.Listening),
+		"",
+		st.Faint.Render("s starts or stops services on it."),
+	} {
+		lines = append(lines, d.wrap(text)...)
+	}
+	return lines
+}
+
+func (d *detailPane) vpcContent(v *engine.VPC) []string {
+	st, w := d.env.st, d.env.w
+	groups, instances := 0, 0
+	for _, g := range w.Groups {
+		if g.VPC == v.ID {
+			groups++
+		}
+	}
+	for _, i := range w.Instances {
+		if i.VPC == v.ID {
+			instances++
+		}
+	}
+	ipv6 := ""
+	if v.IPv6CIDR.IsValid() {
+		ipv6 = " · " + v.IPv6CIDR.String()
+	}
+	var lines []string
+	for _, text := range []string{
+		st.Heading.Render(v.ID) + st.Muted.Render("  "+v.CIDR.String()+ipv6+" · "+w.RegionOf(v)),
+		st.Muted.Render(plural(groups, "security group") + " · " + plural(instances, "instance")),
+		"",
+		st.Faint.Render("A security group belongs to one VPC and guards the instances it is attached to. n creates a group here, i launches an instance."),
+	} {
+		lines = append(lines, d.wrap(text)...)
+	}
+	return lines
+}

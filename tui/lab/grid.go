@@ -1,0 +1,211 @@
+package lab
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/theme"
+)
+
+// examPorts are the ports of the reachability grid: the ones the AWS
+// Cloud Practitioner exam asks about.
+var examPorts = []int{21, 22, 80, 443, 3389}
+
+// gridPane shows every source against every destination on the exam
+// ports, one letter per port: C connected, R refused, T timeout. The
+// engine builds the matrix once per change; drawing only reads it.
+type gridPane struct {
+	env           *env
+	m             *engine.Matrix
+	row, col      int // the cursor: source row, destination*len(ports)+port
+	top, left     int // the first source row and destination column shown
+	width, height int
+	keys          gridKeys
+	cells         map[engine.Outcome][2]string // letters, plain and under the cursor
+}
+
+type gridKeys struct {
+	Up, Down, Left, Right, Fire key.Binding
+}
+
+// cellWidth is one destination's block: a letter per port and a space.
+var cellWidth = len(examPorts) + 1
+
+func newGrid(e *env) *gridPane {
+	g := &gridPane{env: e, keys: gridKeys{
+		Up: keyUp, Down: keyDown, Left: keyLeft, Right: keyRight,
+		Fire: bind([]string{"enter"}, "enter", "fire this one"),
+	}}
+	// Styling a letter is the costly part of drawing a large grid, so each
+	// kind of cell is styled once.
+	st := e.st
+	g.cells = map[engine.Outcome][2]string{}
+	for o, letter := range map[engine.Outcome]string{engine.OutcomeNone: "·", engine.Connected: "C", engine.Refused: "R", engine.Timeout: "T"} {
+		style := st.Faint
+		if o != engine.OutcomeNone {
+			style = outcomeStyle(st, o)
+		}
+		g.cells[o] = [2]string{style.Render(letter), style.Reverse(true).Render(letter)}
+	}
+	g.refresh()
+	return g
+}
+
+func (g *gridPane) Init() tea.Cmd { return nil }
+
+func (g *gridPane) SetSize(w, h int) { g.width, g.height = w, h; g.scroll() }
+
+func (g *gridPane) refresh() {
+	g.m = engine.BuildMatrix(g.env.w, examPorts)
+	n := len(g.m.Endpoints)
+	g.row = max(min(g.row, n-1), 0)
+	g.col = max(min(g.col, n*len(examPorts)-1), 0)
+	g.scroll()
+}
+
+// wantHeight is the height that shows every row.
+func (g *gridPane) wantHeight() int { return len(g.m.Endpoints) + 3 }
+
+func (g *gridPane) title() string { return "Reachability · tcp 21 22 80 443 3389" }
+
+func (g *gridPane) summary() string {
+	count := map[engine.Outcome]int{}
+	for r, n := range g.m.Count() {
+		if r != engine.ReasonNone {
+			count[r.Outcome()] += n
+		}
+	}
+	return fmt.Sprintf("C %d · R %d · T %d", count[engine.Connected], count[engine.Refused], count[engine.Timeout])
+}
+
+func (g *gridPane) labelWidth() int {
+	w := 8
+	for k, e := range g.m.Endpoints {
+		w = max(w, len(strconv.Itoa(k+1))+1+len(e.Label()))
+	}
+	return min(w, 16) + 3 // the cursor mark, and a gap before the cells
+}
+
+// visible is how many source rows and destination blocks fit.
+func (g *gridPane) visible() (rows, dsts int) {
+	return max(g.height-3, 1), max((g.width-g.labelWidth())/cellWidth, 1)
+}
+
+func (g *gridPane) scroll() {
+	if g.m == nil {
+		return
+	}
+	rows, dsts := g.visible()
+	g.top = max(min(g.top, g.row), g.row-rows+1, 0)
+	d := g.col / len(examPorts)
+	g.left = max(min(g.left, d), d-dsts+1, 0)
+}
+
+func (g *gridPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok || len(g.m.Endpoints) == 0 {
+		return g, nil
+	}
+	n := len(g.m.Endpoints)
+	switch {
+	case key.Matches(km, g.keys.Up):
+		g.row = max(g.row-1, 0)
+	case key.Matches(km, g.keys.Down):
+		g.row = min(g.row+1, n-1)
+	case key.Matches(km, g.keys.Left):
+		g.col = max(g.col-1, 0)
+	case key.Matches(km, g.keys.Right):
+		g.col = min(g.col+1, n*len(examPorts)-1)
+	case key.Matches(km, g.keys.Fire):
+		if conn, ok := g.cursorConn(); ok {
+			return g, func() tea.Msg { return fireMsg{conn} }
+		}
+	}
+	g.scroll()
+	return g, nil
+}
+
+// cursorConn is the connection of the cell under the cursor.
+func (g *gridPane) cursorConn() (engine.Connection, bool) {
+	src, dst, p := g.row, g.col/len(examPorts), g.col%len(examPorts)
+	if src == dst || len(g.m.Endpoints) == 0 {
+		return engine.Connection{}, false
+	}
+	return engine.Connection{From: endpointID(g.m.Endpoints[src]), To: endpointID(g.m.Endpoints[dst]),
+		Protocol: engine.ProtoTCP, Port: examPorts[p]}, true
+}
+
+func endpointID(e engine.Endpoint) string {
+	if e.Instance != nil {
+		return e.Instance.ID
+	}
+	return e.Host.ID
+}
+
+func (g *gridPane) ShortHelp() []key.Binding {
+	return []key.Binding{g.keys.Up, g.keys.Down, g.keys.Left, g.keys.Right, g.keys.Fire}
+}
+
+func (g *gridPane) FullHelp() [][]key.Binding { return [][]key.Binding{g.ShortHelp()} }
+
+func (g *gridPane) View() string { return strings.Join(g.render(), "\n") }
+
+// render draws only the rows and blocks that fit, from pre-styled
+// letters: a 200-machine world costs what fits on the screen.
+func (g *gridPane) render() []string {
+	st, m := g.env.st, g.m
+	n := len(m.Endpoints)
+	if n == 0 {
+		return []string{st.Muted.Render("Nothing to connect yet.")}
+	}
+	lw := g.labelWidth()
+	rows, dsts := g.visible()
+	np := len(examPorts)
+	cd, cp := g.col/np, g.col%np
+
+	var b strings.Builder
+	b.WriteString(common.Fit("from ╲ to", lw))
+	for d := g.left; d < min(g.left+dsts, n); d++ {
+		head := strconv.Itoa(d + 1)
+		if d == cd {
+			head = "v" + head
+		}
+		b.WriteString(common.Fit(head, cellWidth))
+	}
+	lines := []string{st.Faint.Render(b.String())}
+
+	for s := g.top; s < min(g.top+rows, n); s++ {
+		b.Reset()
+		label := fmt.Sprintf("%d %s", s+1, m.Endpoints[s].Label())
+		if s == g.row {
+			b.WriteString(st.Bold.Render(common.Fit(theme.Cursor+" "+label, lw-1)) + " ")
+		} else {
+			b.WriteString(common.Fit("  "+label, lw-1) + " ")
+		}
+		for d := g.left; d < min(g.left+dsts, n); d++ {
+			for p := range np {
+				under := 0
+				if s == g.row && d == cd && p == cp {
+					under = 1
+				}
+				b.WriteString(g.cells[m.At(s, d, p).Outcome()][under])
+			}
+			b.WriteByte(' ')
+		}
+		lines = append(lines, b.String())
+	}
+
+	info := st.Faint.Render("C connected · R refused · T timeout · each block: " + strings.Trim(fmt.Sprint(examPorts), "[]"))
+	if conn, ok := g.cursorConn(); ok {
+		r := m.At(g.row, cd, cp)
+		info = fmt.Sprintf("%s → %s %s: %s %s", m.Endpoints[g.row].Label(), m.Endpoints[cd].Label(),
+			portLabel(conn.Protocol, conn.Port), outcomeStyle(st, r.Outcome()).Render(r.Outcome().String()), st.Faint.Render("("+r.String()+")"))
+	}
+	return append(lines, "", info)
+}
