@@ -27,6 +27,8 @@ const (
 	CodeCannotDelete       = "CannotDelete"
 	CodePermissionNotFound = "InvalidPermission.NotFound"
 	CodeIncorrectState     = "IncorrectState"
+	// CodeInsufficientAddresses is AWS's code for a launch into a full subnet.
+	CodeInsufficientAddresses = "InsufficientFreeAddressesInSubnet"
 )
 
 // Diagnostic is one problem or warning about a world.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -18,6 +19,7 @@ func (w *World) change(f func(c *World) error) error {
 	if err := f(c); err != nil {
 		return err
 	}
+	c.orderGroups()
 	if errs := validate(c, "").Errors(); len(errs) > 0 {
 		errs.sort()
 		return &Error{Code: errs[0].Code, Message: errs[0].Message}
@@ -71,15 +73,14 @@ func (w *World) AddVPC(v VPC) error {
 		if !v.CIDR.IsValid() || !v.CIDR.Addr().Is4() {
 			return errorf(CodeInvalidValue, "a VPC needs an IPv4 CIDR such as 10.0.0.0/16")
 		}
-		v.CIDR = v.CIDR.Masked()
+		if v.IPv6CIDR.IsValid() && !v.IPv6CIDR.Addr().Is6() {
+			return errorf(CodeInvalidValue, "ipv6_cidr %s is not an IPv6 range", v.IPv6CIDR)
+		}
+		v.CIDR, v.IPv6CIDR = v.CIDR.Masked(), v.IPv6CIDR.Masked()
+		v.Source = Source{}
 		nv := v
 		c.VPCs = append(c.VPCs, &nv)
-		// Keep implicit default groups first (see addImplicitDefaults).
-		at := 0
-		for at < len(c.Groups) && c.isImplicitDefault(c.Groups[at]) {
-			at++
-		}
-		c.Groups = slices.Insert(c.Groups, at, newDefaultGroup(&nv))
+		c.Groups = append(c.Groups, newDefaultGroup(&nv))
 		return nil
 	})
 }
@@ -97,19 +98,24 @@ func (w *World) CreateGroup(g Group) (string, error) {
 		if strings.TrimSpace(g.Name) == "" {
 			return errorf(CodeMissingField, "a security group needs a name")
 		}
+		ng := g
+		ng.Source = Source{}
+		ng.Inbound = slices.Clone(g.Inbound)
+		ng.Outbound = slices.Clone(g.Outbound)
 		if g.Outbound == nil {
-			g.Outbound = DefaultOutbound(c.VPC(g.VPC))
+			ng.Outbound = DefaultOutbound(c.VPC(g.VPC))
 		}
+		// The group joins first, so that its rules can name it.
+		c.Groups = append(c.Groups, &ng)
 		for _, d := range []Direction{Inbound, Outbound} {
-			rules := g.Rules(d)
+			rules := ng.Rules(d)
 			for k := range rules {
-				if rules[k].Peer.Self {
-					rules[k].Peer.Group = g.ID
+				var err error
+				if rules[k], err = c.prepareRule(&ng, d, rules[k]); err != nil {
+					return err
 				}
 			}
 		}
-		ng := g
-		c.Groups = append(c.Groups, &ng)
 		return nil
 	})
 	if err != nil {
@@ -203,8 +209,15 @@ func (w *World) RemoveRule(groupID string, d Direction, index int) error {
 // group reference, which may be an id or a name of the group's VPC.
 func (w *World) prepareRule(g *Group, d Direction, r Rule) (Rule, error) {
 	r.Source = Source{}
+	if r.Protocol < ProtoAll || r.Protocol > 255 {
+		return r, errorf(CodeInvalidValue, "protocol %d is not all (-1) or a number 0-255", r.Protocol)
+	}
 	if r.Protocol.HasPorts() && (r.Ports.Lo < 0 || r.Ports.Hi > 65535 || r.Ports.Lo > r.Ports.Hi) {
 		return r, errorf(CodeInvalidValue, "invalid port range %d-%d", r.Ports.Lo, r.Ports.Hi)
+	}
+	inICMP := func(n int) bool { return n == AnyPort || (n >= 0 && n <= 255) }
+	if r.Protocol.IsICMP() && (!inICMP(r.Ports.Lo) || !inICMP(r.Ports.Hi) || (r.Ports.Lo == AnyPort && r.Ports.Hi != AnyPort)) {
+		return r, errorf(CodeInvalidValue, "invalid icmp type %d and code %d: each is 0-255, or -1 for any", r.Ports.Lo, r.Ports.Hi)
 	}
 	r.Ports = r.Ports.canonical(r.Protocol)
 	switch {
@@ -274,16 +287,22 @@ func (w *World) LaunchInstance(i Instance) (string, error) {
 		if i.ID == "" {
 			i.ID = c.NewID("i-")
 		}
-		if !i.PrivateIP.IsValid() {
-			i.PrivateIP = c.FreePrivateIP(v)
-		}
-		if len(i.Groups) == 0 {
-			i.Groups = []string{c.FindGroup(v.ID, DefaultGroupName).ID}
-		}
-		for k, ref := range i.Groups {
-			i.Groups[k] = c.resolveGroup(v.ID, ref)
-		}
 		ni := i
+		ni.Source = Source{}
+		ni.Listening = slices.Clone(i.Listening)
+		if !ni.PrivateIP.IsValid() {
+			if ni.PrivateIP = c.FreePrivateIP(v); !ni.PrivateIP.IsValid() {
+				return errorf(CodeInsufficientAddresses, "VPC %s has no free address left in %s", v.ID, v.CIDR)
+			}
+		}
+		refs := i.Groups
+		if len(refs) == 0 {
+			refs = []string{DefaultGroupName}
+		}
+		ni.Groups = make([]string, len(refs))
+		for k, ref := range refs {
+			ni.Groups[k] = c.resolveGroup(v.ID, ref)
+		}
 		c.Instances = append(c.Instances, &ni)
 		return nil
 	})
@@ -316,6 +335,8 @@ func (w *World) AddHost(h Host) (string, error) {
 			return errorf(CodeMissingField, "a host needs an ip")
 		}
 		nh := h
+		nh.Source = Source{}
+		nh.Listening = slices.Clone(h.Listening)
 		c.Hosts = append(c.Hosts, &nh)
 		return nil
 	})
@@ -370,14 +391,16 @@ func (w *World) setService(ref string, s Service, on bool) error {
 		if !ok {
 			return errorf(CodeInstanceNotFound, "%q names no instance or host", ref)
 		}
-		list := &e.Host.Listening
+		var list *[]Service
 		if e.Instance != nil {
 			list = &e.Instance.Listening
+		} else {
+			list = &e.Host.Listening
 		}
 		*list = slices.DeleteFunc(*list, func(x Service) bool { return x == s })
 		if on {
 			*list = append(*list, s)
-			slices.SortFunc(*list, func(a, b Service) int { return a.Port - b.Port })
+			slices.SortFunc(*list, func(a, b Service) int { return cmp.Or(a.Port-b.Port, int(a.Protocol-b.Protocol)) })
 		}
 		return nil
 	})
@@ -385,6 +408,9 @@ func (w *World) setService(ref string, s Service, on bool) error {
 
 // AddConnection adds a test connection to the world.
 func (w *World) AddConnection(c Connection) error {
+	if err := c.check(); err != nil {
+		return err
+	}
 	return w.change(func(cw *World) error {
 		c.Source = Source{}
 		cw.Connections = append(cw.Connections, c)

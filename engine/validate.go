@@ -343,16 +343,27 @@ func (p Peer) String() string {
 	return p.CIDR.String()
 }
 
+// check reports the values a file could not hold: the protocol, the port
+// and the expectation.
+func (c Connection) check() *Error {
+	switch {
+	case !(c.Protocol.HasPorts() || c.Protocol.IsICMP()):
+		return errorf(CodeInvalidValue, "a connection's protocol is tcp, udp, icmp or icmpv6, not %s", c.Protocol)
+	case c.Protocol.HasPorts() && (c.Port < 0 || c.Port > 65535):
+		return errorf(CodeInvalidValue, "port %d is out of range 0-65535", c.Port)
+	case c.Expect > Timeout:
+		return errorf(CodeInvalidValue, "expect is connected, refused or timeout, not %d", c.Expect)
+	}
+	return nil
+}
+
 // ValidateConnection checks a connection the way a file's connection is
 // checked: both ends must name something, and not the same machine.
 func (w *World) ValidateConnection(c Connection) error {
+	if err := c.check(); err != nil {
+		return err
+	}
 	v := &validator{w: w}
-	if !(c.Protocol.HasPorts() || c.Protocol.IsICMP()) {
-		return errorf(CodeInvalidValue, "a connection's protocol is tcp, udp, icmp or icmpv6, not %s", c.Protocol)
-	}
-	if c.Protocol.HasPorts() && (c.Port < 0 || c.Port > 65535) {
-		return errorf(CodeInvalidValue, "port %d is out of range 0-65535", c.Port)
-	}
 	v.connection(c)
 	if len(v.list) > 0 {
 		return &Error{Code: v.list[0].Code, Message: v.list[0].Message}

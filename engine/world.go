@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
 )
@@ -56,6 +57,25 @@ func (w *World) addImplicitDefaults() {
 			g.Outbound = DefaultOutbound(w.VPC(g.VPC))
 		}
 	}
+	w.orderGroups()
+}
+
+// orderGroups keeps the VPCs' default groups that are exactly as AWS makes
+// them first, in VPC order, and the others after them in their own order.
+// A saved file leaves those default groups out and loading puts them
+// first, so this is the order in which any world reads back.
+func (w *World) orderGroups() {
+	rank := make(map[string]int, len(w.VPCs))
+	for k, v := range w.VPCs {
+		rank[v.ID] = k
+	}
+	key := func(g *Group) int {
+		if w.isImplicitDefault(g) {
+			return rank[g.VPC]
+		}
+		return len(w.VPCs)
+	}
+	slices.SortStableFunc(w.Groups, func(a, b *Group) int { return cmp.Compare(key(a), key(b)) })
 }
 
 // resolve turns group names into ids where they name a group of the VPC in
