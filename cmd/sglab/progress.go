@@ -1,0 +1,176 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sglab/sglab/lessons"
+)
+
+func newProgressCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "progress",
+		Short: "Show your progress through the course",
+		Long: `Show how far you are through the course: which lessons are done, where
+you will resume, and per lesson the challenges solved, hints used, solutions
+shown and check questions answered.`,
+		Example: "  sglab progress\n  sglab progress --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			course, err := loadCourse(cmd)
+			if err != nil {
+				return err
+			}
+			progress, err := loadProgress(cmd)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				return writeJSONDoc(out, progressJSON(course, progress))
+			}
+			writeProgress(out, newStyles(out), course, progress)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document on standard output")
+	return cmd
+}
+
+// lessonTally sums up what the learner did in one lesson.
+type lessonTally struct {
+	solved, challenges, hints, solutions, correct, answered, questions int
+}
+
+func tally(l *lessons.Lesson, p *lessons.Progress) lessonTally {
+	t := lessonTally{challenges: len(l.Challenges), questions: len(l.Questions)}
+	for _, c := range l.Challenges {
+		cp := p.Challenge(l.ID, c.ID)
+		if cp.Solved {
+			t.solved++
+		}
+		t.hints += cp.Hints
+		if cp.SolutionShown {
+			t.solutions++
+		}
+	}
+	answers := p.Lesson(l.ID).Answers
+	for _, q := range l.Questions {
+		if a, ok := answers[q.ID]; ok {
+			t.answered++
+			if a.Correct {
+				t.correct++
+			}
+		}
+	}
+	return t
+}
+
+func writeProgress(w io.Writer, st styles, course *lessons.Course, p *lessons.Progress) {
+	done, inProgress := p.Counts(course)
+	fmt.Fprintf(w, "%s %d of %d lessons done, %d in progress.\n", st.title.Render("Course:"), done, len(course.Lessons), inProgress)
+	if l, page := p.Resume(course); l == nil {
+		fmt.Fprintln(w, "Every lesson is done. Well done!")
+	} else {
+		fmt.Fprintf(w, "%s lesson %d, %q, page %d of %d.\n", st.title.Render("Next:"), course.Index(l.ID)+1, l.Title, page+1, len(l.Pages))
+	}
+	fmt.Fprintln(w)
+	for k, l := range course.Lessons {
+		status := p.Status(l.ID)
+		fmt.Fprintf(w, "%3d  %s  %s\n", k+1, statusMark(st, status), l.Title)
+		if status == lessons.NotStarted {
+			continue
+		}
+		t := tally(l, p)
+		parts := []string{fmt.Sprintf("page %d/%d", p.Lesson(l.ID).Page+1, len(l.Pages))}
+		if t.challenges > 0 {
+			parts = append(parts, fmt.Sprintf("%d/%d %s solved", t.solved, t.challenges, plural(t.challenges, "challenge")))
+		}
+		if t.hints > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", t.hints, plural(t.hints, "hint")))
+		}
+		if t.solutions > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s shown", t.solutions, plural(t.solutions, "solution")))
+		}
+		if t.questions > 0 {
+			parts = append(parts, fmt.Sprintf("%d/%d %s right", t.correct, t.questions, plural(t.questions, "question")))
+		}
+		fmt.Fprintf(w, "%20s%s\n", "", st.dim.Render(strings.Join(parts, " · ")))
+	}
+}
+
+// progressDoc is the document of `sglab progress --json`. Pages count from
+// 1, as in the text output.
+type progressDoc struct {
+	Total      int                  `json:"total"`
+	Done       int                  `json:"done"`
+	InProgress int                  `json:"in_progress"`
+	Resume     *resumeJSON          `json:"resume"` // null when every lesson is done
+	Lessons    []lessonProgressJSON `json:"lessons"`
+}
+
+type resumeJSON struct {
+	Lesson string `json:"lesson"`
+	Page   int    `json:"page"`
+}
+
+type lessonProgressJSON struct {
+	ID         string          `json:"id"`
+	Title      string          `json:"title"`
+	Status     string          `json:"status"`
+	Page       int             `json:"page"`
+	Pages      int             `json:"pages"`
+	Challenges []challengeJSON `json:"challenges"`
+	Questions  []answerJSON    `json:"questions"`
+}
+
+type challengeJSON struct {
+	ID            string `json:"id"`
+	GoalsMet      int    `json:"goals_met"`
+	Goals         int    `json:"goals"`
+	Solved        bool   `json:"solved"`
+	Hints         int    `json:"hints"`
+	SolutionShown bool   `json:"solution_shown"`
+}
+
+type answerJSON struct {
+	ID       string `json:"id"`
+	Answered bool   `json:"answered"`
+	Correct  bool   `json:"correct"`
+}
+
+func progressJSON(course *lessons.Course, p *lessons.Progress) progressDoc {
+	doc := progressDoc{Total: len(course.Lessons), Lessons: []lessonProgressJSON{}}
+	doc.Done, doc.InProgress = p.Counts(course)
+	if l, page := p.Resume(course); l != nil {
+		doc.Resume = &resumeJSON{Lesson: l.ID, Page: page + 1}
+	}
+	for _, l := range course.Lessons {
+		lp := p.Lesson(l.ID)
+		out := lessonProgressJSON{ID: l.ID, Title: l.Title, Status: statusJSON(lp.Status), Page: lp.Page + 1, Pages: len(l.Pages),
+			Challenges: []challengeJSON{}, Questions: []answerJSON{}}
+		for _, c := range l.Challenges {
+			cp := p.Challenge(l.ID, c.ID)
+			out.Challenges = append(out.Challenges, challengeJSON{ID: c.ID, GoalsMet: cp.GoalsMet, Goals: len(c.Goals),
+				Solved: cp.Solved, Hints: cp.Hints, SolutionShown: cp.SolutionShown})
+		}
+		for _, q := range l.Questions {
+			a, answered := lp.Answers[q.ID]
+			out.Questions = append(out.Questions, answerJSON{ID: q.ID, Answered: answered, Correct: a.Correct})
+		}
+		doc.Lessons = append(doc.Lessons, out)
+	}
+	return doc
+}
+
+// writeJSONDoc prints v as one indented JSON document.
+func writeJSONDoc(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
