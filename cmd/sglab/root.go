@@ -93,6 +93,7 @@ get refused, or time out.`,
 	root.AddCommand(newLabCmd(tui))
 	addPackFlag(root)
 	root.AddCommand(newLessonsCmd(), newProgressCmd())
+	root.AddCommand(newQuizCmd(tui))
 	return root
 }
 
