@@ -17,9 +17,9 @@ var openQuiz func(cmd *cobra.Command, o *tuiOptions, opts quiz.Options) error
 
 func newQuizCmd(o *tuiOptions) *cobra.Command {
 	var (
-		mode, topic   string
-		count         int
-		seed          uint64
+		mode, topic     string
+		count           int
+		seed            uint64
 		asSheet, asJSON bool
 	)
 	cmd := &cobra.Command{
@@ -89,8 +89,6 @@ func quizOptions(mode, topic string, count int, countSet bool, seed uint64, seed
 		return quiz.Options{}, fmt.Errorf("--count does not go with --mode drill: a drill lasts %s, however many questions that is", quiz.DefaultDrillLength)
 	case m == quiz.ModeReview && seedSet:
 		return quiz.Options{}, fmt.Errorf("--seed does not go with --mode review: a review asks the questions that are due")
-	case countSet && count < 1:
-		return quiz.Options{}, fmt.Errorf("--count is 1 to %d, not %d", quiz.MaxCount, count)
 	case !countSet:
 		count = quiz.DefaultCount(m)
 	}
