@@ -31,6 +31,7 @@ type block struct {
 // pack however many challenges use it.
 type scenarioFile struct {
 	world *engine.World // nil when the file is invalid or unreadable
+	read  bool          // the file could be read, whether valid or not
 }
 
 // parser reads one lesson file of a pack.
@@ -319,8 +320,9 @@ func (p *parser) startWorld(f fields) *engine.World {
 	if !seen {
 		sf = p.readScenario(full, at)
 		p.files[full] = sf
-	} else if sf.world == nil {
-		f.r.errorf(at, engine.CodeInvalidValue, "the scenario file %s has errors, reported above", p.display(full))
+	}
+	if sf.read && sf.world == nil {
+		f.r.errorf(at, engine.CodeInvalidValue, "the scenario file %s has errors, reported at their lines in it", p.display(full))
 	}
 	return sf.world
 }
@@ -333,7 +335,7 @@ func (p *parser) readScenario(full string, at engine.Pos) scenarioFile {
 	}
 	w, ds := engine.Parse(p.display(full), data)
 	p.diags = append(p.diags, ds...)
-	return scenarioFile{world: w}
+	return scenarioFile{world: w, read: true}
 }
 
 func (p *parser) challenge(b block, n int) *Challenge {
