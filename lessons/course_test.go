@@ -1,8 +1,11 @@
 package lessons
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestBuiltinCourseValidates holds the built-in course to the same checks
@@ -59,5 +62,34 @@ func TestBuiltinCourseCoversTheCurriculum(t *testing.T) {
 	}
 	if l := p.Lessons[3]; !strings.Contains(l.Title, "SSH from your computer only") {
 		t.Errorf("lesson 4 is %q", l.Title)
+	}
+}
+
+// TestDocumentedExampleIsValid keeps the example of docs/lesson-format.md
+// a lesson that loads and validates, so the documentation cannot drift
+// from the format.
+func TestDocumentedExampleIsValid(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "lesson-format.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "````markdown\n")
+	example, _, closed := strings.Cut(rest, "\n````\n")
+	if !ok || !closed {
+		t.Fatal("docs/lesson-format.md has no ````markdown example")
+	}
+	p, ds := LoadFS(fstest.MapFS{"example.md": {Data: []byte(example + "\n")}}, "docs")
+	for _, d := range ds {
+		t.Errorf("the documented example: %s", d)
+	}
+	if p == nil || t.Failed() {
+		t.FailNow()
+	}
+	if vs := Validate(p); len(vs) > 0 {
+		t.Errorf("the documented example does not validate:\n%s", vs)
+	}
+	l := p.Lessons[0]
+	if len(l.Pages) != 2 || len(l.Challenges) != 1 || len(l.Questions) != 1 {
+		t.Errorf("the example should show two pages, a challenge and a question")
 	}
 }
