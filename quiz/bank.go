@@ -125,7 +125,7 @@ func loadBank(fsys fs.FS) (*bank, error) {
 func (e bankEntry) question(topic Topic, services []service) (Question, error) {
 	q := Question{ID: e.ID, Topic: topic, Kind: e.Kind, Lesson: e.Lesson, Prompt: e.Prompt,
 		Choices: e.Choices, Explanation: e.Explanation}
-	if _, ok := howToAnswer[e.Kind]; !ok {
+	if !slices.Contains(kinds, e.Kind) {
 		return q, fmt.Errorf("kind %q is not single, truefalse, multi or typed", e.Kind)
 	}
 	answers := e.Answers

@@ -135,8 +135,9 @@ func TestSheet(t *testing.T) {
 		}
 		return b.String()
 	}
-	text := print(31, false)
-	if text != print(31, false) || print(31, true) != print(31, true) {
+	text, again := print(31, false), print(31, false)
+	doc1, doc2 := print(31, true), print(31, true)
+	if text != again || doc1 != doc2 {
 		t.Error("the same seed printed two different sheets")
 	}
 	if text == print(32, false) {
@@ -168,7 +169,7 @@ func TestSheet(t *testing.T) {
 			Exhibit     *Exhibit
 		}
 	}
-	if err := json.Unmarshal([]byte(print(31, true)), &doc); err != nil {
+	if err := json.Unmarshal([]byte(doc1), &doc); err != nil {
 		t.Fatal(err)
 	}
 	qs, _ := Pick(AllTopics, 12, 31)

@@ -43,6 +43,9 @@ func TestPractice(t *testing.T) {
 	clock := NewManualClock(day1)
 	qs := []Question{bankQuestion(t, "sftp-port"), bankQuestion(t, "no-deny-rules"), bankQuestion(t, "ssh-port-typed")}
 	p := NewPractice(qs, clock)
+	if p.Len() != 3 || p.Index() != 0 || p.Answered() || p.Mode() != ModePractice {
+		t.Errorf("a new practice: len %d, index %d, answered %v", p.Len(), p.Index(), p.Answered())
+	}
 	if _, err := p.Answer(Response{}); !errors.Is(err, ErrNoAnswer) {
 		t.Errorf("an empty answer: %v", err)
 	}
@@ -53,9 +56,12 @@ func TestPractice(t *testing.T) {
 	if _, err := p.Answer(right(qs[0])); !errors.Is(err, ErrAnswered) {
 		t.Errorf("answering twice: %v", err)
 	}
+	if !p.Answered() {
+		t.Error("the feedback is not showing after an answer")
+	}
 	clock.Advance(time.Minute)
-	if !p.Next() {
-		t.Fatal("no second question")
+	if !p.Next() || p.Index() != 1 || p.Answered() {
+		t.Fatalf("on to the second question: index %d, answered %v", p.Index(), p.Answered())
 	}
 	if fb, _ := p.Answer(right(qs[1])); !fb.Correct {
 		t.Error("the right answer was marked wrong")
@@ -153,6 +159,9 @@ func TestExam(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if e.Len() != 5 || e.Index() != 0 || e.Current().ID != "ssh-port" || e.Prev() || e.Submitted() {
+		t.Errorf("a new exam: len %d, index %d, current %s", e.Len(), e.Index(), e.Current().ID)
+	}
 	must(e.Answer(right(qs[0])))
 	e.Next()
 	must(e.Answer(wrong(qs[1])))
@@ -172,6 +181,14 @@ func TestExam(t *testing.T) {
 	e.ToggleFlag()
 	must(e.Goto(4))
 	must(e.Answer(right(qs[4])))
+	if !e.Prev() || e.Index() != 3 || e.Question(1).ID != "port-443-typed" || e.Response(1).Text != "no idea" {
+		t.Errorf("moving back: index %d, question 2 %s, its answer %+v", e.Index(), e.Question(1).ID, e.Response(1))
+	}
+	must(e.Answer(Response{})) // clearing an answer...
+	if e.Answered(3) {
+		t.Error("an empty answer did not clear question 4")
+	}
+	must(e.Answer(right(qs[3]))) // ...and giving it again
 	if err := e.Goto(5); err == nil {
 		t.Error("Goto past the end succeeded")
 	}
@@ -180,6 +197,9 @@ func TestExam(t *testing.T) {
 	}
 	clock.Advance(3 * time.Minute)
 	res := e.Submit()
+	if !e.Submitted() {
+		t.Error("not submitted after Submit")
+	}
 	if res.Score != (Score{3, 5}) || res.TimedOut || res.Finished != day1.Add(3*time.Minute) {
 		t.Errorf("result %+v", res)
 	}

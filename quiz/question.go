@@ -52,6 +52,8 @@ const (
 	Typed     Kind = "typed"     // type the answer
 )
 
+var kinds = []Kind{Single, TrueFalse, Multi, Typed}
+
 // Lessons are the ids of the course's lessons, in course order. Every
 // question links to one, so that a learner who gets it wrong knows where
 // the idea is taught.
