@@ -129,10 +129,14 @@ func (e bankEntry) question(topic Topic, services []service) (Question, error) {
 		return q, fmt.Errorf("kind %q is not single, truefalse, multi or typed", e.Kind)
 	}
 	answers := e.Answers
-	if e.Kind != Multi {
-		if len(e.Answers) > 0 {
-			return q, errors.New("only a multi question has `answers`; use `answer`")
-		}
+	switch {
+	case e.Kind == Multi && e.Answer != "":
+		return q, errors.New("a multi question lists its right choices in `answers`, not `answer`")
+	case e.Kind != Multi && len(e.Answers) > 0:
+		return q, errors.New("only a multi question has `answers`; use `answer`")
+	case e.Kind == TrueFalse && len(e.Choices) > 0:
+		return q, errors.New("a true/false question has no `choices`: they are True and False")
+	case e.Kind != Multi:
 		answers = []string{e.Answer}
 	}
 	if e.Kind == TrueFalse {
