@@ -60,7 +60,8 @@ func (p *parser) errorf(line int, code, format string, args ...any) {
 // lesson parses a lesson file. The lesson is nil when the file has errors:
 // nothing in a bad lesson is half-used.
 func (p *parser) lesson(data []byte) *Lesson {
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	// Editors on Windows may add a byte order mark and CRLF line ends.
+	text := strings.ReplaceAll(strings.TrimPrefix(string(data), "\ufeff"), "\r\n", "\n")
 	lines := strings.Split(text, "\n")
 	end := p.frontMatterEnd(lines)
 	if end < 0 {
@@ -100,7 +101,7 @@ func (p *parser) lesson(data []byte) *Lesson {
 		}
 	}
 	for _, b := range blocks {
-		if b.kind == blockScenario && !p.used[b.name] {
+		if b.kind == blockScenario && b.name != "" && !p.used[b.name] {
 			p.reader(0).warnf(engine.Pos{Line: b.line, Col: 1}, "scenario %q is used by no challenge", b.name)
 		}
 	}

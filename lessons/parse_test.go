@@ -311,3 +311,29 @@ func TestHeading(t *testing.T) {
 		}
 	}
 }
+
+func TestWindowsLineEnds(t *testing.T) {
+	text := "\ufeff" + strings.ReplaceAll(lessonText("windows", 1), "\n", "\r\n")
+	p, ds := loadOne(t, text)
+	if ds.HasErrors() || len(p.Lessons) != 1 {
+		t.Fatalf("a lesson saved on Windows should load:\n%s", ds.Error())
+	}
+	if md := p.Lessons[0].Pages[0].Markdown; strings.Contains(md, "\r") {
+		t.Errorf("carriage returns left in the page: %q", md)
+	}
+}
+
+// FuzzLoadLesson feeds the parser arbitrary lesson files: whatever the
+// input, it must not panic, and it keeps a lesson exactly when it reports
+// no error.
+func FuzzLoadLesson(f *testing.F) {
+	f.Add(lessonText("fuzz", 1))
+	f.Add("---\nid: x\n---\n# P\n```challenge\nstart: s\n```\n")
+	f.Add("---\n---\n```scenario s\nversion: 1\n```\n# P\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		p, ds := loadOne(t, text)
+		if kept := p != nil && len(p.Lessons) == 1; kept == ds.HasErrors() {
+			t.Errorf("kept=%v with errors:\n%s", kept, ds.Error())
+		}
+	})
+}
