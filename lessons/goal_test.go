@@ -171,7 +171,7 @@ func TestHints(t *testing.T) {
 			t.Errorf("there is no hint %d", level)
 		}
 	}
-	solved, err := c.Solved()
+	solved, err := c.SolvedWorld()
 	if err != nil {
 		t.Fatal(err)
 	}

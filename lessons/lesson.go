@@ -69,17 +69,26 @@ type Challenge struct {
 // Start returns a fresh copy of the starting world, for the lab to change.
 func (c *Challenge) Start() *engine.World { return c.start.Clone() }
 
-// Solved returns the starting world with the reference solution applied:
-// what "show solution" opens. It fails only for a pack that does not pass
-// Validate.
-func (c *Challenge) Solved() (*engine.World, error) {
+// SolvedWorld returns the starting world with the reference solution
+// applied: what "show solution" opens. It fails only for a pack that does
+// not pass Validate.
+func (c *Challenge) SolvedWorld() (*engine.World, error) {
 	w := c.Start()
-	for _, s := range c.Solution {
-		if err := s.Apply(w); err != nil {
-			return nil, err
-		}
+	if _, err := c.applySolution(w); err != nil {
+		return nil, err
 	}
 	return w, nil
+}
+
+// applySolution applies the reference solution to w, stopping at the
+// first step that fails, whose index it returns.
+func (c *Challenge) applySolution(w *engine.World) (int, error) {
+	for k, s := range c.Solution {
+		if err := s.Apply(w); err != nil {
+			return k, err
+		}
+	}
+	return 0, nil
 }
 
 // Question is a multiple-choice check question with one correct answer.

@@ -32,16 +32,15 @@ func validateChallenge(file string, c *Challenge) engine.Diagnostics {
 		report(c.Pos, CodeStartSolved, "the starting world of challenge %q already meets every goal: the learner would have nothing to do", c.ID)
 	}
 	w := c.Start()
-	for k, s := range c.Solution {
-		if err := s.Apply(w); err != nil {
-			code, msg := engine.CodeInvalidValue, err.Error()
-			var e *engine.Error
-			if errors.As(err, &e) {
-				code, msg = e.Code, e.Message
-			}
-			report(s.Pos, code, "step %d of the solution of challenge %q (%s) fails: %s", k+1, c.ID, s.Text, msg)
-			return diags
+	if k, err := c.applySolution(w); err != nil {
+		code, msg := engine.CodeInvalidValue, err.Error()
+		var e *engine.Error
+		if errors.As(err, &e) {
+			code, msg = e.Code, e.Message
 		}
+		s := c.Solution[k]
+		report(s.Pos, code, "step %d of the solution of challenge %q (%s) fails: %s", k+1, c.ID, s.Text, msg)
+		return diags
 	}
 	for _, st := range c.Check(w).Goals {
 		if !st.Met {

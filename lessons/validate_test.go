@@ -56,7 +56,7 @@ func TestBuiltinChallenges(t *testing.T) {
 				if c.Check(c.Start()).Solved() {
 					t.Error("the starting world already meets every goal")
 				}
-				w, err := c.Solved()
+				w, err := c.SolvedWorld()
 				if err != nil {
 					t.Fatalf("the solution does not apply: %v", err)
 				}
