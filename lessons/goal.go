@@ -210,7 +210,8 @@ func parseConnectionGoal(r *reader, f fields, start *engine.World, g Goal) (Goal
 	}
 	if start != nil {
 		if err := start.ValidateConnection(c); err != nil {
-			reportEngineError(r, f.pos, err)
+			code, msg := errorCode(err)
+			r.errorf(f.pos, code, "%s", msg)
 			return Goal{}, false
 		}
 	}
@@ -278,14 +279,14 @@ func parseStructural(r *reader, outer fields, kind string, g Goal) (Goal, bool) 
 	return g, ok
 }
 
-// reportEngineError reports an error of the engine with its AWS code.
-func reportEngineError(r *reader, p engine.Pos, err error) {
+// errorCode splits an error into AWS's code, when the engine gave one,
+// and its message.
+func errorCode(err error) (code, msg string) {
 	var e *engine.Error
 	if errors.As(err, &e) {
-		r.errorf(p, e.Code, "%s", e.Message)
-		return
+		return e.Code, e.Message
 	}
-	r.errorf(p, engine.CodeInvalidValue, "%v", err)
+	return engine.CodeInvalidValue, err.Error()
 }
 
 // attachedGoal: a group is attached to an instance.

@@ -1,7 +1,6 @@
 package lessons
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/sglab/sglab/engine"
@@ -33,11 +32,7 @@ func validateChallenge(file string, c *Challenge) engine.Diagnostics {
 	}
 	w := c.Start()
 	if k, err := c.applySolution(w); err != nil {
-		code, msg := engine.CodeInvalidValue, err.Error()
-		var e *engine.Error
-		if errors.As(err, &e) {
-			code, msg = e.Code, e.Message
-		}
+		code, msg := errorCode(err)
 		s := c.Solution[k]
 		report(s.Pos, code, "step %d of the solution of challenge %q (%s) fails: %s", k+1, c.ID, s.Text, msg)
 		return diags
