@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"syscall"
 	"time"
 
@@ -80,7 +81,8 @@ type envelope struct {
 	Data   json.RawMessage `json:"data"`
 }
 
-// Read decodes file name into v. A missing file leaves v as it is. A file
+// Read decodes file name into v, which must be a pointer to a struct. A
+// missing file leaves v as it is. A file
 // that cannot be read back is set aside as name.corrupt-TIME, with a
 // warning, and v is left as it is: the learner starts clean instead of
 // being stuck.
@@ -99,12 +101,16 @@ func (s *Store) Read(name string, v Versioned) error {
 	if env.Schema > v.SchemaVersion() {
 		return fmt.Errorf("%s was written by a newer sglab (schema %d; this one reads up to %d): upgrade sglab", s.Path(name), env.Schema, v.SchemaVersion())
 	}
-	if err := json.Unmarshal(env.Data, v); err != nil {
+	// Decode into a fresh value, so that v is untouched unless the whole
+	// document reads back.
+	fresh := reflect.New(reflect.TypeOf(v).Elem()).Interface().(Versioned)
+	if err := json.Unmarshal(env.Data, fresh); err != nil {
 		return s.setAside(name, "its contents do not match schema "+fmt.Sprint(env.Schema))
 	}
-	if err := v.Upgrade(env.Schema); err != nil {
+	if err := fresh.Upgrade(env.Schema); err != nil {
 		return s.setAside(name, err.Error())
 	}
+	reflect.ValueOf(v).Elem().Set(reflect.ValueOf(fresh).Elem())
 	return nil
 }
 
