@@ -216,7 +216,16 @@ func (m *Model) footer() []string {
 			m.help.ShortHelpView([]key.Binding{m.keys.Yes, m.keys.No})}
 	}
 	if !m.help.ShowAll {
-		return []string{m.help.ShortHelpView(m.keyMap().ShortHelp())}
+		// The app's own keys go last but are never cut: the screen's keys
+		// get the room they leave.
+		b := m.keyMap().(bar)
+		own := m.help.ShortHelpView(b.root)
+		screen := m.help
+		screen.Width = max(m.width-ansi.StringWidth(own)-3, 1)
+		if keys := screen.ShortHelpView(b.top.ShortHelp()); keys != "" {
+			own = keys + m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator) + own
+		}
+		return []string{own}
 	}
 	// The full help wraps its columns onto as many rows as it needs,
 	// where bubbles' own would drop the columns that do not fit.

@@ -21,12 +21,64 @@ func Fit(s string, width int) string {
 }
 
 // Wrap breaks plain or styled text into lines of at most width cells,
-// between words where it can.
+// between words where it can. A style open where a line breaks is closed
+// at its end and opened again on the next line, so each line stands on
+// its own.
 func Wrap(s string, width int) []string {
 	if width <= 0 {
 		return nil
 	}
-	return strings.Split(ansi.Wrap(s, width, ""), "\n")
+	lines := strings.Split(ansi.Wrap(s, width, ""), "\n")
+	var open string // the SGR sequences in force at the end of the line before
+	for k, l := range lines {
+		l = open + l
+		open = openSGR(l)
+		if open != "" {
+			l += "\x1b[0m"
+		}
+		lines[k] = l
+	}
+	return lines
+}
+
+// openSGR returns the SGR sequences still in force at the end of s: those
+// after its last reset.
+func openSGR(s string) string {
+	var open strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\x1b' || i+1 >= len(s) || s[i+1] != '[' {
+			continue
+		}
+		j := i + 2
+		for j < len(s) && (s[j] == ';' || s[j] >= '0' && s[j] <= '9') {
+			j++
+		}
+		if j < len(s) && s[j] == 'm' {
+			if seq := s[i : j+1]; seq == "\x1b[0m" || seq == "\x1b[m" {
+				open.Reset()
+			} else {
+				open.WriteString(seq)
+			}
+		}
+		i = j
+	}
+	return open.String()
+}
+
+// Hang wraps text after head, indenting the lines after the first to
+// where the text starts: "✓ CONNECTED  Connected to …" stays readable
+// when it wraps.
+func Hang(head, text string, width int) []string {
+	indent := ansi.StringWidth(head)
+	lines := Wrap(text, max(width-indent, 10))
+	for k := range lines {
+		if k == 0 {
+			lines[k] = head + lines[k]
+		} else {
+			lines[k] = strings.Repeat(" ", indent) + lines[k]
+		}
+	}
+	return lines
 }
 
 // Lines splits a rendered block into lines, the inverse of JoinLines.

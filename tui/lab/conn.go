@@ -86,14 +86,13 @@ var portPresets = []struct {
 }
 
 type connKeys struct {
-	Up, Down, Left, Right, Digit, Erase, Fire, Refire, PageUp, PageDown key.Binding
+	Up, Down, Change, Digit, Erase, Fire, Refire, PageUp, PageDown key.Binding
 }
 
 func newConn(e *env) *connPane {
 	c := &connPane{env: e, proto: engine.ProtoTCP, port: 22, keys: connKeys{
 		Up: keyUp, Down: keyDown,
-		Left:     bind([]string{"left", "h"}, "←/→", "change"),
-		Right:    bind([]string{"right", "l"}, "→/l", "change"),
+		Change:   bind([]string{"left", "h", "right", "l"}, "←/→", "change"),
 		Digit:    bind(strings.Split("0123456789", ""), "0-9", "type a port"),
 		Erase:    bind([]string{"backspace"}, "backspace", "erase digit"),
 		Fire:     bind([]string{"enter"}, "enter", "fire"),
@@ -281,10 +280,12 @@ func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		c.row = max(c.row-1, 0)
 	case key.Matches(km, c.keys.Down):
 		c.row = min(c.row+1, last)
-	case key.Matches(km, c.keys.Left):
-		c.cycle(-1)
-	case key.Matches(km, c.keys.Right):
-		c.cycle(1)
+	case key.Matches(km, c.keys.Change):
+		if k := km.String(); k == "left" || k == "h" {
+			c.cycle(-1)
+		} else {
+			c.cycle(1)
+		}
 	case key.Matches(km, c.keys.Digit) && c.keys.Digit.Enabled():
 		if len(c.typed) < 5 {
 			c.typed += km.String()
@@ -347,8 +348,7 @@ func (c *connPane) step(id string, delta int) string {
 
 func (c *connPane) syncKeys() {
 	onPort := c.row == 2
-	c.keys.Left.SetEnabled(c.row <= 2)
-	c.keys.Right.SetEnabled(c.row <= 2)
+	c.keys.Change.SetEnabled(c.row <= 2)
 	c.keys.Digit.SetEnabled(onPort)
 	c.keys.Erase.SetEnabled(onPort && c.typed != "")
 	c.keys.Refire.SetEnabled(len(c.history) > 0)
@@ -361,13 +361,13 @@ func (c *connPane) syncKeys() {
 
 func (c *connPane) ShortHelp() []key.Binding {
 	c.syncKeys()
-	return []key.Binding{c.keys.Up, c.keys.Down, c.keys.Left, c.keys.Digit, c.keys.Fire, c.keys.Refire}
+	return []key.Binding{c.keys.Fire, c.keys.Change, c.keys.Refire, c.keys.Digit}
 }
 
 func (c *connPane) FullHelp() [][]key.Binding {
 	c.syncKeys()
 	k := c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Left, k.Right, k.Digit, k.Erase}, {k.Fire, k.Refire, k.PageUp, k.PageDown}}
+	return [][]key.Binding{{k.Up, k.Down, k.Change, k.Digit, k.Erase}, {k.Fire, k.Refire, k.PageUp, k.PageDown}}
 }
 
 func (c *connPane) View() string { return strings.Join(c.render(), "\n") }
@@ -454,11 +454,8 @@ func (c *connPane) result(s shot) []string {
 		left := int(math.Ceil(c.until.Sub(c.env.ctx.Now()).Seconds()))
 		return append(lines, fmt.Sprintf("%s waiting for %s to answer… %ds %s", c.spin.View(), addr, max(left, 0), st.Faint.Render("(any key skips)")))
 	}
-	lines = append(lines, common.Wrap(outcomeBadge(st, r.Outcome)+"  "+clientMessage(s.conn, addr, r.Outcome), c.width)...)
-	for _, text := range c.why(s) {
-		lines = append(lines, common.Wrap(text, c.width)...)
-	}
-	return lines
+	lines = append(lines, common.Hang(outcomeBadge(st, r.Outcome)+"  ", clientMessage(s.conn, addr, r.Outcome), c.width)...)
+	return append(lines, c.why(s)...)
 }
 
 // why explains the outcome: for a drop, which direction and whose groups
@@ -473,15 +470,15 @@ func (c *connPane) why(s shot) []string {
 		if r.Reason == engine.OutboundBlocked {
 			dir, inst = engine.Outbound, r.From.Instance
 		}
-		out = append(out, st.Timeout.Render("Dropped by a security group:")+fmt.Sprintf(" no %s rule of %s's groups matched. A security group drops what it does not allow without a word, so the client waits until it gives up.",
-			dir, inst.Label()))
+		out = append(out, common.Hang(st.Timeout.Render("Dropped: "), fmt.Sprintf("no %s rule of %s's groups matched. A security group drops what it does not allow without a word, so the client waits until it gives up.",
+			dir, inst.Label()), c.width)...)
 	case engine.NoListener:
-		out = append(out, st.Refused.Render("Let through, but nobody listens:")+fmt.Sprintf(" the security groups allowed it, and %s answered at once that nothing runs on %s.", r.To.Label(), s.conn.What()))
+		out = append(out, common.Hang(st.Refused.Render("Nobody listens: "), fmt.Sprintf("the security groups let it through, and %s answered at once that nothing runs on %s.", r.To.Label(), s.conn.What()), c.width)...)
 	}
 	for _, rule := range s.rules {
-		out = append(out, st.OK.Render(theme.Pass+" ")+rule)
+		out = append(out, common.Hang(st.OK.Render(theme.Pass+" "), rule, c.width)...)
 	}
-	return append(out, st.Muted.Render(s.expl))
+	return append(out, common.Wrap(st.Muted.Render(s.expl), c.width)...)
 }
 
 func nonEmpty(list []string) []string {
@@ -533,13 +530,7 @@ func (c *connPane) trace(s shot) []string {
 		if step.Code != "" {
 			text += " " + st.Faint.Render("["+step.Code+"]")
 		}
-		head := mark + " " + st.Muted.Render(fmt.Sprintf("%-9s ", step.Phase))
-		for k, l := range common.Wrap(text, max(c.width-12, 10)) {
-			if k > 0 {
-				head = strings.Repeat(" ", 12)
-			}
-			lines = append(lines, head+l)
-		}
+		lines = append(lines, common.Hang(mark+" "+st.Muted.Render(fmt.Sprintf("%-9s ", step.Phase)), text, c.width)...)
 	}
 	return lines
 }

@@ -42,7 +42,7 @@ func newDetail(e *env) *detailPane {
 	return &detailPane{env: e, keys: detailKeys{
 		Up: keyUp, Down: keyDown,
 		Add:    bind([]string{"a"}, "a", "add rule"),
-		Edit:   bind([]string{"enter", "e"}, "enter", "edit rule"),
+		Edit:   bind([]string{"enter", "e"}, "enter/e", "edit rule"),
 		Delete: bind([]string{"x", "delete"}, "x", "delete rule"),
 	}}
 }
@@ -103,10 +103,26 @@ func (d *detailPane) title() string {
 }
 
 func (d *detailPane) summary() string {
-	if g := d.group(); g != nil {
-		return fmt.Sprintf("%d inbound, %d outbound rules", len(g.Inbound), len(g.Outbound))
+	w := d.env.w
+	switch d.sel.kind {
+	case kindGroup:
+		if g := w.Group(d.sel.id); g != nil {
+			return fmt.Sprintf("%s inbound, %s outbound", plural(len(g.Inbound), "rule"), plural(len(g.Outbound), "rule"))
+		}
+	case kindInstance:
+		if i := w.Instance(d.sel.id); i != nil {
+			return fmt.Sprintf("%s · running %s", plural(len(i.Groups), "group"), services(i.Listening))
+		}
+	case kindHost:
+		if h := w.Host(d.sel.id); h != nil {
+			return h.IP.String() + " · running " + services(h.Listening)
+		}
+	case kindVPC:
+		if v := w.VPC(d.sel.id); v != nil {
+			return v.CIDR.String() + " · " + w.RegionOf(v)
+		}
 	}
-	return "select something in the world"
+	return ""
 }
 
 func (d *detailPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -145,25 +161,31 @@ func (d *detailPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return d, nil
 }
 
+// syncKeys enables what the cursor's row allows: on a rule, edit and
+// delete; on a "+ Add" row, enter adds.
 func (d *detailPane) syncKeys() {
 	isGroup := d.group() != nil
-	d.keys.Add.SetEnabled(isGroup)
-	d.keys.Edit.SetEnabled(isGroup)
 	onRule := isGroup && len(d.rows) > 0 && d.rows[d.cursor].index >= 0
+	d.keys.Add.SetEnabled(isGroup)
+	d.keys.Edit.SetEnabled(onRule)
 	d.keys.Delete.SetEnabled(onRule)
 	if isGroup && !onRule {
-		d.keys.Edit.SetHelp("enter", "add rule")
+		d.keys.Add.SetKeys("a", "enter")
+		d.keys.Add.SetHelp("a/enter", "add rule")
 	} else {
-		d.keys.Edit.SetHelp("enter", "edit rule")
+		d.keys.Add.SetKeys("a")
+		d.keys.Add.SetHelp("a", "add rule")
 	}
 }
 
 func (d *detailPane) ShortHelp() []key.Binding {
 	d.syncKeys()
-	return []key.Binding{d.keys.Up, d.keys.Down, d.keys.Add, d.keys.Edit, d.keys.Delete}
+	return []key.Binding{d.keys.Add, d.keys.Edit, d.keys.Delete}
 }
 
-func (d *detailPane) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
+func (d *detailPane) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{d.keys.Up, d.keys.Down}, d.ShortHelp()}
+}
 
 func (d *detailPane) View() string { return strings.Join(d.render(), "\n") }
 

@@ -94,6 +94,7 @@ func formKeys() *huh.KeyMap {
 	k.Quit = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 	k.Select.Filter.SetEnabled(false)
 	k.MultiSelect.Filter.SetEnabled(false)
+	k.MultiSelect.Toggle.SetHelp("space", "toggle")
 	return k
 }
 
@@ -213,19 +214,19 @@ type ruleInput struct {
 	cidr, group, descr string
 }
 
-// rule builds the engine's rule from the input.
+// rule builds the engine's rule from the input. On an error the rule
+// still holds every part that parsed, for the preview.
 func (in *ruleInput) rule(w *engine.World) (engine.Rule, error) {
 	t := ruleTypes[in.typ]
 	r := engine.Rule{Protocol: t.proto, Ports: t.ports, Description: strings.TrimSpace(in.descr)}
-	var err error
+	var errs []error
 	switch {
 	case t.number:
-		r.Protocol, err = customProtocol(in.proto)
+		p, err := customProtocol(in.proto)
+		r.Protocol, errs = p, append(errs, err)
 	case t.custom:
-		r.Ports, err = engine.ParsePorts(t.proto, in.ports)
-	}
-	if err != nil {
-		return r, awsError(err)
+		p, err := engine.ParsePorts(t.proto, in.ports)
+		r.Ports, errs = p, append(errs, err)
 	}
 	switch in.peer {
 	case peerMyIP:
@@ -236,12 +237,14 @@ func (in *ruleInput) rule(w *engine.World) (engine.Rule, error) {
 		r.Peer = engine.CIDRPeer(netip.MustParsePrefix("::/0"))
 	case peerCustom:
 		p, _, err := engine.ParseCIDR(in.cidr)
+		r.Peer, errs = engine.CIDRPeer(p), append(errs, err)
+	case peerGroup:
+		r.Peer = engine.GroupPeer(in.group)
+	}
+	for _, err := range errs {
 		if err != nil {
 			return r, awsError(err)
 		}
-		r.Peer = engine.CIDRPeer(p)
-	case peerGroup:
-		r.Peer = engine.GroupPeer(in.group)
 	}
 	return r, nil
 }
@@ -366,16 +369,21 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 	return f
 }
 
-// rulePreview shows the rule being built as a row of the console's table.
+// rulePreview shows the rule being built as a row of the console's
+// table, with "?" for what does not parse yet.
 func rulePreview(e *env, dir engine.Direction, in *ruleInput, width int) []string {
 	st := e.st
-	r, err := in.rule(e.w)
+	r, _ := in.rule(e.w)
 	cells := ruleCells(e.w, r)
-	if err != nil {
-		cells[2], cells[3] = "?", "?"
-		if t := ruleTypes[in.typ]; !t.custom && !t.number {
-			cells[2] = portsName(t.proto, t.ports)
-		}
+	t := ruleTypes[in.typ]
+	if _, err := engine.ParsePorts(t.proto, in.ports); t.custom && err != nil {
+		cells[2] = "?"
+	}
+	if _, err := customProtocol(in.proto); t.number && err != nil {
+		cells[1] = "?"
+	}
+	if _, _, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err != nil {
+		cells[3] = "?"
 	}
 	cols := layoutColumns(width, ruleHeaders(dir), cells)
 	return []string{st.Faint.Render(cols.row(ruleHeaders(dir))), st.Bold.Render(cols.row(cells))}
@@ -394,7 +402,13 @@ func instanceGroupsForm(e *env, instanceID string) *form {
 		}
 	}
 	do := func(w *engine.World) (done, error) {
-		return done{status: "Changed the security groups of " + i.Label()}, setGroups(w, instanceID, chosen)
+		labels := make([]string, 0, len(chosen))
+		for _, id := range chosen {
+			if g := w.Group(id); g != nil {
+				labels = append(labels, g.Label())
+			}
+		}
+		return done{status: "The security groups of " + i.Label() + " are now " + strings.Join(labels, ", ")}, setGroups(w, instanceID, chosen)
 	}
 	return changeForm(e, "Security groups of "+i.Label(), do,
 		field(huh.NewMultiSelect[string]().
@@ -462,7 +476,15 @@ func groupInstancesForm(e *env, groupID string) *form {
 				return done{}, err
 			}
 		}
-		return done{status: "Changed where " + g.Label() + " is attached"}, nil
+		where := "nothing"
+		if len(chosen) > 0 {
+			labels := make([]string, len(chosen))
+			for k, id := range chosen {
+				labels[k] = w.Instance(id).Label()
+			}
+			where = strings.Join(labels, ", ")
+		}
+		return done{status: g.Label() + " is now attached to " + where}, nil
 	}
 	if len(opts) == 0 {
 		return newForm(e, "Attach "+g.Label(), func() tea.Msg { return nil },

@@ -148,11 +148,11 @@ func endpointID(e engine.Endpoint) string {
 	return e.Host.ID
 }
 
-func (g *gridPane) ShortHelp() []key.Binding {
-	return []key.Binding{g.keys.Up, g.keys.Down, g.keys.Left, g.keys.Right, g.keys.Fire}
-}
+func (g *gridPane) ShortHelp() []key.Binding { return []key.Binding{g.keys.Fire} }
 
-func (g *gridPane) FullHelp() [][]key.Binding { return [][]key.Binding{g.ShortHelp()} }
+func (g *gridPane) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{g.keys.Up, g.keys.Down, g.keys.Left, g.keys.Right}, {g.keys.Fire}}
+}
 
 func (g *gridPane) View() string { return strings.Join(g.render(), "\n") }
 

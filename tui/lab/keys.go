@@ -46,6 +46,6 @@ func newLabKeys() labKeys {
 		// Shown in the help while a form is open or a connection waits;
 		// the form and the wait handle these keys themselves.
 		Cancel: bind([]string{"esc"}, "esc", "cancel"),
-		Skip:   bind([]string{"any"}, "any key", "skip the wait"),
+		Skip:   bind([]string{"any"}, "any key", "skips the wait"),
 	}
 }

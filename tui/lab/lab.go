@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -267,6 +268,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case autosaveFailedMsg:
 		m.setStatus(statusErr, "Autosave failed: "+msg.err.Error())
 		return nil
+	case cursor.BlinkMsg:
+		// A form's text cursor stays lit instead of blinking, so that an
+		// idle lab schedules no timers and redraws nothing.
+		return nil
 	}
 	var cmds []tea.Cmd
 	if m.form != nil {
@@ -292,6 +297,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		_, cmd := p.Update(msg)
 		return cmd
 	}
+	m.follow()
 	sel := m.tree.selected()
 	switch k := m.keys; {
 	case key.Matches(msg, k.Next):
@@ -446,7 +452,13 @@ func (m *Model) setFocus(p paneID) {
 	}
 }
 
-func (m *Model) setStatus(k statusKind, s string) { m.kind, m.status = k, s }
+func (m *Model) setStatus(k statusKind, s string) {
+	before := len(m.statusLines())
+	m.kind, m.status = k, s
+	if len(m.statusLines()) != before {
+		m.layout() // the status line takes one or two lines
+	}
+}
 
 // follow keeps the detail pane on the tree's selection and the lab's keys
 // in step with what they can act on.
@@ -469,7 +481,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.form != nil:
 		return append(m.form.keyBinds(), m.keys.Cancel)
 	}
-	return append(m.panes[m.focus].ShortHelp(), m.keys.Next, m.keys.Fire, m.keys.Undo)
+	k := m.keys
+	return append(m.panes[m.focus].ShortHelp(), k.Fire, k.Next, k.NewGroup, k.Groups, k.Services, k.Undo)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -497,7 +510,7 @@ func (m *Model) SetSize(w, h int) {
 }
 
 func (m *Model) layout() {
-	w, body := m.width, max(m.height-2, 0) // header and status lines
+	w, body := m.width, m.bodyHeight()
 	m.wide = w >= wideWidth && body >= wideHeight-2 && (m.side == nil || w >= sideWidth)
 	clear(m.frames)
 	if m.wide {
@@ -537,8 +550,11 @@ func (m *Model) formFrame() size {
 	if m.wide {
 		return size{m.frames[paneDetail].w, m.frames[paneDetail].h + m.frames[paneConn].h}
 	}
-	return size{m.width, max(m.height-2, 0)}
+	return size{m.width, m.bodyHeight()}
 }
+
+// bodyHeight is what the header and the status lines leave for the panes.
+func (m *Model) bodyHeight() int { return max(m.height-1-len(m.statusLines()), 0) }
 
 func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
@@ -547,7 +563,9 @@ func (m *Model) View() string {
 	lines := make([]string, 0, m.height)
 	lines = append(lines, common.Fit(m.header(), m.width))
 	lines = append(lines, m.body()...)
-	lines = append(lines, common.Fit(m.statusLine(), m.width))
+	for _, l := range m.statusLines() {
+		lines = append(lines, common.Fit(l, m.width))
+	}
 	return common.JoinLines(lines)
 }
 
@@ -603,17 +621,27 @@ func (m *Model) header() string {
 	return st.Title.Render("sglab lab") + st.Muted.Render(" · "+m.title+" · "+where)
 }
 
-func (m *Model) statusLine() string {
+// statusLines is the last message, on at most two lines: AWS's error
+// messages are long, and losing their end would lose the point.
+func (m *Model) statusLines() []string {
+	if m.width <= 0 {
+		return []string{""}
+	}
 	st := m.env.st
+	head, style := "", st.Muted
 	switch m.kind {
 	case statusOK:
-		return st.OK.Render(theme.Pass+" ") + m.status
+		head, style = st.OK.Render(theme.Pass+" "), st.Text
 	case statusWarn:
-		return st.Warn.Render("! ") + m.status
+		head, style = st.Warn.Render("! "), st.Text
 	case statusErr:
-		return st.Error.Render(theme.Fail + " " + m.status)
+		head, style = st.Error.Render(theme.Fail+" "), st.Error
 	}
-	return st.Muted.Render(m.status)
+	lines := common.Hang(head, style.Render(m.status), m.width)
+	if len(lines) > 2 {
+		lines = []string{lines[0], common.Fit(lines[1]+" "+lines[2], m.width)}
+	}
+	return lines
 }
 
 // sidePane adapts a side panel to the lab's panes.

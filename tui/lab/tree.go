@@ -279,7 +279,7 @@ func (t *treePane) delete() tea.Cmd {
 
 func (t *treePane) ShortHelp() []key.Binding {
 	t.syncKeys()
-	return []key.Binding{t.keys.Up, t.keys.Down, t.keys.Open, t.keys.Delete}
+	return []key.Binding{t.keys.Open, t.keys.Delete}
 }
 
 func (t *treePane) FullHelp() [][]key.Binding {

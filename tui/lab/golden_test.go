@@ -1,0 +1,101 @@
+package lab
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/tui/internal/tuitest"
+)
+
+// The lab's panes, each focused, at the smallest supported layout (80x24,
+// stacked) and a roomy one (120x40, side by side). Update the files with
+// go test ./tui/lab -run TestGolden -update.
+func TestGolden(t *testing.T) {
+	screens := []struct {
+		name string
+		set  func(t *testing.T, m *Model)
+	}{
+		{"world", func(t *testing.T, m *Model) {}},
+		{"rules", func(t *testing.T, m *Model) { story(t, m); m.setFocus(paneDetail) }},
+		{"instance", func(t *testing.T, m *Model) {
+			story(t, m)
+			selectThing(m, ref{kindInstance, m.World().Instance("web-1").ID})
+			m.setFocus(paneDetail)
+		}},
+		{"connected", func(t *testing.T, m *Model) { story(t, m); drive(m, "f") }},
+		{"timeout", func(t *testing.T, m *Model) { drive(m, "f") }},
+		{"refused", func(t *testing.T, m *Model) {
+			story(t, m)
+			selectThing(m, ref{kindInstance, m.World().Instance("web-1").ID})
+			drive(m, "s", "space", "enter", "enter", "f")
+		}},
+		{"reachability", func(t *testing.T, m *Model) {
+			m.setFocus(paneGrid)
+			drive(m, "right", "right", "right", "right", "right", "right", "down")
+		}},
+		{"rule-form", func(t *testing.T, m *Model) {
+			story(t, m)
+			m.setFocus(paneDetail)
+			drive(m, "a", typeSteps("Custom TCP"), "enter", "enter")
+		}},
+		{"group-form", func(t *testing.T, m *Model) { drive(m, "n") }},
+		{"attach-form", func(t *testing.T, m *Model) { story(t, m); drive(m, "g") }},
+		{"refusal", func(t *testing.T, m *Model) {
+			selectThing(m, ref{kindGroup, engine.DefaultGroupID("vpc-main")})
+			drive(m, "x")
+		}},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, s := range screens {
+			t.Run(fmt.Sprintf("%s/%dx%d", s.name, size[0], size[1]), func(t *testing.T) {
+				m := newLab(t, size[0], size[1])
+				s.set(t, m)
+				v := m.View()
+				if err := tuitest.CheckView(v, size[0], size[1]); err != nil {
+					t.Fatal(err)
+				}
+				golden.RequireEqual(t, []byte(v))
+			})
+		}
+	}
+}
+
+// bigWorld is a VPC of n instances behind a few groups, with the default
+// world's outside hosts.
+func bigWorld(n int) *engine.World {
+	w := DefaultWorld()
+	web, err := w.CreateGroup(engine.Group{Name: "web", VPC: "vpc-main", Inbound: []engine.Rule{
+		{Protocol: engine.ProtoTCP, Ports: port(443), Peer: engine.CIDRPeer(netip.MustParsePrefix("0.0.0.0/0"))},
+		{Protocol: engine.ProtoTCP, Ports: port(22), Peer: engine.CIDRPeer(netip.MustParsePrefix("203.0.113.10/32"))},
+	}})
+	if err != nil {
+		panic(err)
+	}
+	for k := 1; len(w.Instances) < n; k++ {
+		_, err := w.LaunchInstance(engine.Instance{Name: fmt.Sprintf("app-%03d", k), VPC: "vpc-main",
+			PublicIP: w.FreePublicIP(), Groups: []string{web}, Listening: []engine.Service{{Protocol: engine.ProtoTCP, Port: 443}}})
+		if err != nil {
+			panic(err)
+		}
+	}
+	return w
+}
+
+// BenchmarkLabView draws the lab on a 200-instance world at 200x60 after a
+// connection, the frame Bubble Tea asks for after every message.
+func BenchmarkLabView(b *testing.B) {
+	m := New(tuitest.Context(b), bigWorld(200))
+	m.SetSize(200, 60)
+	drive(m, "f", "tab", "down")
+	if err := tuitest.CheckView(m.View(), 200, 60); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.View()
+	}
+}

@@ -1,0 +1,380 @@
+package lab
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/tui/internal/tuitest"
+)
+
+func TestMain(m *testing.M) {
+	tuitest.Setup()
+	os.Exit(m.Run())
+}
+
+// newLab is a lab on the default world at w×h.
+func newLab(t testing.TB, w, h int, opts ...Option) *Model {
+	m := New(tuitest.Context(t), DefaultWorld(), opts...)
+	m.SetSize(w, h)
+	return m
+}
+
+// drive sends messages (key names, text to type, or messages) to m.
+func drive(m *Model, steps ...any) {
+	for _, s := range steps {
+		switch s := s.(type) {
+		case string:
+			tuitest.Drive(m, tuitest.Key(s))
+		case []tea.Msg:
+			tuitest.Drive(m, s...)
+		case tea.Msg:
+			tuitest.Drive(m, s)
+		}
+	}
+}
+
+func text(s string) []tea.Msg { return tuitest.Type(s) }
+
+func mustContain(t *testing.T, m *Model, want ...string) {
+	t.Helper()
+	v := m.View()
+	for _, w := range want {
+		if !strings.Contains(v, w) {
+			t.Fatalf("the view lacks %q:\n%s", w, v)
+		}
+	}
+}
+
+// selectThing selects r in the world tree, as the arrow keys would.
+func selectThing(m *Model, r ref) {
+	m.tree.selectRef(r)
+	m.follow()
+}
+
+// connSays checks what the connection pane says, wherever its lines wrap.
+func connSays(t *testing.T, m *Model, want ...string) {
+	t.Helper()
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	v := flat(m.conn.View())
+	for _, w := range want {
+		if !strings.Contains(v, flat(w)) {
+			t.Fatalf("the connection pane lacks %q:\n%s", w, m.conn.View())
+		}
+	}
+}
+
+// lastOutcome is the outcome of the connection fired last.
+func lastOutcome(m *Model) engine.Outcome {
+	if len(m.conn.history) == 0 {
+		return engine.OutcomeNone
+	}
+	return m.conn.history[0].res.Outcome
+}
+
+// story builds the SSH-from-my-IP story: a group, an SSH rule from My IP,
+// attached to web-1.
+func story(t *testing.T, m *Model) {
+	t.Helper()
+	drive(m, "n", text("ssh-from-me"), "enter", text("SSH from my laptop"), "enter")
+	if m.form != nil {
+		t.Fatalf("the group form is still open:\n%s", m.View())
+	}
+	g := m.World().FindGroup("vpc-main", "ssh-from-me")
+	if g == nil {
+		t.Fatalf("no group was created:\n%s", m.View())
+	}
+	if m.focus != paneDetail || m.tree.selected() != (ref{kindGroup, g.ID}) {
+		t.Fatalf("after creating a group the lab shows it: focus %d, selection %v", m.focus, m.tree.selected())
+	}
+	drive(m, "enter") // the cursor is on "+ Add inbound rule"
+	mustContain(t, m, "Add inbound rule", "My IP", "203.0.113.10/32")
+	drive(m, "enter", "enter", text("my laptop"), "enter")
+	g = m.World().Group(g.ID)
+	if len(g.Inbound) != 1 || g.Inbound[0].Peer.CIDR.String() != "203.0.113.10/32" || g.Inbound[0].Ports.Lo != 22 {
+		t.Fatalf("inbound rules = %+v", g.Inbound)
+	}
+	drive(m, "g", "space", "enter")
+	if got := m.World().Instance("web-1").Groups; len(got) != 2 || got[1] != g.ID {
+		t.Fatalf("web-1's groups = %v:\n%s", got, m.View())
+	}
+}
+
+func TestStoryConnectedTimeoutRefused(t *testing.T) {
+	m := newLab(t, 120, 40)
+	drive(m, "f")
+	if o := lastOutcome(m); o != engine.Timeout {
+		t.Fatalf("before the story SSH times out, got %v", o)
+	}
+	story(t, m)
+	drive(m, "f")
+	if o := lastOutcome(m); o != engine.Connected {
+		t.Fatalf("from your computer: %v", o)
+	}
+	connSays(t, m, "CONNECTED", "Inbound rule of ssh-from-me: SSH · TCP · 22 · 203.0.113.10/32 · my laptop")
+
+	drive(m, "up", "up", "up", "right", "enter") // From: someone else's computer
+	if o := lastOutcome(m); o != engine.Timeout {
+		t.Fatalf("from someone else's computer: %v", o)
+	}
+	connSays(t, m, "ssh: connect to host 54.210.0.10 port 22: Connection timed out", "Dropped: no inbound rule of web-1's groups matched")
+
+	// Stop sshd on web-1.
+	selectThing(m, ref{kindInstance, m.World().Instance("web-1").ID})
+	drive(m, "s", "space", "enter", "enter")
+	if l := m.World().Instance("web-1").Listening; len(l) != 0 {
+		t.Fatalf("sshd still runs: %v", l)
+	}
+	m.setFocus(paneConn)
+	drive(m, "r") // fire the history again
+	h := m.conn.history
+	if len(h) != 2 || h[0].res.Outcome != engine.Timeout || h[1].res.Outcome != engine.Refused || h[1].prev != engine.Connected {
+		t.Fatalf("history after stopping sshd: %v/%v (was %v)", h[0].res.Outcome, h[1].res.Outcome, h[1].prev)
+	}
+	drive(m, "down", "down", "down", "down", "enter") // fire your computer's again
+	if o := lastOutcome(m); o != engine.Refused {
+		t.Fatalf("after stopping sshd: %v", o)
+	}
+	connSays(t, m, "ssh: connect to host 54.210.0.10 port 22: Connection refused", "Nobody listens:")
+}
+
+func TestRuleFormKeepsInputAndShowsAWSError(t *testing.T) {
+	m := newLab(t, 80, 24)
+	story(t, m)
+	m.setFocus(paneDetail)
+	// A Custom TCP rule with a port out of range: the form stays, says why
+	// next to the field, and keeps what was typed.
+	drive(m, "a", typeSteps("Custom TCP"), "enter", text("70000"), "enter")
+	if m.form == nil {
+		t.Fatal("the form closed on a bad port")
+	}
+	mustContain(t, m, "70000", "InvalidParameterValue: port 70000 is out of range 0-65535")
+	drive(m, "backspace", "backspace", "backspace", "backspace", "backspace", text("8080"), "enter", "enter", "enter")
+	if m.form != nil {
+		t.Fatalf("the form is still open:\n%s", m.View())
+	}
+	g := m.World().FindGroup("vpc-main", "ssh-from-me")
+	if len(g.Inbound) != 2 || g.Inbound[1].Ports.Lo != 8080 {
+		t.Fatalf("inbound = %+v", g.Inbound)
+	}
+
+	// The same rule again: AWS's duplicate error, under the last field.
+	drive(m, "a", "enter", "enter", "enter")
+	if m.form == nil {
+		t.Fatal("a duplicate rule was accepted")
+	}
+	mustContain(t, m, "InvalidPermission.Duplicate")
+	drive(m, "esc")
+	if m.form != nil || len(m.World().FindGroup("vpc-main", "ssh-from-me").Inbound) != 2 {
+		t.Fatal("esc did not cancel, or changed the world")
+	}
+}
+
+// typeSteps is how many presses of → take the rule form's Type from SSH
+// to name.
+func typeSteps(name string) []tea.Msg {
+	for k, t := range ruleTypes {
+		if t.name == name {
+			return tuitest.Keys(strings.Split(strings.Repeat("right ", k), " ")[:k]...)
+		}
+	}
+	panic("no rule type " + name)
+}
+
+func TestDeleteGroupRefusals(t *testing.T) {
+	m := newLab(t, 120, 40)
+	selectThing(m, ref{kindGroup, engine.DefaultGroupID("vpc-main")})
+	drive(m, "x")
+	mustContain(t, m, "CannotDelete")
+	story(t, m)
+	m.setFocus(paneWorld)
+	drive(m, "x")
+	mustContain(t, m, "DependencyViolation")
+	if m.World().FindGroup("vpc-main", "ssh-from-me") == nil {
+		t.Fatal("an attached group was deleted")
+	}
+}
+
+func TestUndo(t *testing.T) {
+	m := newLab(t, 120, 40)
+	story(t, m)
+	for range 3 { // attach, rule, group
+		drive(m, "esc") // nothing open: esc is the app's, not the lab's
+		m.setFocus(paneWorld)
+		drive(m, "u")
+	}
+	if m.World().FindGroup("vpc-main", "ssh-from-me") != nil {
+		t.Fatal("undo did not remove the group")
+	}
+	drive(m, "u")
+	mustContain(t, m, "Nothing to undo.")
+}
+
+func TestScratchAutosavedAndRestored(t *testing.T) {
+	ctx := tuitest.Context(t)
+	m, err := OpenScratch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetSize(120, 40)
+	story(t, m)
+	if m.Unsaved() != "" {
+		t.Fatal("the scratch lab is autosaved, never unsaved")
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := OpenScratch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.World().FindGroup("vpc-main", "ssh-from-me") == nil {
+		t.Fatalf("the scratch lab was not restored:\n%s", engine.Marshal(again.World()))
+	}
+}
+
+func TestCorruptScratchSetAside(t *testing.T) {
+	ctx := tuitest.Context(t)
+	path := filepath.Join(ctx.DataDir, ScratchFile)
+	if err := os.WriteFile(path, []byte("version: 1\nvpcs: [oops\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := OpenScratch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetSize(120, 40)
+	mustContain(t, m, "did not load", "starts fresh")
+	if _, err := os.Stat(path + ".corrupt-20250314T150926"); err != nil {
+		t.Fatalf("the corrupt file was not set aside: %v", err)
+	}
+	if m.World().Instance("web-1") == nil {
+		t.Fatal("the lab did not start from the default world")
+	}
+}
+
+func TestTimeoutWaitsThenAnyKeySkips(t *testing.T) {
+	now := tuitest.Epoch
+	ctx := tuitest.Context(t)
+	ctx.Now = func() time.Time { return now }
+	ctx.Timeout = 3 * time.Second
+	m := New(ctx, DefaultWorld())
+	m.SetSize(120, 40)
+	_, cmd := m.Update(tuitest.Key("f"))
+	if cmd == nil || !m.conn.pending || !m.Capturing() {
+		t.Fatal("a timeout does not wait")
+	}
+	mustContain(t, m, "waiting for 54.210.0.10 to answer… 3s", "any key skips")
+	now = now.Add(1500 * time.Millisecond)
+	m.Update(cmd()) // the spinner's tick
+	mustContain(t, m, "answer… 2s")
+	if strings.Contains(m.View(), "Connection timed out") {
+		t.Fatal("the result shows before the wait is over")
+	}
+	m.Update(tuitest.Key("x"))
+	if m.conn.pending {
+		t.Fatal("a key did not skip the wait")
+	}
+	connSays(t, m, "TIMED OUT ssh: connect to host 54.210.0.10 port 22: Connection timed out")
+	if _, cmd := m.Update(cmd()); cmd != nil {
+		t.Fatal("the spinner keeps ticking after the wait")
+	}
+}
+
+func TestIdleLabSchedulesNothing(t *testing.T) {
+	m := newLab(t, 120, 40)
+	for _, k := range []string{"tab", "f", "tab", "down", "tab", "down", "up"} {
+		if _, cmd := m.Update(tuitest.Key(k)); cmd != nil {
+			if msg := cmd(); msg != nil {
+				t.Fatalf("key %q scheduled %T", k, msg)
+			}
+		}
+	}
+}
+
+// fakeSide is a side panel that counts the worlds it is told about.
+type fakeSide struct{ worlds int }
+
+func (f *fakeSide) Init() tea.Cmd { return nil }
+func (f *fakeSide) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(WorldChangedMsg); ok {
+		f.worlds++
+	}
+	return f, nil
+}
+func (f *fakeSide) View() string              { return "GOALS" }
+func (f *fakeSide) SetSize(int, int)          {}
+func (f *fakeSide) ShortHelp() []key.Binding  { return nil }
+func (f *fakeSide) FullHelp() [][]key.Binding { return nil }
+
+func TestSidePanelAndOnChangeSeeEveryChange(t *testing.T) {
+	side := &fakeSide{}
+	var seen []*engine.World
+	m := newLab(t, 140, 40, WithSidePanel("Goals", side), WithOnChange(func(w *engine.World) tea.Cmd {
+		seen = append(seen, w)
+		return nil
+	}))
+	mustContain(t, m, "Goals", "GOALS")
+	story(t, m)
+	drive(m, "u")
+	if side.worlds != 4 || len(seen) != 4 {
+		t.Fatalf("3 changes and an undo: the side panel saw %d, OnChange %d", side.worlds, len(seen))
+	}
+	if seen[3] != m.World() || seen[3].FindGroup("vpc-main", "ssh-from-me") == nil {
+		t.Fatal("OnChange did not get the world after the undo")
+	}
+	m.SetSize(80, 24) // stacked: the side panel is one more pane
+	m.setFocus(paneWorld)
+	drive(m, "shift+tab")
+	mustContain(t, m, "GOALS")
+}
+
+func TestFileBackedLabAsksToSave(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mine.yaml")
+	m := newLab(t, 120, 40, WithPath(path))
+	if m.Unsaved() != "" {
+		t.Fatal("a fresh lab has nothing unsaved")
+	}
+	story(t, m)
+	if m.Unsaved() != "the changes to mine.yaml" {
+		t.Fatalf("Unsaved() = %q", m.Unsaved())
+	}
+	drive(m, "ctrl+s")
+	if m.Unsaved() != "" {
+		t.Fatal("ctrl+s did not save")
+	}
+	w, ds, err := engine.LoadFile(path)
+	if err != nil || w == nil {
+		t.Fatalf("the saved file does not load: %v %v", err, ds)
+	}
+	if w.FindGroup("vpc-main", "ssh-from-me") == nil {
+		t.Fatal("the saved file lacks the group")
+	}
+}
+
+func TestSaveAsAndOpen(t *testing.T) {
+	dir := t.TempDir()
+	m := newLab(t, 120, 40)
+	story(t, m)
+	drive(m, "ctrl+s")
+	mustContain(t, m, "Save the lab to a file")
+	drive(m, "ctrl+u", text(filepath.Join(dir, "nowhere", "x.yaml")), "enter")
+	mustContain(t, m, "there is no directory")
+	drive(m, "ctrl+u", text(filepath.Join(dir, "story.yaml")), "enter")
+	if m.form != nil || m.path == "" {
+		t.Fatalf("save as did not save:\n%s", m.View())
+	}
+	fresh := newLab(t, 120, 40)
+	drive(fresh, "o", text(filepath.Join(dir, "missing.yaml")), "enter")
+	mustContain(t, fresh, "cannot read")
+	drive(fresh, "ctrl+u", text(filepath.Join(dir, "story.yaml")), "enter")
+	if fresh.World().FindGroup("vpc-main", "ssh-from-me") == nil {
+		t.Fatalf("open did not load the file:\n%s", fresh.View())
+	}
+}
