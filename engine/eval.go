@@ -50,7 +50,6 @@ const (
 	srcNoIPv6
 	privateFromOutside
 	nobodyHasAddr
-	familyMismatch
 )
 
 // Step is one thing the engine looked at while evaluating a connection.

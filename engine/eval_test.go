@@ -317,6 +317,8 @@ func TestExplanation(t *testing.T) {
 		{tcp("laptop", "203.0.113.99", 80), []string{"No machine in this world has the address 203.0.113.99."}},
 		{tcp("v6host", "app-1", 80), []string{"app-1 has no IPv6 address"}},
 		{ping("web-1", "laptop"), []string{"answers the ping"}},
+		{tcp("laptop", "nobody", 80), []string{`"nobody" names no instance or host`}},
+		{tcp("nobody", "laptop", 80), []string{`"nobody" names no instance or host`}},
 	}
 	for _, tt := range tests {
 		got := engine.Evaluate(w, tt.conn).Explanation()

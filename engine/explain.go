@@ -119,7 +119,11 @@ func (r Result) unreachableText() string {
 	from, to := r.From.Label(), r.To.Label()
 	switch r.why {
 	case noSuchEnd:
-		return fmt.Sprintf("%s or %s names nothing in this world.", r.Conn.From, r.Conn.To)
+		ref := r.Conn.To
+		if _, ok := r.w.endpointRef(r.Conn.From); !ok {
+			ref = r.Conn.From
+		}
+		return fmt.Sprintf("%q names no instance or host in this world, and is not an IP address.", ref)
 	case dstNoPublicIP:
 		return fmt.Sprintf("%s has no public IP, so %s cannot reach it from outside its VPC: the packet never arrives.", to, from)
 	case srcNoPublicIP:

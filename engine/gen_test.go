@@ -118,11 +118,12 @@ func (g *gen) fillVPC(w *engine.World, v *engine.VPC) {
 		}
 		w.Instances = append(w.Instances, i)
 	}
-	peers := g.cidrPool(w, v)
+	broad, hosts := cidrPool(w, v)
+	cidrs := append(broad, hosts...)
 	for _, grp := range groups {
-		grp.Inbound = g.rules(grp, groups, peers, 6)
+		grp.Inbound = g.rules(grp, groups, cidrs, g.intn(7))
 		if g.chance(0.4) {
-			grp.Outbound = g.rules(grp, groups, peers, 4)
+			grp.Outbound = g.rules(grp, groups, cidrs, g.intn(5))
 			if grp.Outbound == nil {
 				grp.Outbound = []engine.Rule{} // outbound: [], nothing allowed out
 			}
@@ -131,20 +132,21 @@ func (g *gen) fillVPC(w *engine.World, v *engine.VPC) {
 	w.Groups = append(w.Groups, groups...)
 }
 
-// cidrPool is the CIDRs rules draw from: the whole internet, the VPC, and
-// ranges and addresses the world's machines actually have.
-func (g *gen) cidrPool(w *engine.World, v *engine.VPC) []netip.Prefix {
-	pool := []netip.Prefix{
+// cidrPool is the CIDRs rules draw from: broad ranges (the whole internet,
+// the VPC, ranges the world's addresses fall in) and each address a
+// machine has.
+func cidrPool(w *engine.World, v *engine.VPC) (broad, hosts []netip.Prefix) {
+	broad = []netip.Prefix{
 		netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0"),
 		v.CIDR, netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("198.51.100.0/24"),
 		netip.MustParsePrefix("54.210.0.0/16"), netip.MustParsePrefix("2001:db8::/32"),
 	}
 	if v.IPv6CIDR.IsValid() {
-		pool = append(pool, v.IPv6CIDR)
+		broad = append(broad, v.IPv6CIDR)
 	}
 	host := func(a netip.Addr) {
 		if a.IsValid() {
-			pool = append(pool, netip.PrefixFrom(a, a.BitLen()))
+			hosts = append(hosts, netip.PrefixFrom(a, a.BitLen()))
 		}
 	}
 	for _, i := range w.Instances {
@@ -155,13 +157,14 @@ func (g *gen) cidrPool(w *engine.World, v *engine.VPC) []netip.Prefix {
 	for _, h := range w.Hosts {
 		host(h.IP)
 	}
-	return pool
+	return broad, hosts
 }
 
-// rules draws up to max rules for a group, none a duplicate of another.
-func (g *gen) rules(self *engine.Group, groups []*engine.Group, cidrs []netip.Prefix, max int) []engine.Rule {
+// rules draws n rules for a group, none a duplicate of another, with a few
+// tries per rule before it settles for fewer.
+func (g *gen) rules(self *engine.Group, groups []*engine.Group, cidrs []netip.Prefix, n int) []engine.Rule {
 	var out []engine.Rule
-	for range g.intn(max + 1) {
+	for try := 0; len(out) < n && try < 5*n; try++ {
 		r := g.rule(self, groups, cidrs)
 		if !slices.ContainsFunc(out, func(o engine.Rule) bool { return samePermission(o, r) }) {
 			out = append(out, r)
@@ -263,4 +266,81 @@ func load(t testing.TB, w *engine.World) *engine.World {
 		t.Fatalf("generated world does not load:\n%s\n%s", ds.Error(), data)
 	}
 	return loaded
+}
+
+// scale sizes a benchmark world.
+type scale struct {
+	instances, groups  int
+	minRules, maxRules int // inbound rules per group; outbound get a quarter
+	perInstance        int // groups on each instance
+}
+
+// scaleWorld builds the large worlds of the benchmarks: instances spread
+// over four VPCs, groups whose rules name the world's addresses, broad
+// ranges and other groups, perInstance groups on every instance, and a few
+// hosts. The same scale always gives the same world. It panics on a world
+// that does not load, which is a bug in this generator.
+func scaleWorld(sc scale) *engine.World {
+	g := newGen(42)
+	w := engine.NewWorld("scale")
+	const vpcs = 4
+	for k := range vpcs {
+		w.VPCs = append(w.VPCs, &engine.VPC{ID: fmt.Sprintf("vpc-%d", k),
+			CIDR: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(k), 0, 0}), 16)})
+	}
+	for k := range sc.groups {
+		w.Groups = append(w.Groups, &engine.Group{ID: fmt.Sprintf("sg-%05d", k), VPC: w.VPCs[k%vpcs].ID})
+	}
+	for k := range sc.instances {
+		v := k % vpcs
+		i := &engine.Instance{ID: fmt.Sprintf("i-%05d", k), VPC: w.VPCs[v].ID,
+			PrivateIP: netip.AddrFrom4([4]byte{10, byte(v), byte(k >> 8), byte(k)}), Listening: g.services()}
+		if g.chance(0.5) {
+			i.PublicIP = netip.AddrFrom4([4]byte{54, 210, byte(k >> 8), byte(k)})
+		}
+		for len(i.Groups) < sc.perInstance {
+			id := w.Groups[g.intn(sc.groups/vpcs)*vpcs+v].ID
+			if !slices.Contains(i.Groups, id) {
+				i.Groups = append(i.Groups, id)
+			}
+		}
+		w.Instances = append(w.Instances, i)
+	}
+	for h := range 10 {
+		w.Hosts = append(w.Hosts, &engine.Host{ID: fmt.Sprintf("host-%d", h), IP: netip.AddrFrom4([4]byte{198, 51, 100, byte(h)})})
+	}
+	// Each VPC's rules draw from broad ranges and a sample of addresses,
+	// and reference a sample of the VPC's groups.
+	pools := make([][]netip.Prefix, vpcs)
+	peers := make([][]*engine.Group, vpcs)
+	for v := range vpcs {
+		broad, hosts := cidrPool(w, w.VPCs[v])
+		pools[v] = append(broad, pickN(g, hosts, 64)...)
+		for k := v; k < len(w.Groups); k += vpcs {
+			peers[v] = append(peers[v], w.Groups[k])
+		}
+		peers[v] = pickN(g, peers[v], 16)
+	}
+	for k, grp := range w.Groups {
+		v := k % vpcs
+		grp.Inbound = g.rules(grp, peers[v], pools[v], sc.minRules+g.intn(sc.maxRules-sc.minRules+1))
+		grp.Outbound = g.rules(grp, peers[v], pools[v], 1+g.intn(sc.maxRules/4+1))
+	}
+	data := engine.Marshal(w)
+	loaded, ds := engine.Parse("scale.yaml", data)
+	if loaded == nil {
+		panic("scale world does not load: " + ds.Error())
+	}
+	return loaded
+}
+
+// pickN draws n elements of list (fewer if it is shorter), in list order.
+func pickN[T any](g *gen, list []T, n int) []T {
+	var out []T
+	for k, x := range list {
+		if g.intn(len(list)-k) < n-len(out) {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -129,8 +129,11 @@ func (w *World) endpointRef(ref string) (Endpoint, bool) {
 	if e, ok := x.refs[ref]; ok {
 		return e, true
 	}
+	if !couldBeAddr(ref) {
+		return Endpoint{}, false
+	}
 	a, err := netip.ParseAddr(ref)
-	if err != nil || a.Zone() != "" {
+	if err != nil {
 		return Endpoint{}, false
 	}
 	a = a.Unmap()
@@ -141,3 +144,18 @@ func (w *World) endpointRef(ref string) (Endpoint, bool) {
 
 // Endpoint resolves a connection's from or to, as the format reads them.
 func (w *World) Endpoint(ref string) (Endpoint, bool) { return w.endpointRef(ref) }
+
+// couldBeAddr reports whether s is made of the characters of an IP address
+// without a zone. Other names never reach netip.ParseAddr, whose error
+// allocates: evaluating a connection to a name that names nothing must
+// not allocate either.
+func couldBeAddr(s string) bool {
+	for i := range len(s) {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F', c == '.', c == ':':
+		default:
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -72,7 +73,8 @@ func (l *loader) document(data []byte) (w *World) {
 			w = nil
 		}
 	}()
-	f, err := parseYAML(data)
+	// A byte order mark says the file is UTF-8; it is no column of line 1.
+	f, err := parseYAML(bytes.TrimPrefix(data, []byte("\ufeff")))
 	if err != nil {
 		l.syntaxError(err)
 		return nil
@@ -81,6 +83,9 @@ func (l *loader) document(data []byte) (w *World) {
 	for _, doc := range f.Docs {
 		if doc == nil || doc.Body == nil {
 			continue
+		}
+		if _, ok := doc.Body.(*ast.DirectiveNode); ok {
+			continue // %YAML or %TAG: it belongs to the document after it
 		}
 		if body != nil {
 			l.add(start(doc.Body), CodeSyntax, "a scenario file holds one YAML document")
@@ -528,8 +533,15 @@ func (l *loader) object(n ast.Node, what string, known ...string) fields {
 		m.pos = pos(pairs[0].Key)
 	}
 	for _, kv := range pairs {
-		key, _ := l.scalar(kv.Key)
-		if !slices.Contains(known, key) {
+		key, ok := l.text(kv.Key)
+		if !ok {
+			key = strings.TrimSpace(kv.Key.String()) // a merge key (<<), a complex key
+		}
+		switch {
+		case key == "<<":
+			l.add(pos(kv.Key), CodeUnknownField, "%s has a merge key (<<): the scenario format has none, write the fields out", what)
+			continue
+		case !slices.Contains(known, key):
 			l.add(pos(kv.Key), CodeUnknownField, "%s has no field `%s`%s", what, key, suggest(key, known))
 			continue
 		}
@@ -572,6 +584,17 @@ func (l *loader) items(f field, each func(ast.Node)) {
 // scalar returns a scalar's text; false for mappings and sequences, which
 // are reported.
 func (l *loader) scalar(n ast.Node) (string, bool) {
+	s, ok := l.text(n)
+	if !ok {
+		n = l.deref(n)
+		l.diags.add(pos(n), CodeInvalidValue, "expected a single value, not a %s", strings.ToLower(n.Type().String()))
+		l.notScalar[pos(n)] = true
+	}
+	return s, ok
+}
+
+// text is scalar without the report.
+func (l *loader) text(n ast.Node) (string, bool) {
 	n = l.deref(n)
 	switch v := n.(type) {
 	case nil, *ast.NullNode:
@@ -586,8 +609,6 @@ func (l *loader) scalar(n ast.Node) (string, bool) {
 	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
 		return n.GetToken().Value, true
 	}
-	l.diags.add(pos(n), CodeInvalidValue, "expected a single value, not a %s", strings.ToLower(n.Type().String()))
-	l.notScalar[pos(n)] = true
 	return "", false
 }
 

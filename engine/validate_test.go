@@ -71,6 +71,9 @@ func TestValidationSyntaxError(t *testing.T) {
 		{"duplicate key", "version: 1\nversion: 1\n", []string{"2:1 SyntaxError"}},
 		{"alias of no anchor", oneVPC + "hosts:\n  - { id: h, ip: *nowhere }\n", []string{"5:18 SyntaxError"}},
 		{"two documents", "version: 1\n---\nversion: 1\n", []string{"3:1 SyntaxError"}},
+		// A directive and document markers make one document; a byte order mark is no column.
+		{"directive", "%YAML 1.2\n---\nversion: 1\n...\n", nil},
+		{"byte order mark", "\ufeffversion: 2\n", []string{"1:10 InvalidParameterValue"}},
 	})
 }
 
@@ -79,6 +82,9 @@ func TestValidationUnknownField(t *testing.T) {
 		{"top level", "version: 1\nnmae: x\n", []string{"2:1 UnknownField"}},
 		{"vpc", "version: 1\nvpcs:\n  - { id: vpc-a, cidr: 10.0.0.0/16, ipv6: \"::/0\" }\n", []string{"3:37 UnknownField"}},
 		{"quotas", "version: 1\nquotas: { rules: 5 }\n", []string{"2:11 UnknownField"}},
+		// YAML merge keys are not part of the format: one clear error, not three.
+		{"merge key", "version: 1\nvpcs:\n  - &v { id: a, cidr: 10.0.0.0/16 }\n  - { <<: *v, id: b, cidr: 10.1.0.0/16 }\n", []string{"4:7 UnknownField"}},
+		{"complex key", "? complex key\n: value\n", []string{"1:1 UnknownField", "1:1 MissingField"}},
 		// A typo is never silently ignored: the rule also lacks its source.
 		{"rule", oneVPC + `security_groups:
   - id: sg-a

@@ -1,0 +1,205 @@
+package engine_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sglab/sglab/engine"
+)
+
+// The fuzz tests check properties, not only that nothing panics. Their seed
+// corpus (f.Add below and testdata/fuzz/<name>/) runs in every go test;
+// run one for real with, for example:
+//
+//	go test -run='^$' -fuzz=FuzzParse -fuzztime=90s ./engine
+
+// codes is every code a diagnostic may carry; "" is a warning.
+var codes = []string{"", engine.CodeSyntax, engine.CodeUnknownField, engine.CodeMissingField, engine.CodeDuplicateID,
+	engine.CodeInvalidValue, engine.CodeGroupNotFound, engine.CodeInvalidParameter, engine.CodeGroupDuplicate,
+	engine.CodePermissionDup, engine.CodeRulesLimit, engine.CodeGroupsLimit, engine.CodeAddressInUse,
+	engine.CodeInstanceNotFound, engine.CodeVPCNotFound}
+
+func FuzzParse(f *testing.F) {
+	fixtures, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
+	for _, name := range fixtures {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(evalWorld))
+	f.Add([]byte(mutateWorld))
+	f.Add(engine.Marshal(load(f, newGen(7).world("seven"))))
+	f.Add([]byte("version: 1\nvpcs: &v [{ id: a, cidr: 10.0.0.0/16 }]\nhosts: *v\n"))
+	f.Add([]byte("version: 1\nname: !!binary aGk=\n"))
+	f.Add([]byte("version: 1\n---\n"))
+	f.Add([]byte("{version: 1, vpcs: [{id: a, cidr: \"10.0.0.0/16\"}]}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		w, ds := engine.Parse("fuzz.yaml", data)
+		if (w == nil) != ds.HasErrors() {
+			t.Fatalf("world %v with diagnostics %v: the world must be nil exactly when there are errors", w != nil, ds)
+		}
+		checkDiagnostics(t, ds)
+		if w == nil {
+			return
+		}
+		// A file that loads saves, and the saved file loads the same world.
+		saved := engine.Marshal(w)
+		back, ds2 := engine.Parse("saved.yaml", saved)
+		if back == nil {
+			t.Fatalf("the saved world does not load: %v\n%s", ds2.Error(), saved)
+		}
+		if d := worldDiff(w, back); d != "" {
+			t.Fatalf("the saved world reads back different: %s\n%s", d, saved)
+		}
+		if again := engine.Marshal(back); string(again) != string(saved) {
+			t.Fatalf("saved twice, the file changes:\n%s\n---\n%s", saved, again)
+		}
+		// Its connections evaluate as the reference says, traced or not.
+		rw := newRefWorld(w)
+		for _, c := range w.Connections {
+			r := engine.Evaluate(w, c)
+			if want := refDecide(rw.evaluate(c)); r.Reason != want {
+				t.Errorf("%s -> %s %s: engine says %s, reference says %s", c.From, c.To, c.What(), r.Reason, want)
+			}
+			if tr := engine.Trace(w, c); tr.Reason != r.Reason || len(tr.Trace) == 0 {
+				t.Errorf("%s -> %s: Trace says %s in %d steps, Evaluate %s", c.From, c.To, tr.Reason, len(tr.Trace), r.Reason)
+			}
+			_ = r.Explanation()
+		}
+	})
+}
+
+// checkDiagnostics: sorted by position, each in the file, with a known code
+// and a message.
+func checkDiagnostics(t *testing.T, ds engine.Diagnostics) {
+	t.Helper()
+	for k, d := range ds {
+		if d.File != "fuzz.yaml" || d.Pos.Line < 1 || d.Pos.Col < 1 || d.Message == "" || !slices.Contains(codes, d.Code) {
+			t.Errorf("diagnostic %#v: want file fuzz.yaml, a position, a known code and a message", d)
+		}
+		if k > 0 {
+			p := ds[k-1].Pos
+			if p.Line > d.Pos.Line || (p.Line == d.Pos.Line && p.Col > d.Pos.Col) {
+				t.Errorf("diagnostics out of order: %v before %v", ds[k-1], d)
+			}
+		}
+	}
+}
+
+func FuzzParseCIDR(f *testing.F) {
+	for _, s := range []string{"0.0.0.0/0", "10.0.0.5/24", "203.0.113.10", "::/0", "2001:db8::1/32", "fe80::1%eth0/64",
+		"::ffff:10.0.0.1", "::ffff:10.0.0.0/104", "10.0.0.0/33", " 10.0.0.0/8 ", "1.2.3.4/032"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, changed, err := engine.ParseCIDR(s)
+		if err != nil {
+			return
+		}
+		if !p.IsValid() || p != p.Masked() || p.Addr().Zone() != "" || p.Addr().Is4In6() {
+			t.Fatalf("ParseCIDR(%q) = %v: want a valid range without host bits, zone or IPv4 mapping", s, p)
+		}
+		// The stored range is written as p.String() and must read back as itself.
+		back, changedBack, err := engine.ParseCIDR(p.String())
+		if err != nil || back != p || changedBack {
+			t.Fatalf("ParseCIDR(%q) = %v; it reads back as %v, %v, %v", s, p, back, changedBack, err)
+		}
+		if !strings.Contains(s, "/") && (changed || p.Bits() != p.Addr().BitLen()) {
+			t.Fatalf("ParseCIDR(%q) = %v, %v: a bare address is one host, unchanged", s, p, changed)
+		}
+	})
+}
+
+func FuzzParsePorts(f *testing.F) {
+	for _, s := range []string{"22", "1024-65535", "all", "ALL", "0-65535", "3/4", "8", "-1", "443-80", "1-2-3", "65536", "00022", " 8 / 0"} {
+		for _, p := range []int16{int16(engine.ProtoTCP), int16(engine.ProtoICMP), int16(engine.ProtoAll), 47} {
+			f.Add(p, s)
+		}
+	}
+	f.Fuzz(func(t *testing.T, proto int16, s string) {
+		p := engine.Protocol(proto)
+		r, err := engine.ParsePorts(p, s)
+		if err != nil {
+			return
+		}
+		switch {
+		case p.HasPorts():
+			if r.Lo < 0 || r.Lo > r.Hi || r.Hi > 65535 {
+				t.Fatalf("ParsePorts(%v, %q) = %+v: not a range inside 0-65535", p, s, r)
+			}
+		case p.IsICMP():
+			in := func(n int) bool { return n == engine.AnyPort || (n >= 0 && n <= 255) }
+			if !in(r.Lo) || !in(r.Hi) || (r.Lo == engine.AnyPort && r.Hi != engine.AnyPort) {
+				t.Fatalf("ParsePorts(%v, %q) = %+v: not an icmp type and code", p, s, r)
+			}
+		default:
+			if r != (engine.PortRange{}) {
+				t.Fatalf("ParsePorts(%v, %q) = %+v: other protocols ignore ports", p, s, r)
+			}
+		}
+		// What Format writes reads back as the same ports.
+		text := r.Format(p)
+		if back, err := engine.ParsePorts(p, text); err != nil || back != r {
+			t.Fatalf("ParsePorts(%v, %q) = %+v, formatted %q, reads back as %+v, %v", p, s, r, text, back, err)
+		}
+	})
+}
+
+func FuzzParseProtocol(f *testing.F) {
+	for _, s := range []string{"tcp", "UDP", "icmp", "icmpv6", "all", "-1", "6", "17", "1", "58", "255", "256", "0", "+6", "06", "1e1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := engine.ParseProtocol(s)
+		if err != nil {
+			return
+		}
+		if p < engine.ProtoAll || p > 255 {
+			t.Fatalf("ParseProtocol(%q) = %d: outside all and 0-255", s, p)
+		}
+		if back, err := engine.ParseProtocol(p.String()); err != nil || back != p {
+			t.Fatalf("ParseProtocol(%q) = %v, which reads back as %v, %v", s, p, back, err)
+		}
+	})
+}
+
+func FuzzParseService(f *testing.F) {
+	for _, s := range []string{"tcp/80", "udp/53", "80", "6/22", "icmp/8", "tcp/", "/80", "tcp/65536", "TCP/0080", "tcp/80/1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		svc, err := engine.ParseService(s)
+		if err != nil {
+			return
+		}
+		if !svc.Protocol.HasPorts() || svc.Port < 0 || svc.Port > 65535 {
+			t.Fatalf("ParseService(%q) = %v: not tcp or udp on a port", s, svc)
+		}
+		if back, err := engine.ParseService(svc.String()); err != nil || back != svc {
+			t.Fatalf("ParseService(%q) = %v, which reads back as %v, %v", s, svc, back, err)
+		}
+	})
+}
+
+func FuzzParseAddr(f *testing.F) {
+	for _, s := range []string{"10.0.0.1", "2001:db8::1", "::ffff:10.0.0.1", "fe80::1%eth0", "10.0.0.1/32", " 1.2.3.4 ", "01.2.3.4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := engine.ParseAddr(s)
+		if err != nil {
+			return
+		}
+		if !a.IsValid() || a.Zone() != "" || a.Is4In6() {
+			t.Fatalf("ParseAddr(%q) = %v: want an address without zone or IPv4 mapping", s, a)
+		}
+		if back, err := engine.ParseAddr(a.String()); err != nil || back != a {
+			t.Fatalf("ParseAddr(%q) = %v, which reads back as %v, %v", s, a, back, err)
+		}
+	})
+}
