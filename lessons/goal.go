@@ -37,6 +37,14 @@ const (
 	goalReferences = "references"
 )
 
+// The fields of each structural goal.
+var structuralFields = map[string][]string{
+	goalAttached:   {"group", "instance"},
+	goalOwnGroup:   {"instance", "port"},
+	goalNotOpen:    {"port"},
+	goalReferences: {"group", "source", "port"},
+}
+
 var connectionKeys = []string{"from", "to", "protocol", "port", "expect"}
 
 // GoalStatus is whether one goal is met in a world, and if not, why.
@@ -224,21 +232,7 @@ func parseConnectionGoal(r *reader, f fields, start *engine.World, g Goal) (Goal
 }
 
 func parseStructural(r *reader, outer fields, kind string, g Goal) (Goal, bool) {
-	var (
-		f  fields
-		ok bool
-	)
-	what := "the `" + kind + "` goal"
-	switch kind {
-	case goalAttached:
-		f, ok = r.object(outer.node(kind), what, "group", "instance")
-	case goalOwnGroup:
-		f, ok = r.object(outer.node(kind), what, "instance", "port")
-	case goalNotOpen:
-		f, ok = r.object(outer.node(kind), what, "port")
-	case goalReferences:
-		f, ok = r.object(outer.node(kind), what, "group", "source", "port")
-	}
+	f, ok := r.object(outer.node(kind), "the `"+kind+"` goal", structuralFields[kind]...)
 	if !ok {
 		return Goal{}, false
 	}
