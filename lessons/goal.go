@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 
@@ -36,6 +37,9 @@ const (
 	goalNotOpen    = "not-open-to-world"
 	goalReferences = "references"
 )
+
+// structuralKinds lists the structural goals in the order messages name them.
+var structuralKinds = []string{goalAttached, goalOwnGroup, goalNotOpen, goalReferences}
 
 // The fields of each structural goal.
 var structuralFields = map[string][]string{
@@ -156,23 +160,18 @@ func (c *Challenge) Hint(level int, cl Checklist) (Hint, bool) {
 // parseGoal reads one item of a challenge's goals. start, when not nil, is
 // the starting world the goal's connection must make sense in.
 func parseGoal(r *reader, n ast.Node, start *engine.World) (Goal, bool) {
-	keys := append(slices.Clone(connectionKeys), "label", goalAttached, goalOwnGroup, goalNotOpen, goalReferences)
+	keys := append(append(slices.Clone(connectionKeys), "label"), structuralKinds...)
 	f, ok := r.object(n, "a goal", keys...)
 	if !ok {
 		return Goal{}, false
 	}
 	g := Goal{Pos: f.pos, Label: f.str("label", false)}
-	var kinds []string
-	for _, k := range []string{goalAttached, goalOwnGroup, goalNotOpen, goalReferences} {
-		if f.has(k) {
-			kinds = append(kinds, k)
-		}
-	}
+	kinds := slices.DeleteFunc(slices.Clone(structuralKinds), func(k string) bool { return !f.has(k) })
 	isConn := slices.ContainsFunc(connectionKeys, f.has)
 	switch {
 	case len(kinds) > 1 || (len(kinds) == 1 && isConn):
-		r.errorf(f.pos, engine.CodeInvalidValue, "a goal is either a connection (from, to, port, expect) or one structural goal (%s, %s, %s or %s)",
-			goalAttached, goalOwnGroup, goalNotOpen, goalReferences)
+		r.errorf(f.pos, engine.CodeInvalidValue, "a goal is either a connection (from, to, port, expect) or one structural goal (%s)",
+			strings.Join(structuralKinds, ", "))
 		return Goal{}, false
 	case len(kinds) == 1:
 		return parseStructural(r, f, kinds[0], g)
