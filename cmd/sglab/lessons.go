@@ -48,7 +48,7 @@ func newLessonsListCmd() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return writeJSONDoc(cmd.OutOrStdout(), lessonsJSON(course, progress))
+				return writeJSON(cmd.OutOrStdout(), lessonsJSON(course, progress))
 			}
 			writeLessonList(cmd.OutOrStdout(), newStyles(cmd.OutOrStdout()), course, progress)
 			return nil
@@ -110,6 +110,16 @@ func loadCourse(cmd *cobra.Command) (*lessons.Course, error) {
 // loadProgress reads the learner's progress from the state directory. A
 // corrupt file is set aside with a warning, and the learner starts clean.
 func loadProgress(cmd *cobra.Command) (*lessons.Progress, error) {
+	store, err := openStore(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return lessons.LoadProgress(store)
+}
+
+// openStore opens the state directory (--data-dir, SGLAB_HOME or XDG),
+// with warnings about set-aside files on standard error.
+func openStore(cmd *cobra.Command) (*state.Store, error) {
 	override := ""
 	if f := cmd.Flags().Lookup("data-dir"); f != nil {
 		override = f.Value.String()
@@ -123,7 +133,7 @@ func loadProgress(cmd *cobra.Command) (*lessons.Progress, error) {
 		return nil, err
 	}
 	store.Warn = func(msg string) { fmt.Fprintf(cmd.ErrOrStderr(), "sglab: warning: %s\n", msg) }
-	return lessons.LoadProgress(store)
+	return store, nil
 }
 
 // statusMark is how a lesson's status is shown in text: a mark and a

@@ -1,24 +1,26 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sglab/sglab/lessons"
+	"github.com/sglab/sglab/quiz"
 )
 
 func newProgressCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "progress",
-		Short: "Show your progress through the course",
+		Short: "Show your progress through the course and the quiz",
 		Long: `Show how far you are through the course: which lessons are done, where
 you will resume, and per lesson the challenges solved, hints used, solutions
-shown and check questions answered.`,
+shown and check questions answered. Then the quiz: accuracy per topic, best
+drills, the last exam, and which questions are due for review.`,
 		Example: "  sglab progress\n  sglab progress --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -26,16 +28,27 @@ shown and check questions answered.`,
 			if err != nil {
 				return err
 			}
-			progress, err := loadProgress(cmd)
+			store, err := openStore(cmd)
+			if err != nil {
+				return err
+			}
+			progress, err := lessons.LoadProgress(store)
+			if err != nil {
+				return err
+			}
+			stats, err := quiz.Summary(store, time.Now())
 			if err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
-				return writeJSONDoc(out, progressJSON(course, progress))
+				doc := progressJSON(course, progress)
+				doc.Quiz = quizJSON(stats)
+				return writeJSON(out, doc)
 			}
 			writeProgress(out, newStyles(out), course, progress)
-			return nil
+			fmt.Fprintln(out)
+			return stats.Write(out)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document on standard output")
@@ -112,6 +125,39 @@ type progressDoc struct {
 	InProgress int                  `json:"in_progress"`
 	Resume     *resumeJSON          `json:"resume"` // null when every lesson is done
 	Lessons    []lessonProgressJSON `json:"lessons"`
+	Quiz       quizStatsJSON        `json:"quiz"`
+}
+
+// quizStatsJSON is the quiz part of `sglab progress --json`.
+type quizStatsJSON struct {
+	Topics   []quiz.TopicScore `json:"topics"`
+	InReview int               `json:"in_review"`
+	Due      []dueJSON         `json:"due"`
+	NextDue  *time.Time        `json:"next_due"` // null when nothing waits
+	Drills   []quiz.DrillBest  `json:"drills"`
+	LastExam *quiz.ExamRecord  `json:"last_exam"`
+}
+
+type dueJSON struct {
+	ID     string    `json:"id"`
+	Topic  string    `json:"topic"`
+	Box    int       `json:"box"`
+	Due    time.Time `json:"due"`
+	Prompt string    `json:"prompt"`
+}
+
+func quizJSON(s quiz.Stats) quizStatsJSON {
+	out := quizStatsJSON{Topics: s.Topics, InReview: s.InReview, Due: []dueJSON{}, Drills: s.Drills, LastExam: s.LastExam}
+	if out.Drills == nil {
+		out.Drills = []quiz.DrillBest{}
+	}
+	if !s.NextDue.IsZero() {
+		out.NextDue = &s.NextDue
+	}
+	for _, d := range s.Due {
+		out.Due = append(out.Due, dueJSON{ID: d.ID, Topic: string(d.Topic), Box: d.Box, Due: d.Due, Prompt: d.Prompt})
+	}
+	return out
 }
 
 type resumeJSON struct {
@@ -166,11 +212,4 @@ func progressJSON(course *lessons.Course, p *lessons.Progress) progressDoc {
 		doc.Lessons = append(doc.Lessons, out)
 	}
 	return doc
-}
-
-// writeJSONDoc prints v as one indented JSON document.
-func writeJSONDoc(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

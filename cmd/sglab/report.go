@@ -101,10 +101,11 @@ func toJSON(c engine.Connection, r engine.Result) resultJSON {
 	return out
 }
 
-func writeJSON(w io.Writer, rep report) error {
+// writeJSON prints v as one indented JSON document.
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(rep)
+	return enc.Encode(v)
 }
 
 // styles colour text output when it goes to a terminal, and leave it plain
