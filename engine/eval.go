@@ -88,17 +88,21 @@ const (
 
 // Evaluate returns what happens to connection c in world w. It allocates
 // nothing; ask the result for Matched or Explanation when they are needed.
-func Evaluate(w *World, c Connection) Result {
-	return w.evaluate(c, false)
+func Evaluate(w *World, c Connection) (r Result) {
+	w.evaluate(&r, c, false)
+	return r
 }
 
 // Trace evaluates c like Evaluate and records every step in Result.Trace.
-func Trace(w *World, c Connection) Result {
-	return w.evaluate(c, true)
+func Trace(w *World, c Connection) (r Result) {
+	w.evaluate(&r, c, true)
+	return r
 }
 
-func (w *World) evaluate(c Connection, trace bool) Result {
-	r := Result{Conn: c, w: w}
+// evaluate fills in r, the caller's result, rather than returning one: a
+// Result is large, and copying it is a fair part of evaluating.
+func (w *World) evaluate(r *Result, c Connection, trace bool) {
+	*r = Result{Conn: c, w: w}
 	from, ok1 := w.endpointRef(c.From)
 	to, ok2 := w.endpointRef(c.To)
 	r.From, r.To = from, to
@@ -111,32 +115,34 @@ func (w *World) evaluate(c Connection, trace bool) Result {
 		r.traceAddresses()
 	}
 	if r.why != reachable {
-		return r.finish(Unreachable, trace)
+		r.finish(Unreachable, trace)
+		return
 	}
 	x := w.idx
 	if src := from.Instance; src != nil {
-		r.out, r.hasOut = r.check(Outbound, x.attached[src], trace)
-		if !r.hasOut {
-			return r.finish(OutboundBlocked, trace)
+		if r.out, r.hasOut = r.check(Outbound, x.attached[src], trace); !r.hasOut {
+			r.finish(OutboundBlocked, trace)
+			return
 		}
 	} else if trace {
 		r.traceOutside(Outbound)
 	}
 	if dst := r.To.Instance; dst != nil {
-		r.in, r.hasIn = r.check(Inbound, x.attached[dst], trace)
-		if !r.hasIn {
-			return r.finish(InboundBlocked, trace)
+		if r.in, r.hasIn = r.check(Inbound, x.attached[dst], trace); !r.hasIn {
+			r.finish(InboundBlocked, trace)
+			return
 		}
 	} else if trace {
 		r.traceOutside(Inbound)
 	}
 	if !c.Protocol.HasPorts() || r.To.Listens(c.Protocol, c.Port) {
-		return r.finish(Allowed, trace)
+		r.finish(Allowed, trace)
+	} else {
+		r.finish(NoListener, trace)
 	}
-	return r.finish(NoListener, trace)
 }
 
-func (r *Result) finish(reason Reason, trace bool) Result {
+func (r *Result) finish(reason Reason, trace bool) {
 	r.Reason = reason
 	r.Outcome = reason.Outcome()
 	if trace {
@@ -144,7 +150,6 @@ func (r *Result) finish(reason Reason, trace bool) Result {
 		r.Trace = append(r.Trace, Step{Phase: PhaseVerdict, Rule: -1, Match: reason == Allowed,
 			Text: r.Outcome.String() + " (" + reason.String() + "): " + r.Explanation()})
 	}
-	return *r
 }
 
 // route picks the addresses on both ends, following the format's rules.
@@ -263,26 +268,30 @@ func (e Endpoint) ipv6() netip.Addr {
 }
 
 // check looks for a rule of the groups that allows the connection in
-// direction d. Without a trace it stops at the first match.
+// direction d. Without a trace it stops at the first match; with one, it
+// looks at every rule and records each.
 func (r *Result) check(d Direction, groups []*Group, trace bool) (RuleRef, bool) {
-	c := r.Conn
-	peerAddr, peer := r.DstAddr, r.To.Instance
+	p := probe{proto: r.Conn.Protocol, port: r.Conn.Port, addr: r.DstAddr, peer: r.To.Instance, private: r.Private}
+	if p.proto.IsICMP() {
+		p.port, p.code = echoRequest(p.proto)
+	}
 	if d == Inbound {
-		peerAddr, peer = r.SrcAddr, r.From.Instance
+		p.addr, p.peer = r.SrcAddr, r.From.Instance
+	}
+	if !trace {
+		return firstMatch(groups, d, &p)
 	}
 	var first RuleRef
 	found := false
 	for _, g := range groups {
 		rules := g.Rules(d)
-		if trace && len(rules) == 0 {
+		if len(rules) == 0 {
 			r.Trace = append(r.Trace, Step{Phase: phaseOf(d), Group: g.ID, Rule: -1, Code: CodeNoRules,
 				Text: g.ID + " has no " + d.String() + " rules"})
 		}
 		for k := range rules {
-			ok := rules[k].matches(c, peerAddr, peer, r.Private)
-			if trace {
-				r.traceRule(d, g, k, ok)
-			}
+			ok := rules[k].matches(&p)
+			r.traceRule(d, g, k, ok)
 			if !ok {
 				continue
 			}
@@ -290,17 +299,28 @@ func (r *Result) check(d Direction, groups []*Group, trace bool) (RuleRef, bool)
 			if !found {
 				first, found = ref, true
 			}
-			if !trace {
-				return first, true
-			}
 			r.matched = append(r.matched, ref)
 		}
 	}
-	if trace && !found {
+	if !found {
 		r.Trace = append(r.Trace, Step{Phase: phaseOf(d), Rule: -1, Code: CodeRulesMismatch,
 			Text: "no " + d.String() + " rule matches: the packet is dropped"})
 	}
 	return first, found
+}
+
+// firstMatch returns the first rule of the groups that allows the probe in
+// direction d: the loop every untraced evaluation spends its time in.
+func firstMatch(groups []*Group, d Direction, p *probe) (RuleRef, bool) {
+	for _, g := range groups {
+		rules := g.Rules(d)
+		for k := range rules {
+			if rules[k].matches(p) {
+				return RuleRef{Group: g.ID, Direction: d, Index: k}, true
+			}
+		}
+	}
+	return RuleRef{}, false
 }
 
 func phaseOf(d Direction) Phase {
@@ -310,30 +330,39 @@ func phaseOf(d Direction) Phase {
 	return PhaseInbound
 }
 
-// matches reports whether rule r allows connection c whose other end is
-// addr (the instance peer, if any). A group reference matches only on a
-// private path, from or to an instance that has the group.
-func (r *Rule) matches(c Connection, addr netip.Addr, peer *Instance, private bool) bool {
+// probe is what rules are matched against in one direction: the traffic,
+// and the other end as this side sees it.
+type probe struct {
+	proto      Protocol
+	port, code int        // a tcp or udp port; for a ping, the icmp type and code
+	addr       netip.Addr // the other end's address
+	peer       *Instance  // the other end, when it is an instance
+	private    bool       // the path stays inside one VPC
+}
+
+// matches reports whether rule r allows the probe's traffic. A group
+// reference matches only on a private path, from or to an instance that
+// has the group.
+func (r *Rule) matches(p *probe) bool {
 	if r.Protocol != ProtoAll {
-		if r.Protocol != c.Protocol {
+		if r.Protocol != p.proto {
 			return false
 		}
 		switch {
-		case c.Protocol.HasPorts():
-			if c.Port < r.Ports.Lo || c.Port > r.Ports.Hi {
+		case p.proto.HasPorts():
+			if p.port < r.Ports.Lo || p.port > r.Ports.Hi {
 				return false
 			}
-		case c.Protocol.IsICMP():
-			typ, code := echoRequest(c.Protocol)
-			if (r.Ports.Lo != AnyPort && r.Ports.Lo != typ) || (r.Ports.Hi != AnyPort && r.Ports.Hi != code) {
+		case p.proto.IsICMP():
+			if (r.Ports.Lo != AnyPort && r.Ports.Lo != p.port) || (r.Ports.Hi != AnyPort && r.Ports.Hi != p.code) {
 				return false
 			}
 		}
 	}
 	if r.Peer.IsGroup() {
-		return private && peer != nil && slices.Contains(peer.Groups, r.Peer.Group)
+		return p.private && p.peer != nil && slices.Contains(p.peer.Groups, r.Peer.Group)
 	}
-	return r.Peer.CIDR.Contains(addr)
+	return r.Peer.CIDR.Contains(p.addr)
 }
 
 // echoRequest is the icmp type and code of a ping.
