@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sglab/sglab/tui/common"
@@ -22,6 +23,7 @@ import (
 const (
 	MinWidth  = 60
 	MinHeight = 18
+	minScreen = 6 // lines the full help leaves to the screen
 )
 
 // Model is the root model.
@@ -232,14 +234,18 @@ func (m *Model) footer() []string {
 	var rows []string
 	var cols [][]key.Binding
 	for _, col := range m.keyMap().FullHelp() {
-		if len(cols) > 0 && ansi.StringWidth(m.help.FullHelpView(append(cols, col))) > m.width {
+		if len(cols) > 0 && lipgloss.Width(m.help.FullHelpView(append(cols, col))) > m.width {
 			rows = append(rows, m.help.FullHelpView(cols))
 			cols = nil
 		}
 		cols = append(cols, col)
 	}
 	rows = append(rows, m.help.FullHelpView(cols))
-	return common.Lines(strings.Join(rows, "\n\n"))
+	lines := common.Lines(strings.Join(rows, "\n\n"))
+	if room := max(m.height-minScreen, 1); len(lines) > room { // leave the screen some room
+		lines = append(lines[:room-1], m.help.Styles.Ellipsis.Render("… (a taller terminal shows every key)"))
+	}
+	return lines
 }
 
 func (m *Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }

@@ -61,12 +61,8 @@ func newShot(w *engine.World, conn engine.Connection) shot {
 		if !ok {
 			continue
 		}
-		label := ref.Group
-		if g := w.Group(ref.Group); g != nil {
-			label = g.Label()
-		}
 		if rule := w.Rule(ref); rule != nil {
-			s.rules = append(s.rules, fmt.Sprintf("%s rule of %s: %s", capital(d.String()), label, strings.Join(nonEmpty(ruleCells(w, *rule)), " · ")))
+			s.rules = append(s.rules, fmt.Sprintf("%s rule of %s: %s", capital(d.String()), groupLabel(w, ref.Group), strings.Join(nonEmpty(ruleCells(w, *rule)), " · ")))
 		}
 	}
 	return s
@@ -165,12 +161,7 @@ func (c *connPane) has(id string) bool {
 	return false
 }
 
-func (c *connPane) label(id string) string {
-	if e, ok := c.env.w.Endpoint(id); ok {
-		return e.Label()
-	}
-	return id
-}
+func (c *connPane) label(id string) string { return machineLabel(c.env.w, id) }
 
 // composed is the connection the composer describes.
 func (c *connPane) composed() (engine.Connection, error) {
@@ -436,10 +427,11 @@ func (c *connPane) content() []string {
 	}
 	lines = append(lines, "")
 	lines = append(lines, c.result(c.history[0])...)
-	if !c.pending {
-		lines = append(lines, c.trace(c.history[0])...)
+	lines = append(lines, c.historyLines()...)
+	if c.pending {
+		return lines
 	}
-	return append(lines, c.historyLines()...)
+	return append(lines, c.trace(c.history[0])...)
 }
 
 // result is what the client printed and why.

@@ -107,14 +107,27 @@ func peerName(w *engine.World, p engine.Peer) string {
 	if !p.IsGroup() {
 		return p.CIDR.String()
 	}
-	label := p.Group
-	if g := w.Group(p.Group); g != nil {
-		label = g.Label()
-	}
+	label := groupLabel(w, p.Group)
 	if p.Self {
 		return label + " (this group)"
 	}
 	return label + " (group)"
+}
+
+// groupLabel names a group by its name, or by id when it is gone.
+func groupLabel(w *engine.World, id string) string {
+	if g := w.Group(id); g != nil {
+		return g.Label()
+	}
+	return id
+}
+
+// machineLabel names an instance or a host, or says id when it is gone.
+func machineLabel(w *engine.World, id string) string {
+	if e, ok := w.Endpoint(id); ok && (e.Instance != nil || e.Host != nil) {
+		return e.Label()
+	}
+	return id
 }
 
 // ruleCells are a rule's cells in the console's column order.

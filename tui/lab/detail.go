@@ -154,7 +154,7 @@ func (d *detailPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, d.keys.Delete) && d.keys.Delete.Enabled():
 		r, id := d.rows[d.cursor], g.ID
 		return d, change(func(w *engine.World) (done, error) {
-			return done{status: fmt.Sprintf("Deleted %s rule %d of %s", r.dir, r.index, w.Group(id).Label())},
+			return done{status: fmt.Sprintf("Deleted %s rule %d of %s", r.dir, r.index, groupLabel(w, id))},
 				w.RemoveRule(id, r.dir, r.index)
 		})
 	}

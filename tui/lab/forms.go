@@ -7,10 +7,12 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
@@ -53,12 +55,50 @@ func (s step) hideWhen(f func() bool) step {
 }
 
 type (
-	formDoneMsg struct {
-		id   int
-		then tea.Msg
+	formDoneMsg   struct{ then tea.Msg } // arrives as a fromForm
+	formCancelMsg struct{}
+	// fromForm carries a message a form's own commands produced. huh's
+	// messages name no form, so a late one (a second enter on a form that
+	// just closed) would act on the next form, even submit it unchecked;
+	// tagged, it reaches only the form that sent it.
+	fromForm struct {
+		id  int
+		msg tea.Msg
 	}
-	formCancelMsg struct{ id int }
 )
+
+// blinkCode is the code of a text cursor's blink command. The lab drops
+// these: a steady cursor means an idle lab schedules no timers at all.
+var blinkCode = func() uintptr {
+	c := cursor.New()
+	return reflect.ValueOf(c.BlinkCmd()).Pointer()
+}()
+
+var cmdType = reflect.TypeOf(tea.Cmd(nil))
+
+// tag makes cmd's messages, and those of the commands in its batches and
+// sequences, fromForm messages of form id.
+func tag(id int, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil || reflect.ValueOf(cmd).Pointer() == blinkCode {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := cmd()
+		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == cmdType {
+			// tea.BatchMsg or Bubble Tea's own sequence: the same kind of
+			// list, of tagged commands.
+			out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+			for k := range v.Len() {
+				out.Index(k).Set(reflect.ValueOf(tag(id, v.Index(k).Interface().(tea.Cmd))))
+			}
+			return out.Interface()
+		}
+		if msg == nil {
+			return nil
+		}
+		return fromForm{id: id, msg: msg}
+	}
+}
 
 // formIDs tells forms apart, so that a message from a form that was
 // closed is never taken for one from the form open now.
@@ -77,8 +117,8 @@ func newForm(e *env, title string, submit func() tea.Msg, steps ...step) *form {
 		WithShowHelp(false).
 		WithShowErrors(false).
 		WithLayout(layout)
-	f.SubmitCmd = func() tea.Msg { return formDoneMsg{id: id, then: submit()} }
-	f.CancelCmd = func() tea.Msg { return formCancelMsg{id} }
+	f.SubmitCmd = func() tea.Msg { return formDoneMsg{then: submit()} }
+	f.CancelCmd = func() tea.Msg { return formCancelMsg{} }
 	return &form{id: id, title: title, f: f, layout: layout}
 }
 
@@ -114,12 +154,12 @@ func awsError(err error) error {
 	return &engine.Error{Code: engine.CodeInvalidValue, Message: err.Error()}
 }
 
-func (f *form) init() tea.Cmd { return f.f.Init() }
+func (f *form) init() tea.Cmd { return tag(f.id, f.f.Init()) }
 
 func (f *form) update(msg tea.Msg) tea.Cmd {
 	m, cmd := f.f.Update(msg)
 	f.f = m.(*huh.Form)
-	return cmd
+	return tag(f.id, cmd)
 }
 
 func (f *form) setSize(w, h int) {
@@ -423,6 +463,9 @@ func instanceGroupsForm(e *env, instanceID string) *form {
 // passes through having no group, and detaches first when it is full.
 func setGroups(w *engine.World, instanceID string, ids []string) error {
 	i := w.Instance(instanceID)
+	if i == nil {
+		return &engine.Error{Code: engine.CodeInstanceNotFound, Message: fmt.Sprintf("the instance %q does not exist", instanceID)}
+	}
 	var add, drop []string
 	for _, id := range ids {
 		if !slices.Contains(i.Groups, id) {
@@ -480,7 +523,7 @@ func groupInstancesForm(e *env, groupID string) *form {
 		if len(chosen) > 0 {
 			labels := make([]string, len(chosen))
 			for k, id := range chosen {
-				labels[k] = w.Instance(id).Label()
+				labels[k] = machineLabel(w, id)
 			}
 			where = strings.Join(labels, ", ")
 		}

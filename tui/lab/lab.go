@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -240,17 +239,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.form = msg.f
 		m.layout()
 		return m.form.init()
-	case formDoneMsg:
+	case fromForm:
 		if m.form == nil || msg.id != m.form.id {
+			return nil // from a form that is gone
+		}
+		switch inner := msg.msg.(type) {
+		case formDoneMsg:
+			m.closeForm()
+			return m.update(inner.then)
+		case formCancelMsg:
+			m.closeForm()
 			return nil
 		}
-		m.closeForm()
-		return m.update(msg.then)
-	case formCancelMsg:
-		if m.form != nil && msg.id == m.form.id {
-			m.closeForm()
-		}
-		return nil
+		return m.form.update(msg.msg)
 	case focusMsg:
 		m.setFocus(msg.pane)
 		return nil
@@ -268,20 +269,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case autosaveFailedMsg:
 		m.setStatus(statusErr, "Autosave failed: "+msg.err.Error())
 		return nil
-	case cursor.BlinkMsg:
-		// A form's text cursor stays lit instead of blinking, so that an
-		// idle lab schedules no timers and redraws nothing.
-		return nil
-	}
-	var cmds []tea.Cmd
-	if m.form != nil {
-		cmds = append(cmds, m.form.update(msg))
 	}
 	if m.side != nil {
 		_, cmd := m.side.Update(msg)
-		cmds = append(cmds, cmd)
+		return cmd
 	}
-	return tea.Batch(cmds...)
+	return nil
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {

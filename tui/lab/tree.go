@@ -265,13 +265,11 @@ func (t *treePane) delete() tea.Cmd {
 	switch sel.kind {
 	case kindGroup:
 		return change(func(w *engine.World) (done, error) {
-			label := w.Group(sel.id).Label()
-			return done{status: "Deleted security group " + label}, w.DeleteGroup(sel.id)
+			return done{status: "Deleted security group " + groupLabel(w, sel.id)}, w.DeleteGroup(sel.id)
 		})
 	case kindInstance:
 		return change(func(w *engine.World) (done, error) {
-			label := w.Instance(sel.id).Label()
-			return done{status: "Terminated " + label}, w.TerminateInstance(sel.id)
+			return done{status: "Terminated " + machineLabel(w, sel.id)}, w.TerminateInstance(sel.id)
 		})
 	}
 	return nil

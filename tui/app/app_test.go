@@ -1,0 +1,269 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/internal/tuitest"
+	"github.com/sglab/sglab/tui/lab"
+)
+
+func TestMain(m *testing.M) {
+	tuitest.Setup()
+	os.Exit(m.Run())
+}
+
+func newApp(t testing.TB, w, h int, start func(ctx *common.Context) common.Component) *Model {
+	ctx := tuitest.Context(t)
+	var s common.Component
+	if start != nil {
+		s = start(ctx)
+	}
+	m := New(ctx, s)
+	tuitest.Drive(m, tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+func fileLab(path string) func(ctx *common.Context) common.Component {
+	return func(ctx *common.Context) common.Component {
+		return lab.New(ctx, lab.DefaultWorld(), lab.WithPath(path))
+	}
+}
+
+func view(t *testing.T, m *Model, w, h int) string {
+	t.Helper()
+	v := m.View()
+	if err := tuitest.CheckView(v, w, h); err != nil {
+		t.Fatalf("%v\n%s", err, v)
+	}
+	return v
+}
+
+func TestGolden(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		name := fmt.Sprintf("%dx%d", size[0], size[1])
+		t.Run("home/"+name, func(t *testing.T) {
+			golden.RequireEqual(t, []byte(view(t, newApp(t, size[0], size[1], nil), size[0], size[1])))
+		})
+		t.Run("help/"+name, func(t *testing.T) {
+			m := newApp(t, size[0], size[1], nil)
+			tuitest.Drive(m, tuitest.Keys("enter", "?")...)
+			golden.RequireEqual(t, []byte(view(t, m, size[0], size[1])))
+		})
+	}
+}
+
+func TestHomeOpensTheLabAndEscComesBack(t *testing.T) {
+	m := newApp(t, 80, 24, nil)
+	if !strings.Contains(m.View(), "> Lab") {
+		t.Fatalf("home lacks the lab entry:\n%s", m.View())
+	}
+	tuitest.Drive(m, tuitest.Key("enter"))
+	if _, ok := m.top().(*lab.Model); !ok {
+		t.Fatalf("enter did not open the lab:\n%s", m.View())
+	}
+	tuitest.Drive(m, tuitest.Key("esc"))
+	if m.top() != m.home {
+		t.Fatal("esc did not come back home")
+	}
+	// The scratch lab was saved on the way out.
+	if _, err := os.Stat(filepath.Join(m.ctx.DataDir, lab.ScratchFile)); err == nil {
+		t.Fatal("an untouched scratch lab should not be written")
+	}
+}
+
+func TestTooSmallSaysHowMuchRoomItNeeds(t *testing.T) {
+	for _, size := range [][2]int{{59, 30}, {100, 17}, {20, 5}, {1, 1}} {
+		m := newApp(t, size[0], size[1], nil)
+		v := view(t, m, size[0], size[1])
+		if size[0] >= 30 && !strings.Contains(strings.Join(strings.Fields(v), " "), "at least 60×18") {
+			t.Fatalf("%dx%d:\n%s", size[0], size[1], v)
+		}
+	}
+}
+
+func TestQuitAsksFirstWhenUnsaved(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mine.yaml")
+	m := newApp(t, 120, 40, fileLab(path))
+	if _, cmd := m.Update(tuitest.Key("q")); cmd == nil {
+		t.Fatal("with nothing unsaved, q quits at once")
+	}
+	m = newApp(t, 120, 40, fileLab(path))
+	tuitest.Drive(m, tuitest.Keys("n")...)
+	tuitest.Drive(m, tuitest.Type("web")...)
+	tuitest.Drive(m, tuitest.Keys("enter", "enter")...)
+	if _, cmd := m.Update(tuitest.Key("q")); cmd != nil || m.confirm == "" {
+		t.Fatal("q quit without asking")
+	}
+	if v := view(t, m, 120, 40); !strings.Contains(v, "Quit and lose the changes to mine.yaml?") {
+		t.Fatalf("no question:\n%s", v)
+	}
+	tuitest.Drive(m, tuitest.Key("n"))
+	if m.confirm != "" {
+		t.Fatal("n did not cancel")
+	}
+	if _, cmd := m.Update(tuitest.Key("ctrl+c")); cmd != nil || m.confirm == "" {
+		t.Fatal("ctrl+c quit without asking")
+	}
+	if _, cmd := m.Update(tuitest.Key("y")); cmd == nil {
+		t.Fatal("y did not quit")
+	} else if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("y did not quit")
+	}
+}
+
+func TestHelpBarKeepsItsOwnKeys(t *testing.T) {
+	m := newApp(t, 60, 20, func(ctx *common.Context) common.Component { return lab.New(ctx, lab.DefaultWorld()) })
+	lines := strings.Split(m.View(), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "? more keys") || !strings.Contains(last, "q quit") {
+		t.Fatalf("the help bar lost ? or q: %q", last)
+	}
+}
+
+// TestStory drives the whole SSH-from-my-IP story with keys through a real
+// Bubble Tea program: create a group, add SSH from My IP, attach it, fire
+// from your computer (connected) and from someone else's (timeout), stop
+// sshd and fire again (refused).
+func TestStory(t *testing.T) {
+	ctx := tuitest.Context(t)
+	tm := teatest.NewTestModel(t, New(ctx, nil), teatest.WithInitialTermSize(120, 40))
+	out := tm.Output()
+	waitFor := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, out, func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}
+	keys := func(names ...string) {
+		for _, k := range names {
+			tm.Send(tuitest.Key(k))
+		}
+	}
+	// A form moves to its next field through a command, so the test waits
+	// for the field to show focused (the bar left of its title) before
+	// typing into it, as a person would.
+	focused := func(title string) { waitFor("┃ " + title) }
+	waitFor("Lab")
+	keys("enter")
+	waitFor("Scratch lab")
+	keys("n")
+	focused("Security group name")
+	tm.Type("ssh-from-me")
+	keys("enter")
+	focused("Description")
+	tm.Type("SSH from my laptop")
+	keys("enter")
+	waitFor("Created security group ssh-from-me")
+	keys("enter")
+	focused("Type")
+	keys("enter")
+	focused("Source")
+	keys("enter")
+	focused("Description (optional)")
+	tm.Type("my laptop")
+	keys("enter")
+	waitFor("Added inbound rule to ssh-from-me")
+	keys("g")
+	focused("Instances with ssh-from-me")
+	keys("space", "enter")
+	waitFor("ssh-from-me is now attached to web-1")
+	keys("f")
+	waitFor("CONNECTED")
+	keys("right", "enter")
+	waitFor("TIMED OUT")
+	keys("tab", "tab", "down", "s") // the world tree: from the group down to web-1
+	focused("Running")
+	keys("space", "enter")
+	focused("Other services")
+	keys("enter")
+	waitFor("Services on web-1: nothing")
+	keys("tab", "tab", "r")
+	waitFor("was connected")
+	keys("down", "down", "down", "down", "enter")
+	waitFor("REFUSED")
+	keys("q")
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	if err := final.Err(); err != nil {
+		t.Fatal(err)
+	}
+	w, _, err := engine.LoadFile(filepath.Join(ctx.DataDir, lab.ScratchFile))
+	if err != nil || w == nil {
+		t.Fatalf("the scratch lab was not saved: %v", err)
+	}
+	if g := w.FindGroup("vpc-main", "ssh-from-me"); g == nil || len(g.Inbound) != 1 || len(w.Instance("web-1").Listening) != 0 {
+		t.Fatalf("the saved lab is not the story's:\n%s", engine.Marshal(w))
+	}
+}
+
+// checked wraps the app and checks every frame it would draw.
+type checked struct {
+	*Model
+	width, height int
+	problems      []string
+	seen          map[string]int
+}
+
+func (c *checked) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if s, ok := msg.(tea.WindowSizeMsg); ok {
+		c.width, c.height = s.Width, s.Height
+	}
+	_, cmd := c.Model.Update(msg)
+	c.seen[fmt.Sprintf("%T capturing=%v", c.top(), common.IsCapturing(c.top()))]++
+	if c.crash != nil {
+		c.problems = append(c.problems, fmt.Sprintf("panic after %#v: %v\n%s", msg, c.crash.Value, c.crash.Stack))
+		return c, tea.Quit
+	}
+	if v := c.View(); c.width > 0 && len(c.problems) < 3 {
+		if err := tuitest.CheckView(v, c.width, c.height); err != nil {
+			c.problems = append(c.problems, fmt.Sprintf("after %#v: %v\n%s", msg, err, v))
+		}
+	}
+	return c, cmd
+}
+
+// TestRandomKeysAndResizes sends 10,000 random key presses and resizes
+// across every screen; the app must never panic and every frame must fit
+// the terminal.
+func TestRandomKeysAndResizes(t *testing.T) {
+	t.Chdir(t.TempDir()) // "save as" writes relative paths here
+	ctx := tuitest.Context(t)
+	ctx.Timeout = 50 * time.Millisecond
+	c := &checked{Model: New(ctx, nil), seen: map[string]int{}}
+	tm := teatest.NewTestModel(t, c, teatest.WithInitialTermSize(80, 24))
+	names := []string{"up", "down", "left", "right", "enter", "tab", "shift+tab", "esc", "space", "backspace",
+		"home", "end", "pgup", "pgdown", "delete", "ctrl+s", "ctrl+z", "?", "n", "a", "e", "x", "g", "s", "i", "f", "r", "u", "o",
+		"h", "j", "k", "l", "0", "2", "8", "/", "-", ".", "y", "z"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for k := range 10000 {
+		switch {
+		case k%250 == 0:
+			tm.Send(tea.WindowSizeMsg{Width: 20 + rng.IntN(200), Height: 5 + rng.IntN(60)})
+		case k%97 == 0:
+			tm.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+		default:
+			tm.Send(tuitest.Key(names[rng.IntN(len(names))]))
+		}
+	}
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC}) // the second answers "quit and lose…?"
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*checked)
+	if len(final.problems) > 0 {
+		t.Fatal(strings.Join(final.problems, "\n"))
+	}
+	for _, screen := range []string{"*app.home capturing=false", "*lab.Model capturing=false", "*lab.Model capturing=true"} {
+		if final.seen[screen] < 100 {
+			t.Errorf("the keys hardly reached %s: %v", screen, final.seen)
+		}
+	}
+}
