@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -577,8 +576,17 @@ func servicesForm(e *env, sel ref) *form {
 			}
 			want = append(want, s)
 		}
-		if err := setListening(w, sel.id, want); err != nil {
-			return done{}, err
+		for _, s := range running {
+			if !slices.Contains(want, s) {
+				if err := w.StopService(sel.id, s); err != nil {
+					return done{}, err
+				}
+			}
+		}
+		for _, s := range want {
+			if err := w.StartService(sel.id, s); err != nil {
+				return done{}, err
+			}
 		}
 		return done{status: "Services on " + ep.Label() + ": " + services(want)}, nil
 	}
@@ -588,38 +596,6 @@ func servicesForm(e *env, sel ref) *form {
 		field(huh.NewInput().Title("Other services (optional)").Placeholder("e.g. tcp/8080 udp/123").Value(&other).
 			Validate(func(s string) error { other = s; return trial(e, do) })),
 	)
-}
-
-// setListening makes exactly want run on machine id.
-//
-// It would call the engine's StopService and StartService, but those
-// dereference a nil host when id is an instance (an engine bug, reported);
-// until that is fixed the lab sets the list on its own copy of the world
-// and has the engine validate the result, which is what they do.
-func setListening(w *engine.World, id string, want []engine.Service) error {
-	e, ok := w.Endpoint(id)
-	if !ok || (e.Instance == nil && e.Host == nil) {
-		return &engine.Error{Code: engine.CodeInstanceNotFound, Message: fmt.Sprintf("%q names no instance or host", id)}
-	}
-	var list []engine.Service
-	for _, s := range want {
-		if !s.Protocol.HasPorts() {
-			return &engine.Error{Code: engine.CodeInvalidValue, Message: fmt.Sprintf("a service is tcp or udp, not %s", s)}
-		}
-		if !slices.Contains(list, s) {
-			list = append(list, s)
-		}
-	}
-	slices.SortFunc(list, func(a, b engine.Service) int { return cmp.Or(a.Port-b.Port, int(a.Protocol-b.Protocol)) })
-	if e.Instance != nil {
-		e.Instance.Listening = list
-	} else {
-		e.Host.Listening = list
-	}
-	if errs := engine.Validate(w).Errors(); len(errs) > 0 {
-		return &engine.Error{Code: errs[0].Code, Message: errs[0].Message}
-	}
-	return nil
 }
 
 // launchForm launches an instance.
