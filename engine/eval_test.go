@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -62,16 +63,6 @@ hosts:
   - { id: other, ip: 198.51.100.7 }
   - { id: v6host, ip: "2001:db8::7", listening: [tcp/80] }
 `
-
-// mustLoad parses a scenario that must be valid.
-func mustLoad(t testing.TB, src string) *engine.World {
-	t.Helper()
-	w, ds := engine.Parse("test.yaml", []byte(src))
-	if w == nil {
-		t.Fatalf("scenario does not load:\n%s", ds.Error())
-	}
-	return w
-}
 
 func tcp(from, to string, port int) engine.Connection {
 	return engine.Connection{From: from, To: to, Protocol: engine.ProtoTCP, Port: port}
@@ -297,6 +288,20 @@ func TestEvaluateContractExample(t *testing.T) {
 		}
 		if want[k].explanation != "" && r.Explanation() != want[k].explanation {
 			t.Errorf("explanation %q, want %q", r.Explanation(), want[k].explanation)
+		}
+	}
+}
+
+// TestFixtureExpectations: every scenario in testdata meets its own
+// expectations.
+func TestFixtureExpectations(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
+	for _, f := range files {
+		w := loadFixture(t, filepath.Base(f))
+		for _, c := range w.Connections {
+			if r := engine.Evaluate(w, c); c.Expect != engine.OutcomeNone && r.Outcome != c.Expect {
+				t.Errorf("%s: %s -> %s %s: %s (%s), expected %s", f, c.From, c.To, c.What(), r.Outcome, r.Reason, c.Expect)
+			}
 		}
 	}
 }

@@ -19,3 +19,13 @@ func loadFixture(t testing.TB, name string) *engine.World {
 	}
 	return w
 }
+
+// mustLoad parses a scenario that must be valid.
+func mustLoad(t testing.TB, src string) *engine.World {
+	t.Helper()
+	w, ds := engine.Parse("test.yaml", []byte(src))
+	if w == nil {
+		t.Fatalf("scenario does not load:\n%s", ds.Error())
+	}
+	return w
+}
