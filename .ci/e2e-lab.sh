@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# End-to-end test of the lab: runs the real binary in tmux and drives the
+# SSH-from-my-IP story with keys, checking the screen as a person would see
+# it: create a group, add SSH from My IP, attach it, fire from your computer
+# (connected) and from someone else's (a timeout, with its countdown), stop
+# sshd and fire again (refused). It also reports the time to first frame.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=$(mktemp -d)
+sock="$work/tmux.sock"
+t() { tmux -S "$sock" "$@"; }
+cleanup() { t kill-server 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+go build -o "$work/sglab" ./cmd/sglab
+
+screen() { t capture-pane -p -t e2e; }
+
+# wait_for TEXT [SECONDS]: poll the screen until TEXT shows, or fail.
+wait_for() {
+  local deadline=$((SECONDS + ${2:-10}))
+  until screen | grep -qF -- "$1"; do
+    if ((SECONDS >= deadline)); then
+      echo "e2e-lab: timed out waiting for: $1" >&2
+      screen >&2
+      exit 1
+    fi
+    sleep 0.005
+  done
+}
+
+# wait_exit: poll until sglab has quit (its tmux session ends with it).
+wait_exit() {
+  local deadline=$((SECONDS + 10))
+  while t has-session -t e2e 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      echo "e2e-lab: sglab did not quit" >&2
+      screen >&2
+      exit 1
+    fi
+    sleep 0.005
+  done
+}
+
+# gone TEXT: fail if TEXT shows.
+gone() {
+  if screen | grep -qF -- "$1"; then
+    echo "e2e-lab: unexpected on screen: $1" >&2
+    screen >&2
+    exit 1
+  fi
+}
+
+keys() { t send-keys -t e2e "$@"; }
+type_text() { t send-keys -t e2e -l "$1"; }
+# A form moves to its next field through a command: wait for the field to
+# show focused (the bar left of its title) before typing, as a person would.
+focused() { wait_for "┃ $1"; }
+
+# The session notes the time just before it starts sglab, so the time to
+# the first frame leaves tmux's own start out.
+t -f /dev/null new-session -d -s e2e -x 80 -y 24 \
+  "date +%s%N > '$work/t0'; exec env TERM=tmux-256color COLORFGBG='15;0' SGLAB_HOME='$work/home' '$work/sglab' lab --timeout-seconds 1"
+t set -s escape-time 0
+wait_for "sglab lab"
+echo "e2e-lab: first frame after $((($(date +%s%N) - $(cat "$work/t0")) / 1000000)) ms"
+
+# 80x24: the panes stack, the focused one unfolded.
+wait_for "▸ Connection"
+
+# Create a security group.
+keys n
+focused "Security group name"
+type_text "ssh-from-me"
+keys Enter
+focused "Description"
+type_text "SSH from my laptop"
+keys Enter
+wait_for "Created security group ssh-from-me"
+
+# Add SSH from My IP: the cursor is on "+ Add inbound rule".
+keys Enter
+focused "Type"
+wait_for "My IP  203.0.113.10/32"
+keys Enter
+focused "Source"
+keys Enter
+focused "Description (optional)"
+type_text "my laptop"
+keys Enter
+wait_for "Added inbound rule to ssh-from-me: SSH"
+wait_for "203.0.113.10/32  my laptop"
+
+# Attach it to web-1.
+keys g
+focused "Instances with ssh-from-me"
+keys Space Enter
+wait_for "ssh-from-me is now attached to web-1"
+
+# From your computer: connected.
+keys f
+wait_for "CONNECTED"
+wait_for "Inbound rule of ssh-from-me"
+
+# From someone else's computer: a countdown, then a timeout.
+keys Right Enter
+wait_for "waiting for 54.210.0.10 to answer"
+wait_for "TIMED OUT" 5
+wait_for "ssh: connect to host 54.210.0.10 port 22:"
+wait_for "Dropped: no inbound rule of web-1's groups"
+# Again, and skip the wait with a key.
+keys Enter
+wait_for "any key skips"
+keys Space
+wait_for "TIMED OUT"
+
+# Stop sshd on web-1: back to the world tree, down to web-1.
+keys Tab Tab Down s
+focused "Running"
+wait_for "[x] SSH tcp/22 (sshd)"
+keys Space Enter
+focused "Other services"
+keys Enter
+wait_for "Services on web-1: nothing"
+
+# Fire the history again: your computer's SSH flips to refused.
+keys Tab Tab r
+wait_for "was connected"
+keys Down Down Down Down Enter
+wait_for "REFUSED"
+wait_for "Connection refused"
+
+# A bigger terminal: the panes sit side by side.
+t resize-window -t e2e -x 120 -y 40
+wait_for "Reachability · tcp 21 22 80 443 3389"
+wait_for "Security group"
+gone "▸ World"
+
+# Too small: it says how much room it needs.
+t resize-window -t e2e -x 50 -y 12
+wait_for "at least 60×18"
+t resize-window -t e2e -x 120 -y 40
+wait_for "REFUSED"
+
+# Quit; the scratch lab was autosaved and opens again as it was.
+keys q
+wait_exit
+grep -q "name: ssh-from-me" "$work/home/lab.yaml"
+t -f /dev/null new-session -d -s e2e -x 120 -y 40 \
+  "env TERM=tmux-256color COLORFGBG='15;0' NO_COLOR=1 SGLAB_HOME='$work/home' '$work/sglab'"
+t set -s escape-time 0
+wait_for "> Lab"
+keys Enter
+wait_for "ssh-from-me  sg-0001"
+# NO_COLOR: not one colour or attribute on screen; glyphs carry it all.
+if t capture-pane -p -e -t e2e | grep -qF $'\e['; then
+  echo "e2e-lab: styles on screen despite NO_COLOR=1" >&2
+  exit 1
+fi
+wait_for "> vpc-main"
+keys q
+wait_exit
+echo "e2e-lab: ok"
