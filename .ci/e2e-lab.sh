@@ -89,7 +89,7 @@ keys Enter
 focused "Description (optional)"
 type_text "my laptop"
 keys Enter
-wait_for "Added inbound rule to ssh-from-me: SSH"
+wait_for "Added an inbound rule to ssh-from-me: SSH"
 wait_for "203.0.113.10/32  my laptop"
 
 # Attach it to web-1.

@@ -199,6 +199,11 @@ func (m *Model) keyMap() help.KeyMap {
 		return bar{top: m.top(), root: []key.Binding{m.keys.ForceQuit}}
 	}
 	m.keys.Back.SetEnabled(len(m.stack) > 0)
+	if m.help.ShowAll {
+		m.keys.Help.SetHelp("?", "fewer keys")
+	} else {
+		m.keys.Help.SetHelp("?", "more keys")
+	}
 	return bar{top: m.top(), root: []key.Binding{m.keys.Help, m.keys.Quit, m.keys.Back}}
 }
 

@@ -55,7 +55,9 @@ func TestGolden(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		name := fmt.Sprintf("%dx%d", size[0], size[1])
 		t.Run("home/"+name, func(t *testing.T) {
-			golden.RequireEqual(t, []byte(view(t, newApp(t, size[0], size[1], nil), size[0], size[1])))
+			m := newApp(t, size[0], size[1], nil)
+			m.ctx.DataDir = "/home/learner/.local/state/sglab" // the golden file names it
+			golden.RequireEqual(t, []byte(view(t, m, size[0], size[1])))
 		})
 		t.Run("help/"+name, func(t *testing.T) {
 			m := newApp(t, size[0], size[1], nil)
@@ -173,7 +175,7 @@ func TestStory(t *testing.T) {
 	focused("Description (optional)")
 	tm.Type("my laptop")
 	keys("enter")
-	waitFor("Added inbound rule to ssh-from-me")
+	waitFor("Added an inbound rule to ssh-from-me")
 	keys("g")
 	focused("Instances with ssh-from-me")
 	keys("space", "enter")

@@ -107,6 +107,7 @@ func (h *home) View() string {
 		}
 		lines = append(lines, "")
 	}
+	lines = append(lines, "  "+st.Faint.Render("sglab keeps your lab in "+h.ctx.DataDir+"."))
 	if h.err != "" {
 		for _, l := range common.Wrap(theme.Fail+" "+h.err, width) {
 			lines = append(lines, "  "+st.Error.Render(l))

@@ -37,15 +37,18 @@ type form struct {
 	intro   string          // a line above the fields
 	preview func() []string // live lines under the intro, or nil
 	width   int
+	height  int
+	top     int // the first line shown, when the form is taller than its pane
 }
 
 // step is one field of a form and when it hides.
 type step struct {
+	field huh.Field
 	group *huh.Group
 	hide  func() bool
 }
 
-func field(f huh.Field) step { return step{group: huh.NewGroup(f)} }
+func field(f huh.Field) step { return step{field: f, group: huh.NewGroup(f)} }
 
 func (s step) hideWhen(f func() bool) step {
 	s.hide = f
@@ -162,13 +165,15 @@ func (f *form) update(msg tea.Msg) tea.Cmd {
 }
 
 func (f *form) setSize(w, h int) {
-	f.width, f.layout.width = w, w
+	f.width, f.height, f.layout.width = w, h, w
 	// huh's fields draw a bar left of their width: leave it room.
 	f.f = f.f.WithWidth(max(w-2, 1)).WithHeight(h)
 }
 
 func (f *form) keyBinds() []key.Binding { return f.f.KeyBinds() }
 
+// render draws the form, scrolled so that the focused field shows when
+// the form is taller than its pane.
 func (f *form) render() []string {
 	var lines []string
 	if f.intro != "" {
@@ -180,7 +185,16 @@ func (f *form) render() []string {
 	if len(lines) > 0 {
 		lines = append(lines, "")
 	}
-	return append(lines, common.Lines(f.f.View())...)
+	head := len(lines)
+	lines = append(lines, common.Lines(f.f.View())...)
+	if len(lines) <= f.height {
+		f.top = 0
+		return lines
+	}
+	first, last := head+f.layout.focusFirst, head+f.layout.focusLast
+	f.top = max(min(f.top, first), last-f.height+1, 0)
+	f.top = min(f.top, len(lines)-f.height)
+	return lines[f.top : f.top+f.height]
 }
 
 // stepsLayout draws every field that is not hidden, each followed by its
@@ -189,20 +203,27 @@ type stepsLayout struct {
 	steps []step
 	st    *theme.Styles
 	width int
+	// the lines of the focused field and its errors, for scrolling
+	focusFirst, focusLast int
 }
 
-func (l *stepsLayout) View(*huh.Form) string {
-	var parts []string
+func (l *stepsLayout) View(f *huh.Form) string {
+	var lines []string
+	focused := f.GetFocusedField()
 	for _, s := range l.steps {
 		if s.hide != nil && s.hide() {
 			continue
 		}
-		parts = append(parts, s.group.Content())
+		first := len(lines)
+		lines = append(lines, common.Lines(s.group.Content())...)
 		for _, err := range s.group.Errors() {
-			parts = append(parts, common.JoinLines(common.Wrap(l.st.Error.Render("  "+theme.Fail+" "+err.Error()), l.width)))
+			lines = append(lines, common.Wrap(l.st.Error.Render("  "+theme.Fail+" "+err.Error()), l.width)...)
+		}
+		if s.field == focused {
+			l.focusFirst, l.focusLast = first, len(lines)-1
 		}
 	}
-	return strings.Join(parts, "\n")
+	return strings.Join(lines, "\n")
 }
 
 func (l *stepsLayout) GroupWidth(_ *huh.Form, _ *huh.Group, w int) int { return w }
@@ -248,6 +269,7 @@ const (
 
 // ruleInput is what the rule form edits.
 type ruleInput struct {
+	owner              string // the group the rule belongs to
 	typ, peer          int
 	ports, proto       string
 	cidr, group, descr string
@@ -279,6 +301,7 @@ func (in *ruleInput) rule(w *engine.World) (engine.Rule, error) {
 		r.Peer, errs = engine.CIDRPeer(p), append(errs, err)
 	case peerGroup:
 		r.Peer = engine.GroupPeer(in.group)
+		r.Peer.Self = in.group == in.owner
 	}
 	for _, err := range errs {
 		if err != nil {
@@ -302,8 +325,8 @@ func customProtocol(s string) (engine.Protocol, error) {
 }
 
 // ruleInputOf fills the form from an existing rule.
-func ruleInputOf(w *engine.World, r engine.Rule) ruleInput {
-	in := ruleInput{typ: typeIndex(r), descr: r.Description}
+func ruleInputOf(w *engine.World, owner string, r engine.Rule) ruleInput {
+	in := ruleInput{typ: typeIndex(r), descr: r.Description, owner: owner}
 	if t := ruleTypes[in.typ]; t.custom {
 		in.ports = r.Ports.Format(r.Protocol)
 	} else if t.number {
@@ -328,20 +351,24 @@ func ruleInputOf(w *engine.World, r engine.Rule) ruleInput {
 func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 	w := e.w
 	g := w.Group(groupID)
-	in := ruleInput{peer: peerMyIP}
+	in := ruleInput{owner: groupID, peer: peerMyIP}
 	if dir == engine.Outbound || !myIP(w).IsValid() {
 		in.peer = peerAnyV4
 	}
 	verb := "Add"
 	if index >= 0 {
-		in, verb = ruleInputOf(w, g.Rules(dir)[index]), "Edit"
+		in, verb = ruleInputOf(w, groupID, g.Rules(dir)[index]), "Edit"
 	}
 	do := func(w *engine.World) (done, error) {
 		r, err := in.rule(w)
 		if err != nil {
 			return done{}, err
 		}
-		what := fmt.Sprintf("%s %s rule to %s: %s", map[bool]string{true: "Added", false: "Changed"}[index < 0], dir, g.Label(), typeName(r))
+		what := fmt.Sprintf("Changed %s rule %d of %s: ", dir, index, g.Label())
+		if index < 0 {
+			what = fmt.Sprintf("Added an %s rule to %s: ", dir, g.Label())
+		}
+		what += strings.Join(nonEmpty(ruleCells(w, r)), " · ")
 		if index < 0 {
 			return done{status: what, sel: ref{kindGroup, groupID}, focus: paneDetail}, w.AddRule(groupID, dir, r)
 		}
@@ -425,7 +452,11 @@ func rulePreview(e *env, dir engine.Direction, in *ruleInput, width int) []strin
 		cells[3] = "?"
 	}
 	cols := layoutColumns(width, ruleHeaders(dir), cells)
-	return []string{st.Faint.Render(cols.row(ruleHeaders(dir))), st.Bold.Render(cols.row(cells))}
+	lines := []string{st.Faint.Render(cols.row(ruleHeaders(dir))), st.Bold.Render(cols.row(cells))}
+	if p, changed, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err == nil && changed {
+		lines = append(lines, common.Wrap(st.Warn.Render(fmt.Sprintf("! %s has host bits set: AWS stores it as %s.", strings.TrimSpace(in.cidr), p)), width)...)
+	}
+	return lines
 }
 
 // instanceGroupsForm sets the groups attached to an instance: AWS's
