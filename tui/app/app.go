@@ -7,6 +7,7 @@ package app
 import (
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -226,13 +227,7 @@ func (m *Model) footer() []string {
 		// The app's own keys go last but are never cut: the screen's keys
 		// get the room they leave.
 		b := m.keyMap().(bar)
-		own := m.help.ShortHelpView(b.root)
-		screen := m.help
-		screen.Width = max(m.width-ansi.StringWidth(own)-3, 1)
-		if keys := screen.ShortHelpView(b.top.ShortHelp()); keys != "" {
-			own = keys + m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator) + own
-		}
-		return []string{own}
+		return []string{m.shortHelp(append(b.top.ShortHelp(), b.root...), len(b.root))}
 	}
 	// The full help wraps its columns onto as many rows as it needs,
 	// where bubbles' own would drop the columns that do not fit.
@@ -251,6 +246,41 @@ func (m *Model) footer() []string {
 		lines = append(lines[:room-1], m.help.Styles.Ellipsis.Render("… (a taller terminal shows every key)"))
 	}
 	return lines
+}
+
+// shortHelp lays bindings out on one line of the terminal's width. When
+// they do not fit, bindings go from the end of the first ones, keeping the
+// last keep, and "…" marks the cut. (bubbles' own short help can overflow
+// the line when the ellipsis itself does not fit.)
+func (m *Model) shortHelp(bindings []key.Binding, keep int) string {
+	st := m.help.Styles
+	sep := st.ShortSeparator.Render(m.help.ShortSeparator)
+	item := func(b key.Binding) string {
+		return st.ShortKey.Render(b.Help().Key) + " " + st.ShortDesc.Render(b.Help().Desc)
+	}
+	var head, tail []string
+	for k, b := range bindings {
+		if !b.Enabled() {
+			continue
+		}
+		if k >= len(bindings)-keep {
+			tail = append(tail, item(b))
+		} else {
+			head = append(head, item(b))
+		}
+	}
+	ellipsis := st.Ellipsis.Render(m.help.Ellipsis)
+	for len(head) > 0 {
+		line := strings.Join(append(slices.Clone(head), tail...), sep)
+		if ansi.StringWidth(line) <= m.width {
+			return line
+		}
+		head = head[:len(head)-1]
+		if len(head) > 0 {
+			head[len(head)-1] += " " + ellipsis
+		}
+	}
+	return strings.Join(tail, sep)
 }
 
 func (m *Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }

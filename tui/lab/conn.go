@@ -82,7 +82,7 @@ var portPresets = []struct {
 }
 
 type connKeys struct {
-	Up, Down, Change, Digit, Erase, Fire, Refire, PageUp, PageDown key.Binding
+	Up, Down, Change, Digit, Erase, Fire, PageUp, PageDown key.Binding
 }
 
 func newConn(e *env) *connPane {
@@ -92,7 +92,6 @@ func newConn(e *env) *connPane {
 		Digit:    bind(strings.Split("0123456789", ""), "0-9", "type a port"),
 		Erase:    bind([]string{"backspace"}, "backspace", "erase digit"),
 		Fire:     bind([]string{"enter"}, "enter", "fire"),
-		Refire:   bind([]string{"r"}, "r", "re-fire history"),
 		PageUp:   keyPageUp,
 		PageDown: keyPageDown,
 	}}
@@ -216,7 +215,7 @@ func (c *connPane) record(conn engine.Connection) {
 	s := newShot(c.env.w, conn)
 	for k, old := range c.history {
 		if sameConn(old.conn, conn) {
-			s.prev = old.res.Outcome
+			s.prev = flip(old, s)
 			c.history = append(c.history[:k], c.history[k+1:]...)
 			break
 		}
@@ -235,11 +234,21 @@ func sameConn(a, b engine.Connection) bool {
 // so that the learner sees which ones a change flipped.
 func (c *connPane) refireAll() {
 	for k := range c.history {
-		prev := c.history[k].res.Outcome
-		c.history[k] = newShot(c.env.w, c.history[k].conn)
-		c.history[k].prev = prev
+		old := c.history[k]
+		c.history[k] = newShot(c.env.w, old.conn)
+		c.history[k].prev = flip(old, c.history[k])
 	}
 	c.top = 0
+}
+
+// flip is what the history remembers of a connection fired again: the
+// outcome it had before, when that changed; else what it remembered
+// already, so that "was connected" stays until the outcome moves again.
+func flip(old, now shot) engine.Outcome {
+	if old.res.Outcome != now.res.Outcome {
+		return old.res.Outcome
+	}
+	return old.prev
 }
 
 // tick advances the wait; once it is over the ticks stop, so an idle lab
@@ -290,8 +299,6 @@ func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return c, c.fire(c.history[c.row-3].conn)
 		}
 		return c, c.fireComposed()
-	case key.Matches(km, c.keys.Refire) && c.keys.Refire.Enabled():
-		c.refireAll()
 	case key.Matches(km, c.keys.PageUp):
 		c.top = max(c.top-c.height/2, 0)
 	case key.Matches(km, c.keys.PageDown):
@@ -342,7 +349,6 @@ func (c *connPane) syncKeys() {
 	c.keys.Change.SetEnabled(c.row <= 2)
 	c.keys.Digit.SetEnabled(onPort)
 	c.keys.Erase.SetEnabled(onPort && c.typed != "")
-	c.keys.Refire.SetEnabled(len(c.history) > 0)
 	if c.row > 2 {
 		c.keys.Fire.SetHelp("enter", "fire again")
 	} else {
@@ -352,13 +358,13 @@ func (c *connPane) syncKeys() {
 
 func (c *connPane) ShortHelp() []key.Binding {
 	c.syncKeys()
-	return []key.Binding{c.keys.Fire, c.keys.Change, c.keys.Refire, c.keys.Digit}
+	return []key.Binding{c.keys.Fire, c.keys.Change, c.keys.Digit}
 }
 
 func (c *connPane) FullHelp() [][]key.Binding {
 	c.syncKeys()
 	k := c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Change, k.Digit, k.Erase}, {k.Fire, k.Refire, k.PageUp, k.PageDown}}
+	return [][]key.Binding{{k.Up, k.Down, k.Change, k.Digit, k.Erase}, {k.Fire, k.PageUp, k.PageDown}}
 }
 
 func (c *connPane) View() string { return strings.Join(c.render(), "\n") }

@@ -312,11 +312,14 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 	} {
 		lines = append(lines, d.wrap(text)...)
 	}
+	// The merged tables name each rule's group and leave out the Protocol
+	// column, which the Type already says, to keep room for the rest.
+	without := func(cells []string) []string { return append(cells[:1:1], cells[2:]...) }
 	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
-		cells := [][]string{append([]string{"Group"}, ruleHeaders(dir)...)}
+		cells := [][]string{append([]string{"Group"}, without(ruleHeaders(dir))...)}
 		for _, g := range groups {
 			for _, r := range g.Rules(dir) {
-				cells = append(cells, append([]string{g.Label()}, ruleCells(w, r)...))
+				cells = append(cells, append([]string{g.Label()}, without(ruleCells(w, r))...))
 			}
 		}
 		cols := layoutColumns(d.width-2, cells...)

@@ -21,7 +21,7 @@ var (
 // labKeys work wherever the focused pane does not use the key.
 type labKeys struct {
 	Next, Prev   key.Binding
-	Fire         key.Binding
+	Fire, Refire key.Binding
 	NewGroup     key.Binding
 	Launch       key.Binding
 	Groups       key.Binding
@@ -36,6 +36,7 @@ func newLabKeys() labKeys {
 		Next:     bind([]string{"tab"}, "tab", "next pane"),
 		Prev:     bind([]string{"shift+tab"}, "shift+tab", "previous pane"),
 		Fire:     bind([]string{"f"}, "f", "fire connection"),
+		Refire:   bind([]string{"r"}, "r", "fire the history again"),
 		NewGroup: bind([]string{"n"}, "n", "new security group"),
 		Launch:   bind([]string{"i"}, "i", "launch instance"),
 		Groups:   bind([]string{"g"}, "g", "attach/detach groups"),

@@ -300,6 +300,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Fire):
 		m.setFocus(paneConn)
 		return m.conn.fireComposed()
+	case key.Matches(msg, k.Refire) && k.Refire.Enabled():
+		m.setFocus(paneConn)
+		m.conn.refireAll()
 	case key.Matches(msg, k.NewGroup) && k.NewGroup.Enabled():
 		return openForm(newGroupForm(m.env, m.vpcOf(sel)))
 	case key.Matches(msg, k.Launch) && k.Launch.Enabled():
@@ -463,6 +466,7 @@ func (m *Model) follow() {
 	m.keys.Launch.SetEnabled(hasVPC)
 	m.keys.Groups.SetEnabled(sel.kind == kindGroup || sel.kind == kindInstance)
 	m.keys.Services.SetEnabled(sel.kind == kindInstance || sel.kind == kindHost)
+	m.keys.Refire.SetEnabled(len(m.conn.history) > 0)
 }
 
 // Help: the open form's keys, or the focused pane's and then the lab's.
@@ -475,7 +479,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return append(m.form.keyBinds(), m.keys.Cancel)
 	}
 	k := m.keys
-	return append(m.panes[m.focus].ShortHelp(), k.Fire, k.Next, k.NewGroup, k.Groups, k.Services, k.Undo)
+	return append(m.panes[m.focus].ShortHelp(), k.Fire, k.Refire, k.Next, k.NewGroup, k.Groups, k.Services, k.Undo)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -484,7 +488,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	k := m.keys
 	return append(m.panes[m.focus].FullHelp(),
-		[]key.Binding{k.Next, k.Prev, k.Fire, k.Undo},
+		[]key.Binding{k.Next, k.Prev, k.Fire, k.Refire, k.Undo},
 		[]key.Binding{k.NewGroup, k.Launch, k.Groups, k.Services},
 		[]key.Binding{k.Save, k.Open})
 }
