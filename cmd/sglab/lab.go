@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
+	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/state"
 	"github.com/sglab/sglab/tui/app"
 	"github.com/sglab/sglab/tui/common"
@@ -54,9 +55,6 @@ state directory and restored next time) when no file is given.`,
 // runTUI runs the app, on the lab when openLab is set (on file, or on the
 // scratch lab when file is empty).
 func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error {
-	if !isTerminal(cmd.OutOrStdout()) || !isTerminal(os.Stdin) {
-		return errors.New("the lab needs a terminal; `sglab check` and `sglab explain` work without one")
-	}
 	mode, err := theme.ParseMode(o.theme)
 	if err != nil {
 		return err
@@ -68,11 +66,23 @@ func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error 
 	if err != nil {
 		return err
 	}
+	var w *engine.World
+	if file != "" {
+		var ok bool
+		if w, ok = load(cmd, file); !ok {
+			return exitError{exitInvalid}
+		}
+	}
+	if !isTerminal(cmd.OutOrStdout()) || !isTerminal(os.Stdin) {
+		return errors.New("the lab needs a terminal; `sglab check` and `sglab explain` work without one")
+	}
+
 	r := lipgloss.DefaultRenderer()
 	styles := theme.New(r, mode)
 	if mode == theme.Auto {
 		// Ask the terminal for its background now, before Bubble Tea reads
-		// the keyboard and could swallow the answer.
+		// the keyboard and could swallow the answer, and only once nothing
+		// can fail before the program runs to read what comes after it.
 		r.HasDarkBackground()
 	}
 	ctx := &common.Context{Styles: styles, Now: time.Now, DataDir: dir,
@@ -80,11 +90,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error 
 
 	var start common.Component
 	switch {
-	case file != "":
-		w, ok := load(cmd, file)
-		if !ok {
-			return exitError{exitInvalid}
-		}
+	case w != nil:
 		start = lab.New(ctx, w, lab.WithPath(file))
 	case openLab:
 		if start, err = lab.OpenScratch(ctx); err != nil {
