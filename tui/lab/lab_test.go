@@ -289,12 +289,16 @@ func TestTimeoutWaitsThenAnyKeySkips(t *testing.T) {
 
 func TestIdleLabSchedulesNothing(t *testing.T) {
 	m := newLab(t, 120, 40)
-	for _, k := range []string{"tab", "f", "tab", "down", "tab", "down", "up"} {
-		if _, cmd := m.Update(tuitest.Key(k)); cmd != nil {
-			if msg := cmd(); msg != nil {
-				t.Fatalf("key %q scheduled %T", k, msg)
-			}
+	// Moving about, firing connections that do not time out, and every
+	// form, text fields included (their cursor does not blink): no timer.
+	for _, k := range []string{"tab", "f", "tab", "down", "tab", "down", "up", "shift+tab", "shift+tab", "shift+tab",
+		"n", "x", "enter", "enter", "a", "esc", "i", "tab", "esc", "o", "esc", "tab", "tab", "tab", "down", "down", "s", "esc"} {
+		if n := tuitest.Run(m, tuitest.Key(k)); n > 0 {
+			t.Fatalf("key %q scheduled %d timers", k, n)
 		}
+	}
+	if m.World().FindGroup("vpc-main", "x") == nil {
+		t.Fatal("the keys did not reach the forms")
 	}
 }
 
