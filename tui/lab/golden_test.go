@@ -5,7 +5,9 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/muesli/termenv"
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/tui/internal/tuitest"
@@ -86,16 +88,24 @@ func bigWorld(n int) *engine.World {
 }
 
 // BenchmarkLabView draws the lab on a 200-instance world at 200x60 after a
-// connection, the frame Bubble Tea asks for after every message.
+// connection, the frame Bubble Tea asks for after every message. Nothing
+// is cached between frames. It runs without colour (as the goldens) and
+// in true colour, where every style writes its escape codes.
 func BenchmarkLabView(b *testing.B) {
-	m := New(tuitest.Context(b), bigWorld(200))
-	m.SetSize(200, 60)
-	drive(m, "f", "tab", "down")
-	if err := tuitest.CheckView(m.View(), 200, 60); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = m.View()
+	for _, profile := range []termenv.Profile{termenv.Ascii, termenv.TrueColor} {
+		b.Run(map[termenv.Profile]string{termenv.Ascii: "ascii", termenv.TrueColor: "truecolor"}[profile], func(b *testing.B) {
+			lipgloss.SetColorProfile(profile)
+			defer lipgloss.SetColorProfile(termenv.Ascii)
+			m := New(tuitest.Context(b), bigWorld(200))
+			m.SetSize(200, 60)
+			drive(m, "f", "tab", "down")
+			if err := tuitest.CheckView(m.View(), 200, 60); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = m.View()
+			}
+		})
 	}
 }
