@@ -286,12 +286,12 @@ func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			c.cycle(1)
 		}
-	case key.Matches(km, c.keys.Digit) && c.keys.Digit.Enabled():
+	case key.Matches(km, c.keys.Digit):
 		if len(c.typed) < 5 {
 			c.typed += km.String()
 		}
 		c.err = nil
-	case key.Matches(km, c.keys.Erase) && c.keys.Erase.Enabled():
+	case key.Matches(km, c.keys.Erase):
 		c.typed = c.typed[:len(c.typed)-1]
 		c.err = nil
 	case key.Matches(km, c.keys.Fire):

@@ -151,7 +151,7 @@ func (d *detailPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, d.keys.Edit):
 		r := d.rows[d.cursor]
 		return d, openForm(ruleForm(d.env, g.ID, r.dir, r.index))
-	case key.Matches(km, d.keys.Delete) && d.keys.Delete.Enabled():
+	case key.Matches(km, d.keys.Delete):
 		r, id := d.rows[d.cursor], g.ID
 		return d, change(func(w *engine.World) (done, error) {
 			return done{status: fmt.Sprintf("Deleted %s rule %d of %s", r.dir, r.index, groupLabel(w, id))},

@@ -51,8 +51,9 @@ type pane interface {
 }
 
 // WorldChangedMsg is sent to the side panel after every change to the
-// world, undo included. World is the lab's world: read it, do not keep it
-// past the next message (the lab replaces it on the next change).
+// world, undo included. Every change makes a new world and the lab never
+// alters one it has shown, so World may be kept as a snapshot; it must
+// not be changed.
 type WorldChangedMsg struct{ World *engine.World }
 
 // Option configures a lab.
@@ -67,9 +68,6 @@ func WithPath(path string) Option { return func(m *Model) { m.path = path } }
 func WithAutosave(path string) Option {
 	return func(m *Model) { m.saver = &autosaver{path: path} }
 }
-
-// WithTitle names the lab in its header.
-func WithTitle(title string) Option { return func(m *Model) { m.title = title } }
 
 // WithStatus shows a first message in the status line, such as a warning
 // about a scratch file that did not load.
@@ -300,23 +298,24 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Fire):
 		m.setFocus(paneConn)
 		return m.conn.fireComposed()
-	case key.Matches(msg, k.Refire) && k.Refire.Enabled():
+	case key.Matches(msg, k.Refire):
 		m.setFocus(paneConn)
 		m.conn.refireAll()
-	case key.Matches(msg, k.NewGroup) && k.NewGroup.Enabled():
+	case key.Matches(msg, k.NewGroup):
 		return openForm(newGroupForm(m.env, m.vpcOf(sel)))
-	case key.Matches(msg, k.Launch) && k.Launch.Enabled():
+	case key.Matches(msg, k.Launch):
 		return openForm(launchForm(m.env, m.vpcOf(sel)))
-	case key.Matches(msg, k.Groups) && k.Groups.Enabled():
+	case key.Matches(msg, k.Groups):
 		if sel.kind == kindGroup {
 			return openForm(groupInstancesForm(m.env, sel.id))
 		}
 		return openForm(instanceGroupsForm(m.env, sel.id))
-	case key.Matches(msg, k.Services) && k.Services.Enabled():
+	case key.Matches(msg, k.Services):
 		return openForm(servicesForm(m.env, sel))
 	case key.Matches(msg, k.Undo):
-		m.undoLast()
-		return m.changed()
+		if m.undoLast() {
+			return m.changed()
+		}
 	case key.Matches(msg, k.Save):
 		if m.path == "" {
 			return openForm(saveAsForm(m.env, m.suggestPath()))
@@ -380,15 +379,18 @@ func (m *Model) apply(do func(w *engine.World) (done, error)) tea.Cmd {
 	return cmd
 }
 
-func (m *Model) undoLast() {
+// undoLast puts the world back as it was before the last change, and
+// reports whether there was one.
+func (m *Model) undoLast() bool {
 	if len(m.undo) == 0 {
 		m.setStatus(statusInfo, "Nothing to undo.")
-		return
+		return false
 	}
 	last := m.undo[len(m.undo)-1]
 	m.undo = m.undo[:len(m.undo)-1]
 	m.env.w = last.world
 	m.setStatus(statusOK, "Undone: "+last.what)
+	return true
 }
 
 // changed brings every pane up to date with a new world, saves the
