@@ -44,11 +44,12 @@ type connPane struct {
 
 // shot is one fired connection and what became of it.
 type shot struct {
-	conn  engine.Connection
-	res   engine.Result
-	expl  string         // the engine's explanation
-	rules []string       // the rules that let it through, as the console shows them
-	prev  engine.Outcome // the outcome the time before, if it was fired before
+	conn    engine.Connection
+	res     engine.Result
+	expl    string         // the engine's explanation
+	rules   []string       // the rules that let it through, as the console shows them
+	blocker string         // for a drop: the instance and groups with no matching rule
+	prev    engine.Outcome // the outcome the time before, if it was fired before
 }
 
 // newShot evaluates conn in w and describes the result while w is the
@@ -56,6 +57,13 @@ type shot struct {
 func newShot(w *engine.World, conn engine.Connection) shot {
 	s := shot{conn: conn, res: engine.Trace(w, conn)}
 	s.expl = s.res.Explanation()
+	if i := blockedAt(s.res); i != nil {
+		labels := make([]string, 0, len(i.Groups))
+		for _, id := range i.Groups {
+			labels = append(labels, groupLabel(w, id))
+		}
+		s.blocker = fmt.Sprintf("%s's groups (%s)", i.Label(), strings.Join(labels, ", "))
+	}
 	for _, d := range []engine.Direction{engine.Outbound, engine.Inbound} {
 		ref, ok := s.res.FirstMatch(d)
 		if !ok {
@@ -224,6 +232,17 @@ func (c *connPane) record(conn engine.Connection) {
 	if len(c.history) > maxHistory {
 		c.history = c.history[:maxHistory]
 	}
+}
+
+// blockedAt is the instance whose groups dropped r, or nil.
+func blockedAt(r engine.Result) *engine.Instance {
+	switch r.Reason {
+	case engine.InboundBlocked:
+		return r.To.Instance
+	case engine.OutboundBlocked:
+		return r.From.Instance
+	}
+	return nil
 }
 
 func sameConn(a, b engine.Connection) bool {
@@ -464,12 +483,12 @@ func (c *connPane) why(s shot) []string {
 	var out []string
 	switch r.Reason {
 	case engine.InboundBlocked, engine.OutboundBlocked:
-		dir, inst := engine.Inbound, r.To.Instance
+		dir := engine.Inbound
 		if r.Reason == engine.OutboundBlocked {
-			dir, inst = engine.Outbound, r.From.Instance
+			dir = engine.Outbound
 		}
-		out = append(out, common.Hang(st.Timeout.Render("Dropped: "), fmt.Sprintf("no %s rule of %s's groups matched. A security group drops what it does not allow without a word, so the client waits until it gives up.",
-			dir, inst.Label()), c.width)...)
+		out = append(out, common.Hang(st.Timeout.Render("Dropped: "), fmt.Sprintf("no %s rule of %s matched. A security group drops what it does not allow without a word, so the client waits until it gives up.",
+			dir, s.blocker), c.width)...)
 	case engine.NoListener:
 		out = append(out, common.Hang(st.Refused.Render("Nobody listens: "), fmt.Sprintf("the security groups let it through, and %s answered at once that nothing runs on %s.", r.To.Label(), s.conn.What()), c.width)...)
 	}

@@ -217,7 +217,7 @@ func (l *stepsLayout) View(f *huh.Form) string {
 		first := len(lines)
 		lines = append(lines, common.Lines(s.group.Content())...)
 		for _, err := range s.group.Errors() {
-			lines = append(lines, common.Wrap(l.st.Error.Render("  "+theme.Fail+" "+err.Error()), l.width)...)
+			lines = append(lines, common.Hang(l.st.Error.Render("  "+theme.Fail+" "), l.st.Error.Render(err.Error()), l.width)...)
 		}
 		if s.field == focused {
 			l.focusFirst, l.focusLast = first, len(lines)-1
@@ -255,6 +255,9 @@ func newGroupForm(e *env, vpc string) *form {
 			Validate(func(s string) error { desc = s; return trial(e, do) })),
 	)
 	f.intro = "A new group allows nothing in and everything out, as in AWS."
+	if len(e.w.VPCs) == 1 {
+		f.intro = "In " + vpc + ". " + f.intro
+	}
 	return f
 }
 

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,16 +59,20 @@ func selectThing(m *Model, r ref) {
 	m.follow()
 }
 
-// connSays checks what the connection pane says, wherever its lines wrap.
-func connSays(t *testing.T, m *Model, want ...string) {
+// says checks what a pane says, wherever its lines wrap.
+func says(t *testing.T, pane string, want ...string) {
 	t.Helper()
 	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
-	v := flat(m.conn.View())
 	for _, w := range want {
-		if !strings.Contains(v, flat(w)) {
-			t.Fatalf("the connection pane lacks %q:\n%s", w, m.conn.View())
+		if !strings.Contains(flat(pane), flat(w)) {
+			t.Fatalf("the pane lacks %q:\n%s", w, pane)
 		}
 	}
+}
+
+func connSays(t *testing.T, m *Model, want ...string) {
+	t.Helper()
+	says(t, m.conn.View(), want...)
 }
 
 // lastOutcome is the outcome of the connection fired last.
@@ -123,7 +128,7 @@ func TestStoryConnectedTimeoutRefused(t *testing.T) {
 	if o := lastOutcome(m); o != engine.Timeout {
 		t.Fatalf("from someone else's computer: %v", o)
 	}
-	connSays(t, m, "ssh: connect to host 54.210.0.10 port 22: Connection timed out", "Dropped: no inbound rule of web-1's groups matched")
+	connSays(t, m, "ssh: connect to host 54.210.0.10 port 22: Connection timed out", "Dropped: no inbound rule of web-1's groups (default, ssh-from-me) matched")
 
 	// Stop sshd on web-1.
 	selectThing(m, ref{kindInstance, m.World().Instance("web-1").ID})
@@ -381,4 +386,35 @@ func TestSaveAsAndOpen(t *testing.T) {
 	if fresh.World().FindGroup("vpc-main", "ssh-from-me") == nil {
 		t.Fatalf("open did not load the file:\n%s", fresh.View())
 	}
+}
+
+func TestAttachBeyondFiveGroupsIsRefusedInline(t *testing.T) {
+	w := DefaultWorld()
+	for k := range 5 {
+		if _, err := w.CreateGroup(engine.Group{Name: fmt.Sprintf("g%d", k), VPC: "vpc-main"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := New(tuitest.Context(t), w)
+	m.SetSize(120, 40)
+	selectThing(m, ref{kindInstance, w.Instance("web-1").ID})
+	drive(m, "g")
+	for range 5 { // tick g0..g4 below the default group
+		drive(m, "down", "space")
+	}
+	drive(m, "enter")
+	if m.form == nil {
+		t.Fatal("six groups were accepted")
+	}
+	mustContain(t, m, "SecurityGroupsPerInterfaceLimitExceeded")
+	drive(m, "space", "enter") // untick the last: five
+	if m.form != nil || len(m.World().Instance("web-1").Groups) != 5 {
+		t.Fatalf("five groups: %v\n%s", m.World().Instance("web-1").Groups, m.View())
+	}
+	// Detaching the last group is refused too.
+	drive(m, "g", "space", "down", "space", "down", "space", "down", "space", "down", "space", "enter")
+	if m.form == nil {
+		t.Fatal("an instance was left without a group")
+	}
+	says(t, strings.Join(m.form.render(), "\n"), "InvalidParameterValue: web-1 must keep at least one security group")
 }
