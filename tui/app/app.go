@@ -24,7 +24,6 @@ import (
 const (
 	MinWidth  = 60
 	MinHeight = 18
-	minScreen = 6 // lines the full help leaves to the screen
 )
 
 // Model is the root model.
@@ -216,36 +215,44 @@ type bar struct {
 func (b bar) ShortHelp() []key.Binding  { return append(b.top.ShortHelp(), b.root...) }
 func (b bar) FullHelp() [][]key.Binding { return append(b.top.FullHelp(), b.root) }
 
-// footer is the help bar, or the quit question.
+// footer is the help bar, or the quit question. The full help goes here
+// too when it fits in half the terminal; otherwise it covers the screen
+// (see View) and the footer stays one line.
 func (m *Model) footer() []string {
 	st := m.ctx.Styles
 	if m.confirm != "" {
 		return []string{st.Warn.Render("Quit and lose "+m.confirm+"?") + "  " +
 			m.help.ShortHelpView([]key.Binding{m.keys.Yes, m.keys.No})}
 	}
-	if !m.help.ShowAll {
-		// The app's own keys go last but are never cut: the screen's keys
-		// get the room they leave.
-		b := m.keyMap().(bar)
-		return []string{m.shortHelp(append(b.top.ShortHelp(), b.root...), len(b.root))}
+	if full := m.fullHelp(); full != nil && len(full) <= m.height/2 {
+		return full
 	}
-	// The full help wraps its columns onto as many rows as it needs,
-	// where bubbles' own would drop the columns that do not fit.
+	// The app's own keys go last but are never cut: the screen's keys get
+	// the room they leave.
+	b := m.keyMap().(bar)
+	return []string{m.shortHelp(append(b.top.ShortHelp(), b.root...), len(b.root))}
+}
+
+// fullHelp is every key, when asked for with ?, its columns wrapped onto
+// as many rows as the width needs (bubbles' own drops the columns that do
+// not fit).
+func (m *Model) fullHelp() []string {
+	if !m.help.ShowAll {
+		return nil
+	}
+	h := m.help
+	h.Width = 0
 	var rows []string
 	var cols [][]key.Binding
 	for _, col := range m.keyMap().FullHelp() {
-		if len(cols) > 0 && lipgloss.Width(m.help.FullHelpView(append(cols, col))) > m.width {
-			rows = append(rows, m.help.FullHelpView(cols))
+		if len(cols) > 0 && lipgloss.Width(h.FullHelpView(append(cols, col))) > m.width {
+			rows = append(rows, h.FullHelpView(cols))
 			cols = nil
 		}
 		cols = append(cols, col)
 	}
-	rows = append(rows, m.help.FullHelpView(cols))
-	lines := common.Lines(strings.Join(rows, "\n\n"))
-	if room := max(m.height-minScreen, 1); len(lines) > room { // leave the screen some room
-		lines = append(lines[:room-1], m.help.Styles.Ellipsis.Render("… (a taller terminal shows every key)"))
-	}
-	return lines
+	rows = append(rows, h.FullHelpView(cols))
+	return common.Lines(strings.Join(rows, "\n\n"))
 }
 
 // shortHelp lays bindings out on one line of the terminal's width. When
@@ -290,9 +297,7 @@ func (m *Model) resize() {
 	if m.width <= 0 || m.height <= 0 {
 		return
 	}
-	h := max(m.height-len(m.footer()), 1)
-	m.top().SetSize(m.width, h)
-	m.help.Width = m.width
+	m.top().SetSize(m.width, max(m.height-len(m.footer()), 1))
 }
 
 // View draws the screen on top and the help bar, or, in a terminal too
@@ -316,6 +321,12 @@ func (m *Model) View() (view string) {
 		return common.JoinLines(common.Pad(common.Wrap(msg, m.width), m.width, m.height))
 	}
 	footer := m.footer()
-	body := common.Pad(common.Lines(m.top().View()), m.width, m.height-len(footer))
+	var body []string
+	if full := m.fullHelp(); full != nil && len(footer) == 1 { // too tall to share: it covers the screen
+		body = append([]string{m.ctx.Styles.Title.Render("Keys"), ""}, full...)
+	} else {
+		body = common.Lines(m.top().View())
+	}
+	body = common.Pad(body, m.width, m.height-len(footer))
 	return common.JoinLines(append(body, common.Pad(footer, m.width, len(footer))...))
 }

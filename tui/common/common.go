@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/tui/theme"
 )
 
@@ -31,6 +32,14 @@ type Capturer interface {
 // returns what would be lost ("the changes to lab.yaml"), or "".
 type Unsaved interface {
 	Unsaved() string
+}
+
+// Resizer is a screen with work to start whenever the root lays it out:
+// on a new terminal size, and when it comes back on top. SetSize cannot
+// return a command, and some work belongs off the UI goroutine, such as
+// rendering a lesson's Markdown at the new width.
+type Resizer interface {
+	Resized() tea.Cmd
 }
 
 // Closer is a screen with work to finish before the program ends, such as
@@ -60,13 +69,18 @@ func Wants(km help.KeyMap, msg tea.KeyMsg) bool {
 }
 
 // Context is what the root hands to every screen: styles, the clock, the
-// state directory and how long a timed-out connection makes the learner
-// wait. Tests inject the clock and a zero wait to skip animations.
+// state directory, how long a timed-out connection makes the learner wait
+// and the course. Tests inject the clock and a zero wait to skip
+// animations.
 type Context struct {
 	Styles  *theme.Styles
 	Now     func() time.Time
 	DataDir string
 	Timeout time.Duration
+	// Course is the built-in lessons and the packs added with --pack,
+	// loaded and checked before the UI starts; nil means the built-in
+	// lessons alone.
+	Course *lessons.Course
 }
 
 // BackMsg asks the root to close the current screen and return to the one
