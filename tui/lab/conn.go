@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,7 +78,7 @@ func newShot(w *engine.World, conn engine.Connection) shot {
 }
 
 // maxHistory is how many connections the history keeps.
-const maxHistory = 8
+const maxHistory = 12
 
 // portPresets are the ports the port field cycles through: the exam's,
 // and ping.
@@ -151,12 +152,24 @@ func (c *connPane) refresh() {
 	}
 	kept := c.history[:0]
 	for _, s := range c.history {
-		if c.has(s.conn.From) && c.has(s.conn.To) {
+		_, fromOK := w.Endpoint(s.conn.From)
+		_, toOK := w.Endpoint(s.conn.To)
+		if fromOK && toOK {
 			kept = append(kept, s)
 		}
 	}
 	c.history = kept
 	c.row = min(c.row, 2+len(c.history))
+}
+
+// seed fills the history with a scenario's own test connections, so that
+// a file an instructor wrote opens with its checks ready to fire again.
+func (c *connPane) seed(conns []engine.Connection) {
+	c.history = c.history[:0]
+	for _, conn := range conns[:min(len(conns), maxHistory)] {
+		c.history = append(c.history, newShot(c.env.w, conn))
+	}
+	c.row = min(c.row, 2)
 }
 
 func (c *connPane) has(id string) bool {
@@ -169,6 +182,15 @@ func (c *connPane) has(id string) bool {
 }
 
 func (c *connPane) label(id string) string { return machineLabel(c.env.w, id) }
+
+// machineID is the id of the machine ref names (a file's connections may
+// name machines by name or address), or ref itself.
+func (c *connPane) machineID(ref string) string {
+	if e, ok := c.env.w.Endpoint(ref); ok && (e.Instance != nil || e.Host != nil) {
+		return endpointID(e)
+	}
+	return ref
+}
 
 // composed is the connection the composer describes.
 func (c *connPane) composed() (engine.Connection, error) {
@@ -205,7 +227,8 @@ func (c *connPane) fire(conn engine.Connection) tea.Cmd {
 		return nil
 	}
 	c.err = nil
-	c.from, c.to, c.proto, c.port, c.typed = conn.From, conn.To, conn.Protocol, conn.Port, ""
+	c.from, c.to = c.machineID(conn.From), c.machineID(conn.To)
+	c.proto, c.port, c.typed = conn.Protocol, conn.Port, ""
 	c.record(conn)
 	c.top = 0
 	if c.history[0].res.Outcome != engine.Timeout || c.env.ctx.Timeout <= 0 {
@@ -220,13 +243,14 @@ func (c *connPane) fire(conn engine.Connection) tea.Cmd {
 // record evaluates conn and puts it first in the history, remembering the
 // outcome it had the time before.
 func (c *connPane) record(conn engine.Connection) {
+	at := slices.IndexFunc(c.history, func(s shot) bool { return sameConn(s.conn, conn) })
+	if at >= 0 {
+		conn.Expect = c.history[at].conn.Expect // a file's expectation stays with its connection
+	}
 	s := newShot(c.env.w, conn)
-	for k, old := range c.history {
-		if sameConn(old.conn, conn) {
-			s.prev = flip(old, s)
-			c.history = append(c.history[:k], c.history[k+1:]...)
-			break
-		}
+	if at >= 0 {
+		s.prev = flip(c.history[at], s)
+		c.history = slices.Delete(c.history, at, at+1)
 	}
 	c.history = append([]shot{s}, c.history...)
 	if len(c.history) > maxHistory {
@@ -472,6 +496,9 @@ func (c *connPane) result(s shot) []string {
 		return append(lines, fmt.Sprintf("%s waiting for %s to answer… %ds %s", c.spin.View(), addr, max(left, 0), st.Faint.Render("(any key skips)")))
 	}
 	lines = append(lines, common.Hang(outcomeBadge(st, r.Outcome)+"  ", clientMessage(s.conn, addr, r.Outcome), c.width)...)
+	if e := s.conn.Expect; e != engine.OutcomeNone {
+		lines = append(lines, expectation(st, e, r.Outcome)+st.Muted.Render(" (the scenario's expect)"))
+	}
 	return append(lines, c.why(s)...)
 }
 
@@ -506,6 +533,14 @@ func nonEmpty(list []string) []string {
 		}
 	}
 	return out
+}
+
+// expectation marks whether an outcome is the one a scenario expects.
+func expectation(st *theme.Styles, want, got engine.Outcome) string {
+	if want == got {
+		return st.OK.Render(theme.Pass + " expected")
+	}
+	return st.Error.Render(theme.Fail + " expected " + want.String())
 }
 
 // outcomeStyle colours an outcome; the words and letters it colours
@@ -565,7 +600,11 @@ func (c *connPane) historyLines() []string {
 		if s.prev != engine.OutcomeNone && s.prev != s.res.Outcome {
 			was = "was " + s.prev.String()
 		}
-		cells[k] = []string{outcome, c.label(s.conn.From) + " → " + c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), was}
+		expect := ""
+		if e := s.conn.Expect; e != engine.OutcomeNone {
+			expect = expectation(st, e, s.res.Outcome)
+		}
+		cells[k] = []string{outcome, c.label(s.conn.From) + " → " + c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), was, expect}
 	}
 	cols := layoutColumns(c.width-2, cells...)
 	for k, cell := range cells {

@@ -141,11 +141,16 @@ func (g *gridPane) cursorConn() (engine.Connection, bool) {
 		Protocol: engine.ProtoTCP, Port: examPorts[p]}, true
 }
 
+// endpointID is how a connection names an endpoint: the machine's id, or
+// the address when no machine has it.
 func endpointID(e engine.Endpoint) string {
-	if e.Instance != nil {
+	switch {
+	case e.Instance != nil:
 		return e.Instance.ID
+	case e.Host != nil:
+		return e.Host.ID
 	}
-	return e.Host.ID
+	return e.Addr.String()
 }
 
 func (g *gridPane) ShortHelp() []key.Binding { return []key.Binding{g.keys.Fire} }

@@ -140,6 +140,7 @@ func New(ctx *common.Context, w *engine.World, opts ...Option) *Model {
 	m.tree = newTree(e)
 	m.detail = newDetail(e)
 	m.conn = newConn(e)
+	m.conn.seed(w.Connections)
 	m.grid = newGrid(e)
 	m.panes = []pane{m.tree, m.detail, m.conn, m.grid}
 	m.setStatus(statusInfo, "Press f to fire a test connection, n to create a security group, tab to move between panes, ? for every key.")
@@ -417,6 +418,7 @@ func (m *Model) changed() tea.Cmd {
 func (m *Model) open(path string, w *engine.World) tea.Cmd {
 	m.env.w = w
 	m.undo = nil
+	m.conn.seed(w.Connections)
 	m.path, m.saver = path, nil
 	m.title = w.Name
 	if m.title == "" {

@@ -418,3 +418,36 @@ func TestAttachBeyondFiveGroupsIsRefusedInline(t *testing.T) {
 	}
 	says(t, strings.Join(m.form.render(), "\n"), "InvalidParameterValue: web-1 must keep at least one security group")
 }
+
+func TestScenarioConnectionsSeedTheHistoryWithTheirExpectations(t *testing.T) {
+	w, ds := engine.Parse("ssh.yaml", []byte(`version: 1
+name: SSH from your computer only
+vpcs: [{id: vpc-main, cidr: 10.0.0.0/16}]
+security_groups:
+  - {id: sg-ssh, name: ssh, vpc: vpc-main, inbound: [{protocol: tcp, ports: 22, source: 203.0.113.10/32}]}
+instances:
+  - {id: i-web1, name: web-1, vpc: vpc-main, private_ip: 10.0.1.10, public_ip: 54.210.0.10, security_groups: [sg-ssh], listening: [tcp/22]}
+hosts:
+  - {id: laptop, name: your computer, ip: 203.0.113.10}
+  - {id: neighbour, ip: 198.51.100.7}
+connections:
+  - {from: laptop, to: web-1, port: 22, expect: connected}
+  - {from: neighbour, to: 54.210.0.10, port: 22, expect: connected}
+`))
+	if w == nil {
+		t.Fatal(ds)
+	}
+	m := New(tuitest.Context(t), w, WithPath("ssh.yaml"))
+	m.SetSize(120, 40)
+	if len(m.conn.history) != 2 {
+		t.Fatalf("history = %d entries", len(m.conn.history))
+	}
+	m.setFocus(paneConn)
+	says(t, m.conn.View(), "connected your computer → web-1 SSH 22 ✓ expected", "✗ expected connected")
+	// Fire the failing check again from the history: it keeps its expectation.
+	drive(m, "down", "down", "down", "down", "enter")
+	connSays(t, m, "✗ expected connected (the scenario's expect)")
+	if m.conn.history[0].conn.To != "54.210.0.10" || len(m.conn.history) != 2 {
+		t.Fatalf("history = %+v", m.conn.history)
+	}
+}
