@@ -75,7 +75,9 @@ func WithStatus(msg string) Option { return func(m *Model) { m.setStatus(statusW
 
 // WithSidePanel adds a pane beside the lab's own, reached with tab like the
 // others: a lesson's goals. It receives WorldChangedMsg after every change
-// and every message the lab does not handle itself.
+// and every message the lab does not handle itself. A panel with a
+// Summary() string method shows it on its one line when the stacked
+// layout folds it away ("1 of 3 goals met").
 func WithSidePanel(title string, p common.Component) Option {
 	return func(m *Model) { m.side, m.sideTitle = p, title }
 }
@@ -521,8 +523,10 @@ func (m *Model) layout() {
 			main -= sw
 			m.frames[paneSide] = size{sw, body}
 		}
-		left := min(max(main*2/5, 48), 60)
-		right := main - left
+		// The rules and the connection read best up to about 100 columns;
+		// a wider terminal's room goes to the world and the grid.
+		right := min(main-min(max(main*2/5, 48), 60), 100)
+		left := main - right
 		gridH := min(max(m.grid.wantHeight()+2, 6), body/2)
 		detailH := max(body*2/5, 10)
 		m.frames[paneWorld] = size{left, body - gridH}
@@ -651,6 +655,11 @@ type sidePane struct {
 	name string
 }
 
-func (s sidePane) title() string    { return s.name }
-func (s sidePane) summary() string  { return "" }
+func (s sidePane) title() string { return s.name }
+func (s sidePane) summary() string {
+	if sm, ok := s.Component.(interface{ Summary() string }); ok {
+		return sm.Summary()
+	}
+	return ""
+}
 func (s sidePane) render() []string { return common.Lines(s.View()) }
