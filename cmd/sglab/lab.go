@@ -66,6 +66,10 @@ func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error 
 	if err != nil {
 		return err
 	}
+	course, err := loadCourse(cmd) // a --pack with errors is refused here, as for `sglab lessons`
+	if err != nil {
+		return err
+	}
 	var w *engine.World
 	if file != "" {
 		var ok bool
@@ -86,7 +90,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error 
 		r.HasDarkBackground()
 	}
 	ctx := &common.Context{Styles: styles, Now: time.Now, DataDir: dir,
-		Timeout: time.Duration(o.timeout * float64(time.Second))}
+		Timeout: time.Duration(o.timeout * float64(time.Second)), Course: course}
 
 	var start common.Component
 	switch {

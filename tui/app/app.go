@@ -111,17 +111,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.resize()
-		return nil
+		return m.resize()
 	case tea.KeyMsg:
 		return m.key(msg)
 	case common.PushMsg:
 		m.stack = append(m.stack, msg.Screen)
-		m.resize()
-		return msg.Screen.Init()
+		return tea.Batch(m.resize(), msg.Screen.Init())
 	case common.BackMsg:
-		m.pop()
-		return nil
+		return m.pop()
 	}
 	_, cmd := m.top().Update(msg)
 	return cmd
@@ -134,7 +131,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return m.quitNow()
 		case key.Matches(msg, m.keys.No):
 			m.confirm = ""
-			m.resize()
+			return m.resize()
 		}
 		return nil
 	}
@@ -149,25 +146,25 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
-		m.resize()
+		return m.resize()
 	case key.Matches(msg, m.keys.Quit):
 		return m.quit()
 	case key.Matches(msg, m.keys.Back) && len(m.stack) > 0:
-		m.pop()
+		return m.pop()
 	}
 	return nil
 }
 
 // pop closes the screen on top, finishing its work (a pending autosave).
-func (m *Model) pop() {
+func (m *Model) pop() tea.Cmd {
 	if len(m.stack) == 0 {
-		return
+		return nil
 	}
 	if c, ok := m.top().(common.Closer); ok {
 		m.closeErr = c.Close()
 	}
 	m.stack = m.stack[:len(m.stack)-1]
-	m.resize()
+	return m.resize()
 }
 
 // quit asks first when a screen holds changes written nowhere.
@@ -175,7 +172,7 @@ func (m *Model) quit() tea.Cmd {
 	for _, s := range m.stack {
 		if u, ok := s.(common.Unsaved); ok && u.Unsaved() != "" {
 			m.confirm = u.Unsaved()
-			m.resize()
+			m.resize() // the question takes the help bar's line: no new width
 			return nil
 		}
 	}
@@ -293,11 +290,17 @@ func (m *Model) shortHelp(bindings []key.Binding, keep int) string {
 func (m *Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
 
 // resize gives the screen on top the room the footer leaves.
-func (m *Model) resize() {
+// Screens with work to start on a new size (a common.Resizer) get to
+// start it.
+func (m *Model) resize() tea.Cmd {
 	if m.width <= 0 || m.height <= 0 {
-		return
+		return nil
 	}
 	m.top().SetSize(m.width, max(m.height-len(m.footer()), 1))
+	if r, ok := m.top().(common.Resizer); ok {
+		return r.Resized()
+	}
+	return nil
 }
 
 // View draws the screen on top and the help bar, or, in a terminal too

@@ -60,15 +60,25 @@ func TestGolden(t *testing.T) {
 			golden.RequireEqual(t, []byte(view(t, m, size[0], size[1])))
 		})
 		t.Run("help/"+name, func(t *testing.T) {
-			m := newApp(t, size[0], size[1], nil)
+			m := onEntry(newApp(t, size[0], size[1], nil), "Lab")
 			tuitest.Drive(m, tuitest.Keys("enter", "?")...)
 			golden.RequireEqual(t, []byte(view(t, m, size[0], size[1])))
 		})
 	}
 }
 
+// onEntry puts the home screen's cursor on the entry titled title.
+func onEntry(m *Model, title string) *Model {
+	for k, e := range m.home.entries {
+		if e.Title == title {
+			m.home.cursor = k
+		}
+	}
+	return m
+}
+
 func TestHomeOpensTheLabAndEscComesBack(t *testing.T) {
-	m := newApp(t, 80, 24, nil)
+	m := onEntry(newApp(t, 80, 24, nil), "Lab")
 	if !strings.Contains(m.View(), "> Lab") {
 		t.Fatalf("home lacks the lab entry:\n%s", m.View())
 	}
@@ -140,7 +150,7 @@ func TestHelpBarKeepsItsOwnKeys(t *testing.T) {
 // sshd and fire again (refused).
 func TestStory(t *testing.T) {
 	ctx := tuitest.Context(t)
-	tm := teatest.NewTestModel(t, New(ctx, nil), teatest.WithInitialTermSize(120, 40))
+	tm := teatest.NewTestModel(t, onEntry(New(ctx, nil), "Lab"), teatest.WithInitialTermSize(120, 40))
 	out := tm.Output()
 	waitFor := func(what string) {
 		t.Helper()

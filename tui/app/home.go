@@ -8,6 +8,7 @@ import (
 
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/lab"
+	"github.com/sglab/sglab/tui/lesson"
 	"github.com/sglab/sglab/tui/theme"
 )
 
@@ -20,13 +21,20 @@ type Entry struct {
 
 // entries are the home screen's choices, in order. Each screen adds its
 // one line here.
-func entries() []Entry {
+func entries(ctx *common.Context) []Entry {
 	return []Entry{
+		courseEntry(ctx),
 		{"Lab", "Build security groups, attach them, fire connections, watch them time out or get refused.", openLab},
 	}
 }
 
 func openLab(ctx *common.Context) (common.Component, error) { return lab.OpenScratch(ctx) }
+
+// courseEntry says where the learner continues the course.
+func courseEntry(ctx *common.Context) Entry {
+	desc, open := lesson.Home(ctx)
+	return Entry{"Course", desc, open}
+}
 
 // home is the first screen: what sglab is, and where to go.
 type home struct {
@@ -43,7 +51,7 @@ type homeKeys struct {
 }
 
 func newHome(ctx *common.Context) *home {
-	return &home{ctx: ctx, entries: entries(), keys: homeKeys{
+	return &home{ctx: ctx, entries: entries(ctx), keys: homeKeys{
 		Up:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
@@ -53,6 +61,13 @@ func newHome(ctx *common.Context) *home {
 func (h *home) Init() tea.Cmd { return nil }
 
 func (h *home) SetSize(w, ht int) { h.width, h.height = w, ht }
+
+// Resized describes the entries again: the home screen is back on top, and
+// the learner may have moved on in the course.
+func (h *home) Resized() tea.Cmd {
+	h.entries = entries(h.ctx)
+	return nil
+}
 
 func (h *home) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)

@@ -1,0 +1,257 @@
+// Package lesson is the course in sglab's terminal UI: the list of lessons
+// with the learner's progress, the lesson screen (pages rendered with
+// glamour, check questions, the end of the lesson) and the goals panel
+// beside the lab that a challenge opens. Everything it checks, it asks the
+// lessons package and the engine; it only shows and records.
+package lesson
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sglab/sglab/internal/state"
+	"github.com/sglab/sglab/lessons"
+	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/theme"
+)
+
+// learner is what the course's screens share: the course, the learner's
+// progress as this session knows it, the recorder that saves changes to
+// it, the rendered Markdown, and the last message for the status line.
+type learner struct {
+	ctx      *common.Context
+	course   *lessons.Course
+	progress *lessons.Progress
+	rec      *recorder
+	md       *markdown
+	note     note
+	// opened is the lesson opened last in this session: the course list
+	// puts its cursor there when it comes back on top.
+	opened string
+}
+
+// note is a message for the status line.
+type note struct {
+	text string
+	kind common.StatusKind
+}
+
+// lines draws the note on at most two lines of width cells; none when
+// there is nothing to say.
+func (n note) lines(st *theme.Styles, width int) []string {
+	if n.text == "" {
+		return nil
+	}
+	return common.StatusLines(st, n.kind, n.text, width)
+}
+
+func courseOf(ctx *common.Context) (*lessons.Course, error) {
+	if ctx.Course != nil {
+		return ctx.Course, nil
+	}
+	c, ds := lessons.LoadCourse()
+	if ds.HasErrors() {
+		return nil, fmt.Errorf("the course did not load: %w", ds)
+	}
+	return c, nil
+}
+
+// newLearner loads the course and the progress. A corrupt progress file
+// is set aside by the store; its warning goes to the status line.
+func newLearner(ctx *common.Context) (*learner, error) {
+	course, err := courseOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := newRecorder(ctx.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	p, warnings, err := rec.load()
+	if err != nil {
+		return nil, err
+	}
+	l := &learner{ctx: ctx, course: course, progress: p, rec: rec, md: newMarkdown(ctx.Styles.Renderer)}
+	if len(warnings) > 0 {
+		l.note = note{strings.Join(warnings, "; "), common.StatusWarn}
+	}
+	return l, nil
+}
+
+// record changes the progress this session shows at once, and returns the
+// command that saves the same change to the progress file.
+func (l *learner) record(change func(p *lessons.Progress)) tea.Cmd {
+	change(l.progress)
+	return l.rec.record(change)
+}
+
+// absorb handles the messages every screen of the course may receive,
+// whichever is on top when they arrive: a Markdown rendering done, a save
+// that went wrong. It reports whether msg was one of them.
+func (l *learner) absorb(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case renderedMsg:
+		l.md.store(msg)
+	case savedMsg:
+		if msg.err != nil {
+			l.note = note{"Your progress was not saved: " + msg.err.Error(), common.StatusErr}
+		} else {
+			l.note = note{strings.Join(msg.warnings, "; "), common.StatusWarn}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// Close writes what is still queued, so that quitting loses nothing.
+func (l *learner) Close() error { return l.rec.close() }
+
+// number is a lesson's number in the course, from 1.
+func (l *learner) number(ls *lessons.Lesson) int { return l.course.Index(ls.ID) + 1 }
+
+// recorder saves changes to the progress file in commands, off the UI
+// goroutine, and in the order they were made: each command writes every
+// change queued so far under one lock, so a later change never lands
+// before an earlier one, and a burst of changes costs one write.
+type recorder struct {
+	store *state.Store
+	write sync.Mutex // held for a whole read, change and write
+
+	mu    sync.Mutex // guards queue
+	queue []func(p *lessons.Progress)
+
+	warnings []string // from the store, which warns only while write is held
+}
+
+// savedMsg reports a save that failed or that warned (a corrupt file set
+// aside). Saves that went well send nothing.
+type savedMsg struct {
+	err      error
+	warnings []string
+}
+
+func newRecorder(dir string) (*recorder, error) {
+	s, err := state.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	r := &recorder{store: s}
+	s.Warn = func(w string) { r.warnings = append(r.warnings, w) }
+	return r, nil
+}
+
+func (r *recorder) load() (*lessons.Progress, []string, error) {
+	r.write.Lock()
+	defer r.write.Unlock()
+	p, err := lessons.LoadProgress(r.store)
+	w := r.warnings
+	r.warnings = nil
+	return p, w, err
+}
+
+func (r *recorder) record(change func(p *lessons.Progress)) tea.Cmd {
+	r.mu.Lock()
+	r.queue = append(r.queue, change)
+	r.mu.Unlock()
+	return func() tea.Msg {
+		if msg := r.flush(); msg != nil {
+			return *msg
+		}
+		return nil
+	}
+}
+
+// flush writes the queued changes; nil when there was nothing to say (or
+// nothing left to write: an earlier command took it).
+func (r *recorder) flush() *savedMsg {
+	r.write.Lock()
+	defer r.write.Unlock()
+	r.mu.Lock()
+	changes := r.queue
+	r.queue = nil
+	r.mu.Unlock()
+	if len(changes) == 0 {
+		return nil
+	}
+	_, err := lessons.UpdateProgress(r.store, func(p *lessons.Progress) error {
+		for _, c := range changes {
+			c(p)
+		}
+		return nil
+	})
+	w := r.warnings
+	r.warnings = nil
+	if err == nil && len(w) == 0 {
+		return nil
+	}
+	return &savedMsg{err: err, warnings: w}
+}
+
+func (r *recorder) close() error {
+	if msg := r.flush(); msg != nil && msg.err != nil {
+		return fmt.Errorf("your progress was not saved: %w", msg.err)
+	}
+	return nil
+}
+
+// Home is what the home screen shows for the course: what opening it
+// does now (where the learner continues, or where a newcomer starts), and
+// how to open it. Reading the progress may set a corrupt file aside; the
+// description mentions it, and the course's status line says where the
+// file went.
+func Home(ctx *common.Context) (desc string, open func(*common.Context) (common.Component, error)) {
+	l, err := newLearner(ctx)
+	if err != nil {
+		return "Could not open the course: " + err.Error(), func(*common.Context) (common.Component, error) { return nil, err }
+	}
+	desc = describe(l.course, l.progress)
+	if l.note.text != "" {
+		desc = "Your saved progress could not be read and was set aside. " + desc
+	}
+	warning := l.note
+	return desc, func(ctx *common.Context) (common.Component, error) { return openCourse(ctx, warning) }
+}
+
+// openCourse returns the course screen, with warning on its status line.
+// When the learner has a lesson in progress, that lesson opens on top of
+// it at the page they were on, so that one key on the home screen takes
+// them back where they left off.
+func openCourse(ctx *common.Context, warning note) (common.Component, error) {
+	l, err := newLearner(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if l.note.text == "" {
+		l.note = warning
+	}
+	c := newCourse(l)
+	if ls, page := l.progress.Resume(l.course); ls != nil && l.progress.Status(ls.ID) == lessons.InProgress {
+		c.resume = newLesson(l, ls, page)
+	}
+	return c, nil
+}
+
+func describe(c *lessons.Course, p *lessons.Progress) string {
+	n := len(c.Lessons)
+	done, _ := p.Counts(c)
+	ls, page := p.Resume(c)
+	switch {
+	case ls == nil:
+		return fmt.Sprintf("All %d lessons done. Open any of them to go over it again.", n)
+	case p.Status(ls.ID) == lessons.InProgress:
+		return fmt.Sprintf("Continue where you left off: lesson %d, %s, page %d of %d. %d of %d lessons done.",
+			c.Index(ls.ID)+1, ls.Title, page+1, len(ls.Pages), done, n)
+	case done > 0:
+		return fmt.Sprintf("Next: lesson %d, %s. %d of %d lessons done.", c.Index(ls.ID)+1, ls.Title, done, n)
+	}
+	minutes := 0
+	for _, l := range c.Lessons {
+		minutes += l.Minutes
+	}
+	return fmt.Sprintf("%d short lessons, about %d minutes in all, each with a hands-on challenge. Start with lesson 1: %s.",
+		n, minutes, ls.Title)
+}
