@@ -40,22 +40,30 @@ func (c Connection) What() string {
 }
 
 // Explanation says in plain English what happened and why, naming the
-// addresses as the destination saw them.
-func (r Result) Explanation() string {
+// addresses as the destination saw them and groups by id, as AWS does.
+func (r Result) Explanation() string { return r.explain(groupID) }
+
+// ExplanationByName is Explanation naming groups as a learner knows them:
+// by name where they have one ("web" rather than "sg-0003").
+func (r Result) ExplanationByName() string { return r.explain((*Group).Label) }
+
+func groupID(g *Group) string { return g.ID }
+
+func (r Result) explain(name func(*Group) string) string {
 	c := r.Conn
 	switch r.Reason {
 	case Allowed:
 		if !c.Protocol.HasPorts() {
-			return fmt.Sprintf("%s lets %s from %s in; %s answers the ping.", r.inboundBy(), c.What(), r.SrcAddr, r.To.Label())
+			return fmt.Sprintf("%s lets %s from %s in; %s answers the ping.", r.inboundBy(name), c.What(), r.SrcAddr, r.To.Label())
 		}
-		return fmt.Sprintf("%s lets %s from %s in, and %s listens on %s.", r.inboundBy(), c.What(), r.SrcAddr, r.To.Label(), c.What())
+		return fmt.Sprintf("%s lets %s from %s in, and %s listens on %s.", r.inboundBy(name), c.What(), r.SrcAddr, r.To.Label(), c.What())
 	case NoListener:
 		return fmt.Sprintf("%s lets %s from %s in, but nothing on %s listens on %s, so it answers at once: connection refused.",
-			r.inboundBy(), c.What(), r.SrcAddr, r.To.Label(), c.What())
+			r.inboundBy(name), c.What(), r.SrcAddr, r.To.Label(), c.What())
 	case OutboundBlocked:
-		return fmt.Sprintf("No outbound rule of %s allows %s to %s.", r.groupList(r.From.Instance), c.What(), r.DstAddr) + r.referenceHint(Outbound)
+		return fmt.Sprintf("No outbound rule of %s allows %s to %s.", r.groupList(r.From.Instance, name), c.What(), r.DstAddr) + r.referenceHint(Outbound, name)
 	case InboundBlocked:
-		return fmt.Sprintf("No inbound rule of %s allows %s from %s.", r.groupList(r.To.Instance), c.What(), r.SrcAddr) + r.referenceHint(Inbound)
+		return fmt.Sprintf("No inbound rule of %s allows %s from %s.", r.groupList(r.To.Instance, name), c.What(), r.SrcAddr) + r.referenceHint(Inbound, name)
 	case Unreachable:
 		return r.unreachableText()
 	}
@@ -64,36 +72,40 @@ func (r Result) Explanation() string {
 
 // inboundBy names the rule that let the packet in, or says that no group
 // guards the destination.
-func (r Result) inboundBy() string {
+func (r Result) inboundBy(name func(*Group) string) string {
 	if !r.hasIn {
 		return r.To.Label() + " has no security group (it is outside AWS), so it"
 	}
 	rule := r.w.Rule(r.in)
-	s := fmt.Sprintf("Inbound rule %d of %s (%s)", r.in.Index, r.in.Group, rule.Summary(Inbound))
+	peer := rule.Peer.String()
+	if ref := r.w.Group(rule.Peer.Group); ref != nil && !rule.Peer.Self {
+		peer = name(ref)
+	}
+	s := fmt.Sprintf("Inbound rule %d of %s (%s)", r.in.Index, name(r.w.Group(r.in.Group)), rule.summary(peer))
 	if rule.Description != "" {
 		s += fmt.Sprintf(" %q", rule.Description)
 	}
 	return s
 }
 
-func (r Result) groupList(i *Instance) string {
+func (r Result) groupList(i *Instance, name func(*Group) string) string {
 	gs := r.w.idx.attached[i]
-	ids := make([]string, len(gs))
+	names := make([]string, len(gs))
 	for k, g := range gs {
-		ids[k] = g.ID
+		names[k] = name(g)
 	}
-	switch len(ids) {
+	switch len(names) {
 	case 0:
 		return "its groups"
 	case 1:
-		return ids[0]
+		return names[0]
 	}
-	return strings.Join(ids[:len(ids)-1], ", ") + " or " + ids[len(ids)-1]
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // referenceHint explains the classic surprise: a group-reference rule that
 // would have matched on the private path does not match over a public IP.
-func (r Result) referenceHint(d Direction) string {
+func (r Result) referenceHint(d Direction, name func(*Group) string) string {
 	if r.Private {
 		return ""
 	}
@@ -108,7 +120,7 @@ func (r Result) referenceHint(d Direction) string {
 		for _, rule := range g.Rules(d) {
 			if rule.Peer.IsGroup() && slices.Contains(other.Groups, rule.Peer.Group) {
 				return fmt.Sprintf(" %s references %s, which %s has, but a group reference matches private addresses only, and this packet went over the public IP %s.",
-					g.ID, rule.Peer.Group, other.Label(), r.DstAddr)
+					name(g), name(r.w.Group(rule.Peer.Group)), other.Label(), r.DstAddr)
 			}
 		}
 	}
@@ -186,7 +198,7 @@ func (r *Result) traceRule(d Direction, g *Group, k int, ok bool) {
 		why = " (group references match private addresses only)"
 	}
 	r.Trace = append(r.Trace, Step{Phase: phaseOf(d), Group: g.ID, Rule: k, Match: ok,
-		Text: fmt.Sprintf("%s %s rule %d (%s) %s %s %s %s%s", g.ID, d, k, rule.Summary(d), verdict, r.Conn.What(), prep, peer, why)})
+		Text: fmt.Sprintf("%s %s rule %d (%s) %s %s %s %s%s", g.ID, d, k, rule.Summary(), verdict, r.Conn.What(), prep, peer, why)})
 }
 
 func (r *Result) traceService() {

@@ -146,7 +146,7 @@ func (v *validator) rules(g *Group, d Direction) {
 		}
 		for _, prev := range rules[:k] {
 			if sameRule(prev, r) {
-				v.add(r.Pos, CodePermissionDup, "the specified rule \"%s\" already exists in %s %s rules", r.Summary(d), g.ID, d)
+				v.add(r.Pos, CodePermissionDup, "the specified rule \"%s\" already exists in %s %s rules", r.Summary(), g.ID, d)
 				break
 			}
 		}
@@ -325,8 +325,9 @@ func (r Rule) allowsPort(port int) bool {
 }
 
 // Summary describes a rule the way AWS error messages do: "tcp 22 0.0.0.0/0".
-func (r Rule) Summary(d Direction) string {
-	peer := r.Peer.String()
+func (r Rule) Summary() string { return r.summary(r.Peer.String()) }
+
+func (r Rule) summary(peer string) string {
 	if r.Protocol == ProtoAll || !(r.Protocol.HasPorts() || r.Protocol.IsICMP()) {
 		return fmt.Sprintf("%s %s", r.Protocol, peer)
 	}
