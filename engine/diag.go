@@ -26,7 +26,6 @@ const (
 	CodeDependency         = "DependencyViolation"
 	CodeCannotDelete       = "CannotDelete"
 	CodePermissionNotFound = "InvalidPermission.NotFound"
-	CodeIncorrectState     = "IncorrectState"
 	// CodeInsufficientAddresses is AWS's code for a launch into a full subnet.
 	CodeInsufficientAddresses = "InsufficientFreeAddressesInSubnet"
 )
