@@ -25,6 +25,9 @@ type tuiOptions struct {
 	theme   string
 	dataDir string
 	timeout float64
+	// start opens the first screen over home for the commands that open
+	// one (sglab quiz); runTUI calls it once the context is ready.
+	start func(ctx *common.Context) (common.Component, error)
 }
 
 func (o *tuiOptions) addFlags(root *cobra.Command) {
@@ -53,7 +56,7 @@ state directory and restored next time) when no file is given.`,
 }
 
 // runTUI runs the app, on the lab when openLab is set (on file, or on the
-// scratch lab when file is empty).
+// scratch lab when file is empty), or on what o.start opens.
 func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error {
 	mode, err := theme.ParseMode(o.theme)
 	if err != nil {
@@ -98,6 +101,10 @@ func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error 
 		start = lab.New(ctx, w, lab.WithPath(file))
 	case openLab:
 		if start, err = lab.OpenScratch(ctx); err != nil {
+			return err
+		}
+	case o.start != nil:
+		if start, err = o.start(ctx); err != nil {
 			return err
 		}
 	}

@@ -1,19 +1,32 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sglab/sglab/quiz"
+	"github.com/sglab/sglab/tui/common"
+	quiztui "github.com/sglab/sglab/tui/quiz"
 )
 
 // openQuiz opens the interactive quiz in the terminal UI with checked
-// options; o holds the UI's flags (--theme, --data-dir). The TUI's own
-// file sets it; while it is nil, `sglab quiz` without --print says so and
-// points at --print.
-var openQuiz func(cmd *cobra.Command, o *tuiOptions, opts quiz.Options) error
+// options; o holds the UI's flags (--theme, --data-dir). Tests replace it
+// to see the options without a terminal.
+var openQuiz = openQuizTUI
+
+// openQuizTUI runs the app on the quiz opts asks for: `sglab quiz --mode
+// exam` lands on the exam itself, and esc from it on the home screen.
+func openQuizTUI(cmd *cobra.Command, o *tuiOptions, opts quiz.Options) error {
+	if !isTerminal(cmd.OutOrStdout()) || !isTerminal(os.Stdin) {
+		return errors.New("the interactive quiz needs a terminal; print a question sheet with: sglab quiz --print")
+	}
+	o.start = func(ctx *common.Context) (common.Component, error) { return quiztui.Open(ctx, opts) }
+	return runTUI(cmd, o, "", false)
+}
 
 func newQuizCmd(o *tuiOptions) *cobra.Command {
 	var (
@@ -55,10 +68,6 @@ a question sheet and its answer key instead of opening the quiz.`,
 			opts, err := quizOptions(mode, topic, count, f.Changed("count"), seed, f.Changed("seed"))
 			if err != nil {
 				return err
-			}
-			if openQuiz == nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), "sglab: the interactive quiz needs the terminal UI, which this build does not have yet; print a question sheet with: sglab quiz --print")
-				return exitError{exitInvalid}
 			}
 			return openQuiz(cmd, o, opts)
 		},

@@ -122,17 +122,16 @@ func TestQuizMisuse(t *testing.T) {
 }
 
 // TestQuizOpensTheTUI: without --print the checked options go to the TUI
-// hook, defaults filled in; with no hook the command says what to do.
+// hook, defaults filled in; without a terminal the command says what to
+// do instead.
 func TestQuizOpensTheTUI(t *testing.T) {
-	saved := openQuiz
-	t.Cleanup(func() { openQuiz = saved })
-
-	openQuiz = nil
-	_, errOut, code := runQuiz("--mode", "exam")
-	if code != exitInvalid || !strings.Contains(errOut, "sglab quiz --print") {
-		t.Errorf("without a TUI: exit %d, %q", code, errOut)
+	_, errOut, code := runQuiz("--mode", "exam", "--data-dir", t.TempDir())
+	if code != exitInvalid || !strings.Contains(errOut, "needs a terminal") || !strings.Contains(errOut, "sglab quiz --print") {
+		t.Errorf("without a terminal: exit %d, %q", code, errOut)
 	}
 
+	saved := openQuiz
+	t.Cleanup(func() { openQuiz = saved })
 	var got quiz.Options
 	var gotDataDir string
 	openQuiz = func(cmd *cobra.Command, o *tuiOptions, opts quiz.Options) error {

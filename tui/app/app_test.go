@@ -18,6 +18,7 @@ import (
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/internal/tuitest"
 	"github.com/sglab/sglab/tui/lab"
+	"github.com/sglab/sglab/tui/quiz"
 )
 
 func TestMain(m *testing.M) {
@@ -263,6 +264,12 @@ func TestRandomKeysAndResizes(t *testing.T) {
 			tm.Send(tea.WindowSizeMsg{Width: 20 + rng.IntN(200), Height: 5 + rng.IntN(60)})
 		case k%97 == 0:
 			tm.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+		case k%1000 == 501: // the quiz, last on the home screen, is rarely reached by chance
+			menu, err := quiz.Menu(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tm.Send(common.PushMsg{Screen: menu})
 		default:
 			tm.Send(tuitest.Key(names[rng.IntN(len(names))]))
 		}
@@ -273,8 +280,13 @@ func TestRandomKeysAndResizes(t *testing.T) {
 	if len(final.problems) > 0 {
 		t.Fatal(strings.Join(final.problems, "\n"))
 	}
-	for _, screen := range []string{"*app.home capturing=false", "*lab.Model capturing=false", "*lab.Model capturing=true"} {
+	for _, screen := range []string{"*app.home capturing=false", "*lab.Model capturing=false", "*lab.Model capturing=true", "*quiz.menu capturing=false"} {
 		if final.seen[screen] < 100 {
+			t.Errorf("the keys hardly reached %s: %v", screen, final.seen)
+		}
+	}
+	for _, screen := range []string{"*quiz.practice capturing=false", "*quiz.drill capturing=false", "*quiz.exam capturing=false"} {
+		if final.seen[screen] < 20 {
 			t.Errorf("the keys hardly reached %s: %v", screen, final.seen)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/lab"
 	"github.com/sglab/sglab/tui/lesson"
+	"github.com/sglab/sglab/tui/quiz"
 	"github.com/sglab/sglab/tui/theme"
 )
 
@@ -25,6 +26,7 @@ func entries(ctx *common.Context) []Entry {
 	return []Entry{
 		courseEntry(ctx),
 		{"Lab", "Build security groups, attach them, fire connections, watch them time out or get refused.", openLab},
+		{"Quiz", "Practise ports, concepts and scenarios; drill against the clock, sit a mock exam, review what you missed.", quiz.Menu},
 	}
 }
 

@@ -1,0 +1,85 @@
+package quiz
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	qz "github.com/sglab/sglab/quiz"
+)
+
+// The keys of a question answered at once: practice, review and drills.
+// (The exam only chooses, as its answers can change until submitted.)
+
+// answerKey handles a key: a letter answers (or ticks, for a pick-all
+// question), ↑/↓ and space choose, enter answers with the cursor's choice
+// or the ticks, and a typed question's field takes the keys while it has
+// the focus. It returns the response when the key gave one.
+func answerKey(g *page, msg tea.KeyMsg) (r qz.Response, answered bool, cmd tea.Cmd) {
+	pk := g.pick
+	defer g.refresh()
+	if pk.q.Kind == qz.Typed {
+		switch {
+		case !pk.input.Focused() && key.Matches(msg, keyType):
+			pk.input.Focus()
+		case !pk.input.Focused() && key.Matches(msg, keyScroll):
+			g.scroll(msg)
+		case !pk.input.Focused():
+		case key.Matches(msg, keyAnswer):
+			return pk.response(), true, nil
+		case key.Matches(msg, keyStop):
+			pk.input.Blur()
+		default:
+			pk.input, cmd = pk.input.Update(msg)
+		}
+		return r, false, cmd
+	}
+	if i, ok := pk.choice(msg); ok {
+		if pk.q.Kind != qz.Multi {
+			return qz.Response{Choices: []int{i}}, true, nil
+		}
+		pk.toggle(i)
+		return r, false, nil
+	}
+	switch {
+	case key.Matches(msg, keyMove):
+		pk.move(backward(msg))
+		defer g.follow()
+	case key.Matches(msg, keyTick) && pk.q.Kind == qz.Multi:
+		pk.toggle(pk.cursor)
+	case key.Matches(msg, keyAnswer) && pk.q.Kind == qz.Multi:
+		return pk.response(), true, nil
+	case key.Matches(msg, keyAnswer):
+		return qz.Response{Choices: []int{pk.cursor}}, true, nil
+	case key.Matches(msg, keyScroll):
+		g.scroll(msg)
+	}
+	return r, false, nil
+}
+
+// answerKeys are the help bar's keys for answerKey.
+func answerKeys(g *page) []key.Binding {
+	pk := g.pick
+	var bs []key.Binding
+	switch {
+	case pk.typing():
+		return []key.Binding{keyAnswer, keyStop}
+	case pk.q.Kind == qz.Typed:
+		bs = []key.Binding{keyType}
+	case pk.q.Kind == qz.Multi:
+		bs = []key.Binding{pk.letters, keyTick, keyMove, keyAnswer}
+	default:
+		bs = []key.Binding{pk.letters, keyMove, keyAnswer}
+	}
+	if g.scrolls() {
+		bs = append(bs, keyScroll)
+	}
+	return bs
+}
+
+// noAnswerHint says what to do when enter came with nothing chosen.
+func noAnswerHint(q qz.Question) string {
+	if q.Kind == qz.Typed {
+		return "Type an answer first, then press enter."
+	}
+	return "Tick at least one choice with its letter or space, then press enter."
+}

@@ -1,0 +1,137 @@
+package quiz
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	qz "github.com/sglab/sglab/quiz"
+	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/theme"
+)
+
+// exhibitLines draws a scenario's exhibit in width cells: the machines,
+// then each group's inbound and outbound rules, as the console lists
+// them. Tables wrap their cells rather than cut them: a question about a
+// world must show all of it.
+func exhibitLines(st *theme.Styles, e *qz.Exhibit, width int) []string {
+	lines := []string{st.Heading.Render("Machines")}
+	lines = append(lines, indent(tableLines(st, e.Machines, width-2))...)
+	for _, g := range e.Groups {
+		for _, part := range []struct {
+			dir string
+			t   qz.Table
+		}{{"inbound", g.Inbound}, {"outbound", g.Outbound}} {
+			lines = append(lines, "", st.Heading.Render(g.Title())+st.Muted.Render(" · "+part.dir+" rules"))
+			if len(part.t.Rows) == 0 {
+				lines = append(lines, "  "+st.Faint.Render("(none)"))
+				continue
+			}
+			lines = append(lines, indent(tableLines(st, part.t, width-2))...)
+		}
+	}
+	for k, l := range lines {
+		lines[k] = common.Fit(l, width)
+	}
+	return lines
+}
+
+func indent(lines []string) []string {
+	for k, l := range lines {
+		lines[k] = "  " + l
+	}
+	return lines
+}
+
+const colGap = 2
+
+// tableLines lays a table out in width cells: each column as wide as its
+// widest cell, and while that is too wide, the column with the most to
+// spare wraps its cells (between words, down to its longest word), so
+// the rows grow taller instead of losing their ends.
+func tableLines(st *theme.Styles, t qz.Table, width int) []string {
+	rows := append([][]string{t.Columns}, t.Rows...)
+	n := len(t.Columns)
+	widths, least := make([]int, n), make([]int, n)
+	for _, row := range rows {
+		for k, cell := range row[:min(len(row), n)] {
+			widths[k] = max(widths[k], ansi.StringWidth(cell))
+			for _, w := range strings.Fields(cell) {
+				least[k] = max(least[k], ansi.StringWidth(w))
+			}
+		}
+	}
+	total := colGap * max(n-1, 0)
+	for _, w := range widths {
+		total += w
+	}
+	for total > width {
+		k := -1
+		for j := range widths {
+			if spare := widths[j] - least[j]; spare > 0 && (k < 0 || spare > widths[k]-least[k]) {
+				k = j
+			}
+		}
+		if k < 0 {
+			break // every column is down to its longest word: the lines get cut
+		}
+		widths[k]--
+		total--
+	}
+	var out []string
+	for r, row := range rows {
+		cells := make([][]string, n)
+		height := 1
+		for k := range n {
+			if k < len(row) {
+				cells[k] = wrapWords(row[k], widths[k])
+			}
+			height = max(height, len(cells[k]))
+		}
+		for y := range height {
+			var b strings.Builder
+			for k := range n {
+				if k > 0 {
+					b.WriteString(strings.Repeat(" ", colGap))
+				}
+				cell := ""
+				if y < len(cells[k]) {
+					cell = cells[k][y]
+				}
+				b.WriteString(common.Fit(cell, widths[k]))
+			}
+			line := strings.TrimRight(b.String(), " ")
+			if r == 0 {
+				line = st.Muted.Render(line)
+			}
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// wrapWords wraps plain text at spaces only: common.Wrap also breaks
+// after hyphens, which would split "sg-web" across lines. A word longer
+// than width is cut into pieces.
+func wrapWords(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		for ansi.StringWidth(w) > width && width > 0 {
+			if line != "" {
+				lines, line = append(lines, line), ""
+			}
+			lines = append(lines, ansi.Truncate(w, width, ""))
+			w = ansi.TruncateLeft(w, width, "")
+		}
+		switch {
+		case line == "":
+			line = w
+		case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= width:
+			line += " " + w
+		default:
+			lines, line = append(lines, line), w
+		}
+	}
+	return append(lines, line)
+}

@@ -1,0 +1,242 @@
+package quiz
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	qz "github.com/sglab/sglab/quiz"
+	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/theme"
+)
+
+// picker asks one question: its prompt, then its choices with their
+// letters, or a text field for a typed answer. It does not judge and does
+// not decide what a key does: the screens say whether a letter answers
+// at once (practice) or only chooses (the exam).
+type picker struct {
+	st     *theme.Styles
+	q      qz.Question
+	cursor int
+	// ticked are Multi's ticks, and in the exam the chosen answer of the
+	// other kinds (shown as a radio button, and changeable).
+	ticked []bool
+	radio  bool
+	input  textinput.Model
+	// reveal is the feedback once answered: ✓ marks the right choices and
+	// ✗ the wrong ones chosen.
+	reveal  *qz.Feedback
+	letters key.Binding
+}
+
+// pickerOpts says how a mode asks.
+type pickerOpts struct {
+	radio bool // choices stay open and show the chosen one: the exam
+	// trueFalse lets t and f answer a true/false question. The exam uses
+	// f to flag, so there a and b do.
+	trueFalse bool
+}
+
+func newPicker(st *theme.Styles, q qz.Question, o pickerOpts) *picker {
+	p := &picker{st: st, q: q, ticked: make([]bool, len(q.Choices)), radio: o.radio}
+	var keys []string
+	for i := range q.Choices {
+		l := qz.ChoiceLabel(i)
+		keys = append(keys, strings.ToLower(l), l)
+	}
+	help := "a-" + strings.ToLower(qz.ChoiceLabel(max(len(q.Choices)-1, 0)))
+	desc := "answer"
+	switch {
+	case q.Kind == qz.Multi:
+		desc = "tick"
+	case o.radio:
+		desc = "choose"
+	}
+	if q.Kind == qz.TrueFalse {
+		help = "a/b"
+		if o.trueFalse {
+			keys = append(keys, "t", "T", "f", "F")
+			help = "t/f"
+		}
+	}
+	p.letters = bind(keys, help, desc)
+	if q.Kind == qz.Typed {
+		p.input = newInput(st)
+	}
+	return p
+}
+
+// newInput is a text field in the app's styles (bubbles' own default to
+// the global renderer) whose cursor does not blink: a blinking cursor
+// redraws the screen twice a second while the learner thinks.
+func newInput(st *theme.Styles) textinput.Model {
+	in := textinput.New()
+	in.Prompt = "> "
+	in.Placeholder = "type your answer"
+	in.CharLimit = 60
+	in.PromptStyle = st.Accent
+	in.TextStyle = st.Text
+	in.PlaceholderStyle = st.Faint
+	in.Cursor.Style = st.Renderer.NewStyle()
+	in.Cursor.TextStyle = st.Text
+	in.Cursor.SetMode(cursor.CursorStatic)
+	return in
+}
+
+// focus gives a typed question's field the keyboard; other questions
+// have no field.
+func (p *picker) focus() {
+	if p.q.Kind == qz.Typed {
+		p.input.Focus()
+	}
+}
+
+// typing reports whether the text field has the keyboard.
+func (p *picker) typing() bool { return p.q.Kind == qz.Typed && p.input.Focused() && p.reveal == nil }
+
+// choice returns the choice a key names, if it names one.
+func (p *picker) choice(msg tea.KeyMsg) (int, bool) {
+	if !key.Matches(msg, p.letters) {
+		return 0, false
+	}
+	switch s := strings.ToLower(msg.String()); s {
+	case "t":
+		return 0, true // a true/false question's choices are always True, False
+	case "f":
+		return 1, true
+	default:
+		return int(s[0] - 'a'), true
+	}
+}
+
+// move moves the cursor over the choices.
+func (p *picker) move(back bool) {
+	if n := len(p.q.Choices); n > 0 {
+		if back {
+			p.cursor = (p.cursor + n - 1) % n
+		} else {
+			p.cursor = (p.cursor + 1) % n
+		}
+	}
+}
+
+// toggle ticks or unticks choice i of a Multi question; elsewhere it
+// makes i the chosen one.
+func (p *picker) toggle(i int) {
+	p.cursor = i
+	if p.q.Kind == qz.Multi {
+		p.ticked[i] = !p.ticked[i]
+		return
+	}
+	for k := range p.ticked {
+		p.ticked[k] = k == i
+	}
+}
+
+// response is what the learner has chosen or typed so far.
+func (p *picker) response() qz.Response {
+	if p.q.Kind == qz.Typed {
+		return qz.Response{Text: p.input.Value()}
+	}
+	var r qz.Response
+	for i, t := range p.ticked {
+		if t {
+			r.Choices = append(r.Choices, i)
+		}
+	}
+	return r
+}
+
+// restore shows an earlier answer again: the exam coming back to a
+// question.
+func (p *picker) restore(r qz.Response) {
+	if p.q.Kind == qz.Typed {
+		p.input.SetValue(r.Text)
+		return
+	}
+	for _, i := range r.Choices {
+		if i >= 0 && i < len(p.ticked) {
+			p.ticked[i] = true
+			p.cursor = i
+		}
+	}
+}
+
+// render draws the question in width cells: the prompt, a blank line, the
+// choices (or the text field). It also returns the line the cursor is on,
+// for a scrolling parent to keep in view.
+func (p *picker) render(width int) (lines []string, cursorLine int) {
+	st := p.st
+	lines = append(common.Wrap(p.q.Prompt, width), "")
+	if p.q.Kind == qz.Typed {
+		return append(lines, p.typedLine(width)), len(lines)
+	}
+	var correct []int
+	if p.reveal != nil {
+		correct = p.q.Correct
+	}
+	for i, c := range p.q.Choices {
+		if i == p.cursor {
+			cursorLine = len(lines)
+		}
+		lead := "  "
+		switch {
+		case p.reveal != nil && slices.Contains(correct, i):
+			lead = st.OK.Render(theme.Pass) + " "
+		case p.reveal != nil && slices.Contains(p.reveal.Response.Choices, i):
+			lead = st.Error.Render(theme.Fail) + " "
+		case p.reveal == nil && i == p.cursor:
+			lead = st.Accent.Render(theme.Cursor) + " "
+		}
+		box := ""
+		switch {
+		case p.q.Kind == qz.Multi && (p.ticked[i] || p.reveal != nil && slices.Contains(p.reveal.Response.Choices, i)):
+			box = "[x] "
+		case p.q.Kind == qz.Multi:
+			box = "[ ] "
+		case p.radio && p.ticked[i]:
+			box = "(•) "
+		case p.radio:
+			box = "( ) "
+		}
+		text := st.Text
+		switch {
+		case p.reveal != nil && slices.Contains(correct, i):
+			text = st.OK
+		case p.reveal != nil && slices.Contains(p.reveal.Response.Choices, i):
+			text = st.Error
+		case p.reveal == nil && i == p.cursor:
+			text = st.Bold
+		}
+		lines = append(lines, common.Hang(lead+box+st.Key.Render(qz.ChoiceLabel(i))+") ", text.Render(c), width)...)
+	}
+	return lines, cursorLine
+}
+
+// typedLine is the text field, or after answering what was typed, marked
+// right or wrong.
+func (p *picker) typedLine(width int) string {
+	st := p.st
+	if p.reveal != nil {
+		mark := st.Error.Render(theme.Fail)
+		if p.reveal.Correct {
+			mark = st.OK.Render(theme.Pass)
+		}
+		return common.Fit(mark+" You answered: "+st.Bold.Render(p.reveal.Given), width)
+	}
+	p.input.Width = max(width-len("Answer: ")-len(p.input.Prompt)-1, 1)
+	if !p.input.Focused() {
+		// Without focus the field has no prompt of its own: say how to
+		// get to it.
+		v := p.input.Value()
+		if v == "" {
+			v = st.Faint.Render("(enter to type)")
+		}
+		return common.Fit("Answer: "+strings.Repeat(" ", len(p.input.Prompt))+v, width)
+	}
+	return common.Fit("Answer: "+p.input.View(), width)
+}

@@ -1,0 +1,93 @@
+package quiz
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	qz "github.com/sglab/sglab/quiz"
+	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/theme"
+)
+
+// The parts of the summaries that end a practice, a review, a drill and
+// an exam.
+
+// scoreLine is "14 of 20 right (70%)".
+func scoreLine(s qz.Score) string {
+	return fmt.Sprintf("%d of %d right (%d%%)", s.Correct, s.Total, s.Percent())
+}
+
+// topicBars shows the score of each topic as a bar and in numbers, so it
+// reads without colour:
+//
+//	ports      ████████░░   6/7   86%
+func topicBars(st *theme.Styles, topics []qz.TopicScore, width int) []string {
+	const barW = 20
+	nameW := 0
+	for _, t := range topics {
+		nameW = max(nameW, len(t.Topic))
+	}
+	bar := min(barW, max(width-nameW-16, 4))
+	var lines []string
+	for _, t := range topics {
+		full := 0
+		if t.Total > 0 {
+			full = (t.Correct*bar + t.Total/2) / t.Total
+		}
+		lines = append(lines, common.Fit(string(t.Topic), nameW)+"  "+
+			st.OK.Render(strings.Repeat("█", full))+st.Faint.Render(strings.Repeat("░", bar-full))+
+			fmt.Sprintf("  %3s  %3d%%", fmt.Sprintf("%d/%d", t.Correct, t.Total), t.Percent()))
+	}
+	return lines
+}
+
+// missedLines explains every miss: the question, the answer given, the
+// right one, why, and where it is taught.
+func missedLines(st *theme.Styles, missed []qz.Missed, width int) []string {
+	var lines []string
+	for _, m := range missed {
+		head := fmt.Sprintf("%s %d. ", theme.Fail, m.Number)
+		lines = append(lines, "")
+		lines = append(lines, common.Hang(st.Error.Render(head), st.Bold.Render(m.Question.Prompt), width)...)
+		pad := strings.Repeat(" ", len(head)-len(theme.Fail)+1)
+		w := width - len(pad)
+		for _, l := range common.Wrap(st.Muted.Render("Your answer:  ")+st.Error.Render(m.Given), w) {
+			lines = append(lines, pad+l)
+		}
+		for _, l := range common.Wrap(st.Muted.Render("Right answer: ")+st.OK.Render(m.Answer), w) {
+			lines = append(lines, pad+l)
+		}
+		for _, l := range common.Wrap(m.Explanation, w) {
+			lines = append(lines, pad+l)
+		}
+		lines = append(lines, pad+st.Muted.Render("Taught in ")+st.Accent.Render(lessonTitle(m.Lesson)))
+	}
+	return lines
+}
+
+// dueText says when a question comes back: "tomorrow", "on Mon 17 Mar
+// (in 3 days)".
+func dueText(due, now time.Time) string {
+	days := int(day(due).Sub(day(now)).Hours()/24 + 0.5)
+	switch {
+	case days <= 0:
+		return "today"
+	case days == 1:
+		return "tomorrow"
+	}
+	return fmt.Sprintf("on %s (in %d days)", due.Format("Mon 2 Jan"), days)
+}
+
+// day is the start of t's day, in t's time zone.
+func day(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
