@@ -147,11 +147,16 @@ wait_for "REFUSED"
 keys q
 wait_exit
 grep -q "name: ssh-from-me" "$work/home/lab.yaml"
+# sglab with no arguments opens the home screen, which offers the lab.
 t -f /dev/null new-session -d -s e2e -x 120 -y 40 \
-  "env TERM=tmux-256color COLORFGBG='15;0' NO_COLOR=1 SGLAB_HOME='$work/home' '$work/sglab'"
+  "env TERM=tmux-256color COLORFGBG='15;0' SGLAB_HOME='$work/home' '$work/sglab'"
 t set -s escape-time 0
-wait_for "> Lab"
-keys Enter
+wait_for "Build security groups, attach them, fire connections"
+keys q
+wait_exit
+t -f /dev/null new-session -d -s e2e -x 120 -y 40 \
+  "env TERM=tmux-256color COLORFGBG='15;0' NO_COLOR=1 SGLAB_HOME='$work/home' '$work/sglab' lab"
+t set -s escape-time 0
 wait_for "ssh-from-me  sg-0001"
 # NO_COLOR: not one colour or attribute on screen; glyphs carry it all.
 if t capture-pane -p -e -t e2e | grep -qF $'\e['; then
