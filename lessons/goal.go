@@ -88,7 +88,7 @@ func (g *Goal) check(w *engine.World) GoalStatus {
 	st.Result = engine.Evaluate(w, *g.Conn)
 	st.Met = st.Result.Outcome == g.Conn.Expect
 	if !st.Met {
-		st.Why = fmt.Sprintf("%s, not %s: %s. %s", st.Result.Outcome, g.Conn.Expect, reasonPhrase(st.Result.Reason), st.Result.Explanation())
+		st.Why = fmt.Sprintf("%s, not %s: %s. %s", st.Result.Outcome, g.Conn.Expect, reasonPhrase(st.Result.Reason), st.Result.ExplanationByName())
 	}
 	return st
 }

@@ -134,10 +134,10 @@ func TestConnectionGoal(t *testing.T) {
 	if g := cl.Goals[0]; !g.Met || g.Why != "" || g.Result.Reason != engine.Allowed {
 		t.Errorf("goal 1: %+v", g)
 	}
-	if g := cl.Goals[2]; g.Met || g.Why != `connected, not refused: it gets through. Inbound rule 0 of sg-web (tcp 80 0.0.0.0/0) lets tcp/80 from 198.51.100.7 in, and web-1 listens on tcp/80.` {
+	if g := cl.Goals[2]; g.Met || g.Why != `connected, not refused: it gets through. Inbound rule 0 of web-sg (tcp 80 0.0.0.0/0) lets tcp/80 from 198.51.100.7 in, and web-1 listens on tcp/80.` {
 		t.Errorf("goal 3: %q", g.Why)
 	}
-	if g := cl.Goals[3]; g.Met || !strings.HasPrefix(g.Why, "timeout, not connected: the packet is dropped inbound. No inbound rule of sg-app allows tcp/9090") {
+	if g := cl.Goals[3]; g.Met || !strings.HasPrefix(g.Why, "timeout, not connected: the packet is dropped inbound. No inbound rule of app-sg allows tcp/9090") {
 		t.Errorf("goal 4: %q", g.Why)
 	}
 	if first, ok := cl.FirstFailure(); !ok || first.Goal.Label != "stranger refused" {

@@ -57,7 +57,7 @@ type shot struct {
 // world it was evaluated in.
 func newShot(w *engine.World, conn engine.Connection) shot {
 	s := shot{conn: conn, res: engine.Trace(w, conn)}
-	s.expl = s.res.Explanation()
+	s.expl = s.res.ExplanationByName()
 	if i := blockedAt(s.res); i != nil {
 		labels := make([]string, 0, len(i.Groups))
 		for _, id := range i.Groups {
