@@ -1,6 +1,8 @@
 package quiz
 
 import (
+	"slices"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -43,7 +45,8 @@ func answerKey(g *page, msg tea.KeyMsg) (r qz.Response, answered bool, cmd tea.C
 	switch {
 	case key.Matches(msg, keyMove):
 		pk.move(backward(msg))
-		defer g.follow()
+		g.refresh()
+		g.follow()
 	case key.Matches(msg, keyTick) && pk.q.Kind == qz.Multi:
 		pk.toggle(pk.cursor)
 	case key.Matches(msg, keyAnswer) && pk.q.Kind == qz.Multi:
@@ -56,7 +59,8 @@ func answerKey(g *page, msg tea.KeyMsg) (r qz.Response, answered bool, cmd tea.C
 	return r, false, nil
 }
 
-// answerKeys are the help bar's keys for answerKey.
+// answerKeys are the help's keys for answerKey, those needed most first:
+// the help bar shows as many as fit, and ? all of them.
 func answerKeys(g *page) []key.Binding {
 	pk := g.pick
 	var bs []key.Binding
@@ -66,12 +70,12 @@ func answerKeys(g *page) []key.Binding {
 	case pk.q.Kind == qz.Typed:
 		bs = []key.Binding{keyType}
 	case pk.q.Kind == qz.Multi:
-		bs = []key.Binding{pk.letters, keyTick, keyMove, keyAnswer}
+		bs = []key.Binding{pk.letters, keyAnswer, keyTick, keyMove}
 	default:
 		bs = []key.Binding{pk.letters, keyMove, keyAnswer}
 	}
 	if g.scrolls() {
-		bs = append(bs, keyScroll)
+		bs = slices.Insert(bs, 1, keyScroll)
 	}
 	return bs
 }

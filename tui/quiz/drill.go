@@ -26,11 +26,10 @@ type drill struct {
 	over   *qz.DrillResult
 	// best is what the store said of the drill once recorded: whether it
 	// is the best, and the best before it.
-	best     *drillSaved
-	prev     qz.DrillBest
-	hadPrev  bool
-	doc      scroller
-	finished string // when the drill ended: "Time!" or why
+	best    *drillSaved
+	prev    qz.DrillBest
+	hadPrev bool
+	doc     scroller
 }
 
 // drillSaved is what recording a drill returns.
@@ -79,6 +78,7 @@ func (m *drill) Close() error { return m.env.rec.wait() }
 func (m *drill) start() tea.Cmd {
 	m.d = qz.NewDrill(m.topic, m.seed, qz.DefaultDrillLength, m.env.clock)
 	m.over, m.best, m.missed = nil, nil, nil
+	m.prev, m.hadPrev = m.env.progress.BestDrill(m.topic, qz.DefaultDrillLength) // the one to beat
 	m.setStatus(common.StatusInfo, "")
 	m.ask()
 	return tick(m.d, m.d.Remaining())
@@ -167,10 +167,10 @@ func (m *drill) answer(r qz.Response) tea.Cmd {
 		return nil
 	}
 	if fb.Correct {
-		m.setStatus(common.StatusOK, "Right: "+plainAnswer(q, qz.Response{Choices: q.Correct, Text: firstAccepted(q)})+".")
+		m.setStatus(common.StatusOK, "Last question: right, "+plainAnswer(q, qz.Response{Choices: q.Correct, Text: firstAccepted(q)})+".")
 	} else {
 		m.missed = append(m.missed, qz.Missed{Number: len(m.d.Result().Attempts), Feedback: fb})
-		m.setStatus(common.StatusErr, fmt.Sprintf("Not quite: the answer was %s, not %s.",
+		m.setStatus(common.StatusErr, fmt.Sprintf("Last question: the answer was %s, not %s.",
 			plainAnswer(q, qz.Response{Choices: q.Correct, Text: firstAccepted(q)}), plainAnswer(q, r)))
 	}
 	m.ask()
@@ -269,11 +269,10 @@ func (m *drill) ShortHelp() []key.Binding {
 }
 
 func (m *drill) FullHelp() [][]key.Binding {
-	bs := m.ShortHelp()
 	if m.running() && m.prompt == nil && !m.page.pick.typing() {
-		bs = append(bs, keyLeave)
+		return [][]key.Binding{m.ShortHelp(), {keyLeave}}
 	}
-	return [][]key.Binding{bs}
+	return [][]key.Binding{m.ShortHelp()}
 }
 
 // plainAnswer is an answer as words, without the letters of a question

@@ -3,6 +3,7 @@ package quiz
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -97,13 +98,7 @@ func (m *exam) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case savedMsg:
 		m.saved(msg)
 		if msg.value == m.x && msg.err == nil {
-			n := len(m.result.Missed)
-			if n == 0 {
-				m.setStatus(common.StatusOK, "Saved to your progress.")
-			} else {
-				m.setStatus(common.StatusOK, fmt.Sprintf("Saved to your progress. The %d %s you missed %s back for review tomorrow.",
-					n, plural(n, "question", "questions"), plural(n, "comes", "come")))
-			}
+			m.resultStatus(true)
 		}
 		m.layout()
 		return m, nil
@@ -246,7 +241,6 @@ func (m *exam) confirmSubmit() {
 	if fl := m.flagged(); len(fl) > 0 {
 		detail = append(detail, fmt.Sprintf("Flagged for a second look: %s.", numbers(fl)))
 	}
-	detail = append(detail, clock(m.x.Remaining())+" left.")
 	m.prompt = &confirm{question: "Submit the exam?", detail: detail, yes: "submit", no: "keep working", onYes: m.submit}
 }
 
@@ -274,14 +268,30 @@ func (m *exam) submit() tea.Cmd {
 	res := m.x.Submit()
 	m.result, m.prompt, m.overview = &res, nil, false
 	m.page.pick.input.Blur()
-	if res.TimedOut {
-		m.setStatus(common.StatusWarn, "Time is up: the exam was submitted with the answers given.")
-	} else {
-		m.setStatus(common.StatusInfo, "")
-	}
+	m.resultStatus(false)
 	m.layout()
 	x := m.x
 	return m.env.rec.record(func(p *qz.Progress) any { p.RecordExam(res); return x })
+}
+
+// resultStatus says how the exam ended and, once written, that it is
+// saved and when the misses come back.
+func (m *exam) resultStatus(saved bool) {
+	kind, msg := common.StatusInfo, ""
+	if m.result.TimedOut {
+		kind, msg = common.StatusWarn, "Time is up: the exam was submitted with the answers given."
+	}
+	if saved {
+		if kind == common.StatusInfo {
+			kind = common.StatusOK
+		}
+		msg += " Saved to your progress."
+		if n := len(m.result.Missed); n > 0 {
+			msg += fmt.Sprintf(" The %d %s you missed %s back for review tomorrow.",
+				n, plural(n, "question", "questions"), plural(n, "comes", "come"))
+		}
+	}
+	m.setStatus(kind, strings.TrimSpace(msg))
 }
 
 func (m *exam) resultKey(msg tea.KeyMsg) tea.Cmd {
@@ -324,7 +334,7 @@ func (m *exam) summarize() {
 
 func (m *exam) View() string {
 	if m.result != nil {
-		return m.draw("Exam · result", "", m.doc.lines())
+		return m.draw("Exam · result", scoreLine(m.result.Score), m.doc.lines())
 	}
 	i := m.x.Index()
 	left := fmt.Sprintf("Exam · question %d of %d", i+1, m.x.Len())
@@ -387,7 +397,7 @@ func (m *exam) ShortHelp() []key.Binding {
 	case m.result != nil:
 		return []key.Binding{keyDone}
 	case m.overview:
-		return []key.Binding{keyGrid, keyJump, keyClose, keySubmit}
+		return []key.Binding{keyJump, keySubmit, keyClose, keyGrid}
 	}
 	pk := m.page.pick
 	if pk.typing() {
@@ -395,35 +405,31 @@ func (m *exam) ShortHelp() []key.Binding {
 		next.SetHelp("enter", "next question")
 		return []key.Binding{next, keyStop}
 	}
-	var bs []key.Binding
+	// The help bar shows as many as fit, so the keys needed most come
+	// first; ? shows them all.
+	bs := []key.Binding{pk.letters, keyGo, keySubmit, keyFlag, keyOverview}
 	switch pk.q.Kind {
 	case qz.Typed:
-		bs = []key.Binding{keyType}
+		bs[0] = keyType
 	case qz.Multi:
 		tick := keyTick
 		tick.SetHelp("space", "tick")
-		bs = []key.Binding{pk.letters, keyMove, tick}
+		bs = append(bs, keyMove, tick)
 	default:
-		choose := keyTick
+		choose, next := keyTick, keyAnswer
 		choose.SetHelp("space", "choose")
-		bs = []key.Binding{pk.letters, keyMove, choose}
+		next.SetHelp("enter", "choose and go on")
+		bs = append(bs, keyMove, choose, next)
 	}
-	bs = append(bs, keyGo, keyFlag, keyOverview, keySubmit)
 	if m.page.scrolls() {
-		bs = append(bs, keyScroll)
+		bs = slices.Insert(bs, 1, keyScroll)
 	}
 	return bs
 }
 
 func (m *exam) FullHelp() [][]key.Binding {
-	bs := m.ShortHelp()
 	if m.result == nil && m.prompt == nil && !m.overview && !m.page.pick.typing() {
-		next := keyAnswer
-		if m.page.pick.q.Kind != qz.Typed {
-			next.SetHelp("enter", "choose and go on")
-			bs = append(bs, next)
-		}
-		bs = append(bs, keyLeave)
+		return [][]key.Binding{m.ShortHelp(), {keyLeave}}
 	}
-	return [][]key.Binding{bs}
+	return [][]key.Binding{m.ShortHelp()}
 }

@@ -2,6 +2,8 @@ package quiz
 
 import (
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -60,4 +62,64 @@ func view(t *testing.T, m tea.Model, w, h int) string {
 		t.Fatalf("%v\n%s", err, v)
 	}
 	return v
+}
+
+// seedFor finds a seed whose first question on topic is of kind k, so a
+// test can ask for a typed or a pick-all question.
+func seedFor(t testing.TB, topic qz.Topic, k qz.Kind) (uint64, qz.Question) {
+	t.Helper()
+	for seed := uint64(1); seed < 1000; seed++ {
+		qs, err := qz.Pick(topic, 1, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if qs[0].Kind == k {
+			return seed, qs[0]
+		}
+	}
+	t.Fatalf("no seed gives a %s question first on %s", k, topic)
+	return 0, qz.Question{}
+}
+
+// letter is the key that picks choice i.
+func letter(i int) string { return strings.ToLower(qz.ChoiceLabel(i)) }
+
+// wrong is a wrong choice of a single-answer question.
+func wrong(q qz.Question) int {
+	for i := range q.Choices {
+		if !slices.Contains(q.Correct, i) {
+			return i
+		}
+	}
+	panic("every choice is right")
+}
+
+// stored reads the learner's progress back from the store.
+func stored(t testing.TB, e *env) *qz.Progress {
+	t.Helper()
+	p, _, err := e.rec.load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func has(t *testing.T, v string, want ...string) {
+	t.Helper()
+	flat := strings.Join(strings.Fields(v), " ")
+	for _, w := range want {
+		if !strings.Contains(flat, w) {
+			t.Errorf("the view lacks %q:\n%s", w, v)
+		}
+	}
+}
+
+func lacks(t *testing.T, v string, unwanted ...string) {
+	t.Helper()
+	flat := strings.Join(strings.Fields(v), " ")
+	for _, w := range unwanted {
+		if strings.Contains(flat, w) {
+			t.Errorf("the view shows %q:\n%s", w, v)
+		}
+	}
 }

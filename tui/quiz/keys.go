@@ -26,13 +26,13 @@ var (
 	keyAgain  = bind([]string{"r"}, "r", "drill again")
 
 	// The exam's.
-	keyGo       = bind([]string{"left", "right", "p", "n"}, "←/→", "previous/next")
+	keyGo       = bind([]string{"left", "right", "p", "n"}, "←/→", "move")
 	keyFlag     = bind([]string{"f"}, "f", "flag")
 	keyOverview = bind([]string{"o"}, "o", "overview")
 	keySubmit   = bind([]string{"s"}, "s", "submit")
 	keyGrid     = bind([]string{"up", "down", "left", "right", "k", "j", "h", "l"}, "arrows", "move")
-	keyJump     = bind([]string{"enter"}, "enter", "go to question")
-	keyClose    = bind([]string{"o", "esc"}, "o/esc", "back to the question")
+	keyJump     = bind([]string{"enter"}, "enter", "go to")
+	keyClose    = bind([]string{"o", "esc"}, "o/esc", "close")
 
 	// keyLeave is esc while a drill or an exam runs: it asks before
 	// leaving, where the app's own esc would close the screen at once and

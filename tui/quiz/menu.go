@@ -163,9 +163,12 @@ func (m *menu) View() string {
 		}
 		line := lead + st.Bold.Render(common.Fit(label, labelW)) + "  "
 		for i, o := range options {
-			if i == chosen {
+			switch {
+			case i == chosen && k == m.row:
 				line += st.Selected.Render("["+o+"]") + " "
-			} else {
+			case i == chosen:
+				line += st.Bold.Render("["+o+"]") + " "
+			default:
 				line += " " + o + "  "
 			}
 		}

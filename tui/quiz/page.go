@@ -155,14 +155,15 @@ func (g *page) refresh() {
 	}
 	fits := len(fb) == 0 || len(q)+1+len(fb) <= g.height
 	var content []string
+	needBox := g.wide || hasExhibit || !fits
 	switch {
 	case g.wide:
 		boxH = g.height
-	case hasExhibit || !fits:
+	case needBox:
 		boxH = g.height - len(q) - 1
 	}
-	g.boxed = boxH > 0
-	g.whole = g.boxed && boxH < minBox
+	g.boxed = needBox
+	g.whole = needBox && !g.wide && boxH < minBox
 	inner := boxW - 4
 	g.fbInBox = fb != nil && (!fits || g.boxed && !g.wide)
 	if g.fbInBox {

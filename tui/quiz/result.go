@@ -52,10 +52,10 @@ func missedLines(st *theme.Styles, missed []qz.Missed, width int) []string {
 		lines = append(lines, common.Hang(st.Error.Render(head), st.Bold.Render(m.Question.Prompt), width)...)
 		pad := strings.Repeat(" ", len(head)-len(theme.Fail)+1)
 		w := width - len(pad)
-		for _, l := range common.Wrap(st.Muted.Render("Your answer:  ")+st.Error.Render(m.Given), w) {
+		for _, l := range common.Hang(st.Muted.Render("Your answer:  "), st.Error.Render(m.Given), w) {
 			lines = append(lines, pad+l)
 		}
-		for _, l := range common.Wrap(st.Muted.Render("Right answer: ")+st.OK.Render(m.Answer), w) {
+		for _, l := range common.Hang(st.Muted.Render("Right answer: "), st.OK.Render(m.Answer), w) {
 			lines = append(lines, pad+l)
 		}
 		for _, l := range common.Wrap(m.Explanation, w) {
