@@ -35,6 +35,7 @@ type connPane struct {
 	err      error  // why the composed connection cannot be fired
 
 	history []shot // most recent first; history[0] is the one shown
+	fired   int    // counts connections fired, so the lab can save the history
 	pending bool   // a timeout is being waited out
 	until   time.Time
 	spin    spinner.Model
@@ -240,9 +241,21 @@ func (c *connPane) fire(conn engine.Connection) tea.Cmd {
 	return c.spin.Tick
 }
 
+// connections are the history's connections, most recent first: what the
+// scratch lab saves as its scenario's connections and seeds the history
+// with when it opens again.
+func (c *connPane) connections() []engine.Connection {
+	out := make([]engine.Connection, len(c.history))
+	for k, s := range c.history {
+		out[k] = s.conn
+	}
+	return out
+}
+
 // record evaluates conn and puts it first in the history, remembering the
 // outcome it had the time before.
 func (c *connPane) record(conn engine.Connection) {
+	c.fired++
 	at := slices.IndexFunc(c.history, func(s shot) bool { return sameConn(s.conn, conn) })
 	if at >= 0 {
 		conn.Expect = c.history[at].conn.Expect // a file's expectation stays with its connection

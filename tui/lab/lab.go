@@ -225,8 +225,13 @@ func openForm(f *form) tea.Cmd { return func() tea.Msg { return formMsg{f} } }
 // Update routes a message: keys to the open form, else to the focused pane
 // when it uses the key, else to the lab's own keys.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	fired := m.conn.fired
 	cmd := m.update(msg)
 	m.follow()
+	if m.conn.fired != fired && m.saver != nil {
+		// The scratch lab keeps its history of tests across runs.
+		cmd = tea.Batch(cmd, m.saver.save(m.env.w, m.conn.connections()))
+	}
 	return m, cmd
 }
 
@@ -405,7 +410,7 @@ func (m *Model) changed() tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	if m.saver != nil {
-		cmds = append(cmds, m.saver.save(m.env.w))
+		cmds = append(cmds, m.saver.save(m.env.w, m.conn.connections()))
 	}
 	if m.onChange != nil {
 		cmds = append(cmds, m.onChange(m.env.w))

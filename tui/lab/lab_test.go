@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -229,6 +230,7 @@ func TestScratchAutosavedAndRestored(t *testing.T) {
 	}
 	m.SetSize(120, 40)
 	story(t, m)
+	drive(m, "f", "up", "up", "up", "right", "enter") // your computer, then someone else's
 	if m.Unsaved() != "" {
 		t.Fatal("the scratch lab is autosaved, never unsaved")
 	}
@@ -241,6 +243,9 @@ func TestScratchAutosavedAndRestored(t *testing.T) {
 	}
 	if again.World().FindGroup("vpc-main", "ssh-from-me") == nil {
 		t.Fatalf("the scratch lab was not restored:\n%s", engine.Marshal(again.World()))
+	}
+	if got, want := again.conn.connections(), m.conn.connections(); len(want) < 2 || !slices.EqualFunc(got, want, sameConn) {
+		t.Errorf("the history of tests was not restored: got %v, want %v", got, want)
 	}
 }
 

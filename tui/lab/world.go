@@ -113,10 +113,12 @@ type autosaver struct {
 // autosaveFailedMsg reports a failed autosave.
 type autosaveFailedMsg struct{ err error }
 
-// save queues the world's current state and returns the command that
-// writes it.
-func (a *autosaver) save(w *engine.World) tea.Cmd {
-	data := engine.Marshal(w)
+// save queues the world's current state, with conns as its test
+// connections, and returns the command that writes it.
+func (a *autosaver) save(w *engine.World, conns []engine.Connection) tea.Cmd {
+	snapshot := *w // Marshal only reads, so a shallow copy will do
+	snapshot.Connections = conns
+	data := engine.Marshal(&snapshot)
 	a.mu.Lock()
 	a.latest++
 	a.data = data
