@@ -280,7 +280,8 @@ func TestRandomKeysAndResizes(t *testing.T) {
 	if len(final.problems) > 0 {
 		t.Fatal(strings.Join(final.problems, "\n"))
 	}
-	for _, screen := range []string{"*app.home capturing=false", "*lab.Model capturing=false", "*lab.Model capturing=true", "*quiz.menu capturing=false"} {
+	for _, screen := range []string{"*app.home capturing=false", "*lab.Model capturing=false", "*lab.Model capturing=true", "*quiz.menu capturing=false",
+		"*lesson.course capturing=false", "*lesson.lessonView capturing=false"} {
 		if final.seen[screen] < 100 {
 			t.Errorf("the keys hardly reached %s: %v", screen, final.seen)
 		}

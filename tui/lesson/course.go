@@ -128,6 +128,7 @@ func (c *course) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		c.l.note = note{"Nothing was reset.", common.StatusInfo}
 		return c, nil
 	}
+	c.syncKeys()
 	n := len(c.l.course.Lessons)
 	switch k := c.keys; {
 	case key.Matches(km, k.Up):
@@ -203,10 +204,10 @@ func (c *course) details() []string {
 	st := c.l.ctx.Styles
 	ls := c.l.course.Lessons[c.cursor]
 	lines := []string{""}
-	for _, s := range common.Wrap(ls.Summary, c.inner()) {
+	for _, s := range wrap(ls.Summary, c.inner()) {
 		lines = append(lines, st.Text.Render(s))
 	}
-	for _, s := range common.Wrap(strings.Join(ls.Concepts, " · "), c.inner()) {
+	for _, s := range wrap(strings.Join(ls.Concepts, " · "), c.inner()) {
 		lines = append(lines, st.Faint.Render(s))
 	}
 	return append(lines, "")

@@ -61,9 +61,9 @@ func (g *goals) SetSize(w, h int) {
 func (g *goals) Summary() string {
 	st := g.l.ctx.Styles
 	if g.check.Solved() {
-		return st.OK.Render(fmt.Sprintf("%s all %d goals met: solved. esc goes back to the lesson.", theme.Pass, len(g.check.Goals)))
+		return st.OK.Render(theme.Pass + " Solved: " + metCount(g.check) + ". esc goes back to the lesson.")
 	}
-	return fmt.Sprintf("%d of %d goals met · shift+tab: task, goals and hints", g.check.Met(), len(g.check.Goals))
+	return metCount(g.check) + " · shift+tab: task, goals and hints"
 }
 
 func (g *goals) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -137,40 +137,43 @@ func (g *goals) refresh() {
 		return
 	}
 	st := g.l.ctx.Styles
-	lines := common.Wrap(st.Heading.Render(g.c.Title), w)
-	lines = append(lines, common.Wrap(inline(st, g.c.Task), w)...)
+	lines := wrap(st.Heading.Render(g.c.Title), w)
+	lines = append(lines, wrap(inline(st, g.c.Task), w)...)
 	lines = append(lines, "")
 	for _, s := range g.check.Goals {
 		lines = append(lines, goalLine(st, s.Goal.Label, s.Met, w)...)
 	}
 	lines = append(lines, "")
 	if g.check.Solved() {
-		lines = append(lines, common.Wrap(st.OK.Render(theme.Pass+" Solved: every goal is met.")+" "+
+		lines = append(lines, wrap(st.OK.Render(theme.Pass+" Solved: every goal is met.")+" "+
 			st.Text.Render("Press esc to go back to the lesson."), w)...)
 	} else {
-		text := fmt.Sprintf("%d of %d goals met.", g.check.Met(), len(g.check.Goals))
-		if g.hints < len(g.c.Hints) {
+		text := metCount(g.check) + ". Tab goes back to your world."
+		switch {
+		case g.hints == 0:
 			text += " Stuck? Press h for a hint."
+		case g.hints < len(g.c.Hints):
+			text += " Press h for the next hint."
 		}
-		lines = append(lines, common.Wrap(st.Muted.Render(text), w)...)
+		lines = append(lines, wrap(st.Muted.Render(text), w)...)
 	}
 	for k := range g.hints {
 		h, _ := g.c.Hint(k+1, g.check)
 		lines = append(lines, "", st.Heading.Render(fmt.Sprintf("Hint %d of %d", h.Level, len(g.c.Hints))))
-		lines = append(lines, common.Wrap(inline(st, h.Text), w)...)
+		lines = append(lines, wrap(inline(st, h.Text), w)...)
 		if h.Level == g.hints && h.Diagnosis != "" {
 			lines = append(lines, "")
-			lines = append(lines, common.Wrap(st.Warn.Render("What fails now: ")+st.Muted.Render(h.Diagnosis), w)...)
+			lines = append(lines, wrap(st.Warn.Render("What fails now: ")+st.Muted.Render(h.Diagnosis), w)...)
 		}
 	}
 	switch {
 	case g.solution:
 		lines = append(lines, "", st.Heading.Render("Solution"))
 		for k, s := range g.c.Solution {
-			lines = append(lines, common.Hang(fmt.Sprintf("%d. ", k+1), st.Text.Render(s.Text), w)...)
+			lines = append(lines, hang(fmt.Sprintf("%d. ", k+1), st.Text.Render(s.Text), w)...)
 		}
 	case g.hints == len(g.c.Hints):
-		lines = append(append(lines, ""), common.Wrap(st.Muted.Render("Still stuck? Press s to see the solution."), w)...)
+		lines = append(append(lines, ""), wrap(st.Muted.Render("Still stuck? Press s to see the solution."), w)...)
 	}
 	if n := g.l.note; n.kind == common.StatusErr || n.kind == common.StatusWarn {
 		lines = append(append(lines, ""), n.lines(st, w)...)
@@ -208,4 +211,19 @@ func inline(st *theme.Styles, s string) string {
 		b.WriteString(style.Render(rest[:j]))
 		s = rest[j+len(delim):]
 	}
+}
+
+// metCount says how many goals cl meets: "2 of 3 goals met".
+func metCount(cl lessons.Checklist) string {
+	n := len(cl.Goals)
+	if n == 1 {
+		if cl.Met() == 1 {
+			return "the goal is met"
+		}
+		return "the goal is not met yet"
+	}
+	if cl.Met() == n {
+		return fmt.Sprintf("all %d goals met", n)
+	}
+	return fmt.Sprintf("%d of %d goals met", cl.Met(), n)
 }

@@ -156,8 +156,9 @@ func (m *lessonView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, k.Lab) && k.Lab.Enabled():
 		return m, m.openLab(m.page().Challenge)
 	case key.Matches(km, k.NextLesson) && k.NextLesson.Enabled():
+		w, h := m.width, m.height
 		*m = *newLesson(m.l, m.next(), 0)
-		m.layout()
+		m.SetSize(w, h)
 		return m, m.Init()
 	case key.Matches(km, k.Answer) && k.Answer.Enabled():
 		return m, m.answerWith(km.String())
@@ -218,9 +219,12 @@ func (m *lessonView) syncKeys() {
 		k.Answer.SetKeys(letters...)
 		k.Answer.SetHelp(letters[0]+"–"+letters[len(letters)-1], "answer")
 	}
-	if m.step == m.pages()-1 && len(m.lesson.Questions) > 0 {
+	switch {
+	case m.step == m.end()-1:
+		k.Next.SetHelp("→/n", "finish")
+	case m.step == m.pages()-1:
 		k.Next.SetHelp("→/n", "questions")
-	} else {
+	default:
 		k.Next.SetHelp("→/n", "next")
 	}
 }
@@ -324,7 +328,7 @@ func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 	}
 	solved := m.l.progress.Challenge(m.lesson.ID, c.ID).Solved
 	lines := []string{st.Heading.Render("Challenge · " + c.Title)}
-	lines = append(lines, common.Wrap(inline(st, c.Task), w)...)
+	lines = append(lines, wrap(inline(st, c.Task), w)...)
 	lines = append(lines, "")
 	for k, g := range c.Goals {
 		met := check != nil && check.Goals[k].Met || check == nil && solved
@@ -335,16 +339,28 @@ func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 	case solved:
 		how = st.OK.Render(theme.Pass+" Solved.") + " " + st.Muted.Render("Press enter to open the lab again, n to go on.")
 	case check != nil:
-		how = st.Muted.Render(fmt.Sprintf("%d of %d goals met. Press enter to go back to the lab.", check.Met(), len(c.Goals)))
+		how = st.Muted.Render(capital(metCount(*check)) + ". Press enter to go back to the lab.")
 	default:
-		how = st.Key.Render("Press enter to open the lab.") + " " + st.Muted.Render("The goals tick as soon as they are met.")
+		how = st.Key.Render("Press enter to open the lab.") + " " + st.Muted.Render(labHowTo)
 	}
-	lines = append(append(lines, ""), common.Wrap(how, w)...)
+	lines = append(append(lines, ""), wrap(how, w)...)
 	bar := st.Accent.Render("┃ ")
 	for k := range lines {
 		lines[k] = bar + lines[k]
 	}
 	return lines
+}
+
+// labHowTo is how a challenge is done, for learners new to the lab.
+const labHowTo = "In the lab, pick a group in the World pane and press enter for its rules, then a to add one; " +
+	"the goals tick as soon as they are met, and h in the Goals pane gives a hint."
+
+// capital makes the first letter of s a capital.
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // goalLine is one goal of a checklist: ✓ when met, ○ while not.
@@ -353,7 +369,7 @@ func goalLine(st *theme.Styles, label string, met bool, width int) []string {
 	if met {
 		mark = st.OK.Render(markDone + " ")
 	}
-	return common.Hang(mark, st.Text.Render(label), width)
+	return hang(mark, st.Text.Render(label), width)
 }
 
 func (m *lessonView) questionView(q *lessons.Question) []string {
@@ -372,11 +388,12 @@ func (m *lessonView) questionView(q *lessons.Question) []string {
 		case answered && c == a.Choice:
 			head = st.Error.Render(theme.Fail+" ") + st.Key.Render(answerKeys[c]) + "  "
 		}
-		lines = append(lines, common.Hang(head, text, w)...)
+		lines = append(lines, hang(head, text, w)...)
 	}
 	if !answered {
 		letters := answerKeys[:len(q.Choices)]
-		return append(lines, "", st.Muted.Render(fmt.Sprintf("Press %s to answer.", strings.Join(letters, ", "))))
+		return append(lines, "", st.Muted.Render(fmt.Sprintf("Press %s or %s to answer.",
+			strings.Join(letters[:len(letters)-1], ", "), letters[len(letters)-1])))
 	}
 	lines = append(lines, "")
 	if a.Correct {
@@ -398,7 +415,7 @@ func (m *lessonView) endView() []string {
 		if cp.Solved {
 			how = st.OK.Render(markDone+" ") + c.Title + st.Muted.Render(" (solved)")
 		}
-		lines = append(lines, common.Hang("Challenge  ", how, w)...)
+		lines = append(lines, hang("Challenge  ", how, w)...)
 	}
 	if n := len(m.lesson.Questions); n > 0 {
 		right := 0
@@ -411,11 +428,11 @@ func (m *lessonView) endView() []string {
 	}
 	lines = append(lines, "")
 	if next := m.next(); next != nil {
-		lines = append(lines, common.Wrap(fmt.Sprintf("Next: lesson %d, %s. %s", m.l.number(next), next.Title,
+		lines = append(lines, wrap(fmt.Sprintf("Next: lesson %d, %s. %s", m.l.number(next), next.Title,
 			st.Key.Render("Press enter to start it.")), w)...)
-		return append(lines, common.Wrap(st.Muted.Render(next.Summary), w)...)
+		return append(lines, wrap(st.Muted.Render(next.Summary), w)...)
 	}
-	return append(lines, common.Wrap("That was the last lesson of the course. Press esc for the list of lessons.", w)...)
+	return append(lines, wrap("That was the last lesson of the course. Press esc for the list of lessons.", w)...)
 }
 
 func (m *lessonView) pageOf(c *lessons.Challenge) int {

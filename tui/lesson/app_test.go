@@ -1,0 +1,192 @@
+package lesson_test
+
+// The course as the learner meets it: through the app's home screen.
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/sglab/sglab/internal/state"
+	"github.com/sglab/sglab/lessons"
+	"github.com/sglab/sglab/tui/app"
+	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/internal/tuitest"
+)
+
+func newApp(t *testing.T, ctx *common.Context, w, h int) *app.Model {
+	t.Helper()
+	m := app.New(ctx, nil)
+	tuitest.Drive(m, tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+func screen(t *testing.T, m *app.Model, w, h int) string {
+	t.Helper()
+	v := m.View()
+	if err := tuitest.CheckView(v, w, h); err != nil {
+		t.Fatalf("%v\n%s", err, v)
+	}
+	return v
+}
+
+func shows(t *testing.T, v string, want ...string) {
+	t.Helper()
+	flat := strings.Join(strings.Fields(v), " ")
+	for _, w := range want {
+		if !strings.Contains(flat, w) {
+			t.Fatalf("the screen lacks %q:\n%s", w, v)
+		}
+	}
+}
+
+// The course list for a newcomer and a challenge page, at the smallest
+// usual terminal and a roomy one. Update the files with
+// go test ./tui/lesson -run TestGolden -update.
+func TestGolden(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		w, h := size[0], size[1]
+		t.Run(fmt.Sprintf("course/%dx%d", w, h), func(t *testing.T) {
+			m := newApp(t, tuitest.Context(t), w, h)
+			tuitest.Drive(m, tuitest.Key("enter"))
+			golden.RequireEqual(t, []byte(screen(t, m, w, h)))
+		})
+		t.Run(fmt.Sprintf("page/%dx%d", w, h), func(t *testing.T) {
+			m := newApp(t, tuitest.Context(t), w, h)
+			tuitest.Drive(m, tuitest.Keys("enter", "down", "down", "down", "enter", "n")...)
+			golden.RequireEqual(t, []byte(screen(t, m, w, h)))
+		})
+	}
+}
+
+// TestComeBackWhereYouLeftOff: quit on a page, start again, and one key
+// on the home screen lands there.
+func TestComeBackWhereYouLeftOff(t *testing.T) {
+	ctx := tuitest.Context(t)
+	m := newApp(t, ctx, 80, 24)
+	tuitest.Drive(m, tuitest.Keys("enter", "enter", "n")...)
+	shows(t, screen(t, m, 80, 24), "Lesson 1 · A firewall around your instance", "page 2 of 3")
+	tuitest.Drive(m, tuitest.Key("q"))
+	if err := m.Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	m = newApp(t, ctx, 80, 24)
+	shows(t, screen(t, m, 80, 24), "> Course Continue where you left off: lesson 1, A firewall around your instance, page 2 of 3.")
+	tuitest.Drive(m, tuitest.Key("enter"))
+	shows(t, screen(t, m, 80, 24), "Lesson 1 · A firewall around your instance", "page 2 of 3", "Rules only allow")
+	tuitest.Drive(m, tuitest.Key("esc"))
+	shows(t, screen(t, m, 80, 24), "> ◐ 1 A firewall around your instance")
+	tuitest.Drive(m, tuitest.Key("esc"))
+	shows(t, screen(t, m, 80, 24), "> Course Continue where you left off: lesson 1")
+}
+
+func TestPackLessonsComeAfterTheBuiltInOnes(t *testing.T) {
+	dir := t.TempDir()
+	lesson := "---\nid: workshop-web\ntitle: Open the workshop site\norder: 1\nsummary: Let the class in on port 80.\n" +
+		"minutes: 3\nconcepts: [inbound rules]\n---\n\n# Open the site\n\nThe class cannot reach web-1.\n\n" +
+		"```scenario start\nversion: 1\nvpcs:\n  - { id: vpc-main, cidr: 10.0.0.0/16 }\n" +
+		"security_groups:\n  - { id: web-sg, name: web-sg, vpc: vpc-main }\n" +
+		"instances:\n  - { id: i-web1, name: web-1, vpc: vpc-main, private_ip: 10.0.1.10, public_ip: 54.210.0.10, security_groups: [web-sg], listening: [tcp/80] }\n" +
+		"hosts:\n  - { id: class, name: the class, ip: 198.51.100.7 }\n```\n\n" +
+		"```challenge\ntitle: Let the class in\ntask: Open port 80 on web-sg.\nstart: start\n" +
+		"goals:\n  - { from: the class, to: web-1, port: 80, expect: connected }\n" +
+		"hints:\n  - Add an inbound rule to web-sg.\n" +
+		"solution:\n  - add-rule: { group: web-sg, protocol: tcp, ports: 80, source: 0.0.0.0/0 }\n```\n"
+	if err := os.WriteFile(filepath.Join(dir, "web.md"), []byte(lesson), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := tuitest.Context(t)
+	course, ds := lessons.LoadCourse(dir)
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	ctx.Course = course
+	m := newApp(t, ctx, 80, 24)
+	tuitest.Drive(m, tuitest.Keys("enter", "end")...)
+	shows(t, screen(t, m, 80, 24), "Pack "+dir, "> ○ 13 Open the workshop site 3 min", "Let the class in on port 80.")
+	tuitest.Drive(m, tuitest.Key("home"))
+	shows(t, screen(t, m, 80, 24), "Built-in course", "> ○ 1 A firewall around your instance")
+	tuitest.Drive(m, tuitest.Keys("end", "enter")...)
+	shows(t, screen(t, m, 80, 24), "Lesson 13 · Open the workshop site", "Challenge · Let the class in")
+}
+
+// TestStory completes lesson 4 from the keyboard through a real Bubble Tea
+// program: open the course, step through the pages, solve the challenge
+// in the lab, see every goal ticked, answer the check question. The lesson
+// is then done in the progress file.
+func TestStory(t *testing.T) {
+	ctx := tuitest.Context(t)
+	tm := teatest.NewTestModel(t, app.New(ctx, nil), teatest.WithInitialTermSize(120, 40))
+	out := tm.Output()
+	waitFor := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, out, func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}
+	keys := func(names ...string) {
+		for _, k := range names {
+			tm.Send(tuitest.Key(k))
+		}
+	}
+	// A lab form moves to its next field through a command: wait for the
+	// field to show focused (the bar left of its title) before the key.
+	focused := func(title string) { waitFor("┃ " + title) }
+
+	waitFor("Start with lesson 1")
+	keys("enter")
+	waitFor("0 done · 0 in progress")
+	keys("down", "down", "down", "enter")
+	waitFor("is how you log in to a Linux instance")
+	keys("n")
+	waitFor("Challenge · SSH for you alone")
+	keys("enter")
+	waitFor("2 of 3 goals met")
+	keys("down", "down", "enter") // web-sg, in the world tree
+	waitFor("Inbound rules (1)")
+	keys("a")
+	focused("Type") // SSH
+	keys("enter")
+	focused("Source") // My IP: your computer, 203.0.113.10/32
+	keys("enter")
+	focused("Description (optional)")
+	keys("enter")
+	waitFor("Solved: all 3 goals met")
+	keys("shift+tab", "shift+tab") // back to the world, then the Goals pane
+	waitFor("✓ Solved: every goal is met")
+	keys("esc")
+	waitFor("✓ Solved.")
+	keys("n")
+	waitFor("Why the others time out")
+	keys("n")
+	waitFor("Press a, b, c or d to answer.")
+	keys("b")
+	waitFor("✓ Right.")
+	keys("n")
+	waitFor("Lesson 4 done: SSH from your computer only")
+	keys("q")
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*app.Model)
+	if err := final.Err(); err != nil {
+		t.Fatal(err)
+	}
+	store, err := state.Open(ctx.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := lessons.LoadProgress(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const id = "ssh-from-your-computer-only"
+	if p.Status(id) != lessons.Done || !p.Challenge(id, "ssh-for-you-alone").Solved || !p.Lesson(id).Answers["question-1"].Correct {
+		t.Fatalf("lesson 4 is not done in the progress file: %+v", p.Lesson(id))
+	}
+}
