@@ -165,9 +165,12 @@ func (f *form) update(msg tea.Msg) tea.Cmd {
 }
 
 func (f *form) setSize(w, h int) {
-	f.width, f.height, f.layout.width = w, h, w
-	// huh's fields draw a bar left of their width: leave it room.
-	f.f = f.f.WithWidth(max(w-2, 1)).WithHeight(h)
+	// huh's fields draw a bar left of their width: leave it room, and wrap
+	// the layout's own lines (inline errors) to the same width, or huh
+	// wraps them again and loses their indent.
+	inner := max(w-2, 1)
+	f.width, f.height, f.layout.width = w, h, inner
+	f.f = f.f.WithWidth(inner).WithHeight(h)
 }
 
 func (f *form) keyBinds() []key.Binding { return f.f.KeyBinds() }

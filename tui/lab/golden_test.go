@@ -45,6 +45,8 @@ func TestGolden(t *testing.T) {
 			drive(m, "a", typeSteps("Custom TCP"), "enter", "enter")
 		}},
 		{"group-form", func(t *testing.T, m *Model) { drive(m, "n") }},
+		// An AWS error that wraps keeps its indent under the field.
+		{"group-form-error", func(t *testing.T, m *Model) { drive(m, "n", text("sg-bad"), "enter") }},
 		{"attach-form", func(t *testing.T, m *Model) { story(t, m); drive(m, "g") }},
 		{"refusal", func(t *testing.T, m *Model) {
 			selectThing(m, ref{kindGroup, engine.DefaultGroupID("vpc-main")})
