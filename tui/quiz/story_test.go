@@ -1,0 +1,157 @@
+package quiz_test
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/sglab/sglab/internal/state"
+	qz "github.com/sglab/sglab/quiz"
+	"github.com/sglab/sglab/tui/app"
+	"github.com/sglab/sglab/tui/internal/tuitest"
+	"github.com/sglab/sglab/tui/quiz"
+)
+
+// TestExamStory is `sglab quiz --mode exam --seed 42` through a real
+// Bubble Tea program: 20 questions answered from the keyboard, three of
+// them wrong, submitted; the result gives the score per topic and
+// explains the three misses; the store holds the exam, and the misses
+// come back in review the next day.
+func TestExamStory(t *testing.T) {
+	ctx := tuitest.Context(t)
+	clk := qz.NewManualClock(tuitest.Epoch)
+	ctx.Now = clk.Now
+	opts := qz.Options{Mode: qz.ModeExam, Topic: qz.AllTopics, Count: 20, Seed: 42}
+	screen, err := quiz.Open(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, app.New(ctx, screen), teatest.WithInitialTermSize(120, 40))
+	out := tm.Output()
+	waitFor := func(what ...string) {
+		t.Helper()
+		teatest.WaitFor(t, out, func(b []byte) bool {
+			for _, w := range what {
+				if !bytes.Contains(b, []byte(w)) {
+					return false
+				}
+			}
+			return true
+		}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}
+	keys := func(names ...string) {
+		for _, k := range names {
+			tm.Send(tuitest.Key(k))
+		}
+	}
+
+	// The class's questions: the same seed, the same exam. Miss three
+	// whose explanations are short enough to show together.
+	qs, err := qz.Pick(opts.Topic, opts.Count, opts.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missed []int
+	for i, q := range qs {
+		if len(missed) < 3 && q.Kind == qz.Single && q.Topic != qz.Scenarios && len(q.Explanation) < 200 {
+			missed = append(missed, i)
+		}
+	}
+	if len(missed) != 3 {
+		t.Fatalf("seed 42 has too few short single-choice questions to miss: %v", missed)
+	}
+	waitFor("question 1 of 20", "30:00 left")
+	for i, q := range qs {
+		miss := slices.Contains(missed, i)
+		switch {
+		case q.Kind == qz.Typed:
+			keys("enter")
+			tm.Type(q.Accept[0])
+			keys("enter") // ends typing and goes on
+			continue
+		case miss:
+			keys(wrongLetter(q))
+		default:
+			for _, c := range q.Correct {
+				keys(strings.ToLower(qz.ChoiceLabel(c)))
+			}
+		}
+		keys("right")
+	}
+	waitFor("20 answered · 0 flagged")
+	clk.Advance(17*time.Minute + 40*time.Second)
+	keys("s")
+	waitFor("Submit the exam?", "Every question has an answer.")
+	keys("y")
+	waitFor("Saved to your progress.")
+
+	keys("q")
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*app.Model)
+	if err := final.Err(); err != nil {
+		t.Fatal(err)
+	}
+	v := strings.Join(strings.Fields(final.View()), " ")
+	for _, want := range []string{"Score: 17 of 20 right (85%)", "Time: 17:40 of 30:00", "By topic", "Missed (3)",
+		"The 3 questions you missed come back for review tomorrow."} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the result lacks %q:\n%s", want, final.View())
+		}
+	}
+	st, err := state.Open(ctx.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := qz.Load(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Exams) != 1 || p.Exams[0].Score != (qz.Score{Correct: 17, Total: 20}) {
+		t.Fatalf("the store holds no exam of 17/20: %+v", p.Exams)
+	}
+	for _, ts := range p.Exams[0].Topics {
+		line := fmt.Sprintf("%s %s %d/%d %d%%", ts.Topic, strings.Repeat("█", bar(ts.Score))+strings.Repeat("░", 20-bar(ts.Score)), ts.Correct, ts.Total, ts.Percent())
+		if !strings.Contains(v, line) {
+			t.Errorf("the result lacks the line of %s: %q\n%s", ts.Topic, line, final.View())
+		}
+	}
+	tomorrow := tuitest.Epoch.Add(24 * time.Hour)
+	var want []string
+	for _, i := range missed {
+		q := qs[i]
+		want = append(want, q.ID)
+		for _, s := range []string{fmt.Sprintf("✗ %d. %s", i+1, q.Prompt), "Right answer: " + q.AnswerText(), q.Explanation} {
+			if !strings.Contains(v, s) {
+				t.Errorf("the miss of question %d is not explained: no %q\n%s", i+1, s, final.View())
+			}
+		}
+	}
+	if got := p.Due(tuitest.Epoch); len(got) != 0 {
+		t.Errorf("misses are due tomorrow, not today: %v", got)
+	}
+	due := p.Due(tomorrow)
+	slices.Sort(due)
+	slices.Sort(want)
+	if !slices.Equal(due, want) {
+		t.Errorf("due for review tomorrow: %v, want the misses %v", due, want)
+	}
+	if r := qz.NewReview(p, qz.AllTopics, 0, qz.NewManualClock(tomorrow)); r.Len() != 3 {
+		t.Errorf("tomorrow's review asks %d questions, want the 3 misses", r.Len())
+	}
+}
+
+// bar is how many of the 20 cells of a topic's bar are full.
+func bar(s qz.Score) int { return (s.Correct*20 + s.Total/2) / s.Total }
+
+func wrongLetter(q qz.Question) string {
+	for i := range q.Choices {
+		if !slices.Contains(q.Correct, i) {
+			return strings.ToLower(qz.ChoiceLabel(i))
+		}
+	}
+	panic("no wrong choice")
+}
