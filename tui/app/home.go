@@ -44,6 +44,7 @@ type home struct {
 	entries       []Entry
 	cursor        int
 	err           string
+	opened        bool // an entry was opened: describe them again on coming back
 	width, height int
 	keys          homeKeys
 }
@@ -64,10 +65,12 @@ func (h *home) Init() tea.Cmd { return nil }
 
 func (h *home) SetSize(w, ht int) { h.width, h.height = w, ht }
 
-// Resized describes the entries again: the home screen is back on top, and
-// the learner may have moved on in the course.
+// Resized describes the entries again when the home screen is back on top
+// after opening one: the learner may have moved on in the course.
 func (h *home) Resized() tea.Cmd {
-	h.entries = entries(h.ctx)
+	if h.opened {
+		h.entries, h.opened = entries(h.ctx), false
+	}
 	return nil
 }
 
@@ -87,7 +90,7 @@ func (h *home) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			h.err = err.Error()
 			return h, nil
 		}
-		h.err = ""
+		h.err, h.opened = "", true
 		return h, common.Push(screen)
 	}
 	return h, nil

@@ -89,6 +89,25 @@ func TestComeBackWhereYouLeftOff(t *testing.T) {
 	shows(t, screen(t, m, 80, 24), "> Course Continue where you left off: lesson 1")
 }
 
+func TestCorruptProgressWarnsAndStartsClean(t *testing.T) {
+	ctx := tuitest.Context(t)
+	if err := os.WriteFile(filepath.Join(ctx.DataDir, lessons.ProgressFile), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := newApp(t, ctx, 80, 24)
+	tuitest.Drive(m, tea.WindowSizeMsg{Width: 100, Height: 30}) // the home screen is laid out again
+	shows(t, screen(t, m, 100, 30), "Your saved progress could not be read and was set aside. 12 short lessons")
+	tuitest.Drive(m, tuitest.Key("enter"))
+	shows(t, screen(t, m, 100, 30), "0 done · 0 in progress", "! ", "progress.json was unreadable (it is not valid JSON); it was moved to")
+	if aside, _ := filepath.Glob(filepath.Join(ctx.DataDir, lessons.ProgressFile+".corrupt-*")); len(aside) != 1 {
+		t.Fatalf("set aside as %v", aside)
+	}
+	tuitest.Drive(m, tuitest.Key("esc"))
+	if v := screen(t, m, 100, 30); strings.Contains(v, "set aside") {
+		t.Fatalf("the warning outlives the visit to the course:\n%s", v)
+	}
+}
+
 func TestPackLessonsComeAfterTheBuiltInOnes(t *testing.T) {
 	dir := t.TempDir()
 	lesson := "---\nid: workshop-web\ntitle: Open the workshop site\norder: 1\nsummary: Let the class in on port 80.\n" +

@@ -409,24 +409,6 @@ func TestQuestionsRecordAnswersAndTheEndFinishesTheLesson(t *testing.T) {
 	}
 }
 
-func TestCorruptProgressIsSetAsideWithAWarning(t *testing.T) {
-	ctx := tuitest.Context(t)
-	if err := os.WriteFile(filepath.Join(ctx.DataDir, lessons.ProgressFile), []byte(`{"schema": 2, "data": {"lessons": [`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	desc, open := Home(ctx)
-	mustShow(t, desc, "Your saved progress could not be read and was set aside.", "Start with lesson 1")
-	screen, err := open(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	screen.SetSize(80, 23)
-	mustShow(t, view(t, screen, 80, 23), "! ", "progress.json was unreadable (it is not valid JSON); it was moved to")
-	if aside, _ := filepath.Glob(filepath.Join(ctx.DataDir, lessons.ProgressFile+".corrupt-*")); len(aside) != 1 {
-		t.Fatalf("set aside as %v", aside)
-	}
-}
-
 func TestHomeSaysWhereTheLearnerContinues(t *testing.T) {
 	ctx := tuitest.Context(t)
 	desc, _ := Home(ctx)
