@@ -2,6 +2,7 @@ package lesson
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -45,7 +46,7 @@ func newLesson(l *learner, ls *lessons.Lesson, page int) *lessonView {
 		Prev:       bind([]string{"left", "p"}, "←/p", "back"),
 		Lab:        bind([]string{"enter", "c"}, "enter", "open the lab"),
 		NextLesson: bind([]string{"enter"}, "enter", "next lesson"),
-		Answer:     bind(nil, "a–b", "answer"),
+		Answer:     bind(nil, "", "answer"), // the letters of the question's choices: syncKeys sets them
 		scroll:     m.vp.KeyMap,
 	}
 	return m
@@ -187,7 +188,7 @@ func (m *lessonView) goTo(step int) tea.Cmd {
 
 func (m *lessonView) answerWith(letter string) tea.Cmd {
 	q := m.question()
-	choice := strings.Index("abcdef", letter)
+	choice := slices.Index(answerKeys, letter)
 	id := m.lesson.ID
 	cmd := m.l.record(func(p *lessons.Progress) { p.RecordAnswer(id, q, choice) })
 	m.layout()
@@ -311,10 +312,7 @@ func (m *lessonView) content() []string {
 	return lines
 }
 
-func (m *lessonView) markdown(src string) []string {
-	lines, _ := m.l.md.get(src, m.textW())
-	return lines
-}
+func (m *lessonView) markdown(src string) []string { return m.l.md.get(src, m.textW()) }
 
 // challengeBox shows a page's challenge: the task, the goals as the lab
 // last left them, and how to start.

@@ -50,13 +50,13 @@ func newMarkdown(r *lipgloss.Renderer) *markdown {
 	return m
 }
 
-// get returns src rendered at width, or src wrapped as plain text when
-// the rendering is not ready; ok says which.
-func (m *markdown) get(src string, width int) (lines []string, ok bool) {
+// get returns src rendered at width, or src wrapped as it is while the
+// rendering is not ready.
+func (m *markdown) get(src string, width int) []string {
 	if out, ok := m.done[mdKey{src, width}]; ok {
-		return common.Lines(out), true
+		return common.Lines(out)
 	}
-	return plain(src, width), false
+	return plain(src, width)
 }
 
 // plain is src wrapped line by line, as it is.
