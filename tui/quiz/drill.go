@@ -203,9 +203,9 @@ func (m *drill) summarize() {
 	case m.best.newBest && m.hadPrev:
 		lines = append(lines, st.OK.Render(fmt.Sprintf("★ New best! %d right, before %d.", res.Score.Correct, m.prev.Correct)))
 	case m.best.newBest:
-		lines = append(lines, st.OK.Render(fmt.Sprintf("★ New best! %d right: the first drill %s.", res.Score.Correct, m.onTopic())))
+		lines = append(lines, st.OK.Render(fmt.Sprintf("★ New best! %d right: the first drill %s.", res.Score.Correct, "on "+topicText(m.topic))))
 	default:
-		lines = append(lines, fmt.Sprintf("Best %s: %d right, on %s.", m.onTopic(), m.prev.Correct, m.prev.At.Format("2 Jan 2006")))
+		lines = append(lines, fmt.Sprintf("Best %s: %d right, on %s.", "on "+topicText(m.topic), m.prev.Correct, m.prev.At.Format("2 Jan 2006")))
 	}
 	if len(m.missed) > 0 {
 		lines = append(lines, "", st.Heading.Render(fmt.Sprintf("Missed (%d)", len(m.missed))))
@@ -214,18 +214,8 @@ func (m *drill) summarize() {
 	m.doc.set(indent(lines), m.width, m.bodyHeight())
 }
 
-func (m *drill) onTopic() string {
-	if m.topic == qz.AllTopics {
-		return "on all topics"
-	}
-	return "on " + string(m.topic)
-}
-
 func (m *drill) View() string {
-	left := "Drill · " + string(m.topic)
-	if m.topic == qz.AllTopics {
-		left = "Drill · all topics"
-	}
+	left := "Drill · " + topicText(m.topic)
 	switch {
 	case m.d == nil:
 		return m.draw(left, clock(qz.DefaultDrillLength), m.readyLines())
@@ -241,12 +231,12 @@ func (m *drill) readyLines() []string {
 	st := m.env.st
 	w := min(m.width-4, textWidth)
 	lines := common.Wrap(fmt.Sprintf("%s %s: answer as many questions as you can. Each answer says at once whether it was right; a wrong one ends your streak.",
-		clock(qz.DefaultDrillLength), m.onTopic()), w)
+		clock(qz.DefaultDrillLength), "on "+topicText(m.topic)), w)
 	lines = append(lines, "")
 	if m.hadPrev {
-		lines = append(lines, fmt.Sprintf("Your best %s: %d right, on %s.", m.onTopic(), m.prev.Correct, m.prev.At.Format("2 Jan 2006")))
+		lines = append(lines, fmt.Sprintf("Your best %s: %d right, on %s.", "on "+topicText(m.topic), m.prev.Correct, m.prev.At.Format("2 Jan 2006")))
 	} else {
-		lines = append(lines, "No drill "+m.onTopic()+" yet.")
+		lines = append(lines, "No drill "+"on "+topicText(m.topic)+" yet.")
 	}
 	lines = append(lines, "", st.Muted.Render("Press ")+st.Key.Render("enter")+st.Muted.Render(" to start the clock."))
 	return indent(lines)

@@ -234,7 +234,7 @@ func (m *menu) history() string {
 		facts = append(facts, fmt.Sprintf("Last exam: %s on %s.", e.Score, e.At.Format("2 Jan 2006")))
 	}
 	if b, ok := p.BestDrill(m.selTopic(), qz.DefaultDrillLength); ok {
-		facts = append(facts, fmt.Sprintf("Best drill on %s: %d right.", strings.ToLower(topicName(m.selTopic())), b.Correct))
+		facts = append(facts, fmt.Sprintf("Best drill on %s: %d right.", topicText(m.selTopic()), b.Correct))
 	}
 	return strings.Join(facts, " ")
 }
@@ -249,6 +249,14 @@ func modeName(md qz.Mode) string {
 		return "Review"
 	}
 	return "Practice"
+}
+
+// topicText names a topic in running text: "ports", "all topics".
+func topicText(t qz.Topic) string {
+	if t == qz.AllTopics {
+		return "all topics"
+	}
+	return string(t)
 }
 
 func topicName(t qz.Topic) string {

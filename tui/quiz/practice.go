@@ -168,11 +168,7 @@ func (m *practice) summarize() {
 func (m *practice) nothingDue(w int) []string {
 	st := m.env.st
 	now := m.env.clock.Now()
-	about := ""
-	if m.topic != qz.AllTopics {
-		about = " on " + string(m.topic)
-	}
-	lines := []string{st.Heading.Render("Nothing is due for review" + about + "."), ""}
+	lines := []string{st.Heading.Render("Nothing is due for review on " + topicText(m.topic) + "."), ""}
 	next, ok := m.env.progress.NextDue(now)
 	var text string
 	switch {
@@ -202,10 +198,7 @@ func (m *practice) what() string {
 	if m.p.Mode() == qz.ModeReview {
 		name = "Review"
 	}
-	if m.topic == qz.AllTopics {
-		return name
-	}
-	return name + " · " + string(m.topic)
+	return name + " · " + topicText(m.topic)
 }
 
 func (m *practice) ShortHelp() []key.Binding {

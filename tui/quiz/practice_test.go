@@ -153,18 +153,18 @@ func answerRight(m tea.Model, q qz.Question) {
 func TestReviewBringsMissesBackTheNextDay(t *testing.T) {
 	e, clk := testEnv(t)
 	m := open(t, e, qz.Options{Mode: qz.ModeReview, Topic: qz.AllTopics}, 80, 23)
-	has(t, view(t, m, 80, 23), "Nothing is due for review.", "come back here the next day")
+	has(t, view(t, m, 80, 23), "Nothing is due for review on all topics.", "come back here the next day")
 
 	seed, q := seedFor(t, qz.Ports, qz.Single)
 	p := open(t, e, qz.Options{Mode: qz.ModePractice, Topic: qz.Ports, Count: 1, Seed: seed}, 80, 23)
 	drive(p, letter(wrong(q)))
 
 	m = open(t, e, qz.Options{Mode: qz.ModeReview, Topic: qz.AllTopics}, 80, 23)
-	has(t, view(t, m, 80, 23), "Nothing is due for review.", "The next question comes back tomorrow.")
+	has(t, view(t, m, 80, 23), "Nothing is due for review on all topics.", "The next question comes back tomorrow.")
 
 	clk.Advance(24 * time.Hour)
 	m = open(t, e, qz.Options{Mode: qz.ModeReview, Topic: qz.AllTopics}, 80, 23)
-	has(t, view(t, m, 80, 23), "Review · question 1 of 1", q.Prompt)
+	has(t, view(t, m, 80, 23), "Review · all topics · question 1 of 1", q.Prompt)
 	drive(m, letter(q.Correct[0]), "n")
 	has(t, view(t, m, 80, 23), "Review done: 1 of 1 right", "in 2, 4, 8, then 16 days")
 	rec := stored(t, e).Questions[q.ID]
