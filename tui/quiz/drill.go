@@ -72,9 +72,6 @@ func (m *drill) Unsaved() string {
 	return ""
 }
 
-// Close waits for the drill's result to be written.
-func (m *drill) Close() error { return m.env.rec.wait() }
-
 func (m *drill) start() tea.Cmd {
 	m.d = qz.NewDrill(m.topic, m.seed, qz.DefaultDrillLength, m.env.clock)
 	m.over, m.best, m.missed = nil, nil, nil

@@ -78,9 +78,6 @@ func (m *exam) Unsaved() string {
 	return ""
 }
 
-// Close waits for the result to be written.
-func (m *exam) Close() error { return m.env.rec.wait() }
-
 func (m *exam) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.result == nil && m.x.Expired() {
 		// The clock ran out since the last tick: nothing more counts.
@@ -384,7 +381,7 @@ func (m *exam) overviewLines() []string {
 	}
 	q := m.x.Question(m.grid)
 	lines = append(lines, "")
-	lines = append(lines, common.Hang(st.Bold.Render(fmt.Sprintf("%d. ", m.grid+1)), q.Prompt, w)...)
+	lines = append(lines, hang(st.Bold.Render(fmt.Sprintf("%d. ", m.grid+1)), st.Text, q.Prompt, w)...)
 	return indent(lines)
 }
 

@@ -109,29 +109,3 @@ func tableLines(st *theme.Styles, t qz.Table, width int) []string {
 	}
 	return out
 }
-
-// wrapWords wraps plain text at spaces only: common.Wrap also breaks
-// after hyphens, which would split "sg-web" across lines. A word longer
-// than width is cut into pieces.
-func wrapWords(s string, width int) []string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		for ansi.StringWidth(w) > width && width > 0 {
-			if line != "" {
-				lines, line = append(lines, line), ""
-			}
-			lines = append(lines, ansi.Truncate(w, width, ""))
-			w = ansi.TruncateLeft(w, width, "")
-		}
-		switch {
-		case line == "":
-			line = w
-		case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= width:
-			line += " " + w
-		default:
-			lines, line = append(lines, line), w
-		}
-	}
-	return append(lines, line)
-}

@@ -254,16 +254,14 @@ func clone(lines []string) []string { return append([]string(nil), lines...) }
 // feedbackLines says whether the answer was right, what the right answer
 // is, why, and which lesson teaches it.
 func feedbackLines(st *theme.Styles, fb qz.Feedback, width int) []string {
-	head := st.OK.Render(theme.Pass + " Right.")
+	lines := []string{st.OK.Render(theme.Pass + " Right.")}
 	if !fb.Correct {
-		head = st.Error.Render(theme.Fail+" Not quite.") + " " + st.Text.Render("The answer is "+fb.Answer+".")
-	}
-	lines := common.Wrap(head, width)
-	if !fb.Correct {
-		lines = append(lines, common.Wrap(st.Muted.Render("You answered "+fb.Given+"."), width)...)
+		lines = []string{st.Error.Render(theme.Fail + " Not quite.")}
+		lines = append(lines, para(st.Text, "The answer is "+fb.Answer+".", width)...)
+		lines = append(lines, para(st.Muted, "You answered "+fb.Given+".", width)...)
 	}
 	lines = append(lines, "")
-	lines = append(lines, common.Wrap(fb.Explanation, width)...)
+	lines = append(lines, para(st.Text, fb.Explanation, width)...)
 	lines = append(lines, "")
-	return append(lines, common.Wrap(st.Muted.Render("Taught in ")+st.Accent.Render(lessonTitle(fb.Lesson)), width)...)
+	return append(lines, hang(st.Muted.Render("Taught in "), st.Accent, lessonTitle(fb.Lesson), width)...)
 }

@@ -171,7 +171,7 @@ func (p *picker) restore(r qz.Response) {
 // for a scrolling parent to keep in view.
 func (p *picker) render(width int) (lines []string, cursorLine int) {
 	st := p.st
-	lines = append(common.Wrap(p.q.Prompt, width), "")
+	lines = append(para(st.Text, p.q.Prompt, width), "")
 	if p.q.Kind == qz.Typed {
 		return append(lines, p.typedLine(width)), len(lines)
 	}
@@ -212,7 +212,7 @@ func (p *picker) render(width int) (lines []string, cursorLine int) {
 		case p.reveal == nil && i == p.cursor:
 			text = st.Bold
 		}
-		lines = append(lines, common.Hang(lead+box+st.Key.Render(qz.ChoiceLabel(i))+") ", text.Render(c), width)...)
+		lines = append(lines, hang(lead+box+st.Key.Render(qz.ChoiceLabel(i))+") ", text, c, width)...)
 	}
 	return lines, cursorLine
 }

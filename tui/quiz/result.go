@@ -49,16 +49,14 @@ func missedLines(st *theme.Styles, missed []qz.Missed, width int) []string {
 	for _, m := range missed {
 		head := fmt.Sprintf("%s %d. ", theme.Fail, m.Number)
 		lines = append(lines, "")
-		lines = append(lines, common.Hang(st.Error.Render(head), st.Bold.Render(m.Question.Prompt), width)...)
+		lines = append(lines, hang(st.Error.Render(head), st.Bold, m.Question.Prompt, width)...)
 		pad := strings.Repeat(" ", len(head)-len(theme.Fail)+1)
 		w := width - len(pad)
-		for _, l := range common.Hang(st.Muted.Render("Your answer:  "), st.Error.Render(m.Given), w) {
-			lines = append(lines, pad+l)
-		}
-		for _, l := range common.Hang(st.Muted.Render("Right answer: "), st.OK.Render(m.Answer), w) {
-			lines = append(lines, pad+l)
-		}
-		for _, l := range common.Wrap(m.Explanation, w) {
+		var body []string
+		body = append(body, hang(st.Muted.Render("Your answer:  "), st.Error, m.Given, w)...)
+		body = append(body, hang(st.Muted.Render("Right answer: "), st.OK, m.Answer, w)...)
+		body = append(body, para(st.Text, m.Explanation, w)...)
+		for _, l := range body {
 			lines = append(lines, pad+l)
 		}
 		lines = append(lines, pad+st.Muted.Render("Taught in ")+st.Accent.Render(lessonTitle(m.Lesson)))

@@ -40,6 +40,11 @@ func newScreen(e *env) screen {
 	return s
 }
 
+// Close waits for the answers and results still being written: the app
+// closes a screen before quitting, and a write cut short would lose the
+// last answer.
+func (s *screen) Close() error { return s.env.rec.wait() }
+
 func (s *screen) setStatus(k common.StatusKind, msg string) { s.kind, s.status = k, msg }
 
 // statusLines is the status message, one or two lines.
