@@ -148,7 +148,7 @@ func (g *goals) refresh() {
 		lines = append(lines, wrap(st.OK.Render(theme.Pass+" Solved: every goal is met.")+" "+
 			st.Text.Render("Press esc to go back to the lesson."), w)...)
 	} else {
-		text := metCount(g.check) + ". Tab goes back to your world."
+		text := capital(metCount(g.check)) + ". Tab goes back to your world."
 		switch {
 		case g.hints == 0:
 			text += " Stuck? Press h for a hint."

@@ -295,7 +295,7 @@ func TestGoalsTickAsTheWorldChangesAndSolvedIsRecorded(t *testing.T) {
 	c := ls.Challenge(sshForYou)
 	g := newGoals(l, ls, c, c.Start())
 	g.SetSize(76, 20)
-	mustShow(t, g.View(), "○ Your computer logs in to web-1 over SSH", "✓ Someone else's computer times out", "2 of 3 goals met")
+	mustShow(t, g.View(), "○ Your computer logs in to web-1 over SSH", "✓ Someone else's computer times out", "2 of 3 goals met. Tab goes back")
 
 	solved, err := c.SolvedWorld()
 	if err != nil {
