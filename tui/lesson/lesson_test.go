@@ -316,6 +316,18 @@ func TestGoalsTickAsTheWorldChangesAndSolvedIsRecorded(t *testing.T) {
 	}
 }
 
+func TestOneGoalReadsAsOne(t *testing.T) {
+	l := setup(t, nil)
+	ls := l.course.Lesson(lesson1)
+	c := ls.Challenges[0]
+	g := newGoals(l, ls, c, c.Start())
+	g.SetSize(76, 20)
+	mustShow(t, g.View(), "The goal is not met yet. Tab goes back to your world. Stuck? Press h for a hint.")
+	solved, _ := c.SolvedWorld()
+	exec(g, func() tea.Msg { return lab.WorldChangedMsg{World: solved} })
+	mustShow(t, g.Summary(), "Solved: the goal is met.")
+}
+
 func TestHintsFollowTheEngineThenTheSolution(t *testing.T) {
 	l := setup(t, nil)
 	ls := l.course.Lesson(lesson4)
