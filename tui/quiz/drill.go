@@ -39,7 +39,7 @@ type drillSaved struct {
 }
 
 func newDrill(e *env, topic qz.Topic, seed uint64) *drill {
-	m := &drill{screen: newScreen(e), topic: topic, seed: seed, page: newPage(e.st, nil)}
+	m := &drill{screen: newScreen(e), topic: topic, seed: seed, page: newPage(e.st)}
 	m.prev, m.hadPrev = e.progress.BestDrill(topic, qz.DefaultDrillLength)
 	return m
 }

@@ -40,7 +40,7 @@ type exam struct {
 }
 
 func newExam(e *env, qs []qz.Question, o qz.Options) *exam {
-	m := &exam{screen: newScreen(e), x: qz.NewExam(qs, qz.ExamTime(len(qs)), e.clock), opts: o, page: newPage(e.st, nil)}
+	m := &exam{screen: newScreen(e), x: qz.NewExam(qs, qz.ExamTime(len(qs)), e.clock), opts: o, page: newPage(e.st)}
 	m.show()
 	return m
 }

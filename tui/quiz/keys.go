@@ -26,7 +26,7 @@ var (
 	keyAgain  = bind([]string{"r"}, "r", "drill again")
 
 	// The exam's.
-	keyGo       = bind([]string{"left", "right", "p", "n"}, "←/→", "move")
+	keyGo       = bind([]string{"left", "right", "p", "n"}, "←/→", "question")
 	keyFlag     = bind([]string{"f"}, "f", "flag")
 	keyOverview = bind([]string{"o"}, "o", "overview")
 	keySubmit   = bind([]string{"s"}, "s", "submit")

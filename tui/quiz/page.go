@@ -94,6 +94,7 @@ type page struct {
 	textW    int
 	question []string // the question, then the feedback when it fits under it
 	box      scroller
+	boxW     int  // the box's frame, as wide as the terminal below wideWidth
 	boxed    bool // the box is there
 	fbInBox  bool // the feedback is in the box, above the exhibit
 	whole    bool // the page scrolls as one: question, feedback and exhibit in the box
@@ -104,7 +105,7 @@ type page struct {
 	exhibitW int
 }
 
-func newPage(st *theme.Styles, p *picker) *page { return &page{st: st, pick: p} }
+func newPage(st *theme.Styles) *page { return &page{st: st} }
 
 // ask shows a new question, the box back at its top.
 func (g *page) ask(p *picker) {
@@ -185,7 +186,7 @@ func (g *page) refresh() {
 	if len(fb) > 0 {
 		q = append(append(q, ""), fb...)
 	}
-	g.question, g.cursorLine = q, cursorLine
+	g.question, g.cursorLine, g.boxW = q, cursorLine, boxW
 	g.box.set(content, inner, boxH-2)
 }
 
@@ -227,7 +228,7 @@ func (g *page) view() []string {
 	}
 	var box []string
 	if g.boxed {
-		box = common.Frame(g.st, g.title(), g.box.lines(), g.boxWidth(), g.boxHeight(), false)
+		box = common.Frame(g.st, g.title(), g.box.lines(), g.boxW, g.box.vp.Height+2, false)
 	}
 	if g.wide {
 		left := common.Pad(indent(clone(g.question)), questionColumn, g.height)
@@ -239,15 +240,6 @@ func (g *page) view() []string {
 	}
 	return common.Pad(append(lines, box...), g.width, g.height)
 }
-
-func (g *page) boxWidth() int {
-	if g.wide {
-		return g.width - questionColumn
-	}
-	return g.width
-}
-
-func (g *page) boxHeight() int { return g.box.vp.Height + 2 }
 
 func clone(lines []string) []string { return append([]string(nil), lines...) }
 

@@ -175,42 +175,31 @@ func (p *picker) render(width int) (lines []string, cursorLine int) {
 	if p.q.Kind == qz.Typed {
 		return append(lines, p.typedLine(width)), len(lines)
 	}
-	var correct []int
-	if p.reveal != nil {
-		correct = p.q.Correct
-	}
 	for i, c := range p.q.Choices {
 		if i == p.cursor {
 			cursorLine = len(lines)
 		}
-		lead := "  "
+		right := p.reveal != nil && slices.Contains(p.q.Correct, i)
+		chosen := p.ticked[i] || p.reveal != nil && slices.Contains(p.reveal.Response.Choices, i)
+		lead, text := "  ", st.Text
 		switch {
-		case p.reveal != nil && slices.Contains(correct, i):
-			lead = st.OK.Render(theme.Pass) + " "
-		case p.reveal != nil && slices.Contains(p.reveal.Response.Choices, i):
-			lead = st.Error.Render(theme.Fail) + " "
+		case right:
+			lead, text = st.OK.Render(theme.Pass)+" ", st.OK
+		case p.reveal != nil && chosen:
+			lead, text = st.Error.Render(theme.Fail)+" ", st.Error
 		case p.reveal == nil && i == p.cursor:
-			lead = st.Accent.Render(theme.Cursor) + " "
+			lead, text = st.Accent.Render(theme.Cursor)+" ", st.Bold
 		}
 		box := ""
 		switch {
-		case p.q.Kind == qz.Multi && (p.ticked[i] || p.reveal != nil && slices.Contains(p.reveal.Response.Choices, i)):
+		case p.q.Kind == qz.Multi && chosen:
 			box = "[x] "
 		case p.q.Kind == qz.Multi:
 			box = "[ ] "
-		case p.radio && p.ticked[i]:
+		case p.radio && chosen:
 			box = "(•) "
 		case p.radio:
 			box = "( ) "
-		}
-		text := st.Text
-		switch {
-		case p.reveal != nil && slices.Contains(correct, i):
-			text = st.OK
-		case p.reveal != nil && slices.Contains(p.reveal.Response.Choices, i):
-			text = st.Error
-		case p.reveal == nil && i == p.cursor:
-			text = st.Bold
 		}
 		lines = append(lines, hang(lead+box+st.Key.Render(qz.ChoiceLabel(i))+") ", text, c, width)...)
 	}

@@ -25,7 +25,7 @@ type practice struct {
 
 func newPractice(e *env, p *qz.Practice, topic qz.Topic) *practice {
 	m := &practice{screen: newScreen(e), p: p, topic: topic}
-	m.page = newPage(e.st, nil)
+	m.page = newPage(e.st)
 	m.ask()
 	return m
 }

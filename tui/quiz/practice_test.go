@@ -209,3 +209,23 @@ func TestCloseReportsAWriteNoScreenShowed(t *testing.T) {
 		t.Fatalf("a shown error is reported again: %v", err)
 	}
 }
+
+// Closing a screen (quitting, or esc) waits for the answer being written.
+func TestCloseWaitsForTheWriteInFlight(t *testing.T) {
+	e, _ := testEnv(t)
+	seed, q := seedFor(t, qz.Ports, qz.Single)
+	m := open(t, e, qz.Options{Mode: qz.ModePractice, Topic: qz.Ports, Count: 2, Seed: seed}, 80, 23)
+	_, cmd := m.Update(tuitest.Key(letter(q.Correct[0])))
+	if cmd == nil {
+		t.Fatal("an answer should be written in a command")
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }() // as Bubble Tea runs it, beside the UI
+	if err := m.(common.Closer).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if rec := stored(t, e).Questions[q.ID]; rec == nil || rec.Correct != 1 {
+		t.Fatalf("Close returned before the answer was written: %+v", rec)
+	}
+	<-done
+}
