@@ -137,8 +137,8 @@ func (m *drill) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	pk := m.page.pick
 	if key.Matches(msg, keyLeave) && !pk.typing() {
-		m.prompt = &confirm{question: "Leave the drill?", detail: []string{"It has not finished: it will not count, and nothing is saved."},
-			yes: "leave", no: "keep going", onYes: func() tea.Cmd { return common.Back }}
+		m.prompt = &confirm{question: "Leave the drill?", detail: []string{"It has not finished, so it will not count as a drill; the answers you gave are kept for review."},
+			yes: "leave", no: "keep going", onYes: m.leave}
 		return nil
 	}
 	r, ok, cmd := answerKey(m.page, msg)
@@ -146,6 +146,21 @@ func (m *drill) key(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	return m.answer(r)
+}
+
+// leave records the answers of a drill left early, as practice would
+// (so its misses come back in review), but no score, and goes back.
+func (m *drill) leave() tea.Cmd {
+	attempts := m.d.Result().Attempts
+	if len(attempts) == 0 {
+		return common.Back
+	}
+	return tea.Batch(m.env.rec.record(func(p *qz.Progress) any {
+		for _, a := range attempts {
+			p.Record(a)
+		}
+		return nil
+	}), common.Back)
 }
 
 // answer has the answer judged, says right or wrong in the status line

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	qz "github.com/sglab/sglab/quiz"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/internal/tuitest"
@@ -86,16 +88,38 @@ func TestDrillAsksBeforeLeaving(t *testing.T) {
 	if m.Unsaved() == "" {
 		t.Fatal("quitting a running drill should ask first")
 	}
+	q := m.d.Current()
+	answerWrong(m, q)
 	drive(m, "esc")
-	has(t, view(t, m, 80, 23), "Leave the drill?", "it will not count")
+	has(t, view(t, m, 80, 23), "Leave the drill?", "it will not count as a drill; the answers you gave are kept for review")
 	if !m.Capturing() {
 		t.Fatal("the question should take y and n")
 	}
 	drive(m, "n")
 	lacks(t, view(t, m, 80, 23), "Leave the drill?")
 	drive(m, "esc")
-	_, cmd := m.Update(tuitest.Key("y"))
-	if cmd == nil || cmd() != (common.BackMsg{}) {
+	var back bool
+	tuitest.Drive(&spy{Model: m, saw: func(msg tea.Msg) { back = back || msg == (common.BackMsg{}) }}, tuitest.Key("y"))
+	if !back {
 		t.Fatal("y did not leave")
 	}
+	p := stored(t, e)
+	if rec := p.Questions[q.ID]; rec == nil || rec.Box != 1 {
+		t.Fatalf("the miss of a drill left early should come back in review: %+v", rec)
+	}
+	if _, ok := p.BestDrill(qz.Concepts, qz.DefaultDrillLength); ok {
+		t.Fatal("a drill left early was kept as a best")
+	}
+}
+
+// spy passes messages on to a model and shows them to a test first.
+type spy struct {
+	tea.Model
+	saw func(tea.Msg)
+}
+
+func (s *spy) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	s.saw(msg)
+	_, cmd := s.Model.Update(msg)
+	return s, cmd
 }
