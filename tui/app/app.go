@@ -113,6 +113,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.width, m.height = msg.Width, msg.Height
 		return m.resize()
 	case tea.KeyMsg:
+		// Bubble Tea v1 hands over the runes of one read as one key ("jj"
+		// when a key repeats fast or a script types). Screens match single
+		// keys, so split them, unless a text field is capturing: it takes
+		// the runes whole, as it does a paste.
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !common.IsCapturing(m.top()) {
+			cmds := make([]tea.Cmd, 0, len(msg.Runes))
+			for _, r := range msg.Runes {
+				cmds = append(cmds, m.update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+			}
+			return tea.Batch(cmds...)
+		}
 		return m.key(msg)
 	case common.PushMsg:
 		m.stack = append(m.stack, msg.Screen)

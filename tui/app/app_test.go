@@ -97,6 +97,20 @@ func TestHomeOpensTheLabAndEscComesBack(t *testing.T) {
 	}
 }
 
+func TestRunesReadTogetherAreSeparateKeys(t *testing.T) {
+	m := newApp(t, 80, 24, nil)
+	tuitest.Drive(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
+	if !strings.Contains(m.View(), "> Quiz") {
+		t.Fatalf("\"jj\" read at once moves down twice, to the third entry:\n%s", m.View())
+	}
+	// A text field takes them whole: typing "nn" names the group "nn".
+	m = onEntry(newApp(t, 80, 24, nil), "Lab")
+	tuitest.Drive(m, tuitest.Key("enter"), tuitest.Key("n"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")}, tuitest.Key("enter"), tuitest.Key("enter"))
+	if l, ok := m.top().(*lab.Model); !ok || l.World().FindGroup("vpc-main", "nn") == nil {
+		t.Fatalf("the group was not named from the burst:\n%s", m.View())
+	}
+}
+
 func TestTooSmallSaysHowMuchRoomItNeeds(t *testing.T) {
 	for _, size := range [][2]int{{59, 30}, {100, 17}, {20, 5}, {1, 1}} {
 		m := newApp(t, size[0], size[1], nil)
