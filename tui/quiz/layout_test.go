@@ -177,3 +177,14 @@ func TestCountdownAndDueWording(t *testing.T) {
 		}
 	}
 }
+
+func TestWrapWordsKeepsNamesAndRangesWhole(t *testing.T) {
+	got := wrapWords("sg-remote: Custom TCP, TCP, 8000 - 8999, source web-1", 30)
+	want := []string{"sg-remote: Custom TCP, TCP,", "8000 - 8999, source web-1"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := wrapWords("abcdefghij", 4); strings.Join(got, "|") != "abcd|efgh|ij" {
+		t.Errorf("a word longer than the line should be cut into pieces: %q", got)
+	}
+}

@@ -12,12 +12,22 @@ import (
 // only, where common.Wrap would also break after a hyphen, and is styled
 // line by line.
 
-// wrapWords wraps plain text at spaces. A word longer than width is cut
-// into pieces.
+// wrapWords wraps plain text at spaces, keeping a port range such as
+// "8000 - 8999" on one line. A word longer than width is cut into pieces.
 func wrapWords(s string, width int) []string {
+	var words []string
+	fields := strings.Fields(s)
+	for k := 0; k < len(fields); k++ {
+		if fields[k] == "-" && len(words) > 0 && k+1 < len(fields) {
+			words[len(words)-1] += " - " + fields[k+1]
+			k++
+			continue
+		}
+		words = append(words, fields[k])
+	}
 	var lines []string
 	line := ""
-	for _, w := range strings.Fields(s) {
+	for _, w := range words {
 		for ansi.StringWidth(w) > width && width > 0 {
 			if line != "" {
 				lines, line = append(lines, line), ""
