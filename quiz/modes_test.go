@@ -50,7 +50,7 @@ func TestPractice(t *testing.T) {
 		t.Errorf("an empty answer: %v", err)
 	}
 	fb, err := p.Answer(wrong(qs[0]))
-	if err != nil || fb.Correct || fb.Answer != "B) 22" || fb.Given != "A) 21" || fb.Explanation != qs[0].Explanation || fb.Lesson != "ports" {
+	if err != nil || fb.Correct || fb.Answer != "B) 22" || fb.Given != "A) 21" || fb.Explanation != qs[0].Explanation || fb.Lesson != "the-ports-to-know" {
 		t.Errorf("feedback on a wrong answer: %+v, %v", fb, err)
 	}
 	if _, err := p.Answer(right(qs[0])); !errors.Is(err, ErrAnswered) {

@@ -58,18 +58,18 @@ var kinds = []Kind{Single, TrueFalse, Multi, Typed}
 // question links to one, so that a learner who gets it wrong knows where
 // the idea is taught.
 var Lessons = []string{
-	"firewall",                // 1
-	"inbound-outbound",        // 2
-	"rule-anatomy",            // 3
-	"ssh-my-ip",               // 4
-	"many-to-many",            // 5
-	"scope",                   // 6
-	"timeout-vs-refused",      // 7
-	"ssh-own-group",           // 8
-	"group-references",        // 9
-	"ports",                   // 10
-	"stateful",                // 11
-	"references-private-only", // 12
+	"a-firewall-around-your-instance",    // 1
+	"inbound-and-outbound",               // 2
+	"anatomy-of-a-rule",                  // 3
+	"ssh-from-your-computer-only",        // 4
+	"many-to-many",                       // 5
+	"one-vpc-one-region",                 // 6
+	"timeout-versus-refused",             // 7
+	"keep-ssh-in-its-own-group",          // 8
+	"referencing-security-groups",        // 9
+	"the-ports-to-know",                  // 10
+	"stateful",                           // 11
+	"references-match-private-addresses", // 12
 }
 
 // Question is one question of the bank or of the scenario generator.

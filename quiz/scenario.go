@@ -352,20 +352,20 @@ func outcomeLesson(w *engine.World, res engine.Result) string {
 	case engine.Allowed:
 		return matchedLesson(w, res)
 	case engine.OutboundBlocked:
-		return "inbound-outbound"
+		return "inbound-and-outbound"
 	case engine.InboundBlocked:
 		if referencedOverPublicIP(w, res) {
-			return "references-private-only"
+			return "references-match-private-addresses"
 		}
 	}
-	return "timeout-vs-refused"
+	return "timeout-versus-refused"
 }
 
 func matchedLesson(w *engine.World, res engine.Result) string {
 	if ref, ok := res.FirstMatch(engine.Inbound); ok && w.Rule(ref).Peer.IsGroup() {
-		return "group-references"
+		return "referencing-security-groups"
 	}
-	return "rule-anatomy"
+	return "anatomy-of-a-rule"
 }
 
 // referencedOverPublicIP reports the classic surprise: the destination has
@@ -568,9 +568,9 @@ func fixText(w *engine.World, f Fix) string {
 func fixLesson(f Fix) string {
 	switch {
 	case f.Rule.Peer.IsGroup():
-		return "group-references"
+		return "referencing-security-groups"
 	case f.Rule.Ports.Lo == 22 && f.Rule.Peer.CIDR.Bits() == 32:
-		return "ssh-my-ip"
+		return "ssh-from-your-computer-only"
 	}
-	return "rule-anatomy"
+	return "anatomy-of-a-rule"
 }

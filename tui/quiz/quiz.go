@@ -110,22 +110,17 @@ func (e *env) saved(msg savedMsg) error {
 }
 
 // lessonTitle names the lesson that teaches a question: "Lesson 10, The
-// ports to know", or the id when the course does not have it. The quiz
-// lists its lessons by short ids in course order (qz.Lessons), while the
-// course's ids are longer, so the lesson is found by its place in the
-// course.
+// ports to know", or the id when the course does not have it.
 func lessonTitle(id string) string {
-	k := slices.Index(qz.Lessons, id)
 	course, err := lessons.Builtin()
-	if k < 0 || err != nil {
+	if err != nil {
 		return id
 	}
-	for _, l := range course.Lessons {
-		if l.Order == k+1 {
-			return fmt.Sprintf("Lesson %d, %s", l.Order, l.Title)
-		}
+	k := slices.IndexFunc(course.Lessons, func(l *lessons.Lesson) bool { return l.ID == id })
+	if k < 0 {
+		return id
 	}
-	return id
+	return fmt.Sprintf("Lesson %d, %s", course.Lessons[k].Order, course.Lessons[k].Title)
 }
 
 // recorder writes to the learner's quiz progress in commands: the store
