@@ -71,7 +71,7 @@ func WithAutosave(path string) Option {
 
 // WithStatus shows a first message in the status line, such as a warning
 // about a scratch file that did not load.
-func WithStatus(msg string) Option { return func(m *Model) { m.setStatus(statusWarn, msg) } }
+func WithStatus(msg string) Option { return func(m *Model) { m.setStatus(common.StatusWarn, msg) } }
 
 // WithSidePanel adds a pane beside the lab's own, reached with tab like the
 // others: a lesson's goals. It receives WorldChangedMsg after every change
@@ -108,7 +108,7 @@ type Model struct {
 	saver  *autosaver
 	title  string
 	status string
-	kind   statusKind
+	kind   common.StatusKind
 
 	width, height int
 	wide          bool
@@ -126,15 +126,6 @@ type undoStep struct {
 // maxUndo bounds the undo history; each step is a copy of the world.
 const maxUndo = 100
 
-type statusKind uint8
-
-const (
-	statusInfo statusKind = iota
-	statusOK
-	statusWarn
-	statusErr
-)
-
 // New returns a lab on world w. The lab owns w from now on.
 func New(ctx *common.Context, w *engine.World, opts ...Option) *Model {
 	e := &env{ctx: ctx, st: ctx.Styles, w: w}
@@ -145,7 +136,7 @@ func New(ctx *common.Context, w *engine.World, opts ...Option) *Model {
 	m.conn.seed(w.Connections)
 	m.grid = newGrid(e)
 	m.panes = []pane{m.tree, m.detail, m.conn, m.grid}
-	m.setStatus(statusInfo, "Press f to fire a test connection, n to create a security group, tab to move between panes, ? for every key.")
+	m.setStatus(common.StatusInfo, "Press f to fire a test connection, n to create a security group, tab to move between panes, ? for every key.")
 	for _, o := range opts {
 		o(m)
 	}
@@ -273,7 +264,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.saver = nil // a lab saved to a file is that file's now, not the scratch lab
 		return m.save()
 	case autosaveFailedMsg:
-		m.setStatus(statusErr, "Autosave failed: "+msg.err.Error())
+		m.setStatus(common.StatusErr, "Autosave failed: "+msg.err.Error())
 		return nil
 	}
 	if m.side != nil {
@@ -368,7 +359,7 @@ func (m *Model) apply(do func(w *engine.World) (done, error)) tea.Cmd {
 	next := m.env.w.Clone()
 	d, err := do(next)
 	if err != nil {
-		m.setStatus(statusErr, err.Error())
+		m.setStatus(common.StatusErr, err.Error())
 		return nil
 	}
 	m.undo = append(m.undo, undoStep{world: m.env.w, what: d.status})
@@ -376,7 +367,7 @@ func (m *Model) apply(do func(w *engine.World) (done, error)) tea.Cmd {
 		m.undo = m.undo[1:]
 	}
 	m.env.w = next
-	m.setStatus(statusOK, d.status)
+	m.setStatus(common.StatusOK, d.status)
 	cmd := m.changed()
 	if d.sel.kind != kindNone {
 		m.tree.selectRef(d.sel)
@@ -391,13 +382,13 @@ func (m *Model) apply(do func(w *engine.World) (done, error)) tea.Cmd {
 // reports whether there was one.
 func (m *Model) undoLast() bool {
 	if len(m.undo) == 0 {
-		m.setStatus(statusInfo, "Nothing to undo.")
+		m.setStatus(common.StatusInfo, "Nothing to undo.")
 		return false
 	}
 	last := m.undo[len(m.undo)-1]
 	m.undo = m.undo[:len(m.undo)-1]
 	m.env.w = last.world
-	m.setStatus(statusOK, "Undone: "+last.what)
+	m.setStatus(common.StatusOK, "Undone: "+last.what)
 	return true
 }
 
@@ -433,17 +424,17 @@ func (m *Model) open(path string, w *engine.World) tea.Cmd {
 	}
 	cmd := m.changed()
 	m.dirty = false
-	m.setStatus(statusOK, "Opened "+path)
+	m.setStatus(common.StatusOK, "Opened "+path)
 	return cmd
 }
 
 func (m *Model) save() tea.Cmd {
 	if err := engine.Save(m.env.w, m.path); err != nil {
-		m.setStatus(statusErr, "Could not save: "+err.Error())
+		m.setStatus(common.StatusErr, "Could not save: "+err.Error())
 		return nil
 	}
 	m.dirty = false
-	m.setStatus(statusOK, "Saved "+m.path)
+	m.setStatus(common.StatusOK, "Saved "+m.path)
 	return nil
 }
 
@@ -459,7 +450,7 @@ func (m *Model) setFocus(p paneID) {
 	}
 }
 
-func (m *Model) setStatus(k statusKind, s string) {
+func (m *Model) setStatus(k common.StatusKind, s string) {
 	before := len(m.statusLines())
 	m.kind, m.status = k, s
 	if len(m.statusLines()) != before {
@@ -631,27 +622,9 @@ func (m *Model) header() string {
 	return st.Title.Render("sglab lab") + st.Muted.Render(" · "+m.title+" · "+where)
 }
 
-// statusLines is the last message, on at most two lines: AWS's error
-// messages are long, and losing their end would lose the point.
+// statusLines is the last message, on at most two lines.
 func (m *Model) statusLines() []string {
-	if m.width <= 0 {
-		return []string{""}
-	}
-	st := m.env.st
-	head, style := "", st.Muted
-	switch m.kind {
-	case statusOK:
-		head, style = st.OK.Render(theme.Pass+" "), st.Text
-	case statusWarn:
-		head, style = st.Warn.Render("! "), st.Text
-	case statusErr:
-		head, style = st.Error.Render(theme.Fail+" "), st.Error
-	}
-	lines := common.Hang(head, style.Render(m.status), m.width)
-	if len(lines) > 2 {
-		lines = []string{lines[0], common.Fit(lines[1]+" "+lines[2], m.width)}
-	}
-	return lines
+	return common.StatusLines(m.env.st, m.kind, m.status, m.width)
 }
 
 // sidePane adapts a side panel to the lab's panes.
