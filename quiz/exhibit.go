@@ -2,11 +2,11 @@ package quiz
 
 import (
 	"net/netip"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/console"
 )
 
 // Exhibit is the world a scenario question shows: its machines, and the
@@ -131,108 +131,23 @@ func services(list []engine.Service) string {
 	return strings.Join(parts, ", ")
 }
 
-// RuleColumns are the console's columns for rules of direction d.
-func RuleColumns(d engine.Direction) []string {
-	peer := "Source"
-	if d == engine.Outbound {
-		peer = "Destination"
-	}
-	return []string{"Type", "Protocol", "Port range", peer, "Description"}
-}
-
-// RuleTable lists a group's rules of direction d as the console does.
+// RuleTable lists a group's rules of direction d as the console does, with
+// "-" for an empty description so that every row has five cells of text.
 func RuleTable(w *engine.World, g *engine.Group, d engine.Direction) Table {
-	t := Table{Columns: RuleColumns(d)}
+	t := Table{Columns: console.Columns(d)}
 	for _, r := range g.Rules(d) {
-		t.Rows = append(t.Rows, RuleRow(w, r))
+		row := console.Row(w, r)
+		if row[4] == "" {
+			row[4] = "-"
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return t
-}
-
-// RuleRow is one rule as the console's columns show it: Type, Protocol,
-// Port range, Source (or Destination), Description.
-func RuleRow(w *engine.World, r engine.Rule) []string {
-	desc := r.Description
-	if desc == "" {
-		desc = "-"
-	}
-	return []string{RuleType(r), protocolName(r.Protocol), portRange(r), peerName(w, r.Peer), desc}
-}
-
-// consoleTypes are the console's names for single TCP ports. The console
-// has no FTP type: a rule for port 21 shows as Custom TCP, and so it does
-// here.
-var consoleTypes = map[int]string{
-	22: "SSH", 25: "SMTP", 53: "DNS (TCP)", 80: "HTTP", 443: "HTTPS",
-	3306: "MYSQL/Aurora", 3389: "RDP", 5432: "PostgreSQL",
-}
-
-// RuleType is the console's Type column: SSH, HTTP, All traffic, Custom TCP...
-func RuleType(r engine.Rule) string {
-	p := r.Protocol
-	switch {
-	case p == engine.ProtoAll:
-		return "All traffic"
-	case p.HasPorts() && r.Ports == engine.AllPorts:
-		return "All " + strings.ToUpper(p.String())
-	case p == engine.ProtoTCP && r.Ports.Lo == r.Ports.Hi && consoleTypes[r.Ports.Lo] != "":
-		return consoleTypes[r.Ports.Lo]
-	case p == engine.ProtoUDP && r.Ports == engine.PortRange{Lo: 53, Hi: 53}:
-		return "DNS (UDP)"
-	case p.HasPorts():
-		return "Custom " + strings.ToUpper(p.String())
-	case p.IsICMP():
-		family := "IPv4"
-		if p == engine.ProtoICMPv6 {
-			family = "IPv6"
-		}
-		if r.Ports == engine.AnyICMP {
-			return "All ICMP - " + family
-		}
-		return "Custom ICMP - " + family
-	}
-	return "Custom protocol"
-}
-
-func protocolName(p engine.Protocol) string {
-	switch p {
-	case engine.ProtoAll:
-		return "All"
-	case engine.ProtoICMPv6:
-		return "ICMPv6"
-	}
-	return strings.ToUpper(p.String())
-}
-
-// portRange is the console's Port range column: "22", "8000 - 8999", "All".
-func portRange(r engine.Rule) string {
-	switch {
-	case r.Protocol.HasPorts() && r.Ports.Lo != r.Ports.Hi:
-		return strconv.Itoa(r.Ports.Lo) + " - " + strconv.Itoa(r.Ports.Hi)
-	case r.Protocol.HasPorts() || r.Protocol.IsICMP():
-		return strings.ReplaceAll(r.Ports.Format(r.Protocol), "all", "All")
-	}
-	return "All"
-}
-
-// peerName is the Source or Destination column: a CIDR, or a group as
-// "sg-web / web".
-func peerName(w *engine.World, p engine.Peer) string {
-	if !p.IsGroup() {
-		return p.CIDR.String()
-	}
-	if g := w.Group(p.Group); g != nil && g.Name != "" && g.Name != g.ID {
-		return g.ID + " / " + g.Name
-	}
-	return p.Group
 }
 
 // ruleText is a rule on one line, for a choice: "SSH, TCP, 22, source
 // 203.0.113.10/32".
 func ruleText(w *engine.World, d engine.Direction, r engine.Rule) string {
-	peer := "source "
-	if d == engine.Outbound {
-		peer = "destination "
-	}
-	return RuleType(r) + ", " + protocolName(r.Protocol) + ", " + portRange(r) + ", " + peer + peerName(w, r.Peer)
+	row := console.Row(w, r)
+	return row[0] + ", " + row[1] + ", " + row[2] + ", " + strings.ToLower(console.Columns(d)[3]) + " " + row[3]
 }

@@ -48,13 +48,13 @@ hosts:
 	web := e.Groups[0]
 	want := [][]string{
 		{"SSH", "TCP", "22", "203.0.113.10/32", "my laptop"},
-		{"Custom TCP", "TCP", "21", "0.0.0.0/0", "-"},
-		{"All traffic", "All", "All", "sg-app / app", "-"},
+		{"FTP", "TCP", "21", "0.0.0.0/0", "-"},
+		{"All traffic", "All", "All", "app (group)", "-"},
 		{"All TCP", "TCP", "0 - 65535", "10.0.0.0/16", "-"},
 		{"Custom TCP", "TCP", "8000 - 8999", "::/0", "-"},
 		{"DNS (UDP)", "UDP", "53", "10.0.0.0/16", "-"},
 		{"All ICMP - IPv4", "ICMP", "All", "0.0.0.0/0", "-"},
-		{"Custom ICMP - IPv6", "ICMPv6", "128", "::/0", "-"},
+		{"Custom ICMP - IPv6", "IPv6 ICMP", "128", "::/0", "-"},
 		{"Custom protocol", "47", "All", "10.0.0.0/16", "-"},
 	}
 	if !slices.EqualFunc(web.Inbound.Rows, want, slices.Equal) {
@@ -76,7 +76,7 @@ hosts:
 	text := strings.Join(e.Lines(), "\n")
 	for _, want := range []string{
 		"Security group sg-web (web): outbound rules\n  (none)",
-		"  Type                Protocol  Port range   Source           Description\n  SSH                 TCP       22           203.0.113.10/32  my laptop",
+		"  Type                Protocol   Port range   Source           Description\n  SSH                 TCP        22           203.0.113.10/32  my laptop",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the exhibit lacks %q:\n%s", want, text)

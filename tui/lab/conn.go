@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/console"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/theme"
 )
@@ -72,7 +73,7 @@ func newShot(w *engine.World, conn engine.Connection) shot {
 			continue
 		}
 		if rule := w.Rule(ref); rule != nil {
-			s.rules = append(s.rules, fmt.Sprintf("%s rule of %s: %s", capital(d.String()), groupLabel(w, ref.Group), strings.Join(nonEmpty(ruleCells(w, *rule)), " · ")))
+			s.rules = append(s.rules, fmt.Sprintf("%s rule of %s: %s", capital(d.String()), groupLabel(w, ref.Group), strings.Join(nonEmpty(console.Row(w, *rule)), " · ")))
 		}
 	}
 	return s

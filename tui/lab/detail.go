@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/console"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/theme"
 )
@@ -245,9 +246,9 @@ func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
 	}
 	var cells [][]string
 	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
-		cells = append(cells, ruleHeaders(dir))
+		cells = append(cells, console.Columns(dir))
 		for _, r := range g.Rules(dir) {
-			cells = append(cells, ruleCells(w, r))
+			cells = append(cells, console.Row(w, r))
 		}
 	}
 	cols := layoutColumns(d.width-2, cells...)
@@ -256,10 +257,10 @@ func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
 		rules := g.Rules(dir)
 		lines = append(lines, "", st.Heading.Render(fmt.Sprintf("%s rules (%d)", capital(dir.String()), len(rules))))
 		if len(rules) > 0 {
-			lines = append(lines, "  "+st.Faint.Render(cols.row(ruleHeaders(dir))))
+			lines = append(lines, "  "+st.Faint.Render(cols.row(console.Columns(dir))))
 		}
 		for _, r := range rules {
-			lines = append(lines, d.row(k, cols.row(ruleCells(w, r))))
+			lines = append(lines, d.row(k, cols.row(console.Row(w, r))))
 			if k == d.cursor {
 				cursorLine = len(lines) - 1
 			}
@@ -316,10 +317,10 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 	// column, which the Type already says, to keep room for the rest.
 	without := func(cells []string) []string { return append(cells[:1:1], cells[2:]...) }
 	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
-		cells := [][]string{append([]string{"Group"}, without(ruleHeaders(dir))...)}
+		cells := [][]string{append([]string{"Group"}, without(console.Columns(dir))...)}
 		for _, g := range groups {
 			for _, r := range g.Rules(dir) {
-				cells = append(cells, append([]string{g.Label()}, without(ruleCells(w, r))...))
+				cells = append(cells, append([]string{g.Label()}, without(console.Row(w, r))...))
 			}
 		}
 		cols := layoutColumns(d.width-2, cells...)

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/console"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/theme"
 )
@@ -284,15 +285,15 @@ type ruleInput struct {
 // rule builds the engine's rule from the input. On an error the rule
 // still holds every part that parsed, for the preview.
 func (in *ruleInput) rule(w *engine.World) (engine.Rule, error) {
-	t := ruleTypes[in.typ]
-	r := engine.Rule{Protocol: t.proto, Ports: t.ports, Description: strings.TrimSpace(in.descr)}
+	t := console.Types[in.typ]
+	r := engine.Rule{Protocol: t.Protocol, Ports: t.Ports, Description: strings.TrimSpace(in.descr)}
 	var errs []error
 	switch {
-	case t.number:
+	case t.Number:
 		p, err := customProtocol(in.proto)
 		r.Protocol, errs = p, append(errs, err)
-	case t.custom:
-		p, err := engine.ParsePorts(t.proto, in.ports)
+	case t.Custom:
+		p, err := engine.ParsePorts(t.Protocol, in.ports)
 		r.Ports, errs = p, append(errs, err)
 	}
 	switch in.peer {
@@ -332,10 +333,10 @@ func customProtocol(s string) (engine.Protocol, error) {
 
 // ruleInputOf fills the form from an existing rule.
 func ruleInputOf(w *engine.World, owner string, r engine.Rule) ruleInput {
-	in := ruleInput{typ: typeIndex(r), descr: r.Description, owner: owner}
-	if t := ruleTypes[in.typ]; t.custom {
+	in := ruleInput{typ: console.TypeIndex(r), descr: r.Description, owner: owner}
+	if t := console.Types[in.typ]; t.Custom {
 		in.ports = r.Ports.Format(r.Protocol)
-	} else if t.number {
+	} else if t.Number {
 		in.proto = r.Protocol.String()
 	}
 	switch {
@@ -374,18 +375,18 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 		if index < 0 {
 			what = fmt.Sprintf("Added an %s rule to %s: ", dir, g.Label())
 		}
-		what += strings.Join(nonEmpty(ruleCells(w, r)), " · ")
+		what += strings.Join(nonEmpty(console.Row(w, r)), " · ")
 		if index < 0 {
 			return done{status: what, sel: ref{kindGroup, groupID}, focus: paneDetail}, w.AddRule(groupID, dir, r)
 		}
 		return done{status: what, sel: ref{kindGroup, groupID}, focus: paneDetail}, w.ReplaceRule(groupID, dir, index, r)
 	}
 
-	typeOpts := make([]huh.Option[int], len(ruleTypes))
-	for k, t := range ruleTypes {
-		typeOpts[k] = huh.NewOption(t.name, k)
+	typeOpts := make([]huh.Option[int], len(console.Types))
+	for k, t := range console.Types {
+		typeOpts[k] = huh.NewOption(t.Name, k)
 	}
-	peerTitle := capital(ruleHeaders(dir)[3])
+	peerTitle := capital(console.Columns(dir)[3])
 	var peerOpts []huh.Option[int]
 	if my := myIP(w); my.IsValid() {
 		peerOpts = append(peerOpts, huh.NewOption("My IP  "+my.String(), peerMyIP))
@@ -412,20 +413,20 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 	f := changeForm(e, fmt.Sprintf("%s %s rule · %s", verb, dir, g.Label()), do,
 		field(huh.NewSelect[int]().Title("Type").Options(typeOpts...).Value(&in.typ).Inline(true)),
 		field(huh.NewInput().TitleFunc(func() string {
-			if ruleTypes[in.typ].proto.IsICMP() {
+			if console.Types[in.typ].Protocol.IsICMP() {
 				return "ICMP type, or type/code"
 			}
 			return "Port range"
 		}, &in.typ).Placeholder("e.g. 8080 or 8000-8100").Value(&in.ports).
 			Validate(func(s string) error {
-				_, err := engine.ParsePorts(ruleTypes[in.typ].proto, s)
+				_, err := engine.ParsePorts(console.Types[in.typ].Protocol, s)
 				return awsError(err)
-			})).hideWhen(func() bool { return !ruleTypes[in.typ].custom }),
+			})).hideWhen(func() bool { return !console.Types[in.typ].Custom }),
 		field(huh.NewInput().Title("Protocol number").Placeholder("e.g. 50 (ESP)").Value(&in.proto).
 			Validate(func(s string) error {
 				_, err := customProtocol(s)
 				return awsError(err)
-			})).hideWhen(func() bool { return !ruleTypes[in.typ].number }),
+			})).hideWhen(func() bool { return !console.Types[in.typ].Number }),
 		field(huh.NewSelect[int]().Title(peerTitle).Options(peerOpts...).Value(&in.peer).Inline(true)),
 		field(huh.NewInput().Title("CIDR block").Placeholder("e.g. 203.0.113.0/24 or 2001:db8::/32").Value(&in.cidr).
 			Validate(func(s string) error {
@@ -446,19 +447,19 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 func rulePreview(e *env, dir engine.Direction, in *ruleInput, width int) []string {
 	st := e.st
 	r, _ := in.rule(e.w)
-	cells := ruleCells(e.w, r)
-	t := ruleTypes[in.typ]
-	if _, err := engine.ParsePorts(t.proto, in.ports); t.custom && err != nil {
+	cells := console.Row(e.w, r)
+	t := console.Types[in.typ]
+	if _, err := engine.ParsePorts(t.Protocol, in.ports); t.Custom && err != nil {
 		cells[2] = "?"
 	}
-	if _, err := customProtocol(in.proto); t.number && err != nil {
+	if _, err := customProtocol(in.proto); t.Number && err != nil {
 		cells[1] = "?"
 	}
 	if _, _, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err != nil {
 		cells[3] = "?"
 	}
-	cols := layoutColumns(width, ruleHeaders(dir), cells)
-	lines := []string{st.Faint.Render(cols.row(ruleHeaders(dir))), st.Bold.Render(cols.row(cells))}
+	cols := layoutColumns(width, console.Columns(dir), cells)
+	lines := []string{st.Faint.Render(cols.row(console.Columns(dir))), st.Bold.Render(cols.row(cells))}
 	if p, changed, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err == nil && changed {
 		lines = append(lines, common.Wrap(st.Warn.Render(fmt.Sprintf("! %s has host bits set: AWS stores it as %s.", strings.TrimSpace(in.cidr), p)), width)...)
 	}

@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/console"
 	"github.com/sglab/sglab/tui/internal/tuitest"
 )
 
@@ -185,8 +186,8 @@ func TestRuleFormKeepsInputAndShowsAWSError(t *testing.T) {
 // typeSteps is how many presses of → take the rule form's Type from SSH
 // to name.
 func typeSteps(name string) []tea.Msg {
-	for k, t := range ruleTypes {
-		if t.name == name {
+	for k, t := range console.Types {
+		if t.Name == name {
 			return tuitest.Keys(strings.Split(strings.Repeat("right ", k), " ")[:k]...)
 		}
 	}
