@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -165,62 +164,47 @@ func TestHelpBarKeepsItsOwnKeys(t *testing.T) {
 // sshd and fire again (refused).
 func TestStory(t *testing.T) {
 	ctx := tuitest.Context(t)
-	tm := teatest.NewTestModel(t, onEntry(New(ctx, nil), "Lab"), teatest.WithInitialTermSize(120, 40))
-	out := tm.Output()
-	waitFor := func(what string) {
-		t.Helper()
-		teatest.WaitFor(t, out, func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
-	keys := func(names ...string) {
-		for _, k := range names {
-			tm.Send(tuitest.Key(k))
-		}
-	}
-	// A form moves to its next field through a command, so the test waits
-	// for the field to show focused (the bar left of its title) before
-	// typing into it, as a person would.
-	focused := func(title string) { waitFor("┃ " + title) }
-	waitFor("Lab")
-	keys("enter")
-	waitFor("Scratch lab")
-	keys("n")
-	focused("Security group name")
-	tm.Type("ssh-from-me")
-	keys("enter")
-	focused("Description")
-	tm.Type("SSH from my laptop")
-	keys("enter")
-	waitFor("Created security group ssh-from-me")
-	keys("enter")
-	focused("Type")
-	keys("enter")
-	focused("Source")
-	keys("enter")
-	focused("Description (optional)")
-	tm.Type("my laptop")
-	keys("enter")
-	waitFor("Added an inbound rule to ssh-from-me")
-	keys("g")
-	focused("Instances with ssh-from-me")
-	keys("space", "enter")
-	waitFor("ssh-from-me is now attached to web-1")
-	keys("f")
-	waitFor("CONNECTED")
-	keys("right", "enter")
-	waitFor("TIMED OUT")
-	keys("tab", "tab", "down", "s") // the world tree: from the group down to web-1
-	focused("Running")
-	keys("space", "enter")
-	focused("Other services")
-	keys("enter")
-	waitFor("Services on web-1: nothing")
-	keys("tab", "tab", "r")
-	waitFor("was connected")
-	keys("down", "down", "down", "down", "enter")
-	waitFor("REFUSED")
-	keys("q")
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	ui := tuitest.Start(t, onEntry(New(ctx, nil), "Lab"), 120, 40)
+	ui.WaitFor("Lab")
+	ui.Keys("enter")
+	ui.WaitFor("Scratch lab")
+	ui.Keys("n")
+	ui.Focused("Security group name")
+	ui.Type("ssh-from-me")
+	ui.Keys("enter")
+	ui.Focused("Description")
+	ui.Type("SSH from my laptop")
+	ui.Keys("enter")
+	ui.WaitFor("Created security group ssh-from-me")
+	ui.Keys("enter")
+	ui.Focused("Type")
+	ui.Keys("enter")
+	ui.Focused("Source")
+	ui.Keys("enter")
+	ui.Focused("Description (optional)")
+	ui.Type("my laptop")
+	ui.Keys("enter")
+	ui.WaitFor("Added an inbound rule to ssh-from-me")
+	ui.Keys("g")
+	ui.Focused("Instances with ssh-from-me")
+	ui.Keys("space", "enter")
+	ui.WaitFor("ssh-from-me is now attached to web-1")
+	ui.Keys("f")
+	ui.WaitFor("CONNECTED")
+	ui.Keys("right", "enter")
+	ui.WaitFor("TIMED OUT")
+	ui.Keys("tab", "tab", "down", "s") // the world tree: from the group down to web-1
+	ui.Focused("Running")
+	ui.Keys("space", "enter")
+	ui.Focused("Other services")
+	ui.Keys("enter")
+	ui.WaitFor("Services on web-1: nothing")
+	ui.Keys("tab", "tab", "r")
+	ui.WaitFor("was connected")
+	ui.Keys("down", "down", "down", "down", "enter")
+	ui.WaitFor("REFUSED")
+	ui.Keys("q")
+	final := ui.Final().(*Model)
 	if err := final.Err(); err != nil {
 		t.Fatal(err)
 	}

@@ -3,17 +3,14 @@ package lesson_test
 // The course as the learner meets it: through the app's home screen.
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/sglab/sglab/internal/state"
 	"github.com/sglab/sglab/lessons"
@@ -144,55 +141,41 @@ func TestPackLessonsComeAfterTheBuiltInOnes(t *testing.T) {
 // is then done in the progress file.
 func TestStory(t *testing.T) {
 	ctx := tuitest.Context(t)
-	tm := teatest.NewTestModel(t, app.New(ctx, nil), teatest.WithInitialTermSize(120, 40))
-	out := tm.Output()
-	waitFor := func(what string) {
-		t.Helper()
-		teatest.WaitFor(t, out, func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
-	keys := func(names ...string) {
-		for _, k := range names {
-			tm.Send(tuitest.Key(k))
-		}
-	}
-	// A lab form moves to its next field through a command: wait for the
-	// field to show focused (the bar left of its title) before the key.
-	focused := func(title string) { waitFor("┃ " + title) }
+	ui := tuitest.Start(t, app.New(ctx, nil), 120, 40)
 
-	waitFor("Start with lesson 1")
-	keys("enter")
-	waitFor("0 done · 0 in progress")
-	keys("down", "down", "down", "enter")
-	waitFor("is how you log in to a Linux instance")
-	keys("n")
-	waitFor("Challenge · SSH for you alone")
-	keys("enter")
-	waitFor("2 of 3 goals met")
-	keys("down", "down", "enter") // web-sg, in the world tree
-	waitFor("Inbound rules (1)")
-	keys("a")
-	focused("Type") // SSH
-	keys("enter")
-	focused("Source") // My IP: your computer, 203.0.113.10/32
-	keys("enter")
-	focused("Description (optional)")
-	keys("enter")
-	waitFor("Solved: all 3 goals met")
-	keys("shift+tab", "shift+tab") // back to the world, then the Goals pane
-	waitFor("✓ Solved: every goal is met")
-	keys("esc")
-	waitFor("✓ Solved.")
-	keys("n")
-	waitFor("Why the others time out")
-	keys("n")
-	waitFor("Press a, b, c or d to answer.")
-	keys("b")
-	waitFor("✓ Right.")
-	keys("n")
-	waitFor("Lesson 4 done: SSH from your computer only")
-	keys("q")
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*app.Model)
+	ui.WaitFor("Start with lesson 1")
+	ui.Keys("enter")
+	ui.WaitFor("0 done · 0 in progress")
+	ui.Keys("down", "down", "down", "enter")
+	ui.WaitFor("is how you log in to a Linux instance")
+	ui.Keys("n")
+	ui.WaitFor("Challenge · SSH for you alone")
+	ui.Keys("enter")
+	ui.WaitFor("2 of 3 goals met")
+	ui.Keys("down", "down", "enter") // web-sg, in the world tree
+	ui.WaitFor("Inbound rules (1)")
+	ui.Keys("a")
+	ui.Focused("Type") // SSH
+	ui.Keys("enter")
+	ui.Focused("Source") // My IP: your computer, 203.0.113.10/32
+	ui.Keys("enter")
+	ui.Focused("Description (optional)")
+	ui.Keys("enter")
+	ui.WaitFor("Solved: all 3 goals met")
+	ui.Keys("shift+tab", "shift+tab") // back to the world, then the Goals pane
+	ui.WaitFor("✓ Solved: every goal is met")
+	ui.Keys("esc")
+	ui.WaitFor("✓ Solved.")
+	ui.Keys("n")
+	ui.WaitFor("Why the others time out")
+	ui.Keys("n")
+	ui.WaitFor("Press a, b, c or d to answer.")
+	ui.Keys("b")
+	ui.WaitFor("✓ Right.")
+	ui.Keys("n")
+	ui.WaitFor("Lesson 4 done: SSH from your computer only")
+	ui.Keys("q")
+	final := ui.Final().(*app.Model)
 	if err := final.Err(); err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,11 @@
 package quiz_test
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/sglab/sglab/internal/state"
 	qz "github.com/sglab/sglab/quiz"
@@ -31,24 +28,7 @@ func TestExamStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tm := teatest.NewTestModel(t, app.New(ctx, screen), teatest.WithInitialTermSize(120, 40))
-	out := tm.Output()
-	waitFor := func(what ...string) {
-		t.Helper()
-		teatest.WaitFor(t, out, func(b []byte) bool {
-			for _, w := range what {
-				if !bytes.Contains(b, []byte(w)) {
-					return false
-				}
-			}
-			return true
-		}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
-	keys := func(names ...string) {
-		for _, k := range names {
-			tm.Send(tuitest.Key(k))
-		}
-	}
+	ui := tuitest.Start(t, app.New(ctx, screen), 120, 40)
 
 	// The class's questions: the same seed, the same exam. Miss three
 	// whose explanations are short enough to show together.
@@ -65,33 +45,33 @@ func TestExamStory(t *testing.T) {
 	if len(missed) != 3 {
 		t.Fatalf("seed 42 has too few short single-choice questions to miss: %v", missed)
 	}
-	waitFor("question 1 of 20", "30:00 left")
+	ui.WaitFor("question 1 of 20", "30:00 left")
 	for i, q := range qs {
 		miss := slices.Contains(missed, i)
 		switch {
 		case q.Kind == qz.Typed:
-			keys("enter")
-			tm.Type(q.Accept[0])
-			keys("enter") // ends typing and goes on
+			ui.Keys("enter")
+			ui.Type(q.Accept[0])
+			ui.Keys("enter") // ends typing and goes on
 			continue
 		case miss:
-			keys(wrongLetter(q))
+			ui.Keys(wrongLetter(q))
 		default:
 			for _, c := range q.Correct {
-				keys(strings.ToLower(qz.ChoiceLabel(c)))
+				ui.Keys(strings.ToLower(qz.ChoiceLabel(c)))
 			}
 		}
-		keys("right")
+		ui.Keys("right")
 	}
-	waitFor("20 answered · 0 flagged")
+	ui.WaitFor("20 answered · 0 flagged")
 	clk.Advance(17*time.Minute + 40*time.Second)
-	keys("s")
-	waitFor("Submit the exam?", "Every question has an answer.")
-	keys("y")
-	waitFor("Saved to your progress.")
+	ui.Keys("s")
+	ui.WaitFor("Submit the exam?", "Every question has an answer.")
+	ui.Keys("y")
+	ui.WaitFor("Saved to your progress.")
 
-	keys("q")
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*app.Model)
+	ui.Keys("q")
+	final := ui.Final().(*app.Model)
 	if err := final.Err(); err != nil {
 		t.Fatal(err)
 	}
