@@ -155,8 +155,8 @@ func (t *treePane) refresh() {
 
 func groupInfo(g *engine.Group) string {
 	id := g.ID
-	if g.Name == engine.DefaultGroupName {
-		id = "" // the default group's id only repeats its VPC
+	if g.Name == engine.DefaultGroupName || g.Label() == g.ID {
+		id = "" // the default group's id only repeats its VPC; a label that is the id needs no repeat
 	}
 	return strings.TrimSpace(fmt.Sprintf("%s  %d in · %d out", id, len(g.Inbound), len(g.Outbound)))
 }
