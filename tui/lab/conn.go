@@ -353,7 +353,9 @@ func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		c.err = nil
 	case key.Matches(km, c.keys.Fire):
 		if c.row > 2 {
-			return c, c.fire(c.history[c.row-3].conn)
+			cmd := c.fire(c.history[c.row-3].conn)
+			c.row = 3 // the connection fired moves to the top of the history: follow it
+			return c, cmd
 		}
 		return c, c.fireComposed()
 	case key.Matches(km, c.keys.PageUp):

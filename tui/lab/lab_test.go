@@ -148,6 +148,9 @@ func TestStoryConnectedTimeoutRefused(t *testing.T) {
 	if o := lastOutcome(m); o != engine.Refused {
 		t.Fatalf("after stopping sshd: %v", o)
 	}
+	if m.conn.row != 3 {
+		t.Errorf("the cursor should follow the connection fired to the top of the history, it is on row %d", m.conn.row)
+	}
 	connSays(t, m, "ssh: connect to host 54.210.0.10 port 22: Connection refused", "Nobody listens:")
 }
 
