@@ -36,8 +36,11 @@ func parseYAML(data []byte) (*ast.File, error) {
 // parseSplit parses data in up to n chunks and merges them, or returns nil
 // when the file is not plain enough to split safely.
 func parseSplit(data []byte, n int) *ast.File {
-	if bytes.ContainsAny(data, "&*\t") {
-		return nil // anchors and aliases cross chunks; tabs make indentation unclear
+	if bytes.ContainsAny(data, "&*\t\r") {
+		// Anchors and aliases cross chunks; tabs make indentation unclear;
+		// the parser counts lines around a carriage return in ways a chunk's
+		// blanked lines do not keep (a comment's CRLF is two lines).
+		return nil
 	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	cuts := chunkCuts(lines, len(data)/n)
