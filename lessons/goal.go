@@ -165,12 +165,12 @@ func parseGoal(r *reader, n ast.Node, start *engine.World) (Goal, bool) {
 	if !ok {
 		return Goal{}, false
 	}
-	g := Goal{Pos: f.pos, Label: f.str("label", false)}
-	kinds := slices.DeleteFunc(slices.Clone(structuralKinds), func(k string) bool { return !f.has(k) })
-	isConn := slices.ContainsFunc(connectionKeys, f.has)
+	g := Goal{Pos: f.start(), Label: f.str("label", false)}
+	kinds := slices.DeleteFunc(slices.Clone(structuralKinds), func(k string) bool { return !f.Has(k) })
+	isConn := slices.ContainsFunc(connectionKeys, f.Has)
 	switch {
 	case len(kinds) > 1 || (len(kinds) == 1 && isConn):
-		r.errorf(f.pos, engine.CodeInvalidValue, "a goal is either a connection (from, to, port, expect) or one structural goal (%s)",
+		r.errorf(f.start(), engine.CodeInvalidValue, "a goal is either a connection (from, to, port, expect) or one structural goal (%s)",
 			strings.Join(structuralKinds, ", "))
 		return Goal{}, false
 	case len(kinds) == 1:
@@ -182,7 +182,7 @@ func parseGoal(r *reader, n ast.Node, start *engine.World) (Goal, bool) {
 func parseConnectionGoal(r *reader, f fields, start *engine.World, g Goal) (Goal, bool) {
 	c := engine.Connection{From: f.str("from", true), To: f.str("to", true), Protocol: engine.ProtoTCP}
 	ok := c.From != "" && c.To != ""
-	if f.has("protocol") {
+	if f.Has("protocol") {
 		p, err := engine.ParseProtocol(f.str("protocol", true))
 		if err != nil || !(p.HasPorts() || p.IsICMP()) {
 			r.errorf(f.at("protocol"), engine.CodeInvalidValue, "a connection's protocol is tcp, udp, icmp or icmpv6")
@@ -218,11 +218,11 @@ func parseConnectionGoal(r *reader, f fields, start *engine.World, g Goal) (Goal
 	if start != nil {
 		if err := start.ValidateConnection(c); err != nil {
 			code, msg := errorCode(err)
-			r.errorf(f.pos, code, "%s", msg)
+			r.errorf(f.start(), code, "%s", msg)
 			return Goal{}, false
 		}
 	}
-	c.Source = engine.Source{Pos: f.pos}
+	c.Source = engine.Source{Pos: f.start()}
 	g.Conn = &c
 	if g.Label == "" {
 		g.Label = fmt.Sprintf("%s → %s on %s: %s", c.From, c.To, c.What(), c.Expect)

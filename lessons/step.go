@@ -45,21 +45,19 @@ func parseStep(r *reader, n ast.Node) (Step, bool) {
 	if !ok {
 		return Step{}, false
 	}
+	given := outer.All()
 	switch {
-	case outer.keys == 0:
-		r.errorf(outer.pos, engine.CodeMissingField, "a solution step is one operation, such as `- add-rule: { ... }`; this one is empty")
+	case outer.Len == 0:
+		r.errorf(outer.start(), engine.CodeMissingField, "a solution step is one operation, such as `- add-rule: { ... }`; this one is empty")
 		return Step{}, false
-	case len(outer.m) > 1:
-		r.errorf(outer.pos, engine.CodeInvalidValue, "a solution step is one operation, such as `- add-rule: { ... }`; split this one")
+	case len(given) > 1:
+		r.errorf(outer.start(), engine.CodeInvalidValue, "a solution step is one operation, such as `- add-rule: { ... }`; split this one")
 		return Step{}, false
-	case len(outer.m) == 0:
+	case len(given) == 0:
 		return Step{}, false // its key is unknown, and reported
 	}
-	var op string
-	for k := range outer.m {
-		op = k
-	}
-	s := Step{Op: op, Pos: outer.pos}
+	op := given[0].Name
+	s := Step{Op: op, Pos: outer.start()}
 	what := "the `" + op + "` step"
 	switch op {
 	case opAddRule, opRemoveRule:
@@ -137,11 +135,11 @@ func ruleStep(r *reader, f fields, s Step) (Step, bool) {
 	if d == engine.Outbound {
 		peerKey, wrongKey = wrongKey, peerKey
 	}
-	if f.has(wrongKey) {
+	if f.Has(wrongKey) {
 		r.errorf(f.at(wrongKey), engine.CodeInvalidValue, "an %s rule has a %s, not a %s", d, peerKey, wrongKey)
 		ok = false
 	}
-	if s.Op == opRemoveRule && f.has("description") {
+	if s.Op == opRemoveRule && f.Has("description") {
 		r.errorf(f.at("description"), engine.CodeUnknownField, "a rule to remove is found by protocol, ports and %s; leave out the description", peerKey)
 		ok = false
 	}
@@ -168,7 +166,7 @@ func ruleStep(r *reader, f fields, s Step) (Step, bool) {
 	case p.IsICMP():
 		rule.Ports = engine.AnyICMP
 	}
-	peer := f.str(peerKey, !f.has(wrongKey))
+	peer := f.str(peerKey, !f.Has(wrongKey))
 	if peer == "" {
 		return Step{}, false
 	}
