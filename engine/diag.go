@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/sglab/sglab/internal/yamlread"
 )
 
-// Codes of problems, as AWS names them where AWS has a name.
+// Codes of problems, as AWS names them where AWS has a name. The three
+// the YAML reader reports itself are defined there.
 const (
-	CodeSyntax             = "SyntaxError"
+	CodeSyntax             = yamlread.CodeSyntax
 	CodeUnknownField       = "UnknownField"
-	CodeMissingField       = "MissingField"
+	CodeMissingField       = yamlread.CodeMissingField
 	CodeDuplicateID        = "DuplicateId"
-	CodeInvalidValue       = "InvalidParameterValue"
+	CodeInvalidValue       = yamlread.CodeInvalidValue
 	CodeGroupNotFound      = "InvalidGroup.NotFound"
 	CodeInvalidParameter   = "InvalidParameter"
 	CodeGroupDuplicate     = "InvalidGroup.Duplicate"

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/netip"
 	"os"
 	"slices"
@@ -27,7 +28,14 @@ func LoadFile(path string) (*World, Diagnostics, error) {
 // Parse reads and validates a scenario. file names the source in
 // diagnostics. The world is nil when there is any error: nothing in a bad
 // file is half-applied.
-func Parse(file string, data []byte) (*World, Diagnostics) {
+func Parse(file string, data []byte) (w *World, ds Diagnostics) {
+	defer func() {
+		// Bad input must never take the program down: whatever fails while
+		// reading a file is reported against the file.
+		if r := recover(); r != nil {
+			w, ds = nil, Diagnostics{{File: file, Pos: Pos{1, 1}, Code: CodeSyntax, Message: fmt.Sprintf("sglab could not read this file (%v); please report it", r)}}
+		}
+	}()
 	l := &loader{diags: diags{file: file}}
 	l.r = yamlread.Reader{
 		// Straight to the list: add would drop the reader's own reports of
@@ -35,7 +43,7 @@ func Parse(file string, data []byte) (*World, Diagnostics) {
 		Report:     func(p yamlread.Pos, code, msg string) { l.diags.add(Pos(p), code, "%s", msg) },
 		UnknownKey: l.unknownKey,
 	}
-	w := l.document(data)
+	w = l.document(data)
 	if w != nil {
 		w.addImplicitDefaults()
 		w.reindex() // for group lookups by id while resolving
