@@ -64,11 +64,8 @@ func selectThing(m *Model, r ref) {
 // says checks what a pane says, wherever its lines wrap.
 func says(t *testing.T, pane string, want ...string) {
 	t.Helper()
-	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
-	for _, w := range want {
-		if !strings.Contains(flat(pane), flat(w)) {
-			t.Fatalf("the pane lacks %q:\n%s", w, pane)
-		}
+	if missing := tuitest.Missing(pane, want...); len(missing) > 0 {
+		t.Fatalf("the pane lacks %q:\n%s", missing[0], pane)
 	}
 }
 

@@ -37,11 +37,8 @@ func screen(t *testing.T, m *app.Model, w, h int) string {
 
 func shows(t *testing.T, v string, want ...string) {
 	t.Helper()
-	flat := strings.Join(strings.Fields(v), " ")
-	for _, w := range want {
-		if !strings.Contains(flat, w) {
-			t.Fatalf("the screen lacks %q:\n%s", w, v)
-		}
+	if missing := tuitest.Missing(v, want...); len(missing) > 0 {
+		t.Fatalf("the screen lacks %q:\n%s", missing[0], v)
 	}
 }
 

@@ -105,11 +105,8 @@ func view(t *testing.T, m common.Component, w, h int) string {
 
 func mustShow(t *testing.T, v string, want ...string) {
 	t.Helper()
-	flat := strings.Join(strings.Fields(v), " ")
-	for _, w := range want {
-		if !strings.Contains(flat, w) {
-			t.Fatalf("the screen lacks %q:\n%s", w, v)
-		}
+	if missing := tuitest.Missing(v, want...); len(missing) > 0 {
+		t.Fatalf("the screen lacks %q:\n%s", missing[0], v)
 	}
 }
 

@@ -106,17 +106,14 @@ func stored(t testing.TB, e *env) *qz.Progress {
 
 func has(t *testing.T, v string, want ...string) {
 	t.Helper()
-	flat := strings.Join(strings.Fields(v), " ")
-	for _, w := range want {
-		if !strings.Contains(flat, w) {
-			t.Errorf("the view lacks %q:\n%s", w, v)
-		}
+	for _, w := range tuitest.Missing(v, want...) {
+		t.Errorf("the view lacks %q:\n%s", w, v)
 	}
 }
 
 func lacks(t *testing.T, v string, unwanted ...string) {
 	t.Helper()
-	flat := strings.Join(strings.Fields(v), " ")
+	flat := tuitest.Flat(v)
 	for _, w := range unwanted {
 		if strings.Contains(flat, w) {
 			t.Errorf("the view shows %q:\n%s", w, v)

@@ -75,7 +75,7 @@ func TestExamStory(t *testing.T) {
 	if err := final.Err(); err != nil {
 		t.Fatal(err)
 	}
-	v := strings.Join(strings.Fields(final.View()), " ")
+	v := tuitest.Flat(final.View())
 	for _, want := range []string{"Score: 17 of 20 right (85%)", "Time: 17:40 of 30:00", "By topic", "Missed (3)",
 		"The 3 questions you missed come back for review tomorrow."} {
 		if !strings.Contains(v, want) {

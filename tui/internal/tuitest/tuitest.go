@@ -161,3 +161,20 @@ func CheckView(view string, width, height int) error {
 	}
 	return nil
 }
+
+// Flat folds a view's white space, so that text is found wherever the
+// view's lines wrap or its columns pad.
+func Flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Missing returns those of want that view does not show, wherever its
+// lines wrap.
+func Missing(view string, want ...string) []string {
+	flat := Flat(view)
+	var missing []string
+	for _, w := range want {
+		if !strings.Contains(flat, Flat(w)) {
+			missing = append(missing, w)
+		}
+	}
+	return missing
+}
