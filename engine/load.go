@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -36,7 +35,7 @@ func Parse(file string, data []byte) (w *World, ds Diagnostics) {
 			w, ds = nil, Diagnostics{{File: file, Pos: Pos{1, 1}, Code: CodeSyntax, Message: fmt.Sprintf("sglab could not read this file (%v); please report it", r)}}
 		}
 	}()
-	l := &loader{diags: diags{file: file}}
+	l := &loader{diags: diags{file: file}, pos: newPositions()}
 	l.r = yamlread.Reader{
 		// Straight to the list: add would drop the reader's own reports of
 		// a list or mapping where a single value belongs.
@@ -45,22 +44,29 @@ func Parse(file string, data []byte) (w *World, ds Diagnostics) {
 	}
 	w = l.document(data)
 	if w != nil {
-		w.addImplicitDefaults()
-		w.reindex() // for group lookups by id while resolving
-		l.resolve(w)
-		l.list = append(l.list, validate(w, file)...)
+		l.list = append(l.list, w.settle(l.pos, file)...)
 	}
 	l.list.sort()
 	if w == nil || l.list.HasErrors() {
 		return nil, l.list
 	}
-	w.reindex()
 	return w, l.list
 }
 
 type loader struct {
 	diags
-	r yamlread.Reader
+	r   yamlread.Reader
+	pos *positions
+}
+
+// record notes where an element of a kind with these keys was read from.
+func (l *loader) record(m yamlread.Fields, keys []string) span {
+	return l.pos.add(Pos(m.Pos), keys, func(key string) Pos {
+		if f, ok := m.Get(key); ok {
+			return Pos(f.Pos)
+		}
+		return Pos{}
+	})
 }
 
 // add reports a problem. A list or mapping where a single value belongs is
@@ -116,11 +122,11 @@ func (l *loader) document(data []byte) *World {
 		l.add(l.r.Start(), CodeMissingField, "the file is empty: a scenario needs at least `version: 1`")
 		return nil
 	}
-	m, ok := l.object(body, "the scenario", "version", "name", "description", "region", "quotas",
-		"vpcs", "security_groups", "instances", "hosts", "connections")
+	m, ok := l.object(body, "the scenario", topKeys...)
 	if !ok {
 		return nil
 	}
+	l.pos.top = l.record(m, topKeys)
 	w.Quotas = Quotas{RulesPerDirection: DefaultRulesPerDirection, GroupsPerInstance: DefaultGroupsPerInstance}
 	if f, ok := m.Need("version"); ok {
 		if s, ok := l.r.Scalar(f.Value); ok && s == "1" {
@@ -160,19 +166,20 @@ func (l *loader) document(data []byte) *World {
 	// A connection with a bad field is kept, so that validation still
 	// reports its other problems; the world is discarded anyway.
 	l.each(m, "connections", func(n ast.Node) {
-		if c, ok := l.connection(n); ok {
+		if c, s, ok := l.connection(n); ok {
 			w.Connections = append(w.Connections, c)
+			l.pos.conns = append(l.pos.conns, s)
 		}
 	})
 	return w
 }
 
 func (l *loader) quotas(f yamlread.Field, q *Quotas) {
-	m, ok := l.object(f.Value, "quotas", "rules_per_direction", "security_groups_per_instance")
+	m, ok := l.object(f.Value, "quotas", quotaKeys...)
 	if !ok {
 		return
 	}
-	q.Pos = Pos(f.Pos)
+	l.pos.quotas = l.record(m, quotaKeys)
 	read := func(key string, dst *int) {
 		if f, ok := m.Get(key); ok {
 			s, _ := l.r.Scalar(f.Value)
@@ -182,7 +189,6 @@ func (l *loader) quotas(f yamlread.Field, q *Quotas) {
 				return
 			}
 			*dst = n
-			q.setField(key, Pos(f.Pos))
 		}
 	}
 	read("rules_per_direction", &q.RulesPerDirection)
@@ -190,12 +196,12 @@ func (l *loader) quotas(f yamlread.Field, q *Quotas) {
 }
 
 func (l *loader) vpc(n ast.Node) *VPC {
-	m, ok := l.object(n, "a VPC", "id", "cidr", "ipv6_cidr", "region")
+	m, ok := l.object(n, "a VPC", vpcKeys...)
 	if !ok {
 		return nil
 	}
 	v := &VPC{ID: l.id(m), Region: m.Str("region")}
-	v.Source = source(m)
+	l.pos.vpcs[v] = l.record(m, vpcKeys)
 	if f, ok := m.Need("cidr"); ok {
 		v.CIDR = l.prefix(f, 4, "cidr")
 	}
@@ -223,122 +229,87 @@ func (l *loader) prefix(f yamlread.Field, family int, key string) netip.Prefix {
 }
 
 func (l *loader) group(n ast.Node) *Group {
-	m, ok := l.object(n, "a security group", "id", "name", "vpc", "description", "inbound", "outbound")
+	m, ok := l.object(n, "a security group", groupKeys...)
 	if !ok {
 		return nil
 	}
 	g := &Group{ID: l.id(m), Name: m.Str("name"), VPC: l.ref(m, "vpc"), Description: m.Str("description")}
-	g.Source = source(m)
-	l.rules(m, g, Inbound)
+	gs := groupSpans{group: l.record(m, groupKeys)}
+	gs.rules[Inbound] = l.rules(m, g, Inbound)
 	if _, ok := m.Get("outbound"); ok {
-		l.rules(m, g, Outbound)
+		gs.rules[Outbound] = l.rules(m, g, Outbound)
 		if g.Outbound == nil {
 			g.Outbound = []Rule{}
 		}
 	} else {
 		g.Outbound = nil // the AWS default, filled in once the VPC is known
 	}
+	l.pos.groups[g] = gs
 	return g
 }
 
-func (l *loader) rules(m yamlread.Fields, g *Group, d Direction) {
+// rules reads the rules of one direction into g and returns where each was.
+func (l *loader) rules(m yamlread.Fields, g *Group, d Direction) []span {
+	var spans []span
 	l.each(m, d.String(), func(n ast.Node) {
-		if r, ok := l.rule(n, d); ok {
+		if r, s, ok := l.rule(n, d); ok {
 			*g.rulesPtr(d) = append(*g.rulesPtr(d), r)
+			spans = append(spans, s)
 		}
 	})
+	return spans
 }
 
-func (l *loader) rule(n ast.Node, d Direction) (Rule, bool) {
-	m, ok := l.object(n, d.String()+" rule", "protocol", "ports", d.peerField(), "description")
+// rule reads one rule with the one rule decoder, reporting each problem at
+// its field. A rule with a problem is left out.
+func (l *loader) rule(n ast.Node, d Direction) (Rule, span, bool) {
+	m, ok := l.object(n, d.String()+" rule", ruleKeys[d]...)
 	if !ok {
-		return Rule{}, false
+		return Rule{}, noSpan, false
 	}
-	r := Rule{Description: m.Str("description")}
-	r.Source = source(m)
-	if f, has := m.Need("protocol"); has {
-		s, _ := l.r.Scalar(f.Value)
-		p, err := ParseProtocol(s)
-		if err != nil {
-			l.add(f.Pos, CodeInvalidValue, "%v", err)
-			ok = false
+	text := RuleText{Description: m.Str("description")}
+	protocol, hasProtocol := m.Need("protocol")
+	if hasProtocol {
+		text.Protocol, _ = l.r.Scalar(protocol.Value)
+	}
+	ports, hasPorts := m.Get("ports")
+	if hasPorts {
+		text.Ports, _ = l.r.Scalar(ports.Value)
+		text.HasPorts = true
+	}
+	peer, hasPeer := m.Need(d.peerField())
+	if hasPeer {
+		text.Peer, _ = l.r.Scalar(peer.Value)
+	}
+	r, hostBits, errs := DecodeRule(d, text)
+	ok = hasProtocol && hasPeer
+	for _, e := range errs {
+		if (e.Field == "protocol" && !hasProtocol) || (e.Field == d.peerField() && !hasPeer) {
+			continue // missing, which Need has reported
 		}
-		r.Protocol = p
-	} else {
+		p := m.Pos
+		if f, has := m.Get(e.Field); has {
+			p = f.Pos
+		}
+		l.add(p, e.Code, "%s", e.Msg)
 		ok = false
 	}
-	if ok {
-		f, has := m.Get("ports")
-		switch {
-		case has:
-			s, _ := l.r.Scalar(f.Value)
-			pr, err := ParsePorts(r.Protocol, s)
-			if err != nil {
-				l.add(f.Pos, CodeInvalidValue, "%v", err)
-				ok = false
-			}
-			r.Ports = pr
-		case r.Protocol.HasPorts():
-			l.add(m.Pos, CodeMissingField, "a %s rule needs `ports` (a port, a range such as \"1024-65535\", or all)", r.Protocol)
-			ok = false
-		case r.Protocol.IsICMP():
-			r.Ports = AnyICMP
-		}
+	if hostBits && hasPeer {
+		l.warn(peer.Pos, "%s %s has host bits set; AWS stores it as %s", d.peerField(), text.Peer, r.Peer.CIDR)
 	}
-	if f, has := m.Need(d.peerField()); has {
-		s, _ := l.r.Scalar(f.Value)
-		peer, changed, err := parsePeer(s)
-		switch {
-		case err != nil:
-			l.add(f.Pos, CodeInvalidValue, "%s: %v", d.peerField(), err)
-			ok = false
-		case changed:
-			l.warn(f.Pos, "%s %s has host bits set; AWS stores it as %s", d.peerField(), s, peer.CIDR)
-		}
-		r.Peer = peer
-	} else {
-		ok = false
+	if !ok {
+		return Rule{}, noSpan, false
 	}
-	return r, ok
-}
-
-// parsePeer reads a rule's source or destination: a CIDR, "self", or a
-// group reference (left as written; the loader resolves it once every group
-// is known).
-func parsePeer(s string) (p Peer, changed bool, err error) {
-	s = strings.TrimSpace(s)
-	if s == "self" {
-		return Peer{Self: true}, false, nil
-	}
-	if looksLikeAddress(s) {
-		pr, changed, err := ParseCIDR(s)
-		if err != nil {
-			return Peer{}, false, err
-		}
-		return Peer{CIDR: pr}, changed, nil
-	}
-	if s == "" {
-		return Peer{}, false, errors.New("empty: write a CIDR such as 0.0.0.0/0, a security group, or self")
-	}
-	return Peer{Group: s}, false, nil
-}
-
-// looksLikeAddress tells an address range, possibly mistyped, from a
-// group's id or name: before any prefix length, an IPv4 address is digits
-// and dots and an IPv6 address has colons. A group id such as
-// vpc-main/default (a VPC's default group) holds a slash but is neither.
-func looksLikeAddress(s string) bool {
-	addr, _, _ := strings.Cut(s, "/")
-	return strings.Contains(addr, ":") || (addr != "" && strings.Trim(addr, "0123456789.") == "")
+	return r, l.record(m, ruleKeys[d]), true
 }
 
 func (l *loader) instance(n ast.Node) *Instance {
-	m, ok := l.object(n, "an instance", "id", "name", "vpc", "private_ip", "public_ip", "ipv6", "security_groups", "listening")
+	m, ok := l.object(n, "an instance", instanceKeys...)
 	if !ok {
 		return nil
 	}
 	i := &Instance{ID: l.id(m), Name: m.Str("name"), VPC: l.ref(m, "vpc")}
-	i.Source = source(m)
+	l.pos.instances[i] = l.record(m, instanceKeys)
 	if f, ok := m.Need("private_ip"); ok {
 		i.PrivateIP = l.addr(f, "private_ip")
 		if i.PrivateIP.IsValid() && !i.PrivateIP.Is4() {
@@ -366,8 +337,6 @@ func (l *loader) instance(n ast.Node) *Instance {
 			s, _ := l.r.Scalar(n)
 			i.Groups = append(i.Groups, s)
 		})
-	} else {
-		i.Groups = []string{DefaultGroupName}
 	}
 	i.Listening = l.listening(m)
 	return i
@@ -397,12 +366,12 @@ func (l *loader) listening(m yamlread.Fields) []Service {
 }
 
 func (l *loader) host(n ast.Node) *Host {
-	m, ok := l.object(n, "a host", "id", "name", "ip", "listening")
+	m, ok := l.object(n, "a host", hostKeys...)
 	if !ok {
 		return nil
 	}
 	h := &Host{ID: l.id(m), Name: m.Str("name")}
-	h.Source = source(m)
+	l.pos.hosts[h] = l.record(m, hostKeys)
 	if f, ok := m.Need("ip"); ok {
 		h.IP = l.addr(f, "ip")
 	}
@@ -410,13 +379,13 @@ func (l *loader) host(n ast.Node) *Host {
 	return h
 }
 
-func (l *loader) connection(n ast.Node) (c Connection, ok bool) {
-	m, ok := l.object(n, "a connection", "from", "to", "protocol", "port", "expect")
+func (l *loader) connection(n ast.Node) (c Connection, s span, ok bool) {
+	m, ok := l.object(n, "a connection", connectionKeys...)
 	if !ok {
-		return Connection{}, false
+		return Connection{}, noSpan, false
 	}
 	c = Connection{From: l.ref(m, "from"), To: l.ref(m, "to"), Protocol: ProtoTCP}
-	c.Source = source(m)
+	s = l.record(m, connectionKeys)
 	ok = c.From != "" && c.To != ""
 	if f, has := m.Get("protocol"); has {
 		s, _ := l.r.Scalar(f.Value)
@@ -444,7 +413,7 @@ func (l *loader) connection(n ast.Node) (c Connection, ok bool) {
 		}
 		c.Expect = o
 	}
-	return c, ok
+	return c, s, ok
 }
 
 // id returns the element's required id.
@@ -467,15 +436,6 @@ func (l *loader) ref(m yamlread.Fields, key string) string {
 	s, _ := l.r.Scalar(f.Value)
 	if s == "" {
 		l.add(f.Pos, CodeInvalidValue, "`%s` is empty", key)
-	}
-	return s
-}
-
-// source records where an element and each of its fields are.
-func source(m yamlread.Fields) Source {
-	s := Source{Pos: Pos(m.Pos)}
-	for _, f := range m.All() {
-		s.setField(f.Name, Pos(f.Pos))
 	}
 	return s
 }

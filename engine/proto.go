@@ -178,10 +178,13 @@ func ParseCIDR(s string) (p netip.Prefix, changed bool, err error) {
 	s = strings.TrimSpace(s)
 	if !strings.Contains(s, "/") {
 		a, err := netip.ParseAddr(s)
-		if err != nil || a.Zone() != "" {
+		switch {
+		case err != nil || a.Zone() != "":
 			return netip.Prefix{}, false, fmt.Errorf("%q is not an IPv4 or IPv6 CIDR", s)
+		case a.Is4In6():
+			return netip.Prefix{}, false, fmt.Errorf("%q is an IPv4-mapped IPv6 address; write the IPv4 address %s", s, a.Unmap())
 		}
-		return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), false, nil
+		return netip.PrefixFrom(a, a.BitLen()), false, nil
 	}
 	p, err = netip.ParsePrefix(s)
 	if err != nil || p.Addr().Zone() != "" {
@@ -197,8 +200,11 @@ func ParseCIDR(s string) (p netip.Prefix, changed bool, err error) {
 // ParseAddr reads one IPv4 or IPv6 address (no zone, no prefix).
 func ParseAddr(s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(strings.TrimSpace(s))
-	if err != nil || a.Zone() != "" || a.Is4In6() {
+	switch {
+	case err != nil || a.Zone() != "":
 		return netip.Addr{}, fmt.Errorf("%q is not an IPv4 or IPv6 address", s)
+	case a.Is4In6():
+		return netip.Addr{}, fmt.Errorf("%q is an IPv4-mapped IPv6 address; write the IPv4 address %s", s, a.Unmap())
 	}
 	return a, nil
 }

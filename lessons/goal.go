@@ -222,7 +222,6 @@ func parseConnectionGoal(r *reader, f fields, start *engine.World, g Goal) (Goal
 			return Goal{}, false
 		}
 	}
-	c.Source = engine.Source{Pos: f.start()}
 	g.Conn = &c
 	if g.Label == "" {
 		g.Label = fmt.Sprintf("%s → %s on %s: %s", c.From, c.To, c.What(), c.Expect)
@@ -318,7 +317,7 @@ func (o ownGroupGoal) check(w *engine.World) (bool, string) {
 		switch {
 		case own == nil && onlyPort(g, o.port):
 			own = g
-		case slices.ContainsFunc(g.Inbound, func(r engine.Rule) bool { return allowsTCP(r, o.port) }):
+		case slices.ContainsFunc(g.Inbound, func(r engine.Rule) bool { return r.Admits(engine.TCP(o.port)) }):
 			others = append(others, g)
 		}
 	}
@@ -345,10 +344,6 @@ func onlyPort(g *engine.Group, port int) bool {
 	return true
 }
 
-func allowsTCP(r engine.Rule, port int) bool {
-	return r.Protocol == engine.ProtoAll || (r.Protocol == engine.ProtoTCP && r.Ports.Lo <= port && port <= r.Ports.Hi)
-}
-
 // notOpenGoal: no inbound rule of any group opens a tcp port to every
 // address (0.0.0.0/0 or ::/0).
 type notOpenGoal struct{ port int }
@@ -356,7 +351,7 @@ type notOpenGoal struct{ port int }
 func (o notOpenGoal) check(w *engine.World) (bool, string) {
 	for _, g := range w.Groups {
 		for k, r := range g.Inbound {
-			if !r.Peer.IsGroup() && r.Peer.CIDR.Bits() == 0 && allowsTCP(r, o.port) {
+			if !r.Peer.IsGroup() && r.Peer.CIDR.Bits() == 0 && r.Admits(engine.TCP(o.port)) {
 				return false, fmt.Sprintf("inbound rule %d of %s (%s) opens tcp/%d to the whole internet", k, g.Label(), r.Summary(), o.port)
 			}
 		}
@@ -381,7 +376,7 @@ func (ref referencesGoal) check(w *engine.World) (bool, string) {
 		return false, fmt.Sprintf("there is no security group %s in %s", ref.source, g.VPC)
 	}
 	for _, r := range g.Inbound {
-		if r.Peer.Group == src.ID && allowsTCP(r, ref.port) {
+		if r.Peer.Group == src.ID && r.Admits(engine.TCP(ref.port)) {
 			return true, ""
 		}
 	}

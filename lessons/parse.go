@@ -359,7 +359,7 @@ func (p *parser) challenge(b block, n int) *Challenge {
 		r.errorf(f.at("hints"), engine.CodeInvalidValue, "a challenge has at most %d hints, each more specific than the last; this one has %d", MaxHints, len(c.Hints))
 	}
 	for _, item := range f.list("solution", true) {
-		if s, ok := parseStep(r, item); ok {
+		if s, ok := parseStep(r, item, c.start); ok {
 			c.Solution = append(c.Solution, s)
 		}
 	}
