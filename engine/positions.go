@@ -1,31 +1,28 @@
 package engine
 
+import "github.com/sglab/sglab/internal/yamlread"
+
 // positions is where each part of a world was read from: the side table
 // the loader fills and the diagnostics read. The model itself holds no
 // positions, so its values stay plain, and a world changed after loading
 // carries none that could be stale: a change settles without positions.
 //
-// Each element has a span in one arena: the element's own position, then
-// the position of each key of its kind's key list (zero when absent).
+// The table points each element at the mapping it was read from; a
+// field's place is looked up there only when a diagnostic needs it, so
+// reading a file copies no positions at all.
 type positions struct {
-	arena     []Pos
-	top       span // the document's top-level keys
-	quotas    span
-	vpcs      map[*VPC]span
-	groups    map[*Group]groupSpans
-	instances map[*Instance]span
-	hosts     map[*Host]span
-	conns     []span // by index in World.Connections
+	top       *yamlread.Node // the document's top-level mapping
+	quotas    *yamlread.Node
+	vpcs      map[*VPC]*yamlread.Node
+	groups    map[*Group]groupNodes
+	instances map[*Instance]*yamlread.Node
+	hosts     map[*Host]*yamlread.Node
+	conns     []*yamlread.Node // by index in World.Connections
 }
 
-// span is an element's place in the arena; noSpan for none.
-type span int32
-
-const noSpan span = -1
-
-type groupSpans struct {
-	group span
-	rules [2][]span // by direction, then by the rule's index
+type groupNodes struct {
+	group *yamlread.Node
+	rules [2][]*yamlread.Node // by direction, then by the rule's index
 }
 
 // The keys of each kind of element, in the order the loader takes them.
@@ -42,91 +39,65 @@ var (
 )
 
 func newPositions() *positions {
-	return &positions{top: noSpan, quotas: noSpan, vpcs: map[*VPC]span{}, groups: map[*Group]groupSpans{},
-		instances: map[*Instance]span{}, hosts: map[*Host]span{}}
+	return &positions{vpcs: map[*VPC]*yamlread.Node{}, groups: map[*Group]groupNodes{},
+		instances: map[*Instance]*yamlread.Node{}, hosts: map[*Host]*yamlread.Node{}}
 }
 
-// add records an element at p whose fields are at the positions fields
-// gives for each of keys, and returns its span.
-func (ps *positions) add(p Pos, keys []string, field func(key string) Pos) span {
-	s := span(len(ps.arena))
-	ps.arena = append(ps.arena, p)
-	for _, k := range keys {
-		ps.arena = append(ps.arena, field(k))
-	}
-	return s
-}
-
-// at is where field of the element at s is, or the element itself when
-// the field was not read (or field is "").
-func (ps *positions) at(s span, keys []string, field string) Pos {
-	if ps == nil || s < 0 {
+// at is where field of the element read from mapping n is: its value, or
+// its key when the value is empty, or the element itself when the field
+// was not written (or field is ""). It is the zero Pos for an element not
+// read from a file.
+func at(n *yamlread.Node, field string) Pos {
+	if n == nil {
 		return Pos{}
 	}
-	for k, key := range keys {
-		if key == field {
-			if p := ps.arena[int(s)+1+k]; p.IsValid() {
-				return p
-			}
-			break
-		}
+	if f, ok := n.Field(field); ok && field != "" {
+		return Pos(f.Pos)
 	}
-	return ps.arena[s]
-}
-
-func lookup[K comparable](m map[K]span, k K) span {
-	if s, ok := m[k]; ok {
-		return s
-	}
-	return noSpan
+	return Pos(n.Start())
 }
 
 func (ps *positions) vpc(v *VPC, field string) Pos {
 	if ps == nil {
 		return Pos{}
 	}
-	return ps.at(lookup(ps.vpcs, v), vpcKeys, field)
+	return at(ps.vpcs[v], field)
 }
 
 func (ps *positions) group(g *Group, field string) Pos {
 	if ps == nil {
 		return Pos{}
 	}
-	s, ok := ps.groups[g]
-	if !ok {
-		return Pos{}
-	}
-	return ps.at(s.group, groupKeys, field)
+	return at(ps.groups[g].group, field)
 }
 
 func (ps *positions) rule(g *Group, d Direction, k int, field string) Pos {
 	if ps == nil {
 		return Pos{}
 	}
-	s, ok := ps.groups[g]
-	if !ok || k >= len(s.rules[d]) {
-		return Pos{}
+	if rules := ps.groups[g].rules[d]; k < len(rules) {
+		return at(rules[k], field)
 	}
-	return ps.at(s.rules[d][k], ruleKeys[d], field)
+	return Pos{}
 }
 
 func (ps *positions) instance(i *Instance, field string) Pos {
 	if ps == nil {
 		return Pos{}
 	}
-	return ps.at(lookup(ps.instances, i), instanceKeys, field)
+	return at(ps.instances[i], field)
 }
 
 func (ps *positions) host(h *Host, field string) Pos {
 	if ps == nil {
 		return Pos{}
 	}
-	return ps.at(lookup(ps.hosts, h), hostKeys, field)
+	return at(ps.hosts[h], field)
 }
 
 func (ps *positions) connection(k int, field string) Pos {
-	if ps == nil || k >= len(ps.conns) {
+	if ps == nil || k < 0 || k >= len(ps.conns) {
 		return Pos{}
 	}
-	return ps.at(ps.conns[k], connectionKeys, field)
+	return at(ps.conns[k], field)
 }

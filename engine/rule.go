@@ -72,10 +72,20 @@ func ParsePeer(s string) (p Peer, hostBits bool, err error) {
 	case s == "":
 		return Peer{}, false, errors.New("empty: write a CIDR such as 0.0.0.0/0, a security group, or self")
 	}
-	if pr, changed, err := ParseCIDR(s); err == nil {
-		return Peer{CIDR: pr}, changed, nil
+	if couldBeCIDR(s) {
+		if pr, changed, err := ParseCIDR(s); err == nil {
+			return Peer{CIDR: pr}, changed, nil
+		}
 	}
 	return Peer{Group: s}, false, nil
+}
+
+// couldBeCIDR reports whether s is made of the characters of an address
+// range: most group names are not, and need no attempt at parsing, whose
+// error allocates.
+func couldBeCIDR(s string) bool {
+	addr, bits, _ := strings.Cut(s, "/")
+	return couldBeAddr(addr) && strings.Trim(bits, "0123456789") == ""
 }
 
 // MeantAsAddress returns why a group reference is not a valid address when

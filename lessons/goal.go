@@ -6,9 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
-
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/yamlread"
 )
 
 // Goal is one thing a challenge's world must satisfy: a connection with the
@@ -159,7 +158,7 @@ func (c *Challenge) Hint(level int, cl Checklist) (Hint, bool) {
 
 // parseGoal reads one item of a challenge's goals. start, when not nil, is
 // the starting world the goal's connection must make sense in.
-func parseGoal(r *reader, n ast.Node, start *engine.World) (Goal, bool) {
+func parseGoal(r *reader, n *yamlread.Node, start *engine.World) (Goal, bool) {
 	keys := append(append(slices.Clone(connectionKeys), "label"), structuralKinds...)
 	f, ok := r.object(n, "a goal", keys...)
 	if !ok {

@@ -140,7 +140,7 @@ func (p *parser) frontMatterEnd(lines []string) int {
 
 func (p *parser) frontMatter(l *Lesson, lines []string) {
 	r := p.reader(1)
-	body := r.parse([]byte(strings.Join(lines, "\n")), "the front matter")
+	body := r.parse(strings.Join(lines, "\n"), "the front matter")
 	f, ok := r.object(body, "the front matter", "id", "title", "order", "summary", "minutes", "concepts")
 	if !ok {
 		return
@@ -341,7 +341,7 @@ func (p *parser) readScenario(full string, at engine.Pos) scenarioFile {
 
 func (p *parser) challenge(b block, n int) *Challenge {
 	r := p.reader(b.line)
-	f, ok := r.object(r.parse(b.body, "a challenge block"), "a challenge",
+	f, ok := r.object(r.parse(string(b.body), "a challenge block"), "a challenge",
 		"id", "title", "task", "start", "goals", "hints", "solution")
 	if !ok {
 		return nil
@@ -349,8 +349,9 @@ func (p *parser) challenge(b block, n int) *Challenge {
 	c := &Challenge{ID: p.blockID(f, "challenge", n), Title: f.str("title", true), Task: f.str("task", true),
 		Pos: engine.Pos{Line: b.line, Col: 1}}
 	c.start = p.startWorld(f)
-	for _, item := range f.list("goals", true) {
-		if g, ok := parseGoal(r, item, c.start); ok {
+	goals := f.list("goals", true)
+	for k := range goals {
+		if g, ok := parseGoal(r, &goals[k], c.start); ok {
 			c.Goals = append(c.Goals, g)
 		}
 	}
@@ -358,8 +359,9 @@ func (p *parser) challenge(b block, n int) *Challenge {
 	if len(c.Hints) > MaxHints {
 		r.errorf(f.at("hints"), engine.CodeInvalidValue, "a challenge has at most %d hints, each more specific than the last; this one has %d", MaxHints, len(c.Hints))
 	}
-	for _, item := range f.list("solution", true) {
-		if s, ok := parseStep(r, item, c.start); ok {
+	steps := f.list("solution", true)
+	for k := range steps {
+		if s, ok := parseStep(r, &steps[k], c.start); ok {
 			c.Solution = append(c.Solution, s)
 		}
 	}
@@ -380,7 +382,7 @@ func (p *parser) blockID(f fields, kind string, n int) string {
 
 func (p *parser) question(b block, n int) *Question {
 	r := p.reader(b.line)
-	f, ok := r.object(r.parse(b.body, "a question block"), "a question", "id", "ask", "choices", "answer", "explain")
+	f, ok := r.object(r.parse(string(b.body), "a question block"), "a question", "id", "ask", "choices", "answer", "explain")
 	if !ok {
 		return nil
 	}

@@ -5,9 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
-
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/yamlread"
 )
 
 // Step is one operation of a reference solution, the same kind of change
@@ -42,7 +41,7 @@ var ops = []string{opAddRule, opRemoveRule, opCreateGroup, opDeleteGroup, opAtta
 // parseStep reads one item of a challenge's solution: a mapping with a
 // single key, the operation, whose value holds its fields. start, when not
 // nil, is the starting world the steps apply to.
-func parseStep(r *reader, n ast.Node, start *engine.World) (Step, bool) {
+func parseStep(r *reader, n *yamlread.Node, start *engine.World) (Step, bool) {
 	outer, ok := r.object(n, "a solution step", ops...)
 	if !ok {
 		return Step{}, false

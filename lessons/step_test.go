@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goccy/go-yaml/ast"
-
 	"github.com/sglab/sglab/engine"
 )
 
@@ -18,7 +16,9 @@ func parseSteps(t *testing.T, src string) ([]Step, engine.Diagnostics) {
 	var ds engine.Diagnostics
 	r := &reader{file: "steps.yaml", diags: &ds}
 	var steps []Step
-	for _, n := range r.parse([]byte(src), "steps").(*ast.SequenceNode).Values {
+	items := r.parse(src, "steps").Items
+	for k := range items {
+		n := &items[k]
 		if s, ok := parseStep(r, n, nil); ok {
 			steps = append(steps, s)
 		}

@@ -32,6 +32,7 @@ no expectation failed, 1 when one did, 2 when a file is invalid.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document per file on standard output")
+	addMaxFileSize(cmd)
 	return cmd
 }
 
@@ -70,7 +71,7 @@ func checkFile(cmd *cobra.Command, path string, asJSON bool) int {
 
 // load reads a scenario, printing its errors and warnings on standard error.
 func load(cmd *cobra.Command, path string) (*engine.World, bool) {
-	w, ds, err := engine.LoadFile(path)
+	w, ds, err := engine.LoadFile(path, maxFileSize(cmd))
 	if err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "sglab: cannot read %s: %v\n", path, unwrapPathError(err))
 		return nil, false

@@ -87,3 +87,35 @@ func Large(instances int) []byte {
 	}
 	return []byte(b.String())
 }
+
+// ManyGroups returns a valid scenario with n security groups in one VPC,
+// each with a rule that references the next group, and n/4 instances with
+// four groups each: by name when byName is set, else by id. It measures
+// how the loader resolves references, which must take time linear in n.
+func ManyGroups(n int, byName bool) []byte {
+	ref := func(k int) string {
+		if byName {
+			return fmt.Sprintf("group-%d", k%n)
+		}
+		return fmt.Sprintf("sg-%07x", k%n)
+	}
+	var b strings.Builder
+	b.Grow(n * 160)
+	b.WriteString("version: 1\nname: Many groups\nvpcs:\n  - { id: vpc-main, cidr: 10.0.0.0/8 }\nsecurity_groups:\n")
+	for k := range n {
+		fmt.Fprintf(&b, "  - id: sg-%07x\n    name: group-%d\n    vpc: vpc-main\n    inbound: [{ protocol: tcp, ports: 443, source: %s }]\n", k, k, ref(k+1))
+	}
+	b.WriteString("instances:\n")
+	for i := range n / 4 {
+		fmt.Fprintf(&b, "  - { id: i-%07x, vpc: vpc-main, private_ip: 10.%d.%d.%d, security_groups: [%s, %s, %s, %s] }\n",
+			i, i>>16&255, i>>8&255, i&255, ref(4*i), ref(4*i+1), ref(4*i+2), ref(4*i+3))
+	}
+	return []byte(b.String())
+}
+
+// Nested returns a scenario whose name is a list nested depth levels deep,
+// [[[...]]]: small, and expensive for YAML parsers, whose time and memory
+// grow with the square of the depth.
+func Nested(depth int) []byte {
+	return []byte("version: 1\nname: " + strings.Repeat("[", depth) + strings.Repeat("]", depth) + "\n")
+}

@@ -1,0 +1,190 @@
+package yamlread
+
+import "unicode/utf8"
+
+// tooDeep reports whether data nests deeper than MaxDepth, and where the
+// first value too deep opens. It reads only what nesting needs: the
+// indentation of block collections, the indicators that open a level
+// (`- `, `? `, `: `, `[`, `{`), and enough of quoted scalars, block
+// scalars and comments to know that what is inside them opens nothing. It
+// never counts fewer levels than a parser would see; it may count a few
+// more (`- key: value` counts the item and its mapping on top of the
+// indentation), which against a limit ten times what the format needs
+// costs nothing. One pass, no allocation beyond the stack of indents.
+func tooDeep(data string) (Pos, bool) {
+	s := depthScan{data: data, line: 1, limit: MaxDepth}
+	return s.run()
+}
+
+type depthScan struct {
+	limit     int // the deepest nesting allowed
+	data      string
+	i         int // the next byte
+	line      int // the line of byte i
+	lineStart int // where that line starts
+	indents   []int
+	flow      int // open flow collections
+}
+
+func (s *depthScan) run() (Pos, bool) {
+	for s.i < len(s.data) {
+		indent := s.spaces()
+		if s.blankOrComment() {
+			s.nextLine()
+			continue
+		}
+		if s.flow == 0 {
+			for len(s.indents) > 0 && s.indents[len(s.indents)-1] >= indent {
+				s.indents = s.indents[:len(s.indents)-1]
+			}
+			s.indents = append(s.indents, indent)
+		}
+		if p, deep := s.scanLine(indent); deep {
+			return p, true
+		}
+	}
+	return Pos{}, false
+}
+
+// spaces skips the indentation of the line at i and returns it.
+func (s *depthScan) spaces() int {
+	n := 0
+	for s.i < len(s.data) && s.data[s.i] == ' ' {
+		s.i++
+		n++
+	}
+	return n
+}
+
+// blankOrComment reports whether the rest of the line is empty or a
+// comment.
+func (s *depthScan) blankOrComment() bool {
+	j := s.i
+	for j < len(s.data) && (s.data[j] == ' ' || s.data[j] == '\t' || s.data[j] == '\r') {
+		j++
+	}
+	return j == len(s.data) || s.data[j] == '\n' || s.data[j] == '#'
+}
+
+// nextLine moves i past the end of the current line.
+func (s *depthScan) nextLine() {
+	for s.i < len(s.data) && s.data[s.i] != '\n' {
+		s.i++
+	}
+	if s.i < len(s.data) {
+		s.i++
+		s.line++
+		s.lineStart = s.i
+	}
+}
+
+func (s *depthScan) pos() Pos {
+	return Pos{s.line, 1 + utf8.RuneCountInString(s.data[s.lineStart:s.i])}
+}
+
+// scanLine reads one line from its first character, counting the levels
+// each indicator opens.
+func (s *depthScan) scanLine(indent int) (Pos, bool) {
+	// The indentation counts the block collections the line is in, but
+	// its own first level is counted by what opens it (a key's colon, a
+	// dash, a bracket); a dash at its parent key's indentation opens a
+	// level the indentation does not show, so a line that starts with one
+	// counts every level of its indentation.
+	extra := -1
+	if s.data[s.i] == '-' {
+		extra = 0
+	}
+	tokenStart := true // a quote or a bracket here starts a value
+	for s.i < len(s.data) && s.data[s.i] != '\n' {
+		c := s.data[s.i]
+		next := byte(' ')
+		if s.i+1 < len(s.data) && s.data[s.i+1] != '\r' {
+			next = s.data[s.i+1]
+		}
+		switch {
+		case c == '#' && (s.i == s.lineStart || s.data[s.i-1] == ' ' || s.data[s.i-1] == '\t'):
+			s.nextLine()
+			return Pos{}, false
+		case tokenStart && (c == '"' || c == '\''):
+			s.quoted(c)
+			tokenStart = false
+			continue
+		case tokenStart && s.flow == 0 && (c == '|' || c == '>'):
+			s.blockScalar(indent)
+			return Pos{}, false
+		case c == '[' || c == '{':
+			if !tokenStart && s.flow == 0 {
+				tokenStart = false // part of a plain value, such as a[1]
+				break
+			}
+			s.flow++
+			if len(s.indents)+extra+s.flow > s.limit {
+				return s.pos(), true
+			}
+			tokenStart = true
+		case c == ']' || c == '}':
+			if s.flow > 0 {
+				s.flow--
+			}
+			tokenStart = false
+		case c == ',' && s.flow > 0:
+			tokenStart = true
+		case (c == '-' || c == '?' || c == ':') && (next == ' ' || next == '\n' || next == '\t'):
+			extra++
+			if len(s.indents)+extra+s.flow > s.limit {
+				return s.pos(), true
+			}
+			tokenStart = true
+		case c == ' ' || c == '\t':
+		default:
+			tokenStart = false
+		}
+		s.i++
+	}
+	s.nextLine()
+	return Pos{}, false
+}
+
+// quoted skips a quoted scalar, which may span lines.
+func (s *depthScan) quoted(q byte) {
+	s.i++ // the opening quote
+	for s.i < len(s.data) {
+		switch c := s.data[s.i]; {
+		case c == '\n':
+			s.i++
+			s.line++
+			s.lineStart = s.i
+			continue
+		case q == '"' && c == '\\':
+			if s.i+1 < len(s.data) && s.data[s.i+1] == '\n' {
+				s.i++
+				continue // an escaped line break: the newline case counts it
+			}
+			s.i++
+		case c == q && q == '\'' && s.i+1 < len(s.data) && s.data[s.i+1] == '\'':
+			s.i++ // '' is a quote inside the scalar
+		case c == q:
+			s.i++
+			return
+		}
+		s.i++
+	}
+}
+
+// blockScalar skips a block scalar (| or >) whose header is on a line
+// indented by indent: its content is the lines after it that are blank or
+// indented more.
+func (s *depthScan) blockScalar(indent int) {
+	s.nextLine()
+	for s.i < len(s.data) {
+		j, n := s.i, 0
+		for j < len(s.data) && s.data[j] == ' ' {
+			j++
+			n++
+		}
+		if n <= indent && j < len(s.data) && s.data[j] != '\n' && s.data[j] != '\r' {
+			return
+		}
+		s.nextLine()
+	}
+}
