@@ -57,6 +57,13 @@ func at(n *yamlread.Node, field string) Pos {
 	return Pos(n.Start())
 }
 
+func (ps *positions) world(field string) Pos {
+	if ps == nil {
+		return Pos{}
+	}
+	return at(ps.top, field)
+}
+
 func (ps *positions) vpc(v *VPC, field string) Pos {
 	if ps == nil {
 		return Pos{}

@@ -122,6 +122,10 @@ func ParsePorts(p Protocol, s string) (PortRange, error) {
 			return AllPorts, nil
 		}
 		lo, hi, isRange := strings.Cut(s, "-")
+		if isRange && (!isDigits(lo) || !isDigits(hi)) {
+			// Name the whole value: "-1" is no range with an empty start.
+			return PortRange{}, fmt.Errorf("ports %q is not a port 0-65535, a range such as \"1024-65535\", or all", s)
+		}
 		a, err := parseNumber(lo, 65535, "port")
 		if err != nil {
 			return PortRange{}, err
@@ -160,6 +164,8 @@ func ParsePorts(p Protocol, s string) (PortRange, error) {
 
 // ParsePort reads a single port 0-65535.
 func ParsePort(s string) (int, error) { return parseNumber(strings.TrimSpace(s), 65535, "port") }
+
+func isDigits(s string) bool { return s != "" && strings.TrimLeft(s, "0123456789") == "" }
 
 func parseNumber(s string, max int, what string) (int, error) {
 	if s == "" || len(s) > 6 || strings.TrimLeft(s, "0123456789") != "" {

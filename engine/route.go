@@ -78,6 +78,7 @@ func (x *compiled) routeToAddr(from, to *Endpoint) (p path) {
 		p.src = from.ipv6()
 		if !p.src.IsValid() {
 			p.why = srcNoIPv6
+			return p
 		}
 		p.private = dst != nil && from.Instance != nil && from.Instance.VPC == dst.VPC
 	case dst != nil && a == dst.PrivateIP:

@@ -3,7 +3,11 @@ package engine
 import (
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/sglab/sglab/internal/safetext"
 )
 
 // Validate checks a world against the format and AWS's rules and returns
@@ -40,8 +44,12 @@ func validate(w *World, pos *positions, file string, groups groupIndex) Diagnost
 			v.attached[id]++
 		}
 	}
+	v.text("name", w.Name, pos.world("name"))
+	v.text("description", w.Description, pos.world("description"))
+	v.text("region", w.Region, pos.world("region"))
 	for _, vpc := range w.VPCs {
 		v.id(vpc.ID, "VPC", pos.vpc(vpc, "id"))
+		v.vpc(vpc)
 	}
 	for _, g := range w.Groups {
 		v.id(g.ID, "security group", pos.group(g, "id"))
@@ -68,12 +76,13 @@ func validate(w *World, pos *positions, file string, groups groupIndex) Diagnost
 	return v.list
 }
 
-// id records an id, reporting it when it is already taken. It reports
-// whether the id was new.
+// id records an id, reporting it when it is already taken, or when it is
+// not one line of printable text. It reports whether the id was new.
 func (v *validator) id(id, kind string, p Pos) bool {
 	if id == "" {
 		return false
 	}
+	v.text("id", id, p)
 	if prev, ok := v.ids[id]; ok {
 		v.add(p, CodeDuplicateID, "id %q is already used by %s; every id is unique across the file", id, withArticle(prev))
 		return false
@@ -124,8 +133,16 @@ func (v *validator) vpcOf(ref string, p Pos) *VPC {
 
 func (v *validator) group(g *Group) {
 	v.vpcOf(g.VPC, v.pos.group(g, "vpc"))
-	if strings.HasPrefix(strings.ToLower(g.Name), "sg-") {
+	v.text("name", g.Name, v.pos.group(g, "name"))
+	v.text("description", g.Description, v.pos.group(g, "description"))
+	switch {
+	case strings.HasPrefix(strings.ToLower(g.Name), "sg-"):
 		v.add(v.pos.group(g, "name"), CodeInvalidValue, "group name %q cannot start with sg- (AWS keeps that prefix for group ids)", g.Name)
+	case isAddress(g.Name):
+		v.add(v.pos.group(g, "name"), CodeInvalidValue, "group name %q is an IP address or CIDR: a rule's source or destination that names it would mean two things", g.Name)
+	}
+	if isAddress(g.ID) {
+		v.add(v.pos.group(g, "id"), CodeInvalidValue, "group id %q is an IP address or CIDR: a rule's source or destination that names it would mean two things", g.ID)
 	}
 	if g.Name != "" {
 		key := groupKey{g.VPC, g.Name}
@@ -147,6 +164,7 @@ func (v *validator) rules(g *Group, d Direction) {
 	var n4, n6 int
 	for k, r := range rules {
 		at := v.pos.rule(g, d, k, "")
+		v.text("description", r.Description, v.pos.rule(g, d, k, "description"))
 		if err := r.check(d); err != nil {
 			v.add(at, err.Code, "%s", err.Message)
 			continue
@@ -201,6 +219,13 @@ func (v *validator) groupPeer(g *Group, d Direction, r Rule, p Pos) bool {
 
 func (v *validator) instance(i *Instance) {
 	at := func(field string) Pos { return v.pos.instance(i, field) }
+	v.text("name", i.Name, at("name"))
+	for _, a := range [...]struct {
+		field string
+		addr  netip.Addr
+	}{{"private_ip", i.PrivateIP}, {"public_ip", i.PublicIP}, {"ipv6", i.IPv6}} {
+		v.mapped(a.field, a.addr, at(a.field))
+	}
 	vpc := v.vpcOf(i.VPC, at("vpc"))
 	if vpc != nil && i.PrivateIP.IsValid() && vpc.CIDR.IsValid() && !vpc.CIDR.Contains(i.PrivateIP) {
 		v.add(at("private_ip"), CodeInvalidValue, "private_ip %s is not in VPC %s's range %s", i.PrivateIP, vpc.ID, vpc.CIDR)
@@ -260,6 +285,56 @@ func (v *validator) namedAnywhere(name string) bool {
 	return false
 }
 
+// vpc checks what a VPC holds besides its id: its region, and ranges that
+// a program (not a file, whose reader refuses them) could make IPv4-mapped.
+func (v *validator) vpc(vpc *VPC) {
+	v.text("region", vpc.Region, v.pos.vpc(vpc, "region"))
+	for _, r := range [...]struct {
+		field string
+		p     netip.Prefix
+	}{{"cidr", vpc.CIDR}, {"ipv6_cidr", vpc.IPv6CIDR}} {
+		if r.p.Addr().Is4In6() {
+			v.add(v.pos.vpc(vpc, r.field), CodeInvalidValue, "%s %s is an IPv4-mapped IPv6 range; write the IPv4 range", r.field, r.p)
+		}
+	}
+}
+
+// text refuses in a name, an id or a description what AWS refuses there
+// and what must never reach a terminal: control characters (C0, C1, DEL,
+// ESC), line breaks and tabs (each field is one line), the Unicode marks
+// that reorder or hide text, and bytes that are not UTF-8.
+func (v *validator) text(field, s string, p Pos) {
+	k := safetext.Index(s)
+	if k < 0 {
+		return
+	}
+	what := "a control character"
+	if r, size := utf8.DecodeRuneInString(s[k:]); r == utf8.RuneError && size <= 1 {
+		what = "a byte that is not UTF-8"
+	} else if r == '\n' || r == '\t' || r == '\r' {
+		what = "a line break or a tab"
+	}
+	v.add(p, CodeInvalidValue, "%s %s holds %s at byte %d: names, ids and descriptions are one line of printable text", field, strconv.Quote(s), what, k)
+}
+
+// mapped refuses an IPv4-mapped IPv6 address, which a program (not a
+// file, whose reader refuses it) could put in the model.
+func (v *validator) mapped(field string, a netip.Addr, p Pos) {
+	if a.Is4In6() {
+		v.add(p, CodeInvalidValue, "%s %s is an IPv4-mapped IPv6 address; write the IPv4 address %s", field, a, a.Unmap())
+	}
+}
+
+// isAddress reports whether s is an IP address or a CIDR as netip reads
+// them: a group name or id like that would make a rule's source ambiguous.
+func isAddress(s string) bool {
+	if _, err := netip.ParseAddr(s); err == nil {
+		return true
+	}
+	_, err := netip.ParsePrefix(s)
+	return err == nil
+}
+
 func withArticle(noun string) string {
 	if strings.ContainsRune("aeiou", rune(noun[0])) {
 		return "an " + noun
@@ -268,6 +343,8 @@ func withArticle(noun string) string {
 }
 
 func (v *validator) host(h *Host) {
+	v.text("name", h.Name, v.pos.host(h, "name"))
+	v.mapped("ip", h.IP, v.pos.host(h, "ip"))
 	if h.IP.IsValid() {
 		v.outsideVPCs(h.IP, "ip", v.pos.host(h, "ip"))
 		v.address(h.IP, h.ID, v.pos.host(h, "ip"))
@@ -302,11 +379,17 @@ func (v *validator) connection(c Connection, k int) {
 	x := v.w.compiled()
 	from, fromOK := x.resolve(c.From)
 	to, toOK := x.resolve(c.To)
-	if !fromOK {
-		v.add(v.pos.connection(k, "from"), CodeInstanceNotFound, "%q names no instance or host in this file, and is not an IP address", c.From)
-	}
-	if !toOK {
-		v.add(v.pos.connection(k, "to"), CodeInstanceNotFound, "%q names no instance or host in this file, and is not an IP address", c.To)
+	for _, end := range [...]struct {
+		field, ref string
+		ok         bool
+	}{{"from", c.From, fromOK}, {"to", c.To, toOK}} {
+		switch _, err := ParseAddr(end.ref); {
+		case end.ok:
+		case err != nil && strings.Contains(err.Error(), "IPv4-mapped"):
+			v.add(v.pos.connection(k, end.field), CodeInvalidValue, "%s: %v", end.field, err)
+		default:
+			v.add(v.pos.connection(k, end.field), CodeInstanceNotFound, "%q names no instance or host in this file, and is not an IP address", end.ref)
+		}
 	}
 	if fromOK && toOK && from.sameMachine(to.Endpoint) {
 		v.add(v.pos.connection(k, "to"), CodeInvalidValue, "a connection from %s to itself", c.From)
