@@ -20,7 +20,7 @@ type compiled struct {
 	groupNum  map[string]int32
 	instances []*Instance
 	hosts     []*Host
-	refs      map[string]endRef // instance and host ids and names
+	refs      map[string]endRef // instance and host ids, names and addresses as written
 	addrs     map[netip.Addr]endRef
 
 	// grules holds each group's compiled rules per direction, and insts
@@ -31,15 +31,50 @@ type compiled struct {
 	rules []RuleRef
 }
 
-// endRef is an instance or a host by its number; the other is -1.
-type endRef struct{ inst, host int32 }
+// endRef is an instance or a host by its number, the other -1; addr is
+// set when the end was named by one of its addresses.
+type endRef struct {
+	inst, host int32
+	addr       netip.Addr
+}
 
 // cinst is one instance, compiled: its groups, and the union of their
-// rules per direction.
+// rules per direction and kind of traffic: for tcp, the rules for tcp and
+// for all traffic, in their order, and so on. A connection scans only the
+// rules that can be about it.
 type cinst struct {
 	groups []int32 // attached groups, resolved, each once, in attachment order
-	rules  [2][]crule
+	rules  [2][trafficKinds][]crule
 }
+
+// The kinds of traffic a connection carries, each with its own run of
+// rules per instance and direction.
+const (
+	kindTCP = iota
+	kindUDP
+	kindICMP
+	kindICMPv6
+	trafficKinds
+)
+
+// kindOf is the kind of traffic of a protocol, or -1 for one no connection
+// carries.
+func kindOf(p Protocol) int {
+	switch p {
+	case ProtoTCP:
+		return kindTCP
+	case ProtoUDP:
+		return kindUDP
+	case ProtoICMP:
+		return kindICMP
+	case ProtoICMPv6:
+		return kindICMPv6
+	}
+	return -1
+}
+
+// kindProtocols is the protocol of each kind of traffic.
+var kindProtocols = [trafficKinds]Protocol{ProtoTCP, ProtoUDP, ProtoICMP, ProtoICMPv6}
 
 // compiled returns the world's compiled form, building it if the world
 // has none (a world put together by hand rather than loaded or changed).
@@ -59,7 +94,7 @@ func (w *World) compile() {
 		groupNum:  make(map[string]int32, len(w.Groups)),
 		instances: slices.Clone(w.Instances),
 		hosts:     slices.Clone(w.Hosts),
-		refs:      make(map[string]endRef, 2*(len(w.Instances)+len(w.Hosts))),
+		refs:      make(map[string]endRef, 5*len(w.Instances)+3*len(w.Hosts)),
 		addrs:     make(map[netip.Addr]endRef, 3*len(w.Instances)+len(w.Hosts)),
 		grules:    make([][2][]crule, len(w.Groups)),
 		insts:     make([]cinst, len(w.Instances)),
@@ -70,26 +105,37 @@ func (w *World) compile() {
 		}
 	}
 	x.compileGroups()
-	// Names first, so that an id wins over a name if the two ever collide.
+	// Every address as written canonically is looked up like a name, so
+	// that a connection to an address costs no parsing; addresses first,
+	// then names, then ids, so that an id wins over a name and a name over
+	// an address if they ever collide.
+	for k, i := range w.Instances {
+		for _, a := range []netip.Addr{i.PrivateIP, i.PublicIP, i.IPv6} {
+			if a.IsValid() {
+				x.addrs[a] = endRef{int32(k), -1, netip.Addr{}}
+				x.refs[a.String()] = endRef{int32(k), -1, a}
+			}
+		}
+	}
+	for k, h := range w.Hosts {
+		if h.IP.IsValid() {
+			x.addrs[h.IP] = endRef{-1, int32(k), netip.Addr{}}
+			x.refs[h.IP.String()] = endRef{-1, int32(k), h.IP}
+		}
+	}
 	for k, i := range w.Instances {
 		if i.Name != "" {
-			x.refs[i.Name] = endRef{int32(k), -1}
+			x.refs[i.Name] = endRef{int32(k), -1, netip.Addr{}}
 		}
 	}
 	for k, h := range w.Hosts {
 		if h.Name != "" {
-			x.refs[h.Name] = endRef{-1, int32(k)}
+			x.refs[h.Name] = endRef{-1, int32(k), netip.Addr{}}
 		}
 	}
 	members := make([]int32, 0, len(w.Instances))
 	for k, i := range w.Instances {
-		e := endRef{int32(k), -1}
-		x.refs[i.ID] = e
-		for _, a := range []netip.Addr{i.PrivateIP, i.PublicIP, i.IPv6} {
-			if a.IsValid() {
-				x.addrs[a] = e
-			}
-		}
+		x.refs[i.ID] = endRef{int32(k), -1, netip.Addr{}}
 		start := len(members)
 		for _, id := range i.Groups {
 			if g, ok := x.groupNum[id]; ok && !slices.Contains(members[start:], g) {
@@ -99,11 +145,7 @@ func (w *World) compile() {
 		x.insts[k].groups = members[start:len(members):len(members)]
 	}
 	for k, h := range w.Hosts {
-		e := endRef{-1, int32(k)}
-		x.refs[h.ID] = e
-		if h.IP.IsValid() {
-			x.addrs[h.IP] = e
-		}
+		x.refs[h.ID] = endRef{-1, int32(k), netip.Addr{}}
 	}
 	x.layOutInstances()
 	w.x = x
@@ -145,23 +187,37 @@ func (x *compiled) groupNumOr(id string) int32 {
 }
 
 // layOutInstances copies each instance's groups' rules into one run per
-// direction, in attachment order: the union evaluation scans.
+// direction and kind of traffic, in attachment order: the union evaluation
+// scans. A rule for all traffic is in every kind's run.
 func (x *compiled) layOutInstances() {
 	n := 0
-	for k := range x.insts {
-		for _, g := range x.insts[k].groups {
-			n += len(x.grules[g][Inbound]) + len(x.grules[g][Outbound])
-		}
-	}
+	x.eachRun(func(*cinst, Direction, int, *crule) { n++ }, func(*cinst, Direction, int, int) {})
 	arena := make([]crule, 0, n)
+	start := 0
+	x.eachRun(func(_ *cinst, _ Direction, _ int, r *crule) { arena = append(arena, *r) },
+		func(c *cinst, d Direction, kind int, _ int) {
+			c.rules[d][kind] = arena[start:len(arena):len(arena)]
+			start = len(arena)
+		})
+}
+
+// eachRun calls rule for every rule of every instance's run, in order, and
+// end after each run.
+func (x *compiled) eachRun(rule func(*cinst, Direction, int, *crule), end func(*cinst, Direction, int, int)) {
 	for k := range x.insts {
 		c := &x.insts[k]
 		for _, d := range [...]Direction{Outbound, Inbound} {
-			start := len(arena)
-			for _, g := range c.groups {
-				arena = append(arena, x.grules[g][d]...)
+			for kind, proto := range kindProtocols {
+				for _, g := range c.groups {
+					rules := x.grules[g][d]
+					for j := range rules {
+						if rules[j].reaches(proto) {
+							rule(c, d, kind, &rules[j])
+						}
+					}
+				}
+				end(c, d, kind, k)
 			}
-			c.rules[d] = arena[start:len(arena):len(arena)]
 		}
 	}
 }
@@ -188,11 +244,15 @@ func (x *compiled) resolve(ref string) (end, bool) {
 // Endpoint around.
 func (x *compiled) resolveInto(ref string, e *Endpoint, inst *int32) bool {
 	n, ok := x.refs[ref]
-	if !ok {
+	switch {
+	case ok:
+		e.Addr = n.addr
+	case !couldBeAddr(ref):
 		*inst = -1
-		if !couldBeAddr(ref) {
-			return false
-		}
+		return false
+	default:
+		// An address written another way (2001:DB8::1), or nobody's.
+		*inst = -1
 		a, err := netip.ParseAddr(ref)
 		if err != nil || a.Is4In6() {
 			return false

@@ -156,39 +156,49 @@ func (r *Result) finish(reason Reason, trace bool) {
 	}
 }
 
-// check looks for a rule of the instance on this side that allows the
-// traffic in direction d, and returns its number plus one, or zero.
-// Without a trace it stops at the first match; with one, it looks at
-// every rule and records each.
+// check returns the number, plus one, of the first rule of the instance on
+// this side that allows the traffic in direction d, or zero. With a trace
+// it looks at every rule, and records each.
 func (r *Result) check(d Direction, key trafficKey, trace bool) int32 {
-	x := r.x
-	self, other, addr := r.from, r.to, r.DstAddr
+	self, other, addr := r.from, r.to, &r.DstAddr
 	if d == Inbound {
-		self, other, addr = r.to, r.from, r.SrcAddr
+		self, other, addr = r.to, r.from, &r.SrcAddr
 	}
 	p := probe{key: key}
-	p.hi, p.lo, p.fam = addr128(addr)
+	p.hi, p.lo, p.fam = addr128(*addr)
 	if r.Private && other >= 0 {
-		p.groups = x.insts[other].groups
+		p.groups = r.x.insts[other].groups
 	}
-	inst := &x.insts[self]
-	if !trace {
-		return firstMatch(inst.rules[d], &p)
+	if trace {
+		return r.traceCheck(d, self, &p)
 	}
+	if kind := kindOf(r.Conn.Protocol); kind >= 0 {
+		return firstMatch(r.x.insts[self].rules[d][kind], &p)
+	}
+	// A protocol no connection of a file carries: the groups' own rules.
+	for _, g := range r.x.insts[self].groups {
+		if n := firstMatch(r.x.grules[g][d], &p); n > 0 {
+			return n
+		}
+	}
+	return 0
+}
+
+// traceCheck is check looking at every rule of instance number self,
+// group by group, and recording each in the trace.
+func (r *Result) traceCheck(d Direction, self int32, p *probe) int32 {
+	x := r.x
 	var first int32
-	for _, g := range inst.groups {
+	for _, g := range x.insts[self].groups {
 		rules := x.grules[g][d]
 		if len(rules) == 0 {
 			r.Trace = append(r.Trace, Step{Phase: phaseOf(d), Group: x.groups[g].ID, Rule: -1, Code: CodeNoRules,
 				Text: x.groups[g].ID + " has no " + d.String() + " rules"})
 		}
 		for k := range rules {
-			ok := rules[k].matches(&p)
+			ok := rules[k].matches(p)
 			r.traceRule(d, x.groups[g], k, ok)
-			if !ok {
-				continue
-			}
-			if first == 0 {
+			if ok && first == 0 {
 				first = rules[k].ref + 1
 			}
 		}

@@ -108,6 +108,12 @@ func clampPort(n int) uint16 { return uint16(min(max(n, 0), 65535)) }
 // admits reports whether the protocol and ports let a packet through.
 func (f filter) admits(k trafficKey) bool { return uint32(k)-f.lo <= f.span }
 
+// reaches reports whether the filter lets any packet of protocol p through.
+func (f filter) reaches(p Protocol) bool {
+	first := uint32(keyOf(Traffic{Protocol: p})) &^ 0xffff
+	return f.lo <= first|0xffff && f.lo+f.span >= first
+}
+
 // crule is a rule compiled for matching, in 32 bytes: its filter, and its
 // peer, either an address range in 128-bit form or a group number.
 type crule struct {
@@ -149,15 +155,19 @@ func (c *crule) group() int32 {
 // addr128 spreads an address over two words, with its family; IPv4 takes
 // the low 32 bits, so that one comparison serves both families.
 func addr128(a netip.Addr) (hi, lo uint64, fam uint8) {
-	switch {
-	case a.Is4():
+	if a.Is4() {
 		b := a.As4()
 		return 0, uint64(binary.BigEndian.Uint32(b[:])), 4
-	case a.Is6():
-		b := a.As16()
-		return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), 6
 	}
-	return 0, 0, 0
+	return addr128v6(a)
+}
+
+func addr128v6(a netip.Addr) (hi, lo uint64, fam uint8) {
+	if !a.Is6() {
+		return 0, 0, 0
+	}
+	b := a.As16()
+	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), 6
 }
 
 // probe is a packet as the rules of one side see it: its traffic, the
@@ -203,13 +213,21 @@ func (c *crule) holds(hi, lo uint64) bool {
 
 // firstMatch returns the number, plus one, of the first rule that lets the
 // probe through, or zero: the loop an untraced evaluation spends its time
-// in.
+// in. It is matches, spelled out so that the common tests (protocol and
+// port, then a range of the probe's family) run inline with the probe's
+// key and address in registers.
 func firstMatch(rules []crule, p *probe) int32 {
-	key := p.key
+	key, fam, hi, lo := p.key, p.fam, p.hi, p.lo
 	for k := range rules {
-		// matches, spelled out so that the protocol and port test, which
-		// most rules fail, runs inline with the key in a register.
-		if c := &rules[k]; c.admits(key) && c.peerMatches(p) {
+		c := &rules[k]
+		if !c.admits(key) {
+			continue
+		}
+		if c.fam == fam {
+			if c.holds(hi, lo) {
+				return c.ref + 1
+			}
+		} else if c.fam == 0 && c.peerMatches(p) {
 			return c.ref + 1
 		}
 	}

@@ -52,6 +52,9 @@ func validate(w *World, pos *positions, file string, groups groupIndex) Diagnost
 		v.vpc(vpc)
 	}
 	for _, g := range w.Groups {
+		if g.ID == DefaultGroupID(g.VPC) && safetext.Index(g.VPC) >= 0 {
+			continue // a default group's id is its VPC's, already reported
+		}
 		v.id(g.ID, "security group", pos.group(g, "id"))
 	}
 	for _, i := range w.Instances {
