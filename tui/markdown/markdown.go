@@ -19,6 +19,7 @@ package markdown
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -39,13 +40,16 @@ const minRoom = 8
 func Render(src string, width int, st *Styles) []string {
 	width = max(width, 1)
 	source := []byte(src)
-	doc := newParser().Parse(text.NewReader(source))
+	doc := mdParser().Parse(text.NewReader(source))
 	r := &renderer{st: st, src: source, styles: map[look]lipgloss.Style{}}
 	return r.blocks(doc, width)
 }
 
-// newParser is goldmark's CommonMark parser with GitHub's tables. A
-// parser is cheap to build and this keeps the package free of state.
+// mdParser is built on first use, not at start-up, and never changes
+// after: goldmark's parsers are safe for concurrent use.
+var mdParser = sync.OnceValue(newParser)
+
+// newParser is goldmark's CommonMark parser with GitHub's tables.
 func newParser() parser.Parser {
 	return parser.NewParser(
 		parser.WithBlockParsers(parser.DefaultBlockParsers()...),

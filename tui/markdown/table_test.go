@@ -45,7 +45,7 @@ func TestTablesAsGoldmarkReadsThem(t *testing.T) {
 	for _, src := range tableCases {
 		b := []byte(src)
 		want := outline(theirs.Parse(text.NewReader(b)), b)
-		got := outline(newParser().Parse(text.NewReader(b)), b)
+		got := outline(mdParser().Parse(text.NewReader(b)), b)
 		if got != want {
 			t.Errorf("%q\n got: %s\nwant: %s", src, got, want)
 		}
@@ -56,7 +56,7 @@ func TestTablesAsGoldmarkReadsThem(t *testing.T) {
 	// Where goldmark pads a header with fewer cells than the delimiter
 	// row, GitHub's specification (example 203's rule) reads no table.
 	src := []byte("| a |\n| - | - |\n")
-	if got := outline(newParser().Parse(text.NewReader(src)), src); strings.Contains(got, "Table") {
+	if got := outline(mdParser().Parse(text.NewReader(src)), src); strings.Contains(got, "Table") {
 		t.Errorf("%q: a header short of cells makes a table: %s", src, got)
 	}
 }

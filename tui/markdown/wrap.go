@@ -3,6 +3,7 @@ package markdown
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -84,25 +85,35 @@ func (r *renderer) measure(spans []span) int {
 func (r *renderer) wrap(spans []span, width int) [][]span {
 	var lines [][]span
 	var cur []span
+	curW := 0 // cur's width
 	flush := func() {
 		lines = append(lines, cur)
-		cur = nil
+		cur, curW = nil, 0
 	}
 	for _, w := range words(spans) {
 		if w == nil {
 			flush()
 			continue
 		}
+		wordW := r.measure(w.spans)
 		if len(cur) > 0 {
-			next := append(append(slices.Clip(cur), span{" ", w.sep}), w.spans...)
-			if r.measure(next) <= width {
-				cur = next
+			// Between ASCII characters and a space nothing joins: widths
+			// add up. Elsewhere the line is measured again, whole.
+			n := len(cur)
+			cur = append(append(cur, span{" ", w.sep}), w.spans...)
+			nextW := curW + 1 + wordW
+			if last := cur[n-1].text; last[len(last)-1] >= utf8.RuneSelf || w.spans[0].text[0] >= utf8.RuneSelf {
+				nextW = r.measure(cur)
+			}
+			if nextW <= width {
+				curW = nextW
 				continue
 			}
+			cur = cur[:n]
 			flush()
 		}
-		if r.measure(w.spans) <= width {
-			cur = slices.Clone(w.spans)
+		if wordW <= width {
+			cur, curW = slices.Clone(w.spans), wordW
 			continue
 		}
 		pieces := r.breakWord(w.spans, width)
@@ -111,6 +122,7 @@ func (r *renderer) wrap(spans []span, width int) [][]span {
 			flush()
 		}
 		cur = pieces[len(pieces)-1]
+		curW = r.measure(cur)
 	}
 	if len(cur) > 0 || len(lines) == 0 {
 		flush()
