@@ -163,8 +163,15 @@ func (r *renderer) table(t *east.Table, width int) []string {
 			tc := c.(*east.TableCell)
 			spans := r.inline(tc, role)
 			x := cell{spans: spans, align: tc.Alignment}
-			for _, l := range r.wrap(spans, 1<<20) {
-				x.natural = max(x.natural, r.measure(l))
+			// Measured once per line between hard breaks: wrapping at an
+			// unbounded width would measure the line again for every word
+			// that is not ASCII.
+			from := 0
+			for k := 0; k <= len(spans); k++ {
+				if k == len(spans) || spans[k] == lineBreak {
+					x.natural = max(x.natural, r.measure(spans[from:k]))
+					from = k + 1
+				}
 			}
 			for _, w := range words(spans) {
 				if w != nil {
