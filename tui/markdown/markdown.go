@@ -212,13 +212,7 @@ func (r *renderer) code(segs *text.Segments, width int) []string {
 		indent, pad = 0, 0
 		box = box.UnsetPadding()
 	}
-	room := width - indent - pad
-	var rows []string
-	for k := 0; k < segs.Len(); k++ {
-		seg := segs.At(k)
-		line := strings.TrimRight(string(seg.Value(r.src)), "\r\n")
-		rows = append(rows, breakCode(clean(expandTabs(line)), room)...)
-	}
+	rows := r.verbatim(segs, width-indent-pad)
 	// A block ends at its last line with text.
 	for len(rows) > 0 && strings.TrimSpace(rows[len(rows)-1]) == "" {
 		rows = rows[:len(rows)-1]
@@ -244,19 +238,27 @@ func (r *renderer) html(h *ast.HTMLBlock, width int) []string {
 	if h.HTMLBlockType == ast.HTMLBlockType2 {
 		return nil
 	}
-	var rows []string
-	lines := h.Lines()
-	for k := 0; k < lines.Len(); k++ {
-		seg := lines.At(k)
-		line := strings.TrimRight(string(seg.Value(r.src)), "\r\n")
-		rows = append(rows, breakCode(clean(expandTabs(line)), width)...)
-	}
+	segs := h.Lines()
 	if h.HasClosure() {
-		line := strings.TrimRight(string(h.ClosureLine.Value(r.src)), "\r\n")
-		rows = append(rows, breakCode(clean(expandTabs(line)), width)...)
+		segs = text.NewSegments()
+		segs.AppendAll(h.Lines().Sliced(0, h.Lines().Len()))
+		segs.Append(h.ClosureLine)
 	}
+	rows := r.verbatim(segs, width)
 	for k, row := range rows {
 		rows[k] = r.st.Text.Render(row)
+	}
+	return rows
+}
+
+// verbatim is the lines of a block shown as written (code, HTML), safe
+// to print and cut into rows of at most width cells.
+func (r *renderer) verbatim(segs *text.Segments, width int) []string {
+	var rows []string
+	for k := 0; k < segs.Len(); k++ {
+		seg := segs.At(k)
+		line := strings.TrimRight(string(seg.Value(r.src)), "\r\n")
+		rows = append(rows, breakCode(clean(expandTabs(line)), width)...)
 	}
 	return rows
 }

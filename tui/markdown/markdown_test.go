@@ -140,6 +140,7 @@ func TestElements(t *testing.T) {
 		{"tabs in code", "```\n\ta\tb\n```", "        a   b"},
 		{"html comment hidden", "<!-- note -->\n\ntext <!-- inline --> more", "text more"},
 		{"html block shown", "<div>\nhi\n</div>", "<div>\nhi\n</div>"},
+		{"html block with its closing line", "<pre>\na\n</pre>\n\nb", "<pre>\na\n</pre>\n\nb"},
 		{"entities", "&lt;a&gt; &amp;amp; &#169; &bogus; & x", "<a> &amp; © &bogus; & x"},
 		{"backslash escapes", `\*a\* \# \\`, `*a* # \`},
 		{"NUL", "a\x00b", "a\uFFFDb"},
