@@ -7,9 +7,12 @@ import (
 	"github.com/sglab/sglab/tui/theme"
 )
 
-// Styles is how a rendered document looks. Build it once per renderer
-// with NewStyles; it is only read while rendering, so one Styles serves
-// any number of renders at once.
+// Styles is how a rendered document looks. A piece of text takes the style
+// of its block (Text, Title or Heading), over which those of what holds it
+// are laid (Link, Code, URL, Emphasis, Strong): strong text in a heading
+// keeps the heading's colour. Build Styles once per renderer with
+// NewStyles; rendering only reads it, so one serves any number of renders
+// at once.
 type Styles struct {
 	Text     lipgloss.Style // paragraphs, list items, table cells
 	Title    lipgloss.Style // level-one headings
