@@ -67,6 +67,9 @@ func Pick(topic Topic, count int, seed uint64) ([]Question, error) {
 	d := newDeck(topic, seed, false)
 	qs := make([]Question, 0, count)
 	for len(qs) < count {
+		// Scenario questions get harder along the sheet, from the first
+		// level to the last.
+		d.level = MinLevel + len(qs)*(MaxLevel-MinLevel+1)/count
 		q, _ := d.next() // checkCount made sure the deck can fill count
 		qs = append(qs, q)
 	}
@@ -80,11 +83,11 @@ func Lookup(id string) (Question, bool) {
 	if q, ok := theBank().byID[id]; ok {
 		return q, true
 	}
-	kind, seed, ok := parseScenarioID(id)
+	kind, level, seed, ok := parseScenarioID(id)
 	if !ok {
 		return Question{}, false
 	}
-	q, err := Generate(kind, seed)
+	q, err := Generate(kind, level, seed)
 	return q, err == nil
 }
 
@@ -100,10 +103,12 @@ type deck struct {
 	// until the time is up) instead of dropping the topic.
 	cycle bool
 	drawn uint64
+	// level is the level of the next scenario question.
+	level int
 }
 
 func newDeck(topic Topic, seed uint64, cycle bool) *deck {
-	d := &deck{r: newRNG(seed), seed: seed, pools: map[Topic][]Question{}, cycle: cycle}
+	d := &deck{r: newRNG(seed), seed: seed, pools: map[Topic][]Question{}, cycle: cycle, level: DefaultLevel}
 	d.topics = []Topic{topic}
 	if topic == AllTopics {
 		d.topics = slices.Clone(Topics)
@@ -137,21 +142,21 @@ func (d *deck) next() (Question, bool) {
 			d.topics = slices.DeleteFunc(d.topics, func(x Topic) bool { return x == t })
 			continue
 		}
-		q := d.pools[t][0]
+		q := d.pools[t][0].shuffled(d.r)
 		d.pools[t] = d.pools[t][1:]
 		return q, true
 	}
 	return Question{}, false
 }
 
-// scenario generates the next scenario question, its kind and world drawn
-// from a seed derived from the deck's, so that it can be rebuilt from its
-// id alone.
+// scenario generates the next scenario question at the deck's level, its
+// kind and world drawn from a seed derived from the deck's, so that it can
+// be rebuilt from its id alone.
 func (d *deck) scenario() Question {
 	for range maxWorlds {
 		d.drawn++
 		s := derive(d.seed, d.drawn)
-		if q, err := Generate(ScenarioKinds[s%uint64(len(ScenarioKinds))], s); err == nil {
+		if q, err := Generate(ScenarioKinds[s%uint64(len(ScenarioKinds))], d.level, s); err == nil {
 			return q
 		}
 	}

@@ -295,7 +295,7 @@ func TestSummary(t *testing.T) {
 		t.Errorf("an empty summary:\n%s", b.String())
 	}
 
-	scn, _ := Generate(AskOutcome, 3)
+	scn, _ := Generate(AskOutcome, DefaultLevel, 3)
 	Update(st, func(p *Progress) error {
 		p.Record(attempt("ssh-port", Ports, false, day1))
 		p.Record(attempt("http-port", Ports, true, day1))
