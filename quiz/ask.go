@@ -391,7 +391,7 @@ func askFix(s *situation, r *rng) (Question, bool) {
 	q := Question{
 		Lesson: fixLesson(s, key),
 		Prompt: fmt.Sprintf("When %s, it times out. Which one rule, added, makes it work while opening the least?", action(s)),
-		Explanation: "As it is: " + explain(s.w, res) + " The narrowest fix: " + fixText(s.w, key) + ". " +
+		Explanation: "As it is, " + clause(explain(s.w, res)) + " The narrowest fix is to " + lowerFirst(fixText(s.w, key)) + ". With it, " +
 			explain(fixed, engine.Evaluate(fixed, s.conn)),
 		Scenario: &Scenario{},
 	}
@@ -651,6 +651,8 @@ func clause(s string) string {
 	}
 	return s
 }
+
+func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
 
 // outcomeWords is an outcome after "Still": "times out", "is refused".
 func outcomeWords(o engine.Outcome) string {

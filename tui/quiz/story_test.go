@@ -2,6 +2,8 @@ package quiz_test
 
 import (
 	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
 	"slices"
 	"strings"
 	"testing"
@@ -75,6 +77,8 @@ func TestExamStory(t *testing.T) {
 	if err := final.Err(); err != nil {
 		t.Fatal(err)
 	}
+	// The result scrolls; a terminal tall enough shows all of it.
+	final.Update(tea.WindowSizeMsg{Width: 120, Height: 200})
 	v := tuitest.Flat(final.View())
 	for _, want := range []string{"Score: 17 of 20 right (85%)", "Time: 17:40 of 30:00", "By topic", "Missed (3)",
 		"The 3 questions you missed come back for review tomorrow."} {
@@ -134,4 +138,28 @@ func wrongLetter(q qz.Question) string {
 		}
 	}
 	panic("no wrong choice")
+}
+
+// TestExamHelpListsEscOnce: during an exam esc asks before leaving, and
+// the help says so once, not beside the app's "esc back".
+func TestExamHelpListsEscOnce(t *testing.T) {
+	ctx := tuitest.Context(t)
+	screen, err := quiz.Open(ctx, qz.Options{Mode: qz.ModeExam, Topic: qz.Ports, Count: 4, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := app.New(ctx, screen)
+	tuitest.Drive(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	if v := m.View(); strings.Contains(v, "esc back") {
+		t.Errorf("the exam's help bar offers esc back:\n%s", v)
+	}
+	tuitest.Drive(m, tuitest.Key("?"))
+	v := m.View()
+	if n := strings.Count(v, "esc"); n != 1 || !strings.Contains(v, "esc leave (asks first)") {
+		t.Errorf("the exam's full help lists esc %d times:\n%s", n, v)
+	}
+	tuitest.Drive(m, tuitest.Key("esc"))
+	if v := tuitest.Flat(m.View()); !strings.Contains(v, "Leave the exam?") {
+		t.Errorf("esc does not ask before leaving:\n%s", m.View())
+	}
 }
