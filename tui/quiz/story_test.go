@@ -163,3 +163,61 @@ func TestExamHelpListsEscOnce(t *testing.T) {
 		t.Errorf("esc does not ask before leaving:\n%s", m.View())
 	}
 }
+
+// TestPracticeStory is a practice round through a real Bubble Tea
+// program: a Select TWO question answered with one tick too many is not
+// taken, then answered wrong; every choice then says why; at the end m
+// reviews the miss at once, and the store keeps it due tomorrow.
+func TestPracticeStory(t *testing.T) {
+	ctx := tuitest.Context(t)
+	clk := qz.NewManualClock(tuitest.Epoch)
+	ctx.Now = clk.Now
+	var opts qz.Options
+	var q qz.Question
+	for seed := uint64(1); seed < 500 && q.ID == ""; seed++ {
+		qs, err := qz.Pick(qz.Concepts, 1, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if qs[0].Kind == qz.Multi && len(qs[0].Correct) == 2 {
+			opts, q = qz.Options{Mode: qz.ModePractice, Topic: qz.Concepts, Count: 1, Seed: seed}, qs[0]
+		}
+	}
+	screen, err := quiz.Open(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui := tuitest.Start(t, app.New(ctx, screen), 120, 40)
+	ui.WaitFor("question 1 of 1", "Select TWO.")
+	var wrongs []int
+	for i := range q.Choices {
+		if !slices.Contains(q.Correct, i) {
+			wrongs = append(wrongs, i)
+		}
+	}
+	letter := func(i int) string { return strings.ToLower(qz.ChoiceLabel(i)) }
+	ui.Keys(letter(q.Correct[0]), letter(wrongs[0]), letter(wrongs[1]), "enter")
+	ui.WaitFor("Select TWO. Tick two choices: 3 are ticked now.")
+	ui.Keys(letter(wrongs[1]), "enter") // untick one: two ticked, one of them wrong
+	ui.WaitFor("Not quite.", q.Why[wrongs[0]], "AWS docs: https://")
+	ui.Keys("n")
+	ui.WaitFor("Practice done: 0 of 1 right", "m review these misses now")
+	ui.Keys("m")
+	ui.WaitFor("Review · concepts · question 1 of 1")
+	ui.Keys("q")
+	final := ui.Final().(*app.Model)
+	if err := final.Err(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := state.Open(ctx.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := qz.Load(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := p.Questions[q.ID]; rec == nil || rec.Answered != 1 || rec.Box != 1 || len(p.Due(tuitest.Epoch.Add(24*time.Hour))) != 1 {
+		t.Fatalf("the miss is not stored due tomorrow: %+v", rec)
+	}
+}
