@@ -236,13 +236,13 @@ func (p *Practice) Streak() int { return p.streak }
 // have no question: then nothing is due, and p.NextDue says when.
 func NewReview(p *Progress, topic Topic, limit int, clock Clock) *Practice {
 	var qs []Question
-	for _, id := range p.Due(clock.Now()) {
+	for _, id := range p.Reviewable(clock.Now()) {
 		if topic != AllTopics && p.Questions[id].Topic != topic {
 			continue
 		}
 		q, ok := Lookup(id)
 		if !ok {
-			continue // a question since taken out of the bank
+			continue // a generated question its seed no longer builds
 		}
 		qs = append(qs, q)
 		if len(qs) == limit {

@@ -175,7 +175,7 @@ func (m *practice) nothingDue(w int) []string {
 	st := m.env.st
 	now := m.env.clock.Now()
 	lines := []string{st.Heading.Render("Nothing is due for review on " + topicText(m.topic) + "."), ""}
-	next, ok := m.env.progress.NextDue(now)
+	next, ok := m.env.progress.NextReviewable(now)
 	var text string
 	switch {
 	case ok:
