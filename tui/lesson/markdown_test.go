@@ -49,7 +49,10 @@ func TestPageGolden(t *testing.T) {
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
+	// The lesson alone, so that the built-in course growing does not
+	// change its number on screen.
 	ls := course.Lesson("groups-and-acls")
+	course = &lessons.Course{Lessons: []*lessons.Lesson{ls}}
 	for _, mode := range []string{"nocolor", "light", "dark"} {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {
 			w, h := size[0], size[1]
