@@ -96,7 +96,8 @@ type contractCase struct {
 	conns   []connNote  // one per connection, in file order
 	argv    []string    // the command line, FILE standing for the file
 	exit    int
-	json    []byte // the expected --json document, if any
+	output  []string // text standard output must hold
+	json    []byte   // the expected --json document, if any
 }
 
 // want is one diagnostic the file must produce.
@@ -117,7 +118,7 @@ type connNote struct {
 }
 
 var (
-	annotationRe = regexp.MustCompile(`#\s*(contract|want|want-warning|want-region|reason|run|exit)\s*:\s*([^#]*)`)
+	annotationRe = regexp.MustCompile(`#\s*(contract|want|want-warning|want-region|want-output|reason|run|exit)\s*:\s*([^#]*)`)
 	expectRe     = regexp.MustCompile(`expect:\s*([a-z]+)`)
 	wantRe       = regexp.MustCompile(`^(\d+):(\d+)(?:\s+([A-Za-z.]+))?(?:\s+"([^"]*)")?\s*$`)
 	reasonRe     = regexp.MustCompile(`^([a-z-]+)(, expect fails)?\s*$`)
@@ -204,6 +205,12 @@ func (r *caseReader) annotation(line int, text, key, value string) error {
 			return fmt.Errorf("reason %s implies %s, and the connection expects %s", m[1], outcomeOf[m[1]], e[1])
 		}
 		c.conns = append(c.conns, connNote{line: line, text: text, reason: m[1], expectFails: fails})
+	case "want-output":
+		text, err := strconv.Unquote(value)
+		if err != nil || text == "" {
+			return errors.New("write `# want-output: \"text\"`")
+		}
+		c.output = append(c.output, text)
 	case "run":
 		c.argv = strings.Fields(value)
 	case "exit":
@@ -229,8 +236,8 @@ func (r *caseReader) finish() error {
 			}
 		}
 	}
-	if (c.argv != nil) != (c.exit >= 0) {
-		return errors.New("`# run:` and `# exit:` go together")
+	if (c.argv != nil) != (c.exit >= 0) || (c.output != nil && c.argv == nil) {
+		return errors.New("`# run:` and `# exit:` go together, and `# want-output:` needs them")
 	}
 	if j, err := os.ReadFile(strings.TrimSuffix(c.path, ".yaml") + ".json"); err == nil {
 		if !slices.Contains(c.argv, "--json") {
@@ -477,6 +484,11 @@ func (c *contractCase) checkCommand(t *testing.T, b *sglabBinary, p *problems) {
 		slices.Sort(wanted)
 		if !slices.Equal(got, wanted) {
 			p.add("diagnostics on standard error: got %q, want %q\n%s", got, wanted, shown)
+		}
+	}
+	for _, text := range c.output {
+		if !strings.Contains(stdout.String(), text) {
+			p.add("standard output does not say %q\n%s", text, shown)
 		}
 	}
 	if c.json == nil {
