@@ -94,6 +94,7 @@ get refused, or time out.`,
 	addPackFlag(root)
 	root.AddCommand(newLessonsCmd(), newProgressCmd())
 	root.AddCommand(newQuizCmd(tui))
+	root.AddCommand(newImportCmd())
 	return root
 }
 
