@@ -95,6 +95,7 @@ get refused, or time out.`,
 	root.AddCommand(newLessonsCmd(), newProgressCmd())
 	root.AddCommand(newQuizCmd(tui))
 	root.AddCommand(newImportCmd())
+	root.AddCommand(newAuditCmd())
 	return root
 }
 
