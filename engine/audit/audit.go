@@ -70,7 +70,7 @@ var (
 	DatabasePortOpen = Check{"SGA003", "database or cache port open to the internet", High, "", ""}
 	DefaultAllows    = Check{"SGA004", "the VPC's default group allows traffic", High,
 		"ec2_securitygroup_default_restrict_traffic", "5.4"}
-	Unused = Check{"SGA005", "security group not used", Low, "ec2_securitygroup_not_used", ""}
+	Unused   = Check{"SGA005", "security group not used", Low, "ec2_securitygroup_not_used", ""}
 	WideCIDR = Check{"SGA006", "public CIDR wider than /24", High,
 		"ec2_securitygroup_allow_wide_open_public_ipv4", ""}
 	ManyRules = Check{"SGA007", "more than 50 rules in one direction", Medium,
