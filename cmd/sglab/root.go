@@ -96,6 +96,7 @@ get refused, or time out.`,
 	root.AddCommand(newQuizCmd(tui))
 	root.AddCommand(newImportCmd())
 	root.AddCommand(newAuditCmd())
+	root.AddCommand(newExportCmd())
 	return root
 }
 
