@@ -45,14 +45,19 @@ func Exposures(w *engine.World) []Exposure {
 }
 
 type exposer struct {
-	w      *engine.World
-	anyone [2]netip.Addr // an IPv4 and an IPv6 address that only /0 rules name
-	vpcs   []netip.Prefix
-	owned  map[netip.Addr]bool
+	w          *engine.World
+	anyone     [2]netip.Addr // an IPv4 and an IPv6 address that only /0 rules name
+	anyoneText [2]string
+	vpcs       []netip.Prefix
+	owned      map[netip.Addr]bool
+	cache      map[*engine.Group]*groupProbes
+	// Buffers reused from one machine to the next.
+	rules   []engine.Rule
+	sources []source
 }
 
 func newExposer(w *engine.World) *exposer {
-	e := &exposer{w: w, owned: map[netip.Addr]bool{}}
+	e := &exposer{w: w, owned: map[netip.Addr]bool{}, cache: map[*engine.Group]*groupProbes{}}
 	for _, v := range w.VPCs {
 		e.vpcs = append(e.vpcs, v.CIDR)
 		if v.IPv6CIDR.IsValid() {
@@ -72,6 +77,7 @@ func newExposer(w *engine.World) *exposer {
 	}
 	e.anyone[0] = e.pickAnyone(narrow, netip.MustParseAddr("198.51.100.77"), 4)
 	e.anyone[1] = e.pickAnyone(narrow, netip.MustParseAddr("2001:db8:5eed::77"), 6)
+	e.anyoneText = [2]string{e.anyone[0].String(), e.anyone[1].String()}
 	return e
 }
 
@@ -116,30 +122,71 @@ type source struct {
 	from string
 }
 
-func (e *exposer) machine(m *engine.Instance) []Open {
-	groups := e.w.GroupsOf(m)
-	sources := []source{{e.anyone[0], "0.0.0.0/0"}, {e.anyone[1], "::/0"}}
-	seen := map[netip.Prefix]bool{}
-	// Boundaries of the port segments, per protocol.
-	cuts := map[engine.Protocol][]int{engine.ProtoTCP: {0, 65536}, engine.ProtoUDP: {0, 65536}}
-	for _, g := range groups {
-		for _, r := range g.Inbound {
-			if r.Peer.IsGroup() {
-				continue // a group reference never matches a packet from the internet
-			}
-			if r.Protocol.HasPorts() {
-				cuts[r.Protocol] = append(cuts[r.Protocol], r.Ports.Lo, r.Ports.Hi+1)
-			}
-			if p := r.Peer.CIDR; p.Bits() > 0 && !seen[p] {
-				seen[p] = true
-				if a := e.probeIn(p); a.IsValid() {
-					sources = append(sources, source{a, p.String()})
-				}
+// groupProbes is what one group contributes to every machine it is on:
+// its rules with a CIDR (only those can let in a packet from the internet;
+// a group reference matches private addresses only) and a probe address
+// for each narrower range they name.
+type groupProbes struct {
+	rules   []engine.Rule
+	sources []source
+}
+
+func (e *exposer) probes(g *engine.Group) *groupProbes {
+	if gp, ok := e.cache[g]; ok {
+		return gp
+	}
+	gp := &groupProbes{}
+	for _, r := range g.Inbound {
+		if r.Peer.IsGroup() || !e.fromInternet(r.Peer.CIDR) {
+			continue
+		}
+		gp.rules = append(gp.rules, r)
+		if p := r.Peer.CIDR; p.Bits() > 0 {
+			if a := e.probeIn(p); a.IsValid() {
+				gp.sources = append(gp.sources, source{a, p.String()})
 			}
 		}
 	}
+	e.cache[g] = gp
+	return gp
+}
+
+// fromInternet reports whether a range holds any address outside the VPCs.
+func (e *exposer) fromInternet(p netip.Prefix) bool {
+	return !slices.ContainsFunc(e.vpcs, func(v netip.Prefix) bool { return v.Bits() <= p.Bits() && v.Contains(p.Addr()) })
+}
+
+func (e *exposer) machine(m *engine.Instance) []Open {
+	rules, sources := e.rules[:0], e.sources[:0]
+	sources = append(sources, source{e.anyone[0], "0.0.0.0/0"}, source{e.anyone[1], "::/0"})
+	for _, g := range e.w.GroupsOf(m) {
+		gp := e.probes(g)
+		rules = append(rules, gp.rules...)
+		for _, s := range gp.sources {
+			if !slices.Contains(sources, s) {
+				sources = append(sources, s)
+			}
+		}
+	}
+	e.rules, e.sources = rules, sources
+	if len(rules) == 0 {
+		return nil
+	}
+	// Whether the machine has an address of each family to reach it on.
+	var reachable [2]bool
+	for k, a := range e.anyone {
+		r := engine.Evaluate(e.w, engine.Connection{From: e.anyoneText[k], To: m.ID, Protocol: engine.ProtoTCP, Port: 1})
+		reachable[k] = r.Reason != engine.Unreachable && a.IsValid()
+	}
+	if !reachable[0] && !reachable[1] {
+		return nil
+	}
 	var open []Open
+	cuts := map[engine.Protocol][]int{}
 	for _, s := range sources {
+		if !reachable[0] && s.addr.Is4() || !reachable[1] && s.addr.Is6() {
+			continue
+		}
 		from := s.addr.String()
 		ping := engine.ProtoICMP
 		if s.addr.Is6() {
@@ -152,11 +199,22 @@ func (e *exposer) machine(m *engine.Instance) []Open {
 		if r.Outcome != engine.Timeout {
 			open = append(open, Open{Protocol: ping, From: s.from})
 		}
+		// The port boundaries of the rules that could match this source:
+		// between two, every rule's verdict is the same.
+		cuts[engine.ProtoTCP] = append(cuts[engine.ProtoTCP][:0], 0, 65536)
+		cuts[engine.ProtoUDP] = append(cuts[engine.ProtoUDP][:0], 0, 65536)
+		for _, r := range rules {
+			if !r.Peer.CIDR.Contains(s.addr) {
+				continue
+			}
+			if r.Protocol.HasPorts() {
+				cuts[r.Protocol] = append(cuts[r.Protocol], r.Ports.Lo, r.Ports.Hi+1)
+			}
+		}
 		for _, proto := range []engine.Protocol{engine.ProtoTCP, engine.ProtoUDP} {
 			c := cuts[proto]
 			slices.Sort(c)
 			c = slices.Compact(c)
-			cuts[proto] = c
 			start := -1
 			for k := 0; k+1 < len(c); k++ {
 				r := engine.Evaluate(e.w, engine.Connection{From: from, To: m.ID, Protocol: proto, Port: c[k]})
