@@ -49,10 +49,14 @@ type connPane struct {
 type shot struct {
 	conn    engine.Connection
 	res     engine.Result
-	expl    string         // the engine's explanation
-	rules   []string       // the rules that let it through, as the console shows them
-	blocker string         // for a drop: the instance and groups with no matching rule
-	prev    engine.Outcome // the outcome the time before, if it was fired before
+	expl    string   // the engine's explanation
+	rules   []string // the rules that let it through, as the console shows them
+	blocker string   // for a drop: the instance and groups with no matching rule
+	// prev is the outcome the connection had before a change to the world
+	// flipped it, kept until it is fired again; fresh marks a flip made by
+	// the latest change, highlighted until the learner's next action.
+	prev  engine.Outcome
+	fresh bool
 }
 
 // newShot evaluates conn in w and describes the result while w is the
@@ -117,15 +121,21 @@ func (c *connPane) SetSize(w, h int) { c.width, c.height = w, h }
 func (c *connPane) title() string { return "Connection" }
 
 func (c *connPane) summary() string {
+	conn := c.composedConn()
+	what := fmt.Sprintf("%s → %s %s", c.label(conn.From), c.label(conn.To), portLabel(conn.Protocol, conn.Port))
+	if s, ok := c.shown(); ok {
+		return what + ": " + s.res.Outcome.String()
+	}
 	if len(c.history) == 0 {
 		return "nothing fired yet: press f"
 	}
-	s := c.history[0]
-	return fmt.Sprintf("%s → %s %s: %s", c.label(s.conn.From), c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), s.res.Outcome)
+	return what + ": not fired yet"
 }
 
-// refresh follows a change to the world: machines come and go, and
-// history entries whose machines are gone are dropped.
+// refresh follows a change to the world: machines come and go, history
+// entries whose machines are gone are dropped, and every other entry is
+// evaluated again, at once, so that no verdict on screen is older than
+// the world.
 func (c *connPane) refresh() {
 	w := c.env.w
 	c.machines = c.machines[:0]
@@ -161,7 +171,30 @@ func (c *connPane) refresh() {
 		}
 	}
 	c.history = kept
+	c.reevaluate()
 	c.row = min(c.row, 2+len(c.history))
+}
+
+// reevaluate evaluates every connection of the history in the world as it
+// is now, and marks the ones whose outcome the change flipped. It never
+// acts out a timeout: this is the same test seen again, not a new one.
+func (c *connPane) reevaluate() {
+	for k, old := range c.history {
+		now := newShot(c.env.w, old.conn)
+		now.prev = old.prev
+		if now.res.Outcome != old.res.Outcome {
+			now.prev, now.fresh = old.res.Outcome, true
+		}
+		c.history[k] = now
+	}
+}
+
+// calm ends the highlight of the flips the last change made: the
+// learner has acted since.
+func (c *connPane) calm() {
+	for k := range c.history {
+		c.history[k].fresh = false
+	}
 }
 
 // seed fills the history with a scenario's own test connections, so that
@@ -172,6 +205,16 @@ func (c *connPane) seed(conns []engine.Connection) {
 		c.history = append(c.history, newShot(c.env.w, conn))
 	}
 	c.row = min(c.row, 2)
+	if len(c.history) > 0 {
+		c.pick(c.history[0].conn)
+	}
+}
+
+// pick puts the pickers on conn.
+func (c *connPane) pick(conn engine.Connection) {
+	c.from, c.to = c.machineID(conn.From), c.machineID(conn.To)
+	c.proto, c.port, c.typed, c.err = conn.Protocol, conn.Port, "", nil
+	c.refresh()
 }
 
 func (c *connPane) has(id string) bool {
@@ -210,6 +253,34 @@ func (c *connPane) composed() (engine.Connection, error) {
 	return conn, nil
 }
 
+// composedConn is the connection the pickers show, as far as it is one.
+func (c *connPane) composedConn() engine.Connection {
+	conn, _ := c.composed()
+	return conn
+}
+
+// sameConn reports whether a and b are the same test, whether they name
+// their machines by id, by name or (for a machine of the world) by address.
+func (c *connPane) sameConn(a, b engine.Connection) bool {
+	return c.machineID(a.From) == c.machineID(b.From) && c.machineID(a.To) == c.machineID(b.To) &&
+		a.Protocol == b.Protocol && (a.Port == b.Port || !a.Protocol.HasPorts())
+}
+
+// shown is the history entry of the connection the pickers show: the
+// result on display. There is none when that connection was not fired.
+func (c *connPane) shown() (shot, bool) {
+	conn, err := c.composed()
+	if err != nil {
+		return shot{}, false
+	}
+	for _, s := range c.history {
+		if c.sameConn(s.conn, conn) {
+			return s, true
+		}
+	}
+	return shot{}, false
+}
+
 // fireComposed fires the connection the composer describes.
 func (c *connPane) fireComposed() tea.Cmd {
 	conn, err := c.composed()
@@ -228,10 +299,8 @@ func (c *connPane) fire(conn engine.Connection) tea.Cmd {
 		c.err = err
 		return nil
 	}
-	c.err = nil
-	c.from, c.to = c.machineID(conn.From), c.machineID(conn.To)
-	c.proto, c.port, c.typed = conn.Protocol, conn.Port, ""
 	c.record(conn)
+	c.pick(conn)
 	c.top = 0
 	if c.history[0].res.Outcome != engine.Timeout || c.env.ctx.Timeout <= 0 {
 		return nil
@@ -253,19 +322,16 @@ func (c *connPane) connections() []engine.Connection {
 	return out
 }
 
-// record evaluates conn and puts it first in the history, remembering the
-// outcome it had the time before.
+// record evaluates conn and puts it first in the history. Firing it again
+// is a new test: what a change flipped before is history now.
 func (c *connPane) record(conn engine.Connection) {
 	c.fired++
-	at := slices.IndexFunc(c.history, func(s shot) bool { return sameConn(s.conn, conn) })
+	at := slices.IndexFunc(c.history, func(s shot) bool { return c.sameConn(s.conn, conn) })
 	if at >= 0 {
 		conn.Expect = c.history[at].conn.Expect // a file's expectation stays with its connection
-	}
-	s := newShot(c.env.w, conn)
-	if at >= 0 {
-		s.prev = flip(c.history[at], s)
 		c.history = slices.Delete(c.history, at, at+1)
 	}
+	s := newShot(c.env.w, conn)
 	c.history = append([]shot{s}, c.history...)
 	if len(c.history) > maxHistory {
 		c.history = c.history[:maxHistory]
@@ -281,31 +347,6 @@ func blockedAt(r engine.Result) *engine.Instance {
 		return r.From.Instance
 	}
 	return nil
-}
-
-func sameConn(a, b engine.Connection) bool {
-	return a.From == b.From && a.To == b.To && a.Protocol == b.Protocol && a.Port == b.Port
-}
-
-// refireAll evaluates every connection of the history again, in place,
-// so that the learner sees which ones a change flipped.
-func (c *connPane) refireAll() {
-	for k := range c.history {
-		old := c.history[k]
-		c.history[k] = newShot(c.env.w, old.conn)
-		c.history[k].prev = flip(old, c.history[k])
-	}
-	c.top = 0
-}
-
-// flip is what the history remembers of a connection fired again: the
-// outcome it had before, when that changed; else what it remembered
-// already, so that "was connected" stays until the outcome moves again.
-func flip(old, now shot) engine.Outcome {
-	if old.res.Outcome != now.res.Outcome {
-		return old.res.Outcome
-	}
-	return old.prev
 }
 
 // tick advances the wait; once it is over the ticks stop, so an idle lab
@@ -487,16 +528,33 @@ func (c *connPane) content() []string {
 	if c.err != nil {
 		lines = append(lines, common.Wrap(st.Error.Render(theme.Fail+" "+c.err.Error()), c.width)...)
 	}
-	if len(c.history) == 0 {
-		return append(lines, "", st.Muted.Render("Press enter (or f anywhere) to fire."))
-	}
 	lines = append(lines, "")
-	lines = append(lines, c.result(c.history[0])...)
-	lines = append(lines, c.historyLines()...)
-	if c.pending {
+	s, shown := c.shown()
+	switch {
+	case shown:
+		lines = append(lines, c.result(s)...)
+	case c.err == nil:
+		if conn, err := c.composed(); err == nil {
+			lines = append(lines, st.Muted.Render("$ "+clientCommand(conn, c.destAddr(conn))))
+			lines = append(lines, common.Wrap(st.Muted.Render("Not fired yet: enter fires it (f anywhere in the lab)."), c.width)...)
+		}
+	}
+	if len(c.history) > 0 {
+		lines = append(lines, c.historyLines()...)
+	}
+	if !shown || c.pending {
 		return lines
 	}
-	return append(lines, c.trace(c.history[0])...)
+	return append(lines, c.trace(s)...)
+}
+
+// destAddr is the address a connection not fired yet would be sent to,
+// for the command line that would fire it.
+func (c *connPane) destAddr(conn engine.Connection) string {
+	if a := engine.Evaluate(c.env.w, conn).DstAddr; a.IsValid() {
+		return a.String()
+	}
+	return c.label(conn.To)
 }
 
 // result is what the client printed and why.
@@ -512,10 +570,29 @@ func (c *connPane) result(s shot) []string {
 		return append(lines, fmt.Sprintf("%s waiting for %s to answer… %ds %s", c.spin.View(), addr, max(left, 0), st.Faint.Render("(any key skips)")))
 	}
 	lines = append(lines, common.Hang(outcomeBadge(st, r.Outcome)+"  ", clientMessage(s.conn, addr, r.Outcome), c.width)...)
+	if was := flipText(st, s, true); was != "" {
+		lines = append(lines, common.Wrap(was, c.width)...)
+	}
 	if e := s.conn.Expect; e != engine.OutcomeNone {
 		lines = append(lines, expectation(st, e, r.Outcome)+st.Muted.Render(" (the scenario's expect)"))
 	}
 	return append(lines, c.why(s)...)
+}
+
+// flipText says what a change to the world did to a connection: "↻ was
+// timeout → now connected", highlighted while the change is the latest
+// (until the learner's next action), then "was timeout, before a change"
+// in the result or plain "was timeout" in the history.
+func flipText(st *theme.Styles, s shot, long bool) string {
+	switch {
+	case s.prev == engine.OutcomeNone || s.prev == s.res.Outcome:
+		return ""
+	case s.fresh:
+		return st.Accent.Bold(true).Render(fmt.Sprintf("↻ was %s → now %s", s.prev, s.res.Outcome))
+	case long:
+		return st.Faint.Render(fmt.Sprintf("was %s before a change to the world", s.prev))
+	}
+	return st.Faint.Render("was " + s.prev.String())
 }
 
 // why explains the outcome: for a drop, which direction and whose groups
@@ -605,32 +682,31 @@ func (c *connPane) trace(s shot) []string {
 
 func (c *connPane) historyLines() []string {
 	st := c.env.st
-	lines := []string{"", st.Heading.Render("History") + st.Faint.Render("  enter fires one again · r fires them all")}
+	lines := append([]string{""}, common.Wrap(st.Heading.Render("History")+st.Faint.Render("  enter fires one again · kept up to date as the world changes"), c.width)...)
 	cells := make([][]string, len(c.history))
 	for k, s := range c.history {
 		outcome := outcomeStyle(st, s.res.Outcome).Render(s.res.Outcome.String())
 		if k == 0 && c.pending {
 			outcome = c.spin.View() + " …"
 		}
-		was := ""
-		if s.prev != engine.OutcomeNone && s.prev != s.res.Outcome {
-			was = "was " + s.prev.String()
-		}
 		expect := ""
 		if e := s.conn.Expect; e != engine.OutcomeNone {
 			expect = expectation(st, e, s.res.Outcome)
 		}
-		cells[k] = []string{outcome, c.label(s.conn.From) + " → " + c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), was, expect}
+		cells[k] = []string{outcome, c.label(s.conn.From) + " → " + c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), expect}
 	}
-	cols := layoutColumns(c.width-2, cells...)
+	cols := layoutColumns(c.width-2, nil, cells...)
 	for k, cell := range cells {
-		text := cols.row(cell)
-		if c.row == 3+k {
-			lines = append(lines, st.Selected.Render(common.Fit(theme.Cursor+" "+text, c.width)))
-			c.cursorLine = len(lines) - 1
-		} else {
-			lines = append(lines, "  "+text)
+		row := cols.lines(cell)
+		if flip := flipText(st, c.history[k], false); flip != "" {
+			// What a change did to the row goes under it, below the
+			// connection it is about.
+			row = append(row, common.Hang(strings.Repeat(" ", cols[0]+colGap), flip, c.width-2)...)
 		}
+		if c.row == 3+k {
+			c.cursorLine = len(lines)
+		}
+		lines = append(lines, selectable(st, row, c.row == 3+k, c.width)...)
 	}
 	return lines
 }

@@ -155,8 +155,10 @@ func (d *detailPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, d.keys.Delete):
 		r, id := d.rows[d.cursor], g.ID
 		return d, change(func(w *engine.World) (done, error) {
-			return done{status: fmt.Sprintf("Deleted %s rule %d of %s", r.dir, r.index, groupLabel(w, id))},
-				w.RemoveRule(id, r.dir, r.index)
+			what, name := ruleText(w, w.Group(id).Rules(r.dir)[r.index]), groupLabel(w, id)
+			return done{status: fmt.Sprintf("Deleted the %s rule %s from %s", r.dir, what, name),
+				undo: fmt.Sprintf("%s has the %s rule %s again", name, r.dir, what),
+				redo: fmt.Sprintf("%s no longer has the %s rule %s", name, r.dir, what)}, w.RemoveRule(id, r.dir, r.index)
 		})
 	}
 	return d, nil
@@ -244,47 +246,58 @@ func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
 	if g.Description != "" {
 		lines = append(lines, d.wrap(st.Muted.Render(g.Description))...)
 	}
-	var cells [][]string
+	var headers, cells [][]string
 	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
-		cells = append(cells, console.Columns(dir))
+		headers = append(headers, console.Columns(dir))
 		for _, r := range g.Rules(dir) {
 			cells = append(cells, console.Row(w, r))
 		}
 	}
-	cols := layoutColumns(d.width-2, cells...)
+	cols := layoutColumns(d.width-2, headers, cells...)
 	cursorLine, k := -1, 0
 	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
 		rules := g.Rules(dir)
 		lines = append(lines, "", st.Heading.Render(fmt.Sprintf("%s rules (%d)", capital(dir.String()), len(rules))))
 		if len(rules) > 0 {
-			lines = append(lines, "  "+st.Faint.Render(cols.row(console.Columns(dir))))
-		}
-		for _, r := range rules {
-			lines = append(lines, d.row(k, cols.row(console.Row(w, r))))
-			if k == d.cursor {
-				cursorLine = len(lines) - 1
+			for _, l := range cols.lines(console.Columns(dir)) {
+				lines = append(lines, "  "+st.Faint.Render(l))
 			}
-			k++
 		}
 		add := fmt.Sprintf("+ Add %s rule", dir)
 		if len(rules) == 0 {
 			add = fmt.Sprintf("No %s rules: nothing is allowed %s. + Add %s rule", dir, way(dir), dir)
 		}
-		lines = append(lines, d.row(k, st.Accent.Render(add)))
-		if k == d.cursor {
-			cursorLine = len(lines) - 1
+		rows := make([][]string, 0, len(rules)+1)
+		for _, r := range rules {
+			rows = append(rows, cols.lines(console.Row(w, r)))
 		}
-		k++
+		rows = append(rows, common.Wrap(st.Accent.Render(add), d.width-2))
+		for _, row := range rows {
+			if k == d.cursor {
+				cursorLine = len(lines)
+			}
+			lines = append(lines, selectable(d.env.st, row, k == d.cursor, d.width)...)
+			k++
+		}
 	}
 	return lines, cursorLine
 }
 
-// row draws one selectable row, marked when the cursor is on it.
-func (d *detailPane) row(k int, text string) string {
-	if k == d.cursor {
-		return d.env.st.Selected.Render(common.Fit(theme.Cursor+" "+text, d.width))
+// selectable draws a selectable row of one or more lines, marked and
+// highlighted when the cursor is on it.
+func selectable(st *theme.Styles, row []string, selected bool, width int) []string {
+	out := make([]string, len(row))
+	for k, l := range row {
+		switch {
+		case !selected:
+			out[k] = "  " + l
+		case k == 0:
+			out[k] = st.Selected.Render(common.Fit(theme.Cursor+" "+l, width))
+		default:
+			out[k] = st.Selected.Render(common.Fit("  "+l, width))
+		}
 	}
-	return "  " + text
+	return out
 }
 
 // way is the short word for a direction: in, out.
@@ -323,11 +336,15 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 				cells = append(cells, append([]string{g.Label()}, without(console.Row(w, r))...))
 			}
 		}
-		cols := layoutColumns(d.width-2, cells...)
+		cols := layoutColumns(d.width-2, cells[:1], cells[1:]...)
 		lines = append(lines, "", st.Heading.Render(capital(dir.String())+" rules of all its groups, merged"))
-		lines = append(lines, "  "+st.Faint.Render(cols.row(cells[0])))
+		for _, l := range cols.lines(cells[0]) {
+			lines = append(lines, "  "+st.Faint.Render(l))
+		}
 		for _, c := range cells[1:] {
-			lines = append(lines, "  "+cols.row(c))
+			for _, l := range cols.lines(c) {
+				lines = append(lines, "  "+l)
+			}
 		}
 		if len(cells) == 1 {
 			lines = append(lines, "  "+st.Muted.Render("none: nothing is allowed "+way(dir)))

@@ -249,6 +249,7 @@ func newGroupForm(e *env, vpc string) *form {
 		n := strings.TrimSpace(name)
 		id, err := w.CreateGroup(engine.Group{Name: n, VPC: vpc, Description: strings.TrimSpace(desc)})
 		return done{status: fmt.Sprintf("Created security group %s (%s). Add its rules here, then press g to attach it.", n, id),
+			undo: "the security group " + n + " no longer exists", redo: "the security group " + n + " exists again",
 			sel: ref{kindGroup, id}, focus: paneDetail}, err
 	}
 	f := changeForm(e, "Create security group", do,
@@ -371,15 +372,18 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 		if err != nil {
 			return done{}, err
 		}
-		what := fmt.Sprintf("Changed %s rule %d of %s: ", dir, index, g.Label())
+		now := ruleText(w, r)
 		if index < 0 {
-			what = fmt.Sprintf("Added an %s rule to %s: ", dir, g.Label())
+			return done{status: fmt.Sprintf("Added an %s rule to %s: %s", dir, g.Label(), now),
+				undo: fmt.Sprintf("%s no longer has the %s rule %s", g.Label(), dir, now),
+				redo: fmt.Sprintf("%s has the %s rule %s again", g.Label(), dir, now),
+				sel:  ref{kindGroup, groupID}, focus: paneDetail}, w.AddRule(groupID, dir, r)
 		}
-		what += strings.Join(nonEmpty(console.Row(w, r)), " · ")
-		if index < 0 {
-			return done{status: what, sel: ref{kindGroup, groupID}, focus: paneDetail}, w.AddRule(groupID, dir, r)
-		}
-		return done{status: what, sel: ref{kindGroup, groupID}, focus: paneDetail}, w.ReplaceRule(groupID, dir, index, r)
+		was := ruleText(w, w.Group(groupID).Rules(dir)[index])
+		return done{status: fmt.Sprintf("Changed the %s rule %s of %s to %s", dir, was, g.Label(), now),
+			undo: fmt.Sprintf("the %s rule of %s is %s again", dir, g.Label(), was),
+			redo: fmt.Sprintf("the %s rule of %s is %s again", dir, g.Label(), now),
+			sel:  ref{kindGroup, groupID}, focus: paneDetail}, w.ReplaceRule(groupID, dir, index, r)
 	}
 
 	typeOpts := make([]huh.Option[int], len(console.Types))
@@ -458,8 +462,14 @@ func rulePreview(e *env, dir engine.Direction, in *ruleInput, width int) []strin
 	if _, _, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err != nil {
 		cells[3] = "?"
 	}
-	cols := layoutColumns(width, console.Columns(dir), cells)
-	lines := []string{st.Faint.Render(cols.row(console.Columns(dir))), st.Bold.Render(cols.row(cells))}
+	cols := layoutColumns(width, [][]string{console.Columns(dir)}, cells)
+	var lines []string
+	for _, l := range cols.lines(console.Columns(dir)) {
+		lines = append(lines, st.Faint.Render(l))
+	}
+	for _, l := range cols.lines(cells) {
+		lines = append(lines, st.Bold.Render(l))
+	}
 	if p, changed, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err == nil && changed {
 		lines = append(lines, common.Wrap(st.Warn.Render(fmt.Sprintf("! %s has host bits set: AWS stores it as %s.", strings.TrimSpace(in.cidr), p)), width)...)
 	}
@@ -479,13 +489,13 @@ func instanceGroupsForm(e *env, instanceID string) *form {
 		}
 	}
 	do := func(w *engine.World) (done, error) {
-		labels := make([]string, 0, len(chosen))
-		for _, id := range chosen {
-			if g := w.Group(id); g != nil {
-				labels = append(labels, g.Label())
-			}
+		if err := tooManyGroups(w, i.Label(), len(chosen)); err != nil {
+			return done{}, err
 		}
-		return done{status: "The security groups of " + i.Label() + " are now " + strings.Join(labels, ", ")}, setGroups(w, instanceID, chosen)
+		was, now := groupList(w, w.Instance(instanceID).Groups), groupList(w, chosen)
+		return done{status: "The security groups of " + i.Label() + " are now " + now,
+			undo: "the security groups of " + i.Label() + " are " + was + " again",
+			redo: "the security groups of " + i.Label() + " are " + now + " again"}, setGroups(w, instanceID, chosen)
 	}
 	return changeForm(e, "Security groups of "+i.Label(), do,
 		field(huh.NewMultiSelect[string]().
@@ -544,6 +554,7 @@ func groupInstancesForm(e *env, groupID string) *form {
 		}
 	}
 	do := func(w *engine.World) (done, error) {
+		was := attachedTo(w, groupID)
 		for _, i := range w.Instances {
 			if i.VPC != g.VPC || slices.Contains(chosen, i.ID) == slices.Contains(i.Groups, groupID) {
 				continue
@@ -552,19 +563,17 @@ func groupInstancesForm(e *env, groupID string) *form {
 			if slices.Contains(chosen, i.ID) {
 				ids = append(ids, groupID)
 			}
+			if err := tooManyGroups(w, i.Label(), len(ids)); err != nil {
+				return done{}, err
+			}
 			if err := setGroups(w, i.ID, ids); err != nil {
 				return done{}, err
 			}
 		}
-		where := "nothing"
-		if len(chosen) > 0 {
-			labels := make([]string, len(chosen))
-			for k, id := range chosen {
-				labels[k] = machineLabel(w, id)
-			}
-			where = strings.Join(labels, ", ")
-		}
-		return done{status: g.Label() + " is now attached to " + where}, nil
+		now := attachedTo(w, groupID)
+		return done{status: g.Label() + " is now attached to " + now,
+			undo: g.Label() + " is attached to " + was + " again",
+			redo: g.Label() + " is attached to " + now + " again"}, nil
 	}
 	if len(opts) == 0 {
 		return newForm(e, "Attach "+g.Label(), func() tea.Msg { return nil },
@@ -626,7 +635,9 @@ func servicesForm(e *env, sel ref) *form {
 				return done{}, err
 			}
 		}
-		return done{status: "Services on " + ep.Label() + ": " + services(want)}, nil
+		return done{status: "Services on " + ep.Label() + ": " + services(want),
+			undo: ep.Label() + " runs " + services(running) + " again",
+			redo: ep.Label() + " runs " + services(want) + " again"}, nil
 	}
 	return changeForm(e, "Services on "+ep.Label(), do,
 		field(huh.NewMultiSelect[engine.Service]().Title("Running (space starts or stops)").
@@ -666,8 +677,12 @@ func launchForm(e *env, vpc string) *form {
 		if public {
 			i.PublicIP = w.FreePublicIP()
 		}
+		if err := tooManyGroups(w, i.Name, len(chosen)); err != nil {
+			return done{}, err
+		}
 		id, err := w.LaunchInstance(i)
-		return done{status: "Launched " + i.Name, sel: ref{kindInstance, id}}, err
+		return done{status: "Launched " + i.Name, undo: "there is no instance " + i.Name + " any more", redo: i.Name + " is running again",
+			sel: ref{kindInstance, id}}, err
 	}
 	return changeForm(e, "Launch instance", do,
 		vpcStep(w, &vpc),

@@ -21,13 +21,14 @@ var (
 // labKeys work wherever the focused pane does not use the key.
 type labKeys struct {
 	Next, Prev   key.Binding
-	Fire, Refire key.Binding
+	Fire         key.Binding
 	NewGroup     key.Binding
 	Launch       key.Binding
 	Groups       key.Binding
 	Services     key.Binding
-	Undo         key.Binding
+	Undo, Redo   key.Binding
 	Save, Open   key.Binding
+	Back, Leave  key.Binding
 	Cancel, Skip key.Binding
 }
 
@@ -36,12 +37,14 @@ func newLabKeys() labKeys {
 		Next:     bind([]string{"tab"}, "tab", "next pane"),
 		Prev:     bind([]string{"shift+tab"}, "shift+tab", "previous pane"),
 		Fire:     bind([]string{"f"}, "f", "fire connection"),
-		Refire:   bind([]string{"r"}, "r", "fire the history again"),
 		NewGroup: bind([]string{"n"}, "n", "new security group"),
 		Launch:   bind([]string{"i"}, "i", "launch instance"),
 		Groups:   bind([]string{"g"}, "g", "attach/detach groups"),
 		Services: bind([]string{"s"}, "s", "start/stop services"),
 		Undo:     bind([]string{"u", "ctrl+z"}, "u", "undo"),
+		Redo:     bind([]string{"ctrl+r", "ctrl+y"}, "ctrl+r", "redo"),
+		Back:     bind([]string{"esc"}, "esc", "back to the world"),
+		Leave:    bind([]string{"b"}, "b", "leave the lab"),
 		Save:     bind([]string{"ctrl+s"}, "ctrl+s", "save"),
 		Open:     bind([]string{"o"}, "o", "open file"),
 		// Shown in the help while a form is open or a connection waits;

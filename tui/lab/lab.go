@@ -11,6 +11,7 @@ package lab
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -82,6 +83,14 @@ func WithSidePanel(title string, p common.Component) Option {
 	return func(m *Model) { m.side, m.sideTitle = p, title }
 }
 
+// WithConnection puts the Connection pane's pickers on conn, so that f
+// fires it: a challenge opens on its first goal's connection.
+func WithConnection(conn engine.Connection) Option { return func(m *Model) { m.conn.pick(conn) } }
+
+// WithLeave names what the leave key does ("go back to the lesson"); the
+// default is "leave the lab".
+func WithLeave(what string) Option { return func(m *Model) { m.leave = what } }
+
 // WithOnChange calls f with the world after every change; the command it
 // returns runs like any other.
 func WithOnChange(f func(*engine.World) tea.Cmd) Option { return func(m *Model) { m.onChange = f } }
@@ -102,7 +111,9 @@ type Model struct {
 	onChange  func(*engine.World) tea.Cmd
 
 	form   *form
-	undo   []undoStep
+	undo   []undoStep // the changes made, the last one last
+	redo   []undoStep // the changes undone, the last one undone last
+	leave  string     // what the leave key says it does
 	path   string
 	dirty  bool
 	saver  *autosaver
@@ -117,10 +128,11 @@ type Model struct {
 
 type size struct{ w, h int }
 
-// undoStep is the world before one change, and what the change was.
+// undoStep is the world on the other side of one change, and how the
+// world reads after undoing and after redoing it.
 type undoStep struct {
-	world *engine.World
-	what  string
+	world      *engine.World
+	undo, redo string
 }
 
 // maxUndo bounds the undo history; each step is a copy of the world.
@@ -129,7 +141,7 @@ const maxUndo = 100
 // New returns a lab on world w. The lab owns w from now on.
 func New(ctx *common.Context, w *engine.World, opts ...Option) *Model {
 	e := &env{ctx: ctx, st: ctx.Styles, w: w}
-	m := &Model{env: e, keys: newLabKeys(), title: w.Name, frames: map[paneID]size{}}
+	m := &Model{env: e, keys: newLabKeys(), title: w.Name, leave: "leave the lab", frames: map[paneID]size{}}
 	m.tree = newTree(e)
 	m.detail = newDetail(e)
 	m.conn = newConn(e)
@@ -146,6 +158,7 @@ func New(ctx *common.Context, w *engine.World, opts ...Option) *Model {
 	if m.title == "" {
 		m.title = "Lab"
 	}
+	m.keys.Leave.SetHelp("b", m.leave)
 	m.follow()
 	return m
 }
@@ -198,11 +211,15 @@ type (
 	saveAsMsg struct{ path string }
 )
 
-// done says what a change did, and where to look next.
+// done says what a change did, and where to look next. undo and redo
+// state how the world is once the change is undone or redone ("ssh-from-me
+// is attached to web-1 again"): a learner reads the result, not a replay
+// of the change.
 type done struct {
-	status string
-	sel    ref    // select this in the world tree, if set
-	focus  paneID // then focus this pane, if not paneWorld
+	status     string
+	undo, redo string
+	sel        ref    // select this in the world tree, if set
+	focus      paneID // then focus this pane, if not paneWorld
 }
 
 func change(do func(w *engine.World) (done, error)) tea.Cmd {
@@ -275,6 +292,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	m.conn.calm() // the flips the last change made were seen
 	if m.conn.pending {
 		m.conn.skip()
 		return nil
@@ -297,9 +315,6 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Fire):
 		m.setFocus(paneConn)
 		return m.conn.fireComposed()
-	case key.Matches(msg, k.Refire):
-		m.setFocus(paneConn)
-		m.conn.refireAll()
 	case key.Matches(msg, k.NewGroup):
 		return openForm(newGroupForm(m.env, m.vpcOf(sel)))
 	case key.Matches(msg, k.Launch):
@@ -315,6 +330,18 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if m.undoLast() {
 			return m.changed()
 		}
+	case key.Matches(msg, k.Redo):
+		if m.redoLast() {
+			return m.changed()
+		}
+	case key.Matches(msg, k.Back):
+		if m.focus != paneWorld {
+			m.setFocus(paneWorld)
+			return nil
+		}
+		m.setStatus(common.StatusInfo, "You are at the top of the lab: press b to "+m.leave+".")
+	case key.Matches(msg, k.Leave):
+		return common.Back
 	case key.Matches(msg, k.Save):
 		if m.path == "" {
 			return openForm(saveAsForm(m.env, m.suggestPath()))
@@ -362,10 +389,8 @@ func (m *Model) apply(do func(w *engine.World) (done, error)) tea.Cmd {
 		m.setStatus(common.StatusErr, err.Error())
 		return nil
 	}
-	m.undo = append(m.undo, undoStep{world: m.env.w, what: d.status})
-	if len(m.undo) > maxUndo {
-		m.undo = m.undo[1:]
-	}
+	m.push(&m.undo, undoStep{world: m.env.w, undo: d.undo, redo: d.redo})
+	m.redo = nil
 	m.env.w = next
 	m.setStatus(common.StatusOK, d.status)
 	cmd := m.changed()
@@ -378,6 +403,15 @@ func (m *Model) apply(do func(w *engine.World) (done, error)) tea.Cmd {
 	return cmd
 }
 
+// push adds a step to an undo or redo list, forgetting the oldest beyond
+// maxUndo.
+func (m *Model) push(list *[]undoStep, s undoStep) {
+	*list = append(*list, s)
+	if len(*list) > maxUndo {
+		*list = slices.Delete(*list, 0, 1)
+	}
+}
+
 // undoLast puts the world back as it was before the last change, and
 // reports whether there was one.
 func (m *Model) undoLast() bool {
@@ -387,8 +421,24 @@ func (m *Model) undoLast() bool {
 	}
 	last := m.undo[len(m.undo)-1]
 	m.undo = m.undo[:len(m.undo)-1]
+	m.push(&m.redo, undoStep{world: m.env.w, undo: last.undo, redo: last.redo})
 	m.env.w = last.world
-	m.setStatus(common.StatusOK, "Undone: "+last.what)
+	m.setStatus(common.StatusOK, "Undone: "+last.undo+".")
+	return true
+}
+
+// redoLast makes again the change undone last, and reports whether there
+// was one.
+func (m *Model) redoLast() bool {
+	if len(m.redo) == 0 {
+		m.setStatus(common.StatusInfo, "Nothing to redo.")
+		return false
+	}
+	last := m.redo[len(m.redo)-1]
+	m.redo = m.redo[:len(m.redo)-1]
+	m.push(&m.undo, undoStep{world: m.env.w, undo: last.undo, redo: last.redo})
+	m.env.w = last.world
+	m.setStatus(common.StatusOK, "Redone: "+last.redo+".")
 	return true
 }
 
@@ -415,7 +465,7 @@ func (m *Model) changed() tea.Cmd {
 
 func (m *Model) open(path string, w *engine.World) tea.Cmd {
 	m.env.w = w
-	m.undo = nil
+	m.undo, m.redo = nil, nil
 	m.conn.seed(w.Connections)
 	m.path, m.saver = path, nil
 	m.title = w.Name
@@ -468,7 +518,11 @@ func (m *Model) follow() {
 	m.keys.Launch.SetEnabled(hasVPC)
 	m.keys.Groups.SetEnabled(sel.kind == kindGroup || sel.kind == kindInstance)
 	m.keys.Services.SetEnabled(sel.kind == kindInstance || sel.kind == kindHost)
-	m.keys.Refire.SetEnabled(len(m.conn.history) > 0)
+	if m.focus == paneWorld {
+		m.keys.Back.SetHelp("esc", "up a level")
+	} else {
+		m.keys.Back.SetHelp("esc", "back to the world")
+	}
 }
 
 // Help: the open form's keys, or the focused pane's and then the lab's.
@@ -481,7 +535,12 @@ func (m *Model) ShortHelp() []key.Binding {
 		return append(m.form.keyBinds(), m.keys.Cancel)
 	}
 	k := m.keys
-	return append(m.panes[m.focus].ShortHelp(), k.Fire, k.Refire, k.Next, k.NewGroup, k.Groups, k.Services, k.Undo)
+	// The way out goes early: the help bar cuts from the end.
+	short := append(m.panes[m.focus].ShortHelp(), k.Fire, k.Leave)
+	if m.focus != paneWorld {
+		short = append(short, k.Back)
+	}
+	return append(short, k.Next, k.NewGroup, k.Groups, k.Services, k.Undo)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -490,9 +549,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	k := m.keys
 	return append(m.panes[m.focus].FullHelp(),
-		[]key.Binding{k.Next, k.Prev, k.Fire, k.Refire, k.Undo},
+		[]key.Binding{k.Next, k.Prev, k.Fire, k.Undo, k.Redo},
 		[]key.Binding{k.NewGroup, k.Launch, k.Groups, k.Services},
-		[]key.Binding{k.Save, k.Open})
+		[]key.Binding{k.Save, k.Open, k.Back, k.Leave})
 }
 
 // Layout: side by side when there is room, stacked otherwise.

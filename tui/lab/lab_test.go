@@ -14,6 +14,7 @@ import (
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/console"
+	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/internal/tuitest"
 )
 
@@ -136,8 +137,7 @@ func TestStoryConnectedTimeoutRefused(t *testing.T) {
 		t.Fatalf("sshd still runs: %v", l)
 	}
 	m.setFocus(paneConn)
-	drive(m, "r") // fire the history again
-	h := m.conn.history
+	h := m.conn.history // evaluated again at once, with no key pressed
 	if len(h) != 2 || h[0].res.Outcome != engine.Timeout || h[1].res.Outcome != engine.Refused || h[1].prev != engine.Connected {
 		t.Fatalf("history after stopping sshd: %v/%v (was %v)", h[0].res.Outcome, h[1].res.Outcome, h[1].prev)
 	}
@@ -211,9 +211,8 @@ func TestDeleteGroupRefusals(t *testing.T) {
 func TestUndo(t *testing.T) {
 	m := newLab(t, 120, 40)
 	story(t, m)
+	m.setFocus(paneWorld)
 	for range 3 { // attach, rule, group
-		drive(m, "esc") // nothing open: esc is the app's, not the lab's
-		m.setFocus(paneWorld)
 		drive(m, "u")
 	}
 	if m.World().FindGroup("vpc-main", "ssh-from-me") != nil {
@@ -221,6 +220,68 @@ func TestUndo(t *testing.T) {
 	}
 	drive(m, "u")
 	mustContain(t, m, "Nothing to undo.")
+	for range 3 {
+		drive(m, "ctrl+r")
+	}
+	if g := m.World().FindGroup("vpc-main", "ssh-from-me"); g == nil || len(m.World().InstancesWith(g.ID)) != 1 {
+		t.Fatal("redo did not make the three changes again")
+	}
+	drive(m, "ctrl+r")
+	mustContain(t, m, "Nothing to redo.")
+	drive(m, "u", "n", text("other"), "enter", text("another group"), "enter")
+	drive(m, "ctrl+r")
+	mustContain(t, m, "Nothing to redo.") // a new change starts a new branch
+}
+
+// TestUndoSaysTheStateItLeaves: undo and redo state how the world is
+// afterwards, not what the change was (issue 8, item 4).
+func TestUndoSaysTheStateItLeaves(t *testing.T) {
+	m := newLab(t, 120, 40)
+	story(t, m)
+	drive(m, "g", "space", "enter") // the group's details: untick web-1
+	says(t, m.View(), "ssh-from-me is now attached to nothing")
+	drive(m, "u")
+	says(t, m.View(), "Undone: ssh-from-me is attached to web-1 again.")
+	drive(m, "ctrl+r")
+	says(t, m.View(), "Redone: ssh-from-me is attached to nothing again.")
+	drive(m, "u", "u")
+	says(t, m.View(), "Undone: ssh-from-me is attached to nothing again.")
+	drive(m, "u")
+	says(t, m.View(), "Undone: ssh-from-me no longer has the inbound rule SSH · TCP · 22 · 203.0.113.10/32 · my laptop.")
+	drive(m, "u")
+	says(t, m.View(), "Undone: the security group ssh-from-me no longer exists.")
+}
+
+// TestEscGoesBackOneLevel: esc goes from a pane back to the world tree
+// and never leaves the lab; b leaves, and the help bar says so.
+func TestEscGoesBackOneLevel(t *testing.T) {
+	m := newLab(t, 120, 40, WithLeave("go back to the lesson"))
+	story(t, m)
+	if m.focus != paneDetail {
+		t.Fatalf("the story ends in the group's details, not pane %d", m.focus)
+	}
+	_, cmd := m.Update(tuitest.Key("esc"))
+	if m.focus != paneWorld || cmd != nil {
+		t.Fatalf("esc in the details: focus %d, cmd %v", m.focus, cmd)
+	}
+	if _, cmd := m.Update(tuitest.Key("esc")); cmd != nil {
+		t.Fatal("esc in the world tree leaves the lab")
+	}
+	mustContain(t, m, "press b to go back to the lesson")
+	_, cmd = m.Update(tuitest.Key("b"))
+	if cmd == nil {
+		t.Fatal("b does not leave")
+	}
+	if _, ok := cmd().(common.BackMsg); !ok {
+		t.Fatal("b does not go back")
+	}
+	var keys []string
+	for _, b := range m.ShortHelp() {
+		keys = append(keys, b.Help().Key+" "+b.Help().Desc)
+	}
+	if !slices.Contains(keys, "b go back to the lesson") {
+		t.Fatalf("the help bar does not name the key that leaves: %q", keys)
+	}
 }
 
 func TestScratchAutosavedAndRestored(t *testing.T) {
@@ -238,14 +299,19 @@ func TestScratchAutosavedAndRestored(t *testing.T) {
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
-	again, err := OpenScratch(ctx)
+	if same, _ := OpenScratch(ctx); same != m {
+		t.Fatal("within one session the scratch lab opens again as it was left")
+	}
+	next := tuitest.Context(t) // the next run
+	next.DataDir = ctx.DataDir
+	again, err := OpenScratch(next)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.World().FindGroup("vpc-main", "ssh-from-me") == nil {
+	if again == m || again.World().FindGroup("vpc-main", "ssh-from-me") == nil {
 		t.Fatalf("the scratch lab was not restored:\n%s", engine.Marshal(again.World()))
 	}
-	if got, want := again.conn.connections(), m.conn.connections(); len(want) < 2 || !slices.EqualFunc(got, want, sameConn) {
+	if got, want := again.conn.connections(), m.conn.connections(); len(want) < 2 || !slices.EqualFunc(got, want, again.conn.sameConn) {
 		t.Errorf("the history of tests was not restored: got %v, want %v", got, want)
 	}
 }

@@ -265,11 +265,15 @@ func (t *treePane) delete() tea.Cmd {
 	switch sel.kind {
 	case kindGroup:
 		return change(func(w *engine.World) (done, error) {
-			return done{status: "Deleted security group " + groupLabel(w, sel.id)}, w.DeleteGroup(sel.id)
+			name := groupLabel(w, sel.id)
+			return done{status: "Deleted security group " + name, undo: "the security group " + name + " is back",
+				redo: "the security group " + name + " is deleted again"}, w.DeleteGroup(sel.id)
 		})
 	case kindInstance:
 		return change(func(w *engine.World) (done, error) {
-			return done{status: "Terminated " + machineLabel(w, sel.id)}, w.TerminateInstance(sel.id)
+			name := machineLabel(w, sel.id)
+			return done{status: "Terminated " + name, undo: name + " is running again", redo: name + " is terminated again"},
+				w.TerminateInstance(sel.id)
 		})
 	}
 	return nil

@@ -161,7 +161,9 @@ func TestStory(t *testing.T) {
 	ui.WaitFor("Solved: all 3 goals met")
 	ui.Keys("shift+tab", "shift+tab") // back to the world, then the Goals pane
 	ui.WaitFor("✓ Solved: every goal is met")
-	ui.Keys("esc")
+	ui.Keys("esc") // back to the world: esc never leaves the lab
+	ui.WaitFor("b go back to the lesson")
+	ui.Keys("b")
 	ui.WaitFor("✓ Solved.")
 	ui.Keys("n")
 	ui.WaitFor("Why the others time out")

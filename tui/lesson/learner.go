@@ -15,6 +15,7 @@ import (
 	"github.com/sglab/sglab/internal/state"
 	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/lab"
 	"github.com/sglab/sglab/tui/theme"
 )
 
@@ -31,6 +32,10 @@ type learner struct {
 	// opened is the lesson opened last in this session: the course list
 	// puts its cursor there when it comes back on top.
 	opened string
+	// labs keeps each challenge's lab by lesson and challenge id, so that
+	// going back to the lesson (or the course, or home) and into the lab
+	// again continues where the learner was, undo history and all.
+	labs map[string]*lab.Model
 }
 
 // note is a message for the status line.
@@ -74,7 +79,7 @@ func newLearner(ctx *common.Context) (*learner, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &learner{ctx: ctx, course: course, progress: p, rec: rec, md: newMarkdown(ctx.Styles.Renderer)}
+	l := &learner{ctx: ctx, course: course, progress: p, rec: rec, md: newMarkdown(ctx.Styles.Renderer), labs: map[string]*lab.Model{}}
 	if len(warnings) > 0 {
 		l.note = note{strings.Join(warnings, "; "), common.StatusWarn}
 	}
@@ -221,7 +226,8 @@ func Home(ctx *common.Context) (desc string, open func(*common.Context) (common.
 // it at the page they were on, so that one key on the home screen takes
 // them back where they left off.
 func openCourse(ctx *common.Context, warning note) (common.Component, error) {
-	l, err := newLearner(ctx)
+	// One learner per session: the course opened again keeps its labs.
+	l, err := common.Keep(ctx, "lesson/learner", func() (*learner, error) { return newLearner(ctx) })
 	if err != nil {
 		return nil, err
 	}

@@ -23,9 +23,6 @@ type lessonView struct {
 	step   int // a page, then a question, then the end
 	vp     viewport.Model
 	keys   lessonKeys
-	// labs keeps each challenge's lab, so that going back to the lesson and
-	// into the lab again continues where the learner was.
-	labs map[string]*lab.Model
 
 	width, height int
 	more          bool // the text is taller than the screen: say so
@@ -40,7 +37,7 @@ type lessonKeys struct {
 const textWidth = 80
 
 func newLesson(l *learner, ls *lessons.Lesson, page int) *lessonView {
-	m := &lessonView{l: l, lesson: ls, step: page, vp: newViewport(), labs: map[string]*lab.Model{}}
+	m := &lessonView{l: l, lesson: ls, step: page, vp: newViewport()}
 	m.keys = lessonKeys{
 		Next:       bind([]string{"right", "n"}, "→/n", "next"),
 		Prev:       bind([]string{"left", "p"}, "←/p", "back"),
@@ -196,14 +193,26 @@ func (m *lessonView) answerWith(letter string) tea.Cmd {
 }
 
 func (m *lessonView) openLab(c *lessons.Challenge) tea.Cmd {
-	lb := m.labs[c.ID]
+	lb := m.lab(c)
 	if lb == nil {
 		w := c.Start()
-		lb = lab.New(m.l.ctx, w, lab.WithSidePanel("Goals", newGoals(m.l, m.lesson, c, w)))
-		m.labs[c.ID] = lb
+		opts := []lab.Option{lab.WithSidePanel("Goals", newGoals(m.l, m.lesson, c, w)), lab.WithLeave("go back to the lesson")}
+		for _, g := range c.Goals {
+			if g.Conn != nil { // the pickers start on the first connection to make work
+				opts = append(opts, lab.WithConnection(*g.Conn))
+				break
+			}
+		}
+		lb = lab.New(m.l.ctx, w, opts...)
+		m.l.labs[labKey(m.lesson, c)] = lb
 	}
 	return common.Push(lb)
 }
+
+// lab is the lab the learner opened on challenge c in this session, or nil.
+func (m *lessonView) lab(c *lessons.Challenge) *lab.Model { return m.l.labs[labKey(m.lesson, c)] }
+
+func labKey(ls *lessons.Lesson, c *lessons.Challenge) string { return ls.ID + "/" + c.ID }
 
 // syncKeys enables the keys that do something on this step.
 func (m *lessonView) syncKeys() {
@@ -320,7 +329,7 @@ func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 	st := m.l.ctx.Styles
 	w := m.textW() - 2
 	var check *lessons.Checklist
-	if lb := m.labs[c.ID]; lb != nil {
+	if lb := m.lab(c); lb != nil {
 		cl := c.Check(lb.World())
 		check = &cl
 	}

@@ -299,7 +299,7 @@ func TestGoalsTickAsTheWorldChangesAndSolvedIsRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	exec(g, func() tea.Msg { return lab.WorldChangedMsg{World: solved} })
-	mustShow(t, g.View(), "✓ Your computer logs in to web-1 over SSH", "✓ Solved: every goal is met. Press esc to go back to the lesson.")
+	mustShow(t, g.View(), "✓ Your computer logs in to web-1 over SSH", "✓ Solved: every goal is met. Press b to go back to the lesson.")
 	mustShow(t, g.Summary(), "Solved: all 3 goals met")
 	if cp := saved(t, l).Challenge(lesson4, sshForYou); !cp.Solved || cp.GoalsMet != 3 {
 		t.Fatalf("solving is not recorded: %+v", cp)
