@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/console"
@@ -86,29 +87,36 @@ func newShot(w *engine.World, conn engine.Connection) shot {
 // maxHistory is how many connections the history keeps.
 const maxHistory = 12
 
-// portPresets are the ports the port field cycles through: the exam's,
-// and ping.
-var portPresets = []struct {
+// portPreset is one stop of the port picker.
+type portPreset struct {
 	proto engine.Protocol
 	port  int
-}{
-	{engine.ProtoTCP, 22}, {engine.ProtoTCP, 80}, {engine.ProtoTCP, 443},
-	{engine.ProtoTCP, 3389}, {engine.ProtoTCP, 21}, {engine.ProtoICMP, 0},
+}
+
+// portPresets are the ports the port picker cycles through: the exam's,
+// DNS over udp, and ping over IPv4 and IPv6. Digits type any other port.
+func portPresets() []portPreset {
+	return []portPreset{
+		{engine.ProtoTCP, 22}, {engine.ProtoTCP, 80}, {engine.ProtoTCP, 443}, {engine.ProtoTCP, 3389},
+		{engine.ProtoTCP, 21}, {engine.ProtoUDP, 53}, {engine.ProtoICMP, 0}, {engine.ProtoICMPv6, 0},
+	}
 }
 
 type connKeys struct {
-	Up, Down, Change, Digit, Erase, Fire, PageUp, PageDown key.Binding
+	Up, Down, Change, Digit, Erase, Transport, Fire, PageUp, PageDown key.Binding
 }
 
 func newConn(e *env) *connPane {
 	c := &connPane{env: e, proto: engine.ProtoTCP, port: 22, keys: connKeys{
 		Up: keyUp, Down: keyDown,
-		Change:   bind([]string{"left", "h", "right", "l"}, "←/→", "change"),
-		Digit:    bind(strings.Split("0123456789", ""), "0-9", "type a port"),
-		Erase:    bind([]string{"backspace"}, "backspace", "erase digit"),
-		Fire:     bind([]string{"enter"}, "enter", "fire"),
-		PageUp:   keyPageUp,
-		PageDown: keyPageDown,
+		Change: bind([]string{"left", "h", "right", "l"}, "←/→", "change"),
+		Digit:  bind(strings.Split("0123456789", ""), "0-9", "type a port"),
+		Erase:  bind([]string{"backspace"}, "backspace", "erase digit"),
+		// The port picker's transport: a typed port is tcp or udp.
+		Transport: bind([]string{"t"}, "t", "tcp/udp"),
+		Fire:      bind([]string{"enter"}, "enter", "fire"),
+		PageUp:    keyPageUp,
+		PageDown:  keyPageDown,
 	}}
 	c.refresh()
 	return c
@@ -245,7 +253,7 @@ func (c *connPane) composed() (engine.Connection, error) {
 		if err != nil {
 			return conn, &engine.Error{Code: engine.CodeInvalidValue, Message: err.Error()}
 		}
-		conn.Protocol, conn.Port = engine.ProtoTCP, p
+		conn.Protocol, conn.Port = c.transport(), p
 	}
 	if conn.From == "" || conn.To == "" {
 		return conn, &engine.Error{Code: engine.CodeInstanceNotFound, Message: "a connection needs two machines: launch an instance first"}
@@ -279,6 +287,15 @@ func (c *connPane) shown() (shot, bool) {
 		}
 	}
 	return shot{}, false
+}
+
+// transport is the protocol a typed port goes over: the picker's, when it
+// has ports, else tcp.
+func (c *connPane) transport() engine.Protocol {
+	if c.proto.HasPorts() {
+		return c.proto
+	}
+	return engine.ProtoTCP
 }
 
 // fireComposed fires the connection the composer describes.
@@ -385,10 +402,15 @@ func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			c.cycle(1)
 		}
 	case key.Matches(km, c.keys.Digit):
+		if c.typed == "" {
+			c.proto = c.transport()
+		}
 		if len(c.typed) < 5 {
 			c.typed += km.String()
 		}
 		c.err = nil
+	case key.Matches(km, c.keys.Transport):
+		c.toggleTransport()
 	case key.Matches(km, c.keys.Erase):
 		c.typed = c.typed[:len(c.typed)-1]
 		c.err = nil
@@ -417,8 +439,9 @@ func (c *connPane) cycle(delta int) {
 	case 1:
 		c.to = c.step(c.to, delta)
 	case 2:
+		presets := portPresets()
 		k := -1
-		for i, p := range portPresets {
+		for i, p := range presets {
 			if c.typed == "" && p.proto == c.proto && (p.port == c.port || !p.proto.HasPorts()) {
 				k = i
 			}
@@ -426,8 +449,18 @@ func (c *connPane) cycle(delta int) {
 		if k < 0 && delta < 0 {
 			k = 0 // from a typed port, either way starts the presets
 		}
-		k = (k + delta + len(portPresets)) % len(portPresets)
-		c.proto, c.port, c.typed = portPresets[k].proto, portPresets[k].port, ""
+		k = (k + delta + len(presets)) % len(presets)
+		c.proto, c.port, c.typed = presets[k].proto, presets[k].port, ""
+	}
+}
+
+// toggleTransport switches the port on the picker between tcp and udp.
+func (c *connPane) toggleTransport() {
+	c.err = nil
+	if c.transport() == engine.ProtoUDP {
+		c.proto = engine.ProtoTCP
+	} else {
+		c.proto = engine.ProtoUDP
 	}
 }
 
@@ -449,6 +482,7 @@ func (c *connPane) syncKeys() {
 	c.keys.Change.SetEnabled(c.row <= 2)
 	c.keys.Digit.SetEnabled(onPort)
 	c.keys.Erase.SetEnabled(onPort && c.typed != "")
+	c.keys.Transport.SetEnabled(onPort && (c.proto.HasPorts() || c.typed != ""))
 	if c.row > 2 {
 		c.keys.Fire.SetHelp("enter", "fire again")
 	} else {
@@ -458,13 +492,13 @@ func (c *connPane) syncKeys() {
 
 func (c *connPane) ShortHelp() []key.Binding {
 	c.syncKeys()
-	return []key.Binding{c.keys.Fire, c.keys.Change, c.keys.Digit}
+	return []key.Binding{c.keys.Fire, c.keys.Change, c.keys.Digit, c.keys.Transport}
 }
 
 func (c *connPane) FullHelp() [][]key.Binding {
 	c.syncKeys()
 	k := c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Change, k.Digit, k.Erase}, {k.Fire, k.PageUp, k.PageDown}}
+	return [][]key.Binding{{k.Up, k.Down, k.Change, k.Digit, k.Erase, k.Transport}, {k.Fire, k.PageUp, k.PageDown}}
 }
 
 func (c *connPane) View() string { return strings.Join(c.render(), "\n") }
@@ -481,10 +515,16 @@ func (c *connPane) render() []string {
 	return lines[c.top:min(c.top+c.height, len(lines))]
 }
 
-// portLabel names a port for a learner: "SSH 22", "tcp 8080", "ping".
+// portLabel names a port for a learner: "SSH 22", "DNS udp 53", "tcp
+// 8080", "ping (icmp)", "ping -6 (icmpv6)".
 func portLabel(p engine.Protocol, port int) string {
-	if !p.HasPorts() {
+	switch {
+	case p == engine.ProtoICMPv6:
+		return "ping -6 (icmpv6)"
+	case !p.HasPorts():
 		return "ping (" + p.String() + ")"
+	case p == engine.ProtoUDP && port == 53:
+		return "DNS udp 53"
 	}
 	if name := engine.ServiceName(port); name != "" && p == engine.ProtoTCP {
 		return name + " " + strconv.Itoa(port)
@@ -507,23 +547,27 @@ func (c *connPane) content() []string {
 	st := c.env.st
 	portValue := portLabel(c.proto, c.port)
 	if c.typed != "" {
-		portValue = "tcp " + c.typed + "_"
+		portValue = c.transport().String() + " " + c.typed + "_"
 	}
 	fields := [][3]string{
 		{"From", c.label(c.from), c.addrOf(c.from)},
 		{"To", c.label(c.to), c.addrOf(c.to)},
-		{"Port", portValue, "←/→ presets · digits type a port"},
+		{"Port", portValue, "←/→ presets · digits type a port · t tcp/udp"},
 	}
 	var lines []string
 	c.cursorLine = -1
 	for k, f := range fields {
-		text := fmt.Sprintf("%-4s  ‹ %s ›  %s", f[0], f[1], st.Faint.Render(f[2]))
-		if k == c.row {
-			lines = append(lines, st.Selected.Render(common.Fit(theme.Cursor+" "+text, c.width)))
-			c.cursorLine = k
-		} else {
-			lines = append(lines, "  "+text)
+		head := fmt.Sprintf("%-4s  ‹ %s ›", f[0], f[1])
+		// The address or the hint beside the value, or under it when
+		// there is no room.
+		row := common.Hang(head+"  ", st.Faint.Render(f[2]), c.width-2)
+		if ansi.StringWidth(head)+2+ansi.StringWidth(f[2]) > c.width-2 {
+			row = append([]string{head}, common.Hang(strings.Repeat(" ", 8), st.Faint.Render(f[2]), c.width-2)...)
 		}
+		if k == c.row {
+			c.cursorLine = len(lines)
+		}
+		lines = append(lines, selectable(st, row, k == c.row, c.width)...)
 	}
 	if c.err != nil {
 		lines = append(lines, common.Wrap(st.Error.Render(theme.Fail+" "+c.err.Error()), c.width)...)
@@ -610,7 +654,12 @@ func (c *connPane) why(s shot) []string {
 		out = append(out, common.Hang(st.Timeout.Render("Dropped: "), fmt.Sprintf("no %s rule of %s matched. A security group drops what it does not allow without a word, so the client waits until it gives up.",
 			dir, s.blocker), c.width)...)
 	case engine.NoListener:
-		out = append(out, common.Hang(st.Refused.Render("Nobody listens: "), fmt.Sprintf("the security groups let it through, and %s answered at once that nothing runs on %s.", r.To.Label(), s.conn.What()), c.width)...)
+		answer := "a TCP reset"
+		if s.conn.Protocol == engine.ProtoUDP {
+			answer = "an ICMP port unreachable"
+		}
+		out = append(out, common.Hang(st.Refused.Render("Nobody listens: "), fmt.Sprintf("the security groups let it through, and %s answered at once (%s) that nothing runs on %s.",
+			r.To.Label(), answer, s.conn.What()), c.width)...)
 	}
 	for _, rule := range s.rules {
 		out = append(out, common.Hang(st.OK.Render(theme.Pass+" "), rule, c.width)...)

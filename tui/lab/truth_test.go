@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -122,5 +123,70 @@ func TestChallengeOpensOnItsFirstGoal(t *testing.T) {
 	drive(m, "f")
 	if c := m.conn.history[0].conn; c.Port != 443 || c.From != "neighbour" {
 		t.Fatalf("f fired %+v, not the first goal's connection", c)
+	}
+}
+
+// TestComposerFiresEveryProtocol: udp, icmp and icmpv6 as well as tcp,
+// in the clients' own words; a udp packet to a closed port is refused
+// (issue 8, item 5).
+func TestComposerFiresEveryProtocol(t *testing.T) {
+	w := DefaultWorld()
+	web := w.Instance("web-1")
+	open, err := w.CreateGroup(engine.Group{Name: "open", VPC: "vpc-main", Description: "udp and ping from anywhere", Inbound: []engine.Rule{
+		{Protocol: engine.ProtoUDP, Ports: engine.PortRange{Lo: 0, Hi: 65535}, Peer: engine.CIDRPeer(netip.MustParsePrefix("0.0.0.0/0"))},
+		{Protocol: engine.ProtoICMP, Ports: engine.PortRange{Lo: -1, Hi: -1}, Peer: engine.CIDRPeer(netip.MustParsePrefix("0.0.0.0/0"))},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AttachGroup(web.ID, open); err != nil {
+		t.Fatal(err)
+	}
+	m := New(tuitest.Context(t), w)
+	m.SetSize(120, 40)
+	m.setFocus(paneConn)
+	drive(m, "down", "down")
+	for _, c := range []struct {
+		steps   int // presses of → from SSH 22
+		picker  string
+		outcome engine.Outcome
+		says    []string
+	}{
+		{5, "DNS udp 53", engine.Refused, []string{"$ dig @54.210.0.10 example.com", ";; communications error to 54.210.0.10#53: connection refused", "an ICMP port unreachable"}},
+		{6, "ping (icmp)", engine.Connected, []string{"$ ping -c 1 54.210.0.10", "64 bytes from 54.210.0.10"}},
+		{7, "ping -6 (icmpv6)", engine.Timeout, []string{"$ ping -6 -c 1", "100% packet loss", "allows icmpv6 echo"}},
+	} {
+		drive(m, "home") // the pickers' row stays: home is the history's
+		m.conn.proto, m.conn.port, m.conn.typed = engine.ProtoTCP, 22, ""
+		for range c.steps {
+			drive(m, "right")
+		}
+		connSays(t, m, "Port ‹ "+c.picker+" ›")
+		drive(m, "enter")
+		if o := lastOutcome(m); o != c.outcome {
+			t.Fatalf("%s: %v, want %v:\n%s", c.picker, o, c.outcome, m.conn.View())
+		}
+		connSays(t, m, c.says...)
+		truthful(t, m)
+	}
+	// A typed port goes over udp after t: nc -u.
+	drive(m, "left", "1", "2", "3", "t")
+	connSays(t, m, "Port ‹ udp 123_ ›")
+	drive(m, "enter")
+	if c := m.conn.history[0].conn; c.Protocol != engine.ProtoUDP || c.Port != 123 || lastOutcome(m) != engine.Refused {
+		t.Fatalf("fired %+v: %v", c, lastOutcome(m))
+	}
+	connSays(t, m, "$ nc -u -vz 54.210.0.10 123", "nc: connect to 54.210.0.10 port 123 (udp) failed: Connection refused")
+}
+
+// TestIPv6URLsHaveBrackets: curl needs an IPv6 address in brackets.
+func TestIPv6URLsHaveBrackets(t *testing.T) {
+	c := engine.Connection{Protocol: engine.ProtoTCP, Port: 443}
+	if got := clientCommand(c, "2600:1f18::10"); got != "curl -I https://[2600:1f18::10]/" {
+		t.Errorf("clientCommand = %q", got)
+	}
+	c.Port = 80
+	if got := clientCommand(c, "54.210.0.10"); got != "curl -I http://54.210.0.10/" {
+		t.Errorf("clientCommand = %q", got)
 	}
 }
