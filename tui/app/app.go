@@ -266,10 +266,15 @@ func (m *Model) footer() []string {
 	if full := m.fullHelp(); full != nil && len(full) <= m.height/2 {
 		return full
 	}
-	// The app's own keys go last but are never cut: the screen's keys get
-	// the room they leave.
+	// The app's own keys go last but are never cut, nor are the keys the
+	// screen anchors: the screen's other keys get the room they leave.
 	b := m.keyMap().(bar)
-	return []string{m.shortHelp(append(b.top.ShortHelp(), b.root...), len(b.root))}
+	var anchored []key.Binding
+	if a, ok := b.top.(common.Anchored); ok && !common.IsCapturing(b.top) {
+		anchored = a.AnchoredHelp()
+	}
+	kept := append(anchored, b.root...)
+	return []string{m.shortHelp(append(b.top.ShortHelp(), kept...), len(kept))}
 }
 
 // fullHelp is every key, when asked for with ?, its columns wrapped onto

@@ -224,8 +224,8 @@ func TestQuitAsksFirstWhenUnsaved(t *testing.T) {
 func TestHelpBarKeepsItsOwnKeys(t *testing.T) {
 	m := newApp(t, 60, 20, func(ctx *common.Context) common.Component { return lab.New(ctx, lab.DefaultWorld()) })
 	lines := strings.Split(m.View(), "\n")
-	if last := lines[len(lines)-1]; !strings.Contains(last, "? more keys") || !strings.Contains(last, "q quit") {
-		t.Fatalf("the help bar lost ? or q: %q", last)
+	if last := lines[len(lines)-1]; !strings.Contains(last, "? more keys") || !strings.Contains(last, "q quit") || !strings.Contains(last, "b leave the lab") {
+		t.Fatalf("the help bar lost ?, q or the way out of the lab: %q", last)
 	}
 }
 

@@ -34,6 +34,12 @@ type Unsaved interface {
 	Unsaved() string
 }
 
+// Anchored is a screen with keys the help bar must never cut for want of
+// room, as it never cuts the app's own: the lab's way out, for one.
+type Anchored interface {
+	AnchoredHelp() []key.Binding
+}
+
 // Resizer is a screen with work to start whenever the root lays it out:
 // on a new terminal size, and when it comes back on top. SetSize cannot
 // return a command, and some work belongs off the UI goroutine, such as

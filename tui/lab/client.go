@@ -130,12 +130,17 @@ func daemon(s engine.Service) string {
 	return ""
 }
 
+// serviceName names a service without its daemon: "SSH tcp/22".
+func serviceName(s engine.Service) string {
+	if name := engine.ServiceName(s.Port); name != "" && (s.Protocol == engine.ProtoTCP || s.Port == 53) {
+		return name + " " + s.String()
+	}
+	return s.String()
+}
+
 // serviceLabel names a service for a learner: "SSH tcp/22 (sshd)".
 func serviceLabel(s engine.Service) string {
-	label := s.String()
-	if name := engine.ServiceName(s.Port); name != "" && (s.Protocol == engine.ProtoTCP || s.Port == 53) {
-		label = name + " " + label
-	}
+	label := serviceName(s)
 	if d := daemon(s); d != "" {
 		label += " (" + d + ")"
 	}

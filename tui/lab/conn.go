@@ -44,6 +44,7 @@ type connPane struct {
 
 	top, width, height int
 	cursorLine         int
+	total              int // lines in the last render, for "more"
 }
 
 // shot is one fired connection and what became of it.
@@ -503,8 +504,12 @@ func (c *connPane) FullHelp() [][]key.Binding {
 
 func (c *connPane) View() string { return strings.Join(c.render(), "\n") }
 
+// more reports whether the content goes on below what the pane shows.
+func (c *connPane) more() bool { return c.top+c.height < c.total }
+
 func (c *connPane) render() []string {
 	lines := c.content()
+	c.total = len(lines)
 	if c.cursorLine >= 0 {
 		c.top = min(c.top, c.cursorLine)
 		if c.cursorLine >= c.top+c.height {
@@ -552,7 +557,7 @@ func (c *connPane) content() []string {
 	fields := [][3]string{
 		{"From", c.label(c.from), c.addrOf(c.from)},
 		{"To", c.label(c.to), c.addrOf(c.to)},
-		{"Port", portValue, "←/→ presets · digits type a port · t tcp/udp"},
+		{"Port", portValue, "←/→ · 0-9 · t tcp/udp"},
 	}
 	var lines []string
 	c.cursorLine = -1
@@ -731,7 +736,7 @@ func (c *connPane) trace(s shot) []string {
 
 func (c *connPane) historyLines() []string {
 	st := c.env.st
-	lines := append([]string{""}, common.Wrap(st.Heading.Render("History")+st.Faint.Render("  enter fires one again · kept up to date as the world changes"), c.width)...)
+	lines := append([]string{""}, common.Wrap(st.Heading.Render("History")+st.Faint.Render("  enter fires one again · always up to date"), c.width)...)
 	cells := make([][]string, len(c.history))
 	for k, s := range c.history {
 		outcome := outcomeStyle(st, s.res.Outcome).Render(s.res.Outcome.String())
@@ -745,9 +750,11 @@ func (c *connPane) historyLines() []string {
 		cells[k] = []string{outcome, c.label(s.conn.From) + " → " + c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), expect}
 	}
 	cols := layoutColumns(c.width-2, nil, cells...)
+	shown, _ := c.shown()
 	for k, cell := range cells {
 		row := cols.lines(cell)
-		if flip := flipText(st, c.history[k], false); flip != "" {
+		// The result above says what flipped the connection it shows.
+		if flip := flipText(st, c.history[k], false); flip != "" && !c.sameConn(c.history[k].conn, shown.conn) {
 			// What a change did to the row goes under it, below the
 			// connection it is about.
 			row = append(row, common.Hang(strings.Repeat(" ", cols[0]+colGap), flip, c.width-2)...)

@@ -120,7 +120,7 @@ func (d *detailPane) summary() string {
 		}
 	case kindVPC:
 		if v := w.VPC(d.sel.id); v != nil {
-			return v.CIDR.String() + " · " + w.RegionOf(v)
+			return vpcRanges(v) + " · " + w.RegionOf(v)
 		}
 	}
 	return ""
@@ -192,6 +192,18 @@ func (d *detailPane) FullHelp() [][]key.Binding {
 
 func (d *detailPane) View() string { return strings.Join(d.render(), "\n") }
 
+// more reports whether the content goes on below what the pane shows.
+func (d *detailPane) more() bool { return d.top+d.height < len(d.lines) }
+
+// wantHeight is how many lines the pane's content takes at width.
+func (d *detailPane) wantHeight(width int) int {
+	w := d.width
+	d.width = width
+	lines, _ := d.content()
+	d.width = w
+	return len(lines)
+}
+
 func (d *detailPane) render() []string {
 	d.lines, d.cursorLine = d.content()
 	if d.cursorLine >= 0 { // keep the cursor in view
@@ -242,7 +254,11 @@ func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
 		}
 		attached = "attached to " + strings.Join(labels, ", ")
 	}
-	lines := d.wrap(st.Heading.Render(g.Label()) + st.Muted.Render("  "+g.ID+" · "+g.VPC+" · "+attached))
+	id := g.ID + " · "
+	if g.ID == g.Label() {
+		id = "" // said already
+	}
+	lines := d.wrap(st.Heading.Render(g.Label()) + st.Muted.Render("  "+id+g.VPC+" · "+attached))
 	if g.Description != "" {
 		lines = append(lines, d.wrap(st.Muted.Render(g.Description))...)
 	}
@@ -253,13 +269,13 @@ func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
 			cells = append(cells, console.Row(w, r))
 		}
 	}
-	cols := layoutColumns(d.width-2, headers, cells...)
+	tab := newTable(d.width-2, headers, cells...)
 	cursorLine, k := -1, 0
 	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
 		rules := g.Rules(dir)
 		lines = append(lines, "", st.Heading.Render(fmt.Sprintf("%s rules (%d)", capital(dir.String()), len(rules))))
 		if len(rules) > 0 {
-			for _, l := range cols.lines(console.Columns(dir)) {
+			for _, l := range tab.header(console.Columns(dir)) {
 				lines = append(lines, "  "+st.Faint.Render(l))
 			}
 		}
@@ -269,7 +285,7 @@ func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
 		}
 		rows := make([][]string, 0, len(rules)+1)
 		for _, r := range rules {
-			rows = append(rows, cols.lines(console.Row(w, r)))
+			rows = append(rows, tab.row(console.Row(w, r)))
 		}
 		rows = append(rows, common.Wrap(st.Accent.Render(add), d.width-2))
 		for _, row := range rows {
@@ -317,10 +333,14 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 	for k, g := range groups {
 		labels[k] = g.Label()
 	}
+	ipv6 := ""
+	if i.IPv6.IsValid() {
+		ipv6 = st.Muted.Render(" · IPv6 ") + i.IPv6.String()
+	}
 	var lines []string
 	for _, text := range []string{
 		st.Heading.Render(i.Label()) + st.Muted.Render("  "+i.ID+" · "+i.VPC),
-		st.Muted.Render("private ") + i.PrivateIP.String() + st.Muted.Render(" · public ") + orNone(i.PublicIP.IsValid(), i.PublicIP.String()),
+		st.Muted.Render("private ") + i.PrivateIP.String() + st.Muted.Render(" · public ") + orNone(i.PublicIP.IsValid(), i.PublicIP.String()) + ipv6,
 		st.Muted.Render(fmt.Sprintf("Security groups (%d of %d): ", len(groups), w.Quotas.GroupsPerInstance)) + strings.Join(labels, ", "),
 		st.Muted.Render("Running: ") + services(i.Listening),
 	} {
@@ -336,13 +356,13 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 				cells = append(cells, append([]string{g.Label()}, without(console.Row(w, r))...))
 			}
 		}
-		cols := layoutColumns(d.width-2, cells[:1], cells[1:]...)
+		tab := newTable(d.width-2, cells[:1], cells[1:]...)
 		lines = append(lines, "", st.Heading.Render(capital(dir.String())+" rules of all its groups, merged"))
-		for _, l := range cols.lines(cells[0]) {
+		for _, l := range tab.header(cells[0]) {
 			lines = append(lines, "  "+st.Faint.Render(l))
 		}
 		for _, c := range cells[1:] {
-			for _, l := range cols.lines(c) {
+			for _, l := range tab.row(c) {
 				lines = append(lines, "  "+l)
 			}
 		}
@@ -352,6 +372,14 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 	}
 	lines = append(lines, "")
 	return append(lines, d.wrap(st.Faint.Render("AWS merges the rules of every group attached: a packet passes if any rule allows it. g changes the groups, s the services."))...)
+}
+
+// vpcRanges is a VPC's address ranges: "10.0.0.0/16 · 2600:1f18::/56".
+func vpcRanges(v *engine.VPC) string {
+	if v.IPv6CIDR.IsValid() {
+		return v.CIDR.String() + " · " + v.IPv6CIDR.String()
+	}
+	return v.CIDR.String()
 }
 
 func orNone(ok bool, s string) string {
@@ -389,13 +417,9 @@ func (d *detailPane) vpcContent(v *engine.VPC) []string {
 			instances++
 		}
 	}
-	ipv6 := ""
-	if v.IPv6CIDR.IsValid() {
-		ipv6 = " · " + v.IPv6CIDR.String()
-	}
 	var lines []string
 	for _, text := range []string{
-		st.Heading.Render(v.ID) + st.Muted.Render("  "+v.CIDR.String()+ipv6+" · "+w.RegionOf(v)),
+		st.Heading.Render(v.ID) + st.Muted.Render("  "+vpcRanges(v)+" · "+w.RegionOf(v)),
 		st.Muted.Render(plural(groups, "security group") + " · " + plural(instances, "instance")),
 		"",
 		st.Faint.Render("A security group belongs to one VPC and guards the instances it is attached to. n creates a group here, i launches an instance."),

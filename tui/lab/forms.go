@@ -462,12 +462,12 @@ func rulePreview(e *env, dir engine.Direction, in *ruleInput, width int) []strin
 	if _, _, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err != nil {
 		cells[3] = "?"
 	}
-	cols := layoutColumns(width, [][]string{console.Columns(dir)}, cells)
+	tab := newTable(width, [][]string{console.Columns(dir)}, cells)
 	var lines []string
-	for _, l := range cols.lines(console.Columns(dir)) {
+	for _, l := range tab.header(console.Columns(dir)) {
 		lines = append(lines, st.Faint.Render(l))
 	}
-	for _, l := range cols.lines(cells) {
+	for _, l := range tab.row(cells) {
 		lines = append(lines, st.Bold.Render(l))
 	}
 	if p, changed, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err == nil && changed {

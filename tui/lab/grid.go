@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/tui/common"
@@ -69,10 +70,22 @@ func (g *gridPane) refresh() {
 	g.scroll()
 }
 
-// wantHeight is the height that shows every row.
-func (g *gridPane) wantHeight() int { return len(g.m.Endpoints) + 3 }
+// wantHeight is the height that shows every row at width.
+func (g *gridPane) wantHeight(width int) int {
+	w := g.width
+	g.width = width
+	n := len(g.info())
+	g.width = w
+	return len(g.m.Endpoints) + 2 + n
+}
 
-func (g *gridPane) title() string { return "Reachability · tcp 21 22 80 443 3389" }
+func (g *gridPane) title() string {
+	long := "Reachability · tcp " + strings.Trim(fmt.Sprint(examPorts), "[]")
+	if ansi.StringWidth(long) <= g.width-2 { // the frame's corners and padding
+		return long
+	}
+	return "Reachability · tcp"
+}
 
 func (g *gridPane) summary() string {
 	count := map[engine.Outcome]int{}
@@ -84,17 +97,28 @@ func (g *gridPane) summary() string {
 	return fmt.Sprintf("C %d · R %d · T %d", count[engine.Connected], count[engine.Refused], count[engine.Timeout])
 }
 
+// labelWidth is the room for the row labels, the cursor mark and a gap
+// before the cells: whole names when every destination still fits,
+// shorter ones rather than hiding destinations, and whole names again
+// when the destinations scroll anyway.
 func (g *gridPane) labelWidth() int {
 	w := 8
 	for k, e := range g.m.Endpoints {
-		w = max(w, len(strconv.Itoa(k+1))+1+len(e.Label()))
+		w = max(w, len(strconv.Itoa(k+1))+1+ansi.StringWidth(e.Label()))
 	}
-	return min(w, 16) + 3 // the cursor mark, and a gap before the cells
+	full, blocks := min(w, 30)+3, len(g.m.Endpoints)*cellWidth
+	switch {
+	case full+blocks <= g.width:
+		return full
+	case 12+blocks <= g.width:
+		return g.width - blocks
+	}
+	return min(full, 19)
 }
 
 // visible is how many source rows and destination blocks fit.
 func (g *gridPane) visible() (rows, dsts int) {
-	return max(g.height-3, 1), max((g.width-g.labelWidth())/cellWidth, 1)
+	return max(g.height-2-len(g.info()), 1), max((g.width-g.labelWidth())/cellWidth, 1)
 }
 
 func (g *gridPane) scroll() {
@@ -177,11 +201,7 @@ func (g *gridPane) render() []string {
 	var b strings.Builder
 	b.WriteString(common.Fit("from ╲ to", lw))
 	for d := g.left; d < min(g.left+dsts, n); d++ {
-		head := strconv.Itoa(d + 1)
-		if d == cd {
-			head = "v" + head
-		}
-		b.WriteString(common.Fit(head, cellWidth))
+		b.WriteString(blockHead(d+1, d == cd, cp))
 	}
 	lines := []string{st.Faint.Render(b.String())}
 
@@ -206,11 +226,54 @@ func (g *gridPane) render() []string {
 		lines = append(lines, b.String())
 	}
 
-	info := st.Faint.Render("C connected · R refused · T timeout · each block: " + strings.Trim(fmt.Sprint(examPorts), "[]"))
-	if conn, ok := g.cursorConn(); ok {
-		r := m.At(g.row, cd, cp)
-		info = fmt.Sprintf("%s → %s %s: %s %s", m.Endpoints[g.row].Label(), m.Endpoints[cd].Label(),
-			portLabel(conn.Protocol, conn.Port), outcomeStyle(st, r.Outcome()).Render(r.Outcome().String()), st.Faint.Render("("+r.String()+")"))
+	return append(append(lines, ""), g.info()...)
+}
+
+// blockHead is the header over destination n's block: its number, and a
+// v over the cursor's port when the cursor is in the block, so that the
+// cell under the cursor shows without colour (the row has its >).
+func blockHead(n int, cursor bool, port int) string {
+	num := strconv.Itoa(n)
+	cells := []rune(strings.Repeat(" ", cellWidth))
+	if !cursor {
+		return num + string(cells[len(num):])
 	}
-	return append(lines, "", info)
+	at := 0 // the number goes left of the v, or right of it when it cannot
+	if port <= len(num) {
+		at = port + 1
+	}
+	copy(cells[at:], []rune(num))
+	cells[port] = 'v'
+	return string(cells)
+}
+
+// info is the line under the grid: the cell under the cursor in words, or
+// the legend.
+func (g *gridPane) info() []string {
+	st, m := g.env.st, g.m
+	conn, ok := g.cursorConn()
+	if !ok {
+		return common.Wrap(st.Faint.Render("C connected · R refused · T timeout · each block: "+strings.Trim(fmt.Sprint(examPorts), "[]")), g.width)
+	}
+	cd, cp := g.col/len(examPorts), g.col%len(examPorts)
+	r := m.At(g.row, cd, cp)
+	return common.Wrap(fmt.Sprintf("%s → %s %s: %s %s", m.Endpoints[g.row].Label(), m.Endpoints[cd].Label(),
+		portLabel(conn.Protocol, conn.Port), outcomeStyle(st, r.Outcome()).Render(r.Outcome().String()), st.Faint.Render("("+reasonWords(r)+")")), g.width)
+}
+
+// reasonWords says why a connection has its outcome, in words.
+func reasonWords(r engine.Reason) string {
+	switch r {
+	case engine.Allowed:
+		return "let in, and something listens"
+	case engine.NoListener:
+		return "let in, but nothing listens"
+	case engine.InboundBlocked:
+		return "no inbound rule lets it in"
+	case engine.OutboundBlocked:
+		return "no outbound rule lets it out"
+	case engine.Unreachable:
+		return "no address to reach it by"
+	}
+	return ""
 }

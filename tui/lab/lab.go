@@ -518,6 +518,9 @@ func (m *Model) follow() {
 	m.keys.Launch.SetEnabled(hasVPC)
 	m.keys.Groups.SetEnabled(sel.kind == kindGroup || sel.kind == kindInstance)
 	m.keys.Services.SetEnabled(sel.kind == kindInstance || sel.kind == kindHost)
+	if m.wide {
+		m.layout() // the details may want another height for what they show now
+	}
 	if m.focus == paneWorld {
 		m.keys.Back.SetHelp("esc", "up a level")
 	} else {
@@ -535,12 +538,19 @@ func (m *Model) ShortHelp() []key.Binding {
 		return append(m.form.keyBinds(), m.keys.Cancel)
 	}
 	k := m.keys
-	// The way out goes early: the help bar cuts from the end.
-	short := append(m.panes[m.focus].ShortHelp(), k.Fire, k.Leave)
+	short := append(m.panes[m.focus].ShortHelp(), k.Fire)
 	if m.focus != paneWorld {
 		short = append(short, k.Back)
 	}
 	return append(short, k.Next, k.NewGroup, k.Groups, k.Services, k.Undo)
+}
+
+// AnchoredHelp is the way out of the lab, which the help bar always shows.
+func (m *Model) AnchoredHelp() []key.Binding {
+	if m.form != nil || m.conn.pending {
+		return nil
+	}
+	return []key.Binding{m.keys.Leave}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -559,7 +569,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 const (
 	wideWidth  = 100 // below this the panes stack
 	wideHeight = 28
-	sideWidth  = 130 // room needed to keep a side panel beside the panes
+	sideWidth  = 120 // room needed to keep a side panel beside the panes
 )
 
 func (m *Model) SetSize(w, h int) {
@@ -572,18 +582,30 @@ func (m *Model) layout() {
 	m.wide = w >= wideWidth && body >= wideHeight-2 && (m.side == nil || w >= sideWidth)
 	clear(m.frames)
 	if m.wide {
-		main := w
+		// The rules and the connection read best up to about 100 columns;
+		// a wider terminal's room goes to the world and the grid. A side
+		// panel (a challenge's goals) takes a quarter, at least 28.
+		main, left := w, min(max(w*2/5, 38), 60)
 		if m.side != nil {
-			sw := min(max(w/4, 28), 44)
+			sw := min(max(w*7/30, 28), 44)
 			main -= sw
+			left = min(max(main*9/20, 40), 60)
 			m.frames[paneSide] = size{sw, body}
 		}
-		// The rules and the connection read best up to about 100 columns;
-		// a wider terminal's room goes to the world and the grid.
-		right := min(main-min(max(main*2/5, 48), 60), 100)
-		left := main - right
-		gridH := min(max(m.grid.wantHeight()+2, 6), body/2)
+		right := min(main-left, 100)
+		left = main - right
+		gridH := min(max(m.grid.wantHeight(left-4)+2, 6), body/2)
+		// Focused, the details take what they need to show whole (an
+		// instance's two merged tables) as long as the connection keeps
+		// room for its result; the connection, focused, takes all the
+		// details do not need.
 		detailH := max(body*2/5, 10)
+		switch m.focus {
+		case paneDetail:
+			detailH = max(min(m.detail.wantHeight(right-4)+2, body-14), detailH)
+		case paneConn:
+			detailH = max(min(m.detail.wantHeight(right-4)+2, detailH), 8)
+		}
 		m.frames[paneWorld] = size{left, body - gridH}
 		m.frames[paneGrid] = size{left, gridH}
 		m.frames[paneDetail] = size{right, detailH}
@@ -631,7 +653,15 @@ func (m *Model) View() string {
 
 func (m *Model) frame(id paneID) []string {
 	p, f := m.panes[id], m.frames[id]
-	return common.Frame(m.env.st, p.title(), p.render(), f.w, f.h, id == m.focus)
+	body := p.render()
+	note := ""
+	if s, ok := p.(interface{ more() bool }); ok && s.more() {
+		note = "↓ more"
+		if id != m.focus {
+			note += ": tab here"
+		}
+	}
+	return common.FrameNote(m.env.st, p.title(), note, body, f.w, f.h, id == m.focus)
 }
 
 func (m *Model) formView() []string {

@@ -21,6 +21,13 @@ const colGap = 2
 
 // layoutColumns sizes the columns of a table of headers and rows.
 func layoutColumns(width int, headers [][]string, rows ...[]string) columns {
+	c, _ := fitColumns(width, headers, rows...)
+	return c
+}
+
+// fitColumns sizes the columns like layoutColumns, and reports whether
+// they fit with every word whole.
+func fitColumns(width int, headers [][]string, rows ...[]string) (columns, bool) {
 	var c, least columns
 	measure := func(r []string) {
 		for k, cell := range r {
@@ -72,12 +79,44 @@ func layoutColumns(width int, headers [][]string, rows ...[]string) columns {
 		c[best]--
 		total--
 	}
+	whole := total <= width
 	for k := len(c) - 1; k >= 0 && total > width; k-- { // break words
 		give := max(min(total-width, c[k]-4), 0)
 		c[k] -= give
 		total -= give
 	}
-	return c
+	return c, whole
+}
+
+// table lays out rows under headers: in columns when they fit with every
+// word whole, else one row after another, its cells joined ("HTTP · TCP ·
+// 80 · 0.0.0.0/0 · HTTP from everyone") and wrapped, without headers. A
+// narrow pane reads better as a list than as columns of broken words.
+type table struct {
+	cols  columns
+	whole bool
+	width int
+}
+
+func newTable(width int, headers [][]string, rows ...[]string) table {
+	cols, whole := fitColumns(width, headers, rows...)
+	return table{cols, whole, width}
+}
+
+// header is a header's lines: none in a list.
+func (t table) header(cells []string) []string {
+	if !t.whole {
+		return nil
+	}
+	return t.cols.lines(cells)
+}
+
+// row is a row's lines.
+func (t table) row(cells []string) []string {
+	if !t.whole {
+		return common.Wrap(strings.Join(nonEmpty(cells), " · "), t.width)
+	}
+	return t.cols.lines(cells)
 }
 
 // lines formats one row of cells in the columns' widths, on as many lines

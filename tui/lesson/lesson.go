@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/lab"
@@ -324,29 +325,35 @@ func (m *lessonView) content() []string {
 func (m *lessonView) markdown(src string) []string { return m.l.md.get(src, m.textW()) }
 
 // challengeBox shows a page's challenge: the task, the goals as the lab
-// last left them, and how to start.
+// would show them now (the learner's lab when it is open in this
+// session, else the starting world the lab opens on), and how to start.
 func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 	st := m.l.ctx.Styles
 	w := m.textW() - 2
-	var check *lessons.Checklist
-	if lb := m.lab(c); lb != nil {
-		cl := c.Check(lb.World())
-		check = &cl
+	lb := m.lab(c)
+	var check lessons.Checklist
+	if lb != nil {
+		check = c.Check(lb.World())
+	} else {
+		check = c.Check(c.Start())
 	}
 	solved := m.l.progress.Challenge(m.lesson.ID, c.ID).Solved
-	lines := []string{st.Heading.Render("Challenge · " + c.Title)}
-	lines = append(lines, wrap(inline(st, c.Task), w)...)
+	lines := []string{st.Heading.Render("Challenge · " + safetext.Line(c.Title))}
+	lines = append(lines, wrap(inline(st, safetext.Line(c.Task)), w)...)
 	lines = append(lines, "")
-	for k, g := range c.Goals {
-		met := check != nil && check.Goals[k].Met || check == nil && solved
-		lines = append(lines, goalLine(st, g.Label, met, w)...)
+	for _, g := range check.Goals {
+		lines = append(lines, goalLine(st, g.Goal.Label, g.Met, w)...)
 	}
 	var how string
 	switch {
-	case solved:
+	case solved && check.Solved():
 		how = st.OK.Render(theme.Pass+" Solved.") + " " + st.Muted.Render("Press enter to open the lab again, n to go on.")
-	case check != nil:
-		how = st.Muted.Render(capital(metCount(*check)) + ". Press enter to go back to the lab.")
+	case solved && lb != nil:
+		how = st.OK.Render(theme.Pass+" Solved before.") + " " + st.Muted.Render("Your lab meets "+metCount(check)+" now. Press enter to go back to it, n to go on.")
+	case solved:
+		how = st.OK.Render(theme.Pass+" Solved on an earlier visit.") + " " + st.Muted.Render("The lab starts over from the beginning: press enter to open it, n to go on.")
+	case lb != nil:
+		how = st.Muted.Render(capital(metCount(check)) + ". Press enter to go back to the lab.")
 	default:
 		how = st.Key.Render("Press enter to open the lab.") + " " + st.Muted.Render(labHowTo)
 	}
@@ -360,7 +367,7 @@ func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 
 // labHowTo is how a challenge is done, for learners new to the lab.
 const labHowTo = "In the lab, pick a group in the World pane and press enter for its rules, then a to add one; " +
-	"the goals tick as soon as they are met, and h in the Goals pane gives a hint."
+	"the goals tick as soon as they are met, h gives a hint, and b comes back here."
 
 // capital makes the first letter of s a capital.
 func capital(s string) string {
