@@ -357,7 +357,7 @@ func (o notOpenGoal) check(w *engine.World) (bool, string) {
 	for _, g := range w.Groups {
 		for k, r := range g.Inbound {
 			if !r.Peer.IsGroup() && r.Peer.CIDR.Bits() == 0 && allowsTCP(r, o.port) {
-				return false, fmt.Sprintf("inbound rule %d of %s (%s) opens tcp/%d to the whole internet", k, g.Label(), r.Summary(), o.port)
+				return false, fmt.Sprintf("inbound rule %d of %s (%s) opens tcp/%d to the whole internet", k+1, g.Label(), r.Summary(), o.port)
 			}
 		}
 	}

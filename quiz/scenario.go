@@ -132,7 +132,7 @@ func randomWorld(r *rng) *engine.World {
 	groups := sample(r, groupPool, 2+r.intn(3))
 	for k, name := range groups {
 		groups[k] = "sg-" + name
-		g := engine.Group{ID: groups[k], Name: name, VPC: vpcID}
+		g := engine.Group{ID: groups[k], Name: name, VPC: vpcID, Description: name + " servers"}
 		if r.chance(15) {
 			// Only HTTPS out: a connection this group's instances open
 			// on another port is blocked on the way out.

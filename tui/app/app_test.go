@@ -175,7 +175,8 @@ func TestRunesReadTogetherAreSeparateKeys(t *testing.T) {
 	}
 	// A text field takes them whole: typing "nn" names the group "nn".
 	m = onEntry(newApp(t, 80, 24, nil), "Lab")
-	tuitest.Drive(m, tuitest.Key("enter"), tuitest.Key("n"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")}, tuitest.Key("enter"), tuitest.Key("enter"))
+	tuitest.Drive(m, tuitest.Key("enter"), tuitest.Key("n"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")}, tuitest.Key("enter"),
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")}, tuitest.Key("enter"))
 	if l, ok := m.top().(*lab.Model); !ok || l.World().FindGroup("vpc-main", "nn") == nil {
 		t.Fatalf("the group was not named from the burst:\n%s", m.View())
 	}
@@ -200,7 +201,9 @@ func TestQuitAsksFirstWhenUnsaved(t *testing.T) {
 	m = newApp(t, 120, 40, fileLab(path))
 	tuitest.Drive(m, tuitest.Keys("n")...)
 	tuitest.Drive(m, tuitest.Type("web")...)
-	tuitest.Drive(m, tuitest.Keys("enter", "enter")...)
+	tuitest.Drive(m, tuitest.Keys("enter")...)
+	tuitest.Drive(m, tuitest.Type("web servers")...)
+	tuitest.Drive(m, tuitest.Keys("enter")...)
 	if _, cmd := m.Update(tuitest.Key("q")); cmd != nil || m.confirm == "" {
 		t.Fatal("q quit without asking")
 	}

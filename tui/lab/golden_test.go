@@ -72,7 +72,7 @@ func TestGolden(t *testing.T) {
 // world's outside hosts.
 func bigWorld(n int) *engine.World {
 	w := DefaultWorld()
-	web, err := w.CreateGroup(engine.Group{Name: "web", VPC: "vpc-main", Inbound: []engine.Rule{
+	web, err := w.CreateGroup(engine.Group{Name: "web", VPC: "vpc-main", Description: "web servers", Inbound: []engine.Rule{
 		{Protocol: engine.ProtoTCP, Ports: engine.PortRange{Lo: 443, Hi: 443}, Peer: engine.CIDRPeer(netip.MustParsePrefix("0.0.0.0/0"))},
 		{Protocol: engine.ProtoTCP, Ports: engine.PortRange{Lo: 22, Hi: 22}, Peer: engine.CIDRPeer(netip.MustParsePrefix("203.0.113.10/32"))},
 	}})

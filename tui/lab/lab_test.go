@@ -183,6 +183,35 @@ func TestRuleFormKeepsInputAndShowsAWSError(t *testing.T) {
 	}
 }
 
+// TestSmallTruths is issue 8's item 7 in the lab: the ICMP type field's
+// placeholder, a description AWS requires, the count of the groups
+// ticked, and rules named by what they are rather than by an index.
+func TestSmallTruths(t *testing.T) {
+	m := newLab(t, 120, 40)
+	story(t, m)
+	m.setFocus(paneDetail)
+	drive(m, "a", typeSteps("Custom ICMP - IPv4"), "enter")
+	mustContain(t, m, "ICMP type, or type/code", "type, or type/code (8, 3/4)")
+	drive(m, "esc", "esc")
+
+	drive(m, "n", text("web"), "enter", "enter")
+	if m.form == nil {
+		t.Fatal("a group without a description was created")
+	}
+	says(t, strings.Join(m.form.render(), "\n"), "MissingParameter: a security group needs a description")
+	drive(m, "esc")
+
+	m.setFocus(paneDetail)
+	selectThing(m, ref{kindGroup, m.World().FindGroup("vpc-main", "ssh-from-me").ID})
+	drive(m, "x")
+	says(t, m.View(), "Deleted the inbound rule SSH · TCP · 22 · 203.0.113.10/32 · my laptop from ssh-from-me")
+	for _, bad := range []string{"rule 0", "rule 1 "} {
+		if strings.Contains(m.View(), bad) {
+			t.Fatalf("a rule is named by its index:\n%s", m.View())
+		}
+	}
+}
+
 // typeSteps is how many presses of → take the rule form's Type from SSH
 // to name.
 func typeSteps(name string) []tea.Msg {
@@ -369,7 +398,7 @@ func TestIdleLabSchedulesNothing(t *testing.T) {
 	// Moving about, firing connections that do not time out, and every
 	// form, text fields included (their cursor does not blink): no timer.
 	for _, k := range []string{"tab", "f", "tab", "down", "tab", "down", "up", "shift+tab", "shift+tab", "shift+tab",
-		"n", "x", "enter", "enter", "a", "esc", "i", "tab", "esc", "o", "esc", "tab", "tab", "tab", "down", "down", "s", "esc"} {
+		"n", "x", "enter", "d", "enter", "a", "esc", "i", "tab", "esc", "o", "esc", "tab", "tab", "tab", "down", "down", "s", "esc"} {
 		if n := tuitest.Run(m, tuitest.Key(k)); n > 0 {
 			t.Fatalf("key %q scheduled %d timers", k, n)
 		}
@@ -463,7 +492,7 @@ func TestSaveAsAndOpen(t *testing.T) {
 func TestAttachBeyondFiveGroupsIsRefusedInline(t *testing.T) {
 	w := DefaultWorld()
 	for k := range 5 {
-		if _, err := w.CreateGroup(engine.Group{Name: fmt.Sprintf("g%d", k), VPC: "vpc-main"}); err != nil {
+		if _, err := w.CreateGroup(engine.Group{Name: fmt.Sprintf("g%d", k), VPC: "vpc-main", Description: "group"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -478,7 +507,7 @@ func TestAttachBeyondFiveGroupsIsRefusedInline(t *testing.T) {
 	if m.form == nil {
 		t.Fatal("six groups were accepted")
 	}
-	mustContain(t, m, "SecurityGroupsPerInterfaceLimitExceeded")
+	says(t, strings.Join(m.form.render(), "\n"), "SecurityGroupsPerInterfaceLimitExceeded: that makes 6 security groups for web-1; an instance can have at most 5")
 	drive(m, "space", "enter") // untick the last: five
 	if m.form != nil || len(m.World().Instance("web-1").Groups) != 5 {
 		t.Fatalf("five groups: %v\n%s", m.World().Instance("web-1").Groups, m.View())
