@@ -245,18 +245,21 @@ func vpcStep(w *engine.World, vpc *string) step {
 // newGroupForm creates a security group.
 func newGroupForm(e *env, vpc string) *form {
 	var name, desc string
-	do := func(w *engine.World) (done, error) {
+	create := func(w *engine.World, desc string) (done, error) {
 		n := strings.TrimSpace(name)
 		id, err := w.CreateGroup(engine.Group{Name: n, VPC: vpc, Description: strings.TrimSpace(desc)})
 		return done{status: fmt.Sprintf("Created security group %s (%s). Add its rules here, then press g to attach it.", n, id),
 			undo: "the security group " + n + " no longer exists", redo: "the security group " + n + " exists again",
 			sel: ref{kindGroup, id}, focus: paneDetail}, err
 	}
+	do := func(w *engine.World) (done, error) { return create(w, desc) }
+	// The name is checked before the description is typed: with one.
+	nameAlone := func(w *engine.World) (done, error) { return create(w, "a description") }
 	f := changeForm(e, "Create security group", do,
 		vpcStep(e.w, &vpc),
 		field(huh.NewInput().Title("Security group name").Placeholder("e.g. ssh-from-me").Value(&name).
-			Validate(func(s string) error { name = s; return trial(e, do) })),
-		field(huh.NewInput().Title("Description").Placeholder("e.g. SSH from my laptop").Value(&desc).
+			Validate(func(s string) error { name = s; return trial(e, nameAlone) })),
+		field(huh.NewInput().Title("Description").Placeholder("e.g. SSH from my laptop (AWS requires one)").Value(&desc).
 			Validate(func(s string) error { desc = s; return trial(e, do) })),
 	)
 	f.intro = "A new group allows nothing in and everything out, as in AWS."
@@ -421,7 +424,12 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 				return "ICMP type, or type/code"
 			}
 			return "Port range"
-		}, &in.typ).Placeholder("e.g. 8080 or 8000-8100").Value(&in.ports).
+		}, &in.typ).PlaceholderFunc(func() string {
+			if console.Types[in.typ].Protocol.IsICMP() {
+				return "type, or type/code (8, 3/4)"
+			}
+			return "e.g. 8080 or 8000-8100"
+		}, &in.typ).Value(&in.ports).
 			Validate(func(s string) error {
 				_, err := engine.ParsePorts(console.Types[in.typ].Protocol, s)
 				return awsError(err)

@@ -236,6 +236,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	fired := m.conn.fired
 	cmd := m.update(msg)
 	m.follow()
+	if m.conn.fired != fired && m.kind == common.StatusInfo {
+		m.setStatus(common.StatusInfo, "") // a hint such as "press f to fire" is done with
+	}
 	if m.conn.fired != fired && m.saver != nil {
 		// The scratch lab keeps its history of tests across runs.
 		cmd = tea.Batch(cmd, m.saver.save(m.env.w, m.conn.connections()))

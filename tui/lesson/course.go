@@ -97,6 +97,7 @@ func (c *course) Resized() tea.Cmd {
 	if k := c.l.course.Index(c.l.opened); k >= 0 {
 		c.cursor = k
 		c.l.opened = ""
+		c.l.moved()
 	}
 	c.scroll()
 	return nil
@@ -140,6 +141,7 @@ func (c *course) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, k.Bottom):
 		c.cursor = n - 1
 	case key.Matches(km, k.Open):
+		c.l.moved()
 		ls := c.l.course.Lessons[c.cursor]
 		page := 0
 		if lp := c.l.progress.Lesson(ls.ID); lp.Status == lessons.InProgress {

@@ -222,7 +222,10 @@ func metCount(cl lessons.Checklist) string {
 		}
 		return "the goal is not met yet"
 	}
-	if cl.Met() == n {
+	switch {
+	case n == 2 && cl.Met() == 2:
+		return "both goals met"
+	case cl.Met() == n:
 		return fmt.Sprintf("all %d goals met", n)
 	}
 	return fmt.Sprintf("%d of %d goals met", cl.Met(), n)

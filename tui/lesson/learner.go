@@ -86,6 +86,15 @@ func newLearner(ctx *common.Context) (*learner, error) {
 	return l, nil
 }
 
+// moved is called when the learner goes to another screen of the course:
+// what the status line said about the last one is history now. Warnings
+// and errors (progress not saved, a file set aside) stay until replaced.
+func (l *learner) moved() {
+	if l.note.kind == common.StatusInfo || l.note.kind == common.StatusOK {
+		l.note = note{}
+	}
+}
+
 // record changes the progress this session shows at once, and returns the
 // command that saves the same change to the progress file.
 func (l *learner) record(change func(p *lessons.Progress)) tea.Cmd {

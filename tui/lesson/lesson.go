@@ -155,6 +155,7 @@ func (m *lessonView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, k.Lab) && k.Lab.Enabled():
 		return m, m.openLab(m.page().Challenge)
 	case key.Matches(km, k.NextLesson) && k.NextLesson.Enabled():
+		m.l.moved()
 		w, h := m.width, m.height
 		*m = *newLesson(m.l, m.next(), 0)
 		m.SetSize(w, h)
@@ -194,6 +195,7 @@ func (m *lessonView) answerWith(letter string) tea.Cmd {
 }
 
 func (m *lessonView) openLab(c *lessons.Challenge) tea.Cmd {
+	m.l.moved()
 	lb := m.lab(c)
 	if lb == nil {
 		w := c.Start()

@@ -165,6 +165,41 @@ func TestCourseResetsAfterAYes(t *testing.T) {
 	}
 }
 
+// TestStatusLinesStayWithTheirScreen: "Nothing was reset." is about the
+// course list; it does not follow the learner into a lesson.
+func TestStatusLinesStayWithTheirScreen(t *testing.T) {
+	l := setup(t, func(p *lessons.Progress) { p.Open(lesson1) })
+	c := newCourse(l)
+	c.SetSize(80, 23)
+	drive(c, "home", "r", "n")
+	mustShow(t, view(t, c, 80, 23), "Nothing was reset.")
+	_, cmd := c.Update(tuitest.Key("enter"))
+	m := cmd().(common.PushMsg).Screen.(*lessonView)
+	m.SetSize(80, 23)
+	if v := view(t, m, 80, 23); strings.Contains(v, "Nothing was reset") {
+		t.Fatalf("the course's status line followed the learner into the lesson:\n%s", v)
+	}
+}
+
+func TestMetCountReadsNaturally(t *testing.T) {
+	for _, c := range []struct {
+		goals, met int
+		want       string
+	}{
+		{1, 1, "the goal is met"}, {1, 0, "the goal is not met yet"},
+		{2, 2, "both goals met"}, {2, 1, "1 of 2 goals met"},
+		{3, 3, "all 3 goals met"}, {3, 0, "0 of 3 goals met"},
+	} {
+		cl := lessons.Checklist{Goals: make([]lessons.GoalStatus, c.goals)}
+		for k := range c.met {
+			cl.Goals[k].Met = true
+		}
+		if got := metCount(cl); got != c.want {
+			t.Errorf("%d of %d: %q, want %q", c.met, c.goals, got, c.want)
+		}
+	}
+}
+
 func TestCourseScrollsToKeepTheCursorInSight(t *testing.T) {
 	l := setup(t, nil)
 	c := newCourse(l)
