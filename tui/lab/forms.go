@@ -706,16 +706,36 @@ func launchForm(e *env, vpc string) *form {
 	)
 }
 
-// saveAsForm saves the lab to a scenario file.
+// saveAsForm saves the lab to a scenario file. suggest is an absolute
+// path: its directory is where a name typed alone goes, and the form
+// says so. A file already there is replaced only when the learner says
+// so.
 func saveAsForm(e *env, suggest string) *form {
-	path := suggest
-	f := newForm(e, "Save the lab to a file", func() tea.Msg { return saveAsMsg{path: path} },
-		field(huh.NewInput().Title("File").Value(&path).Validate(func(s string) error {
-			path = strings.TrimSpace(s)
-			return writablePath(path)
+	dir := filepath.Dir(suggest)
+	path, typed := suggest, suggest
+	var exists, replace bool
+	f := newForm(e, "Save the lab to a file", func() tea.Msg {
+		if exists && !replace {
+			return statusMsg{common.StatusInfo, "Nothing saved: " + path + " is kept as it was. ctrl+s saves under another name."}
+		}
+		return saveAsMsg{path: path, replace: replace}
+	},
+		field(huh.NewInput().Title("File").Value(&typed).Validate(func(s string) error {
+			typed = strings.TrimSpace(s)
+			path = typed
+			if path != "" && !filepath.IsAbs(path) {
+				path = filepath.Join(dir, path)
+			}
+			err := writablePath(path)
+			_, statErr := os.Lstat(path)
+			exists = err == nil && statErr == nil
+			return err
 		})),
+		field(huh.NewConfirm().TitleFunc(func() string { return filepath.Base(path) + " exists already. Replace it?" }, &path).
+			Description("Keep it saves nothing; shift+tab goes back to the name.").
+			Affirmative("Replace").Negative("Keep it").Value(&replace)).hideWhen(func() bool { return !exists }),
 	)
-	f.intro = "A scenario file (YAML): open it later with o, or run `sglab check` on it."
+	f.intro = "A scenario file (YAML), saved in " + dir + " unless you type another directory: open it later with o, or run `sglab check` on it."
 	return f
 }
 

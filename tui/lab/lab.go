@@ -10,9 +10,12 @@
 package lab
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -62,7 +65,15 @@ type Option func(*Model)
 
 // WithPath backs the lab by a scenario file: ctrl+s writes it, and quitting
 // with changes not written asks first.
-func WithPath(path string) Option { return func(m *Model) { m.path = path } }
+func WithPath(path string) Option { return func(m *Model) { m.path = absolute(path) } }
+
+// absolute is path made absolute, for messages that say where a file is.
+func absolute(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
 
 // WithAutosave writes the world to path after every change: the scratch
 // lab, which is never "unsaved".
@@ -110,16 +121,18 @@ type Model struct {
 	sideTitle string
 	onChange  func(*engine.World) tea.Cmd
 
-	form   *form
-	undo   []undoStep // the changes made, the last one last
-	redo   []undoStep // the changes undone, the last one undone last
-	leave  string     // what the leave key says it does
-	path   string
-	dirty  bool
-	saver  *autosaver
-	title  string
-	status string
-	kind   common.StatusKind
+	form    *form
+	undo    []undoStep // the changes made, the last one last
+	redo    []undoStep // the changes undone, the last one undone last
+	leave   string     // what the leave key says it does
+	path    string
+	dirty   bool
+	version int            // counts changes, so a save knows whether it wrote the latest
+	saving  sync.WaitGroup // saves in flight
+	saver   *autosaver
+	title   string
+	status  string
+	kind    common.StatusKind
 
 	width, height int
 	wide          bool
@@ -185,8 +198,10 @@ func (m *Model) Unsaved() string {
 	return ""
 }
 
-// Close writes a pending autosave before the program ends.
+// Close waits for saves in flight and writes a pending autosave before
+// the program ends.
 func (m *Model) Close() error {
+	m.saving.Wait()
 	if m.saver == nil {
 		return nil
 	}
@@ -208,7 +223,23 @@ type (
 		path string
 		w    *engine.World
 	}
-	saveAsMsg struct{ path string }
+	// saveAsMsg asks to save the lab at path, an absolute path; replace
+	// says the learner agreed to replace a file there.
+	saveAsMsg struct {
+		path    string
+		replace bool
+	}
+	// statusMsg puts a message in the status line.
+	statusMsg struct {
+		kind common.StatusKind
+		text string
+	}
+	// savedMsg reports a save: version is the lab's version it wrote.
+	savedMsg struct {
+		path    string
+		version int
+		err     error
+	}
 )
 
 // done says what a change did, and where to look next. undo and redo
@@ -282,7 +313,20 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case saveAsMsg:
 		m.path = msg.path
 		m.saver = nil // a lab saved to a file is that file's now, not the scratch lab
-		return m.save()
+		return m.save(msg.replace)
+	case statusMsg:
+		m.setStatus(msg.kind, msg.text)
+		return nil
+	case savedMsg:
+		if msg.err != nil {
+			m.setStatus(common.StatusErr, "Could not save: "+msg.err.Error())
+			return nil
+		}
+		if msg.version == m.version {
+			m.dirty = false
+		}
+		m.setStatus(common.StatusOK, "Saved "+msg.path)
+		return nil
 	case autosaveFailedMsg:
 		m.setStatus(common.StatusErr, "Autosave failed: "+msg.err.Error())
 		return nil
@@ -349,7 +393,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if m.path == "" {
 			return openForm(saveAsForm(m.env, m.suggestPath()))
 		}
-		return m.save()
+		return m.save(true) // the lab's own file
 	case key.Matches(msg, k.Open):
 		return openForm(openFileForm(m.env, m.Unsaved()))
 	}
@@ -374,12 +418,19 @@ func (m *Model) vpcOf(sel ref) string {
 	return ""
 }
 
+// suggestPath is where save-as offers to write: a file named after the
+// lab in the working directory, as an absolute path, so that the form
+// names the directory it saves in.
 func (m *Model) suggestPath() string {
 	name := strings.ToLower(strings.Join(strings.Fields(m.env.w.Name), "-"))
 	if name == "" {
 		name = "lab"
 	}
-	return name + ".yaml"
+	dir, err := os.Getwd()
+	if err != nil {
+		dir = m.env.ctx.DataDir
+	}
+	return filepath.Join(dir, name+".yaml")
 }
 
 // apply runs a change on a copy of the world and keeps the copy if the
@@ -449,6 +500,7 @@ func (m *Model) redoLast() bool {
 // scratch lab and tells whoever watches.
 func (m *Model) changed() tea.Cmd {
 	m.dirty = true
+	m.version++
 	for _, p := range []interface{ refresh() }{m.tree, m.detail, m.conn, m.grid} {
 		p.refresh()
 	}
@@ -470,7 +522,7 @@ func (m *Model) open(path string, w *engine.World) tea.Cmd {
 	m.env.w = w
 	m.undo, m.redo = nil, nil
 	m.conn.seed(w.Connections)
-	m.path, m.saver = path, nil
+	m.path, m.saver = absolute(path), nil
 	m.title = w.Name
 	if m.title == "" {
 		m.title = filepath.Base(path)
@@ -481,14 +533,20 @@ func (m *Model) open(path string, w *engine.World) tea.Cmd {
 	return cmd
 }
 
-func (m *Model) save() tea.Cmd {
-	if err := engine.Save(m.env.w, m.path); err != nil {
-		m.setStatus(common.StatusErr, "Could not save: "+err.Error())
-		return nil
+// save writes the world to the lab's file in a command, off the UI
+// goroutine. Unless replace is set, a file that appeared at the path in
+// the meantime is left alone. Close waits for saves in flight.
+func (m *Model) save(replace bool) tea.Cmd {
+	w, path, version := m.env.w, m.path, m.version // a world the lab has shown is never changed
+	m.setStatus(common.StatusInfo, "Saving "+path+"…")
+	m.saving.Add(1)
+	return func() tea.Msg {
+		defer m.saving.Done()
+		if _, err := os.Lstat(path); err == nil && !replace {
+			return savedMsg{path: path, err: fmt.Errorf("%s exists now; save again to choose", path)}
+		}
+		return savedMsg{path: path, version: version, err: engine.Save(w, path)}
 	}
-	m.dirty = false
-	m.setStatus(common.StatusOK, "Saved "+m.path)
-	return nil
 }
 
 func (m *Model) closeForm() {

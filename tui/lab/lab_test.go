@@ -459,6 +459,7 @@ func TestFileBackedLabAsksToSave(t *testing.T) {
 	if m.Unsaved() != "" {
 		t.Fatal("ctrl+s did not save")
 	}
+	says(t, m.View(), "✓ Saved "+path) // the full path
 	w, ds, err := engine.LoadFile(path)
 	if err != nil || w == nil {
 		t.Fatalf("the saved file does not load: %v %v", err, ds)
@@ -550,5 +551,60 @@ connections:
 	connSays(t, m, "✗ expected connected (the scenario's expect)")
 	if m.conn.history[0].conn.To != "54.210.0.10" || len(m.conn.history) != 2 {
 		t.Fatalf("history = %+v", m.conn.history)
+	}
+}
+
+// TestSavingSaysWhereAndAsksBeforeReplacing is issue 8's item 8: save-as
+// offers a path in the directory it names, writes in a command (never in
+// Update), says the full path it wrote, and asks before replacing a file.
+func TestSavingSaysWhereAndAsksBeforeReplacing(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	m := newLab(t, 120, 40)
+	story(t, m)
+	drive(m, "ctrl+s")
+	path := filepath.Join(dir, "scratch-lab.yaml")
+	says(t, strings.Join(m.form.render(), "\n"), "saved in "+dir+" unless you type another directory", "/scratch-lab.yaml")
+
+	// The form's answer asks for a command; only the command writes.
+	_, cmd := m.Update(saveAsMsg{path: path})
+	if _, err := os.Stat(path); err == nil || cmd == nil {
+		t.Fatal("Update wrote the file itself")
+	}
+	msg := cmd()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the command did not write the file: %v", err)
+	}
+	m.Update(msg)
+	says(t, m.View(), "✓ Saved "+path)
+	if m.Unsaved() != "" {
+		t.Fatal("a saved lab still counts as unsaved")
+	}
+
+	// A second lab offers the same name: the form asks before replacing.
+	other := newLab(t, 120, 40)
+	drive(other, "ctrl+s", "enter")
+	says(t, strings.Join(other.form.render(), "\n"), "scratch-lab.yaml exists already. Replace it?")
+	drive(other, "enter") // "Keep it"
+	if other.form != nil {
+		t.Fatal("keeping the file left the form open")
+	}
+	says(t, other.View(), "Nothing saved: "+path+" is kept as it was.")
+	drive(other, "ctrl+s", "enter", "shift+tab", "ctrl+u", text("other.yaml"), "enter")
+	if other.form != nil {
+		t.Fatalf("a new name did not save:\n%s", other.View())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other.yaml")); err != nil {
+		t.Fatalf("a name typed alone is not saved in the directory the form named: %v\n%s", err, other.View())
+	}
+	says(t, other.View(), "Saved "+filepath.Join(dir, "other.yaml"))
+	// Replacing, when asked for.
+	third := newLab(t, 120, 40)
+	drive(third, "ctrl+s", "enter", "left", "enter")
+	if third.form != nil || third.path != path {
+		t.Fatalf("Replace did not save:\n%s", third.View())
+	}
+	if w, _, _ := engine.LoadFile(path); w == nil || w.FindGroup("vpc-main", "ssh-from-me") != nil {
+		t.Fatal("the file was not replaced")
 	}
 }
