@@ -15,7 +15,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sglab/sglab/engine"
-	"github.com/sglab/sglab/internal/console"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/theme"
 )
@@ -44,7 +43,8 @@ type connPane struct {
 
 	top, width, height int
 	cursorLine         int
-	total              int // lines in the last render, for "more"
+	total              int  // lines in the last render, for "more"
+	paged              bool // scrolled by page: the cursor may be out of view
 }
 
 // shot is one fired connection and what became of it.
@@ -65,13 +65,9 @@ type shot struct {
 // world it was evaluated in.
 func newShot(w *engine.World, conn engine.Connection) shot {
 	s := shot{conn: conn, res: engine.Trace(w, conn)}
-	s.expl = s.res.ExplanationByName()
+	s.expl = safe(s.res.ExplanationByName())
 	if i := blockedAt(s.res); i != nil {
-		labels := make([]string, 0, len(i.Groups))
-		for _, id := range i.Groups {
-			labels = append(labels, groupLabel(w, id))
-		}
-		s.blocker = fmt.Sprintf("%s's groups (%s)", i.Label(), strings.Join(labels, ", "))
+		s.blocker = fmt.Sprintf("%s's groups (%s)", safe(i.Label()), groupList(w, i.Groups))
 	}
 	for _, d := range []engine.Direction{engine.Outbound, engine.Inbound} {
 		ref, ok := s.res.FirstMatch(d)
@@ -79,7 +75,7 @@ func newShot(w *engine.World, conn engine.Connection) shot {
 			continue
 		}
 		if rule := w.Rule(ref); rule != nil {
-			s.rules = append(s.rules, fmt.Sprintf("%s rule of %s: %s", capital(d.String()), groupLabel(w, ref.Group), strings.Join(nonEmpty(console.Row(w, *rule)), " · ")))
+			s.rules = append(s.rules, fmt.Sprintf("%s rule of %s: %s", capital(d.String()), groupLabel(w, ref.Group), ruleText(w, *rule)))
 		}
 	}
 	return s
@@ -108,16 +104,17 @@ type connKeys struct {
 }
 
 func newConn(e *env) *connPane {
+	mk := newMoveKeys()
 	c := &connPane{env: e, proto: engine.ProtoTCP, port: 22, keys: connKeys{
-		Up: keyUp, Down: keyDown,
-		Change: bind([]string{"left", "h", "right", "l"}, "←/→", "change"),
+		Up: mk.Up, Down: mk.Down,
+		Change: bind([]string{"left", "right"}, "←/→", "change"),
 		Digit:  bind(strings.Split("0123456789", ""), "0-9", "type a port"),
 		Erase:  bind([]string{"backspace"}, "backspace", "erase digit"),
 		// The port picker's transport: a typed port is tcp or udp.
 		Transport: bind([]string{"t"}, "t", "tcp/udp"),
 		Fire:      bind([]string{"enter"}, "enter", "fire"),
-		PageUp:    keyPageUp,
-		PageDown:  keyPageDown,
+		PageUp:    mk.PageUp,
+		PageDown:  mk.PageDown,
 	}}
 	c.refresh()
 	return c
@@ -319,7 +316,7 @@ func (c *connPane) fire(conn engine.Connection) tea.Cmd {
 	}
 	c.record(conn)
 	c.pick(conn)
-	c.top = 0
+	c.top, c.paged = 0, false
 	if c.history[0].res.Outcome != engine.Timeout || c.env.ctx.Timeout <= 0 {
 		return nil
 	}
@@ -397,7 +394,7 @@ func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, c.keys.Down):
 		c.row = min(c.row+1, last)
 	case key.Matches(km, c.keys.Change):
-		if k := km.String(); k == "left" || k == "h" {
+		if km.String() == "left" {
 			c.cycle(-1)
 		} else {
 			c.cycle(1)
@@ -423,10 +420,13 @@ func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return c, c.fireComposed()
 	case key.Matches(km, c.keys.PageUp):
-		c.top = max(c.top-c.height/2, 0)
+		c.top, c.paged = max(c.top-c.height/2, 0), c.top-c.height/2 > 0
+		return c, nil
 	case key.Matches(km, c.keys.PageDown):
-		c.top += c.height / 2
+		c.top, c.paged = c.top+c.height/2, true
+		return c, nil
 	}
+	c.paged = false // any other key brings the cursor back in view
 	return c, nil
 }
 
@@ -510,7 +510,7 @@ func (c *connPane) more() bool { return c.top+c.height < c.total }
 func (c *connPane) render() []string {
 	lines := c.content()
 	c.total = len(lines)
-	if c.cursorLine >= 0 {
+	if c.cursorLine >= 0 && !c.paged {
 		c.top = min(c.top, c.cursorLine)
 		if c.cursorLine >= c.top+c.height {
 			c.top = c.cursorLine - c.height + 1
@@ -664,7 +664,7 @@ func (c *connPane) why(s shot) []string {
 			answer = "an ICMP port unreachable"
 		}
 		out = append(out, common.Hang(st.Refused.Render("Nobody listens: "), fmt.Sprintf("the security groups let it through, and %s answered at once (%s) that nothing runs on %s.",
-			r.To.Label(), answer, s.conn.What()), c.width)...)
+			c.label(s.conn.To), answer, s.conn.What()), c.width)...)
 	}
 	for _, rule := range s.rules {
 		out = append(out, common.Hang(st.OK.Render(theme.Pass+" "), rule, c.width)...)
@@ -725,7 +725,7 @@ func (c *connPane) trace(s shot) []string {
 		if !step.Match {
 			mark = st.Error.Render(theme.Fail)
 		}
-		text := step.Text
+		text := safe(step.Text)
 		if step.Code != "" {
 			text += " " + st.Faint.Render("["+step.Code+"]")
 		}

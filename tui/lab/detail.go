@@ -40,8 +40,9 @@ type detailKeys struct {
 }
 
 func newDetail(e *env) *detailPane {
+	mk := newMoveKeys()
 	return &detailPane{env: e, keys: detailKeys{
-		Up: keyUp, Down: keyDown,
+		Up: mk.Up, Down: mk.Down,
 		Add:    bind([]string{"a"}, "a", "add rule"),
 		Edit:   bind([]string{"enter", "e"}, "enter/e", "edit rule"),
 		Delete: bind([]string{"x", "delete"}, "x", "delete rule"),
@@ -87,18 +88,18 @@ func (d *detailPane) title() string {
 	switch d.sel.kind {
 	case kindGroup:
 		if g := w.Group(d.sel.id); g != nil {
-			return "Security group " + g.Label()
+			return "Security group " + safe(g.Label())
 		}
 	case kindInstance:
 		if i := w.Instance(d.sel.id); i != nil {
-			return "Instance " + i.Label()
+			return "Instance " + safe(i.Label())
 		}
 	case kindHost:
 		if h := w.Host(d.sel.id); h != nil {
-			return h.Label()
+			return safe(h.Label())
 		}
 	case kindVPC:
-		return "VPC " + d.sel.id
+		return "VPC " + safe(d.sel.id)
 	}
 	return "Details"
 }
@@ -120,7 +121,7 @@ func (d *detailPane) summary() string {
 		}
 	case kindVPC:
 		if v := w.VPC(d.sel.id); v != nil {
-			return vpcRanges(v) + " · " + w.RegionOf(v)
+			return vpcRanges(v) + " · " + safe(w.RegionOf(v))
 		}
 	}
 	return ""
@@ -245,28 +246,23 @@ func (d *detailPane) wrap(text string) []string { return common.Wrap(text, d.wid
 
 func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
 	st, w := d.env.st, d.env.w
-	users := w.InstancesWith(g.ID)
 	attached := "attached to nothing yet (press g to attach it)"
-	if len(users) > 0 {
-		labels := make([]string, len(users))
-		for k, i := range users {
-			labels[k] = i.Label()
-		}
-		attached = "attached to " + strings.Join(labels, ", ")
+	if users := attachedTo(w, g.ID); users != "nothing" {
+		attached = "attached to " + users
 	}
-	id := g.ID + " · "
+	id := safe(g.ID) + " · "
 	if g.ID == g.Label() {
 		id = "" // said already
 	}
-	lines := d.wrap(st.Heading.Render(g.Label()) + st.Muted.Render("  "+id+g.VPC+" · "+attached))
+	lines := d.wrap(st.Heading.Render(safe(g.Label())) + st.Muted.Render("  "+id+safe(g.VPC)+" · "+attached))
 	if g.Description != "" {
-		lines = append(lines, d.wrap(st.Muted.Render(g.Description))...)
+		lines = append(lines, d.wrap(st.Muted.Render(safe(g.Description)))...)
 	}
 	var headers, cells [][]string
 	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
 		headers = append(headers, console.Columns(dir))
 		for _, r := range g.Rules(dir) {
-			cells = append(cells, console.Row(w, r))
+			cells = append(cells, consoleRow(w, r))
 		}
 	}
 	tab := newTable(d.width-2, headers, cells...)
@@ -285,7 +281,7 @@ func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
 		}
 		rows := make([][]string, 0, len(rules)+1)
 		for _, r := range rules {
-			rows = append(rows, tab.row(console.Row(w, r)))
+			rows = append(rows, tab.row(consoleRow(w, r)))
 		}
 		rows = append(rows, common.Wrap(st.Accent.Render(add), d.width-2))
 		for _, row := range rows {
@@ -331,7 +327,7 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 	groups := w.GroupsOf(i)
 	labels := make([]string, len(groups))
 	for k, g := range groups {
-		labels[k] = g.Label()
+		labels[k] = safe(g.Label())
 	}
 	ipv6 := ""
 	if i.IPv6.IsValid() {
@@ -339,7 +335,7 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 	}
 	var lines []string
 	for _, text := range []string{
-		st.Heading.Render(i.Label()) + st.Muted.Render("  "+i.ID+" · "+i.VPC),
+		st.Heading.Render(safe(i.Label())) + st.Muted.Render("  "+safe(i.ID)+" · "+safe(i.VPC)),
 		st.Muted.Render("private ") + i.PrivateIP.String() + st.Muted.Render(" · public ") + orNone(i.PublicIP.IsValid(), i.PublicIP.String()) + ipv6,
 		st.Muted.Render(fmt.Sprintf("Security groups (%d of %d): ", len(groups), w.Quotas.GroupsPerInstance)) + strings.Join(labels, ", "),
 		st.Muted.Render("Running: ") + services(i.Listening),
@@ -353,7 +349,7 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 		cells := [][]string{append([]string{"Group"}, without(console.Columns(dir))...)}
 		for _, g := range groups {
 			for _, r := range g.Rules(dir) {
-				cells = append(cells, append([]string{g.Label()}, without(console.Row(w, r))...))
+				cells = append(cells, append([]string{safe(g.Label())}, without(consoleRow(w, r))...))
 			}
 		}
 		tab := newTable(d.width-2, cells[:1], cells[1:]...)
@@ -393,7 +389,7 @@ func (d *detailPane) hostContent(h *engine.Host) []string {
 	st := d.env.st
 	var lines []string
 	for _, text := range []string{
-		st.Heading.Render(h.Label()) + st.Muted.Render("  "+h.IP.String()),
+		st.Heading.Render(safe(h.Label())) + st.Muted.Render("  "+h.IP.String()),
 		st.Muted.Render("A machine outside AWS: no security group checks what it sends or receives."),
 		st.Muted.Render("Running: ") + services(h.Listening),
 		"",
@@ -419,7 +415,7 @@ func (d *detailPane) vpcContent(v *engine.VPC) []string {
 	}
 	var lines []string
 	for _, text := range []string{
-		st.Heading.Render(v.ID) + st.Muted.Render("  "+vpcRanges(v)+" · "+w.RegionOf(v)),
+		st.Heading.Render(safe(v.ID)) + st.Muted.Render("  "+vpcRanges(v)+" · "+safe(w.RegionOf(v))),
 		st.Muted.Render(plural(groups, "security group") + " · " + plural(instances, "instance")),
 		"",
 		st.Faint.Render("A security group belongs to one VPC and guards the instances it is attached to. n creates a group here, i launches an instance."),

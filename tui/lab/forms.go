@@ -122,7 +122,7 @@ func newForm(e *env, title string, submit func() tea.Msg, steps ...step) *form {
 		WithLayout(layout)
 	f.SubmitCmd = func() tea.Msg { return formDoneMsg{then: submit()} }
 	f.CancelCmd = func() tea.Msg { return formCancelMsg{} }
-	return &form{id: id, title: title, f: f, layout: layout}
+	return &form{id: id, title: safe(title), f: f, layout: layout}
 }
 
 // changeForm is a form whose submission changes the world with do.
@@ -221,7 +221,7 @@ func (l *stepsLayout) View(f *huh.Form) string {
 		first := len(lines)
 		lines = append(lines, common.Lines(s.group.Content())...)
 		for _, err := range s.group.Errors() {
-			lines = append(lines, common.Hang(l.st.Error.Render("  "+theme.Fail+" "), l.st.Error.Render(err.Error()), l.width)...)
+			lines = append(lines, common.Hang(l.st.Error.Render("  "+theme.Fail+" "), l.st.Error.Render(safe(err.Error())), l.width)...)
 		}
 		if s.field == focused {
 			l.focusFirst, l.focusLast = first, len(lines)-1
@@ -236,7 +236,7 @@ func (l *stepsLayout) GroupWidth(_ *huh.Form, _ *huh.Group, w int) int { return 
 func vpcStep(w *engine.World, vpc *string) step {
 	opts := make([]huh.Option[string], len(w.VPCs))
 	for k, v := range w.VPCs {
-		opts[k] = huh.NewOption(v.ID+"  "+v.CIDR.String()+"  "+w.RegionOf(v), v.ID)
+		opts[k] = huh.NewOption(safe(v.ID)+"  "+v.CIDR.String()+"  "+safe(w.RegionOf(v)), v.ID)
 	}
 	s := field(huh.NewSelect[string]().Title("VPC").Options(opts...).Value(vpc).Inline(true))
 	return s.hideWhen(func() bool { return len(w.VPCs) < 2 })
@@ -264,7 +264,7 @@ func newGroupForm(e *env, vpc string) *form {
 	)
 	f.intro = "A new group allows nothing in and everything out, as in AWS."
 	if len(e.w.VPCs) == 1 {
-		f.intro = "In " + vpc + ". " + f.intro
+		f.intro = "In " + safe(vpc) + ". " + f.intro
 	}
 	return f
 }
@@ -406,7 +406,7 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 	var groupOpts []huh.Option[string]
 	for _, other := range w.Groups {
 		if other.VPC == g.VPC {
-			label := other.Label() + "  " + other.ID
+			label := safe(other.Label()) + "  " + safe(other.ID)
 			if other.ID == g.ID {
 				label += "  (this group)"
 			}
@@ -459,7 +459,7 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 func rulePreview(e *env, dir engine.Direction, in *ruleInput, width int) []string {
 	st := e.st
 	r, _ := in.rule(e.w)
-	cells := console.Row(e.w, r)
+	cells := consoleRow(e.w, r)
 	t := console.Types[in.typ]
 	if _, err := engine.ParsePorts(t.Protocol, in.ports); t.Custom && err != nil {
 		cells[2] = "?"
@@ -493,7 +493,7 @@ func instanceGroupsForm(e *env, instanceID string) *form {
 	var opts []huh.Option[string]
 	for _, g := range w.Groups {
 		if g.VPC == i.VPC {
-			opts = append(opts, huh.NewOption(g.Label()+"  "+g.ID, g.ID))
+			opts = append(opts, huh.NewOption(safe(g.Label())+"  "+safe(g.ID), g.ID))
 		}
 	}
 	do := func(w *engine.World) (done, error) {
@@ -507,7 +507,7 @@ func instanceGroupsForm(e *env, instanceID string) *form {
 	}
 	return changeForm(e, "Security groups of "+i.Label(), do,
 		field(huh.NewMultiSelect[string]().
-			Title(fmt.Sprintf("Attached to %s (space toggles, at most %d)", i.Label(), w.Quotas.GroupsPerInstance)).
+			Title(fmt.Sprintf("Attached to %s (space toggles, at most %d)", safe(i.Label()), w.Quotas.GroupsPerInstance)).
 			Options(opts...).Value(&chosen).Height(min(len(opts)+1, 12)).
 			Validate(func(ids []string) error { chosen = ids; return trial(e, do) })),
 	)
@@ -556,7 +556,7 @@ func groupInstancesForm(e *env, groupID string) *form {
 		if i.VPC != g.VPC {
 			continue
 		}
-		opts = append(opts, huh.NewOption(i.Label()+"  "+addrs(i), i.ID))
+		opts = append(opts, huh.NewOption(safe(i.Label())+"  "+addrs(i), i.ID))
 		if slices.Contains(i.Groups, groupID) {
 			chosen = append(chosen, i.ID)
 		}
@@ -585,10 +585,10 @@ func groupInstancesForm(e *env, groupID string) *form {
 	}
 	if len(opts) == 0 {
 		return newForm(e, "Attach "+g.Label(), func() tea.Msg { return nil },
-			field(huh.NewNote().Title("No instances in "+g.VPC).Description("Press i to launch one first.")))
+			field(huh.NewNote().Title("No instances in "+safe(g.VPC)).Description("Press i to launch one first.")))
 	}
 	return changeForm(e, "Attach "+g.Label(), do,
-		field(huh.NewMultiSelect[string]().Title("Instances with "+g.Label()+" (space toggles)").
+		field(huh.NewMultiSelect[string]().Title("Instances with "+safe(g.Label())+" (space toggles)").
 			Options(opts...).Value(&chosen).Height(min(len(opts)+1, 12)).
 			Validate(func(ids []string) error { chosen = ids; return trial(e, do) })),
 	)
@@ -672,7 +672,7 @@ func launchForm(e *env, vpc string) *form {
 	var groupOpts []huh.Option[string]
 	for _, g := range w.Groups {
 		if g.VPC == vpc {
-			groupOpts = append(groupOpts, huh.NewOption(g.Label()+"  "+g.ID, g.ID))
+			groupOpts = append(groupOpts, huh.NewOption(safe(g.Label())+"  "+safe(g.ID), g.ID))
 		}
 	}
 	running := []engine.Service{{Protocol: engine.ProtoTCP, Port: 22}}

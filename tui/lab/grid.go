@@ -39,8 +39,9 @@ type gridKeys struct {
 var cellWidth = len(examPorts) + 1
 
 func newGrid(e *env) *gridPane {
+	mk := newMoveKeys()
 	g := &gridPane{env: e, keys: gridKeys{
-		Up: keyUp, Down: keyDown, Left: keyLeft, Right: keyRight,
+		Up: mk.Up, Down: mk.Down, Left: mk.Left, Right: mk.Right,
 		Fire: bind([]string{"enter"}, "enter", "fire this one"),
 	}}
 	// Styling a letter is the costly part of drawing a large grid, so each
@@ -104,7 +105,7 @@ func (g *gridPane) summary() string {
 func (g *gridPane) labelWidth() int {
 	w := 8
 	for k, e := range g.m.Endpoints {
-		w = max(w, len(strconv.Itoa(k+1))+1+ansi.StringWidth(e.Label()))
+		w = max(w, len(strconv.Itoa(k+1))+1+ansi.StringWidth(safe(e.Label())))
 	}
 	full, blocks := min(w, 30)+3, len(g.m.Endpoints)*cellWidth
 	switch {
@@ -207,7 +208,7 @@ func (g *gridPane) render() []string {
 
 	for s := g.top; s < min(g.top+rows, n); s++ {
 		b.Reset()
-		label := fmt.Sprintf("%d %s", s+1, m.Endpoints[s].Label())
+		label := fmt.Sprintf("%d %s", s+1, safe(m.Endpoints[s].Label()))
 		if s == g.row {
 			b.WriteString(st.Bold.Render(common.Fit(theme.Cursor+" "+label, lw-1)) + " ")
 		} else {
@@ -257,7 +258,7 @@ func (g *gridPane) info() []string {
 	}
 	cd, cp := g.col/len(examPorts), g.col%len(examPorts)
 	r := m.At(g.row, cd, cp)
-	return common.Wrap(fmt.Sprintf("%s → %s %s: %s %s", m.Endpoints[g.row].Label(), m.Endpoints[cd].Label(),
+	return common.Wrap(fmt.Sprintf("%s → %s %s: %s %s", safe(m.Endpoints[g.row].Label()), safe(m.Endpoints[cd].Label()),
 		portLabel(conn.Protocol, conn.Port), outcomeStyle(st, r.Outcome()).Render(r.Outcome().String()), st.Faint.Render("("+reasonWords(r)+")")), g.width)
 }
 

@@ -6,17 +6,24 @@ func bind(keys []string, help, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 }
 
-// Keys shared by the panes that show a list.
-var (
-	keyUp       = bind([]string{"up", "k"}, "↑/k", "up")
-	keyDown     = bind([]string{"down", "j"}, "↓/j", "down")
-	keyLeft     = bind([]string{"left", "h"}, "←/h", "left")
-	keyRight    = bind([]string{"right", "l"}, "→/l", "right")
-	keyTop      = bind([]string{"home"}, "home", "first")
-	keyBottom   = bind([]string{"end"}, "end", "last")
-	keyPageUp   = bind([]string{"pgup", "ctrl+u"}, "pgup", "page up")
-	keyPageDown = bind([]string{"pgdown", "ctrl+d"}, "pgdn", "page down")
-)
+// moveKeys are the keys of the panes that show a list or a grid. Left and
+// right are the arrows alone: h is the hint key in a challenge's lab.
+type moveKeys struct {
+	Up, Down, Left, Right, Top, Bottom, PageUp, PageDown key.Binding
+}
+
+func newMoveKeys() moveKeys {
+	return moveKeys{
+		Up:       bind([]string{"up", "k"}, "↑/k", "up"),
+		Down:     bind([]string{"down", "j"}, "↓/j", "down"),
+		Left:     bind([]string{"left"}, "←", "left"),
+		Right:    bind([]string{"right"}, "→", "right"),
+		Top:      bind([]string{"home"}, "home", "first"),
+		Bottom:   bind([]string{"end"}, "end", "last"),
+		PageUp:   bind([]string{"pgup", "ctrl+u"}, "pgup", "page up"),
+		PageDown: bind([]string{"pgdown", "ctrl+d"}, "pgdn", "page down"),
+	}
+}
 
 // labKeys work wherever the focused pane does not use the key.
 type labKeys struct {
@@ -30,6 +37,16 @@ type labKeys struct {
 	Save, Open   key.Binding
 	Back, Leave  key.Binding
 	Cancel, Skip key.Binding
+}
+
+// all is every key the lab binds, enabled or not.
+func (k labKeys) all() []string {
+	var out []string
+	for _, b := range []key.Binding{k.Next, k.Prev, k.Fire, k.NewGroup, k.Launch, k.Groups, k.Services,
+		k.Undo, k.Redo, k.Save, k.Open, k.Back, k.Leave, k.Cancel} {
+		out = append(out, b.Keys()...)
+	}
+	return out
 }
 
 func newLabKeys() labKeys {

@@ -396,8 +396,41 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.save(true) // the lab's own file
 	case key.Matches(msg, k.Open):
 		return openForm(openFileForm(m.env, m.Unsaved()))
+	case m.forwarded(msg):
+		// A side panel's own key (h for a hint) works from any pane, and
+		// shows the panel it acts on.
+		m.setFocus(paneSide)
+		_, cmd := m.side.Update(msg)
+		return cmd
 	}
 	return nil
+}
+
+// forwarded reports whether msg is one of the side panel's keys that
+// work from any pane.
+func (m *Model) forwarded(msg tea.KeyMsg) bool {
+	for _, b := range m.sideKeys() {
+		if key.Matches(msg, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// sideKeys are the side panel's keys that work from any pane: those of
+// its short help that it uses now and the lab never does (s, say, is the
+// lab's services key even where it does nothing).
+func (m *Model) sideKeys() []key.Binding {
+	if m.side == nil {
+		return nil
+	}
+	var out []key.Binding
+	for _, b := range m.side.ShortHelp() {
+		if b.Enabled() && !slices.ContainsFunc(b.Keys(), func(k string) bool { return slices.Contains(m.keys.all(), k) }) {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // vpcOf is the VPC a new group or instance goes in: the selection's, else
@@ -600,6 +633,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	k := m.keys
 	short := append(m.panes[m.focus].ShortHelp(), k.Fire)
+	if m.focus != paneSide {
+		short = append(short, m.sideKeys()...)
+	}
 	if m.focus != paneWorld {
 		short = append(short, k.Back)
 	}
@@ -769,7 +805,7 @@ func (m *Model) header() string {
 	case m.path != "":
 		where = filepath.Base(m.path) + " · saved"
 	}
-	return st.Title.Render("sglab lab") + st.Muted.Render(" · "+m.title+" · "+where)
+	return st.Title.Render("sglab lab") + st.Muted.Render(" · "+safe(m.title)+" · "+safe(where))
 }
 
 // statusLines is the last message, on at most two lines.

@@ -608,3 +608,54 @@ func TestSavingSaysWhereAndAsksBeforeReplacing(t *testing.T) {
 		t.Fatal("the file was not replaced")
 	}
 }
+
+// hintSide is a side panel with a hint key, like a challenge's goals.
+type hintSide struct {
+	fakeSide
+	hints int
+	keys  []key.Binding
+}
+
+func newHintSide() *hintSide {
+	return &hintSide{keys: []key.Binding{bind([]string{"h"}, "h", "hint"), bind([]string{"s"}, "s", "show the solution")}}
+}
+
+func (h *hintSide) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, h.keys[0]) {
+		h.hints++
+	}
+	return h, nil
+}
+func (h *hintSide) ShortHelp() []key.Binding  { return h.keys }
+func (h *hintSide) FullHelp() [][]key.Binding { return [][]key.Binding{h.keys} }
+
+// TestHintKeyWorksFromAnyPane: h opens the hints from any pane of a
+// challenge's lab (issue 8, item 9), and shows the Goals pane; a key the
+// lab binds itself (s) is never passed on.
+func TestHintKeyWorksFromAnyPane(t *testing.T) {
+	side := newHintSide()
+	m := newLab(t, 120, 40, WithSidePanel("Goals", side))
+	for _, p := range []paneID{paneWorld, paneDetail, paneConn, paneGrid} {
+		m.setFocus(p)
+		drive(m, "h")
+		if m.focus != paneSide {
+			t.Fatalf("h in pane %d does not show the goals", p)
+		}
+	}
+	if side.hints != 4 {
+		t.Fatalf("h reached the panel %d times, not 4", side.hints)
+	}
+	m.setFocus(paneWorld)
+	selectThing(m, ref{kindGroup, engine.DefaultGroupID("vpc-main")}) // s does nothing on a group
+	drive(m, "s")
+	if m.focus == paneSide {
+		t.Fatal("s, the lab's own key, went to the side panel")
+	}
+	var help []string
+	for _, b := range m.ShortHelp() {
+		help = append(help, b.Help().Key)
+	}
+	if !slices.Contains(help, "h") {
+		t.Fatalf("the help bar does not offer h from the world tree: %q", help)
+	}
+}

@@ -7,22 +7,40 @@ import (
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/console"
+	"github.com/sglab/sglab/internal/safetext"
 )
+
+// Every name, id and description the lab shows came from a file someone
+// else may have written: it goes through safe (safetext.Line) on its way
+// to the screen, so that a control character shows escaped ("\x1b")
+// instead of acting on the terminal. The helpers below return safe text.
+
+// safe makes one line of text from a file safe to draw.
+func safe(s string) string { return safetext.Line(s) }
 
 // groupLabel names a group by its name, or by id when it is gone.
 func groupLabel(w *engine.World, id string) string {
 	if g := w.Group(id); g != nil {
-		return g.Label()
+		return safe(g.Label())
 	}
-	return id
+	return safe(id)
 }
 
 // machineLabel names an instance or a host, or says id when it is gone.
 func machineLabel(w *engine.World, id string) string {
 	if e, ok := w.Endpoint(id); ok && (e.Instance != nil || e.Host != nil) {
-		return e.Label()
+		return safe(e.Label())
 	}
-	return id
+	return safe(id)
+}
+
+// consoleRow is a rule as the console's table shows it, each cell safe.
+func consoleRow(w *engine.World, r engine.Rule) []string {
+	cells := console.Row(w, r)
+	for k := range cells {
+		cells[k] = safe(cells[k])
+	}
+	return cells
 }
 
 // myIP is the address the console's "My IP" means: the learner's own
@@ -39,7 +57,7 @@ func myIP(w *engine.World) netip.Prefix {
 // "SSH · TCP · 22 · 203.0.113.10/32 · my laptop". A learner never meets
 // a rule's index.
 func ruleText(w *engine.World, r engine.Rule) string {
-	return strings.Join(nonEmpty(console.Row(w, r)), " · ")
+	return strings.Join(nonEmpty(consoleRow(w, r)), " · ")
 }
 
 // groupList names groups by their ids: "default, ssh-from-me", or "no group".
@@ -62,7 +80,7 @@ func attachedTo(w *engine.World, groupID string) string {
 	}
 	labels := make([]string, len(users))
 	for k, i := range users {
-		labels[k] = i.Label()
+		labels[k] = safe(i.Label())
 	}
 	return strings.Join(labels, ", ")
 }

@@ -53,8 +53,9 @@ type treeKeys struct {
 }
 
 func newTree(e *env) *treePane {
+	mk := newMoveKeys()
 	t := &treePane{env: e, keys: treeKeys{
-		Up: keyUp, Down: keyDown, Top: keyTop, Bottom: keyBottom, PageUp: keyPageUp, PageDown: keyPageDown,
+		Up: mk.Up, Down: mk.Down, Top: mk.Top, Bottom: mk.Bottom, PageUp: mk.PageUp, PageDown: mk.PageDown,
 		Open:   bind([]string{"enter"}, "enter", "open"),
 		Delete: bind([]string{"x", "delete"}, "x", "delete"),
 	}}
@@ -107,10 +108,10 @@ func (t *treePane) refresh() {
 	w := t.env.w
 	t.lines = t.lines[:0]
 	add := func(r ref, depth int, label, info string) {
-		t.lines = append(t.lines, treeLine{ref: r, depth: depth, label: label, info: info})
+		t.lines = append(t.lines, treeLine{ref: r, depth: depth, label: safe(label), info: safe(info)})
 	}
 	detail := func(depth int, label, info string) {
-		t.lines = append(t.lines, treeLine{depth: depth, label: label, info: info, detail: true})
+		t.lines = append(t.lines, treeLine{depth: depth, label: safe(label), info: safe(info), detail: true})
 	}
 	for _, v := range w.VPCs {
 		add(ref{kindVPC, v.ID}, 0, v.ID, v.CIDR.String()+"  "+w.RegionOf(v))

@@ -126,6 +126,25 @@ func TestChallengeOpensOnItsFirstGoal(t *testing.T) {
 	}
 }
 
+// TestPageDownReachesTheTrace: in a short pane, pgdown scrolls past the
+// pickers to the trace, though the cursor stays on them.
+func TestPageDownReachesTheTrace(t *testing.T) {
+	m := newLab(t, 80, 24)
+	drive(m, "f")
+	if strings.Contains(m.conn.View(), "inbound  ") {
+		t.Skip("the trace fits without scrolling")
+	}
+	for range 4 {
+		drive(m, "pgdown")
+	}
+	says(t, m.conn.View(), "No inbound rule of default allows tcp/22")
+	if !strings.Contains(m.conn.View(), "inbound ") {
+		t.Fatalf("pgdown does not reach the trace:\n%s", m.conn.View())
+	}
+	drive(m, "down") // moving the cursor brings it back in view
+	says(t, m.conn.View(), "> To ‹ web-1 ›")
+}
+
 // TestComposerFiresEveryProtocol: udp, icmp and icmpv6 as well as tcp,
 // in the clients' own words; a udp packet to a closed port is refused
 // (issue 8, item 5).

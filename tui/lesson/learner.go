@@ -259,14 +259,14 @@ func describe(c *lessons.Course, p *lessons.Progress) string {
 		return fmt.Sprintf("All %d lessons done. Open any of them to go over it again.", n)
 	case p.Status(ls.ID) == lessons.InProgress:
 		return fmt.Sprintf("Continue where you left off: lesson %d, %s, page %d of %d. %d of %d lessons done.",
-			c.Index(ls.ID)+1, ls.Title, page+1, len(ls.Pages), done, n)
+			c.Index(ls.ID)+1, safe(ls.Title), page+1, len(ls.Pages), done, n)
 	case done > 0:
-		return fmt.Sprintf("Next: lesson %d, %s. %d of %d lessons done.", c.Index(ls.ID)+1, ls.Title, done, n)
+		return fmt.Sprintf("Next: lesson %d, %s. %d of %d lessons done.", c.Index(ls.ID)+1, safe(ls.Title), done, n)
 	}
 	minutes := 0
 	for _, l := range c.Lessons {
 		minutes += l.Minutes
 	}
 	return fmt.Sprintf("%d short lessons, about %d minutes in all, each with a hands-on challenge. Start with lesson 1: %s.",
-		n, minutes, ls.Title)
+		n, minutes, safe(ls.Title))
 }

@@ -124,14 +124,14 @@ func (m *lessonView) renders() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// markdownOf is the Markdown that step shows.
+// markdownOf is the Markdown that step shows, made safe to draw.
 func (m *lessonView) markdownOf(step int) []string {
 	switch k := step - m.pages(); {
 	case step < m.pages():
-		return []string{m.lesson.Pages[step].Markdown}
+		return []string{safetext.Block(m.lesson.Pages[step].Markdown)}
 	case k < len(m.lesson.Questions):
 		q := m.lesson.Questions[k]
-		return []string{q.Prompt, q.Explanation}
+		return []string{safetext.Block(q.Prompt), safetext.Block(q.Explanation)}
 	}
 	return nil
 }
@@ -285,7 +285,7 @@ func (m *lessonView) View() string {
 	case m.question() != nil:
 		where = fmt.Sprintf("question %d of %d", m.step-m.pages()+1, len(m.lesson.Questions))
 	}
-	head := st.Title.Render(fmt.Sprintf("Lesson %d", m.l.number(m.lesson))) + st.Muted.Render(" · "+m.lesson.Title)
+	head := st.Title.Render(fmt.Sprintf("Lesson %d", m.l.number(m.lesson))) + st.Muted.Render(" · "+safe(m.lesson.Title))
 	lines := []string{pad(spread(head, st.Muted.Render(where), w)), ""}
 	lines = append(lines, common.Pad(common.Lines(m.vp.View()), m.width, m.vp.Height)...)
 	if m.more {
@@ -324,7 +324,12 @@ func (m *lessonView) content() []string {
 	return lines
 }
 
-func (m *lessonView) markdown(src string) []string { return m.l.md.get(src, m.textW()) }
+// markdown is src rendered, or as written while the rendering is on its
+// way. The text comes from a lesson file: control characters in it show
+// escaped (safetext.Block), whatever the renderer does with them.
+func (m *lessonView) markdown(src string) []string {
+	return m.l.md.get(safetext.Block(src), m.textW())
+}
 
 // challengeBox shows a page's challenge: the task, the goals as the lab
 // would show them now (the learner's lab when it is open in this
@@ -340,8 +345,8 @@ func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 		check = c.Check(c.Start())
 	}
 	solved := m.l.progress.Challenge(m.lesson.ID, c.ID).Solved
-	lines := []string{st.Heading.Render("Challenge · " + safetext.Line(c.Title))}
-	lines = append(lines, wrap(inline(st, safetext.Line(c.Task)), w)...)
+	lines := []string{st.Heading.Render("Challenge · " + safe(c.Title))}
+	lines = append(lines, wrap(inline(st, c.Task), w)...)
 	lines = append(lines, "")
 	for _, g := range check.Goals {
 		lines = append(lines, goalLine(st, g.Goal.Label, g.Met, w)...)
@@ -371,6 +376,9 @@ func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 const labHowTo = "In the lab, pick a group in the World pane and press enter for its rules, then a to add one; " +
 	"the goals tick as soon as they are met, h gives a hint, and b comes back here."
 
+// safe makes one line of text from a lesson file safe to draw.
+func safe(s string) string { return safetext.Line(s) }
+
 // capital makes the first letter of s a capital.
 func capital(s string) string {
 	if s == "" {
@@ -385,7 +393,7 @@ func goalLine(st *theme.Styles, label string, met bool, width int) []string {
 	if met {
 		mark = st.OK.Render(markDone + " ")
 	}
-	return hang(mark, st.Text.Render(label), width)
+	return hang(mark, st.Text.Render(safe(label)), width)
 }
 
 func (m *lessonView) questionView(q *lessons.Question) []string {
@@ -396,6 +404,7 @@ func (m *lessonView) questionView(q *lessons.Question) []string {
 	lines = append(lines, "")
 	a, answered := m.answer(q)
 	for c, choice := range q.Choices {
+		choice = safe(choice)
 		head := "  " + st.Key.Render(answerKeys[c]) + "  "
 		text := st.Text.Render(choice)
 		switch {
@@ -424,12 +433,12 @@ func (m *lessonView) endView() []string {
 	st := m.l.ctx.Styles
 	w := m.textW()
 	id := m.lesson.ID
-	lines := []string{st.OK.Render(theme.Pass+" ") + st.Heading.Render(fmt.Sprintf("Lesson %d done: %s", m.l.number(m.lesson), m.lesson.Title)), ""}
+	lines := []string{st.OK.Render(theme.Pass+" ") + st.Heading.Render(fmt.Sprintf("Lesson %d done: %s", m.l.number(m.lesson), safe(m.lesson.Title))), ""}
 	for _, c := range m.lesson.Challenges {
 		cp := m.l.progress.Challenge(id, c.ID)
-		how := st.Faint.Render(markNotStarted+" ") + c.Title + st.Muted.Render(" (not solved yet: it is on page "+fmt.Sprint(m.pageOf(c)+1)+")")
+		how := st.Faint.Render(markNotStarted+" ") + safe(c.Title) + st.Muted.Render(" (not solved yet: it is on page "+fmt.Sprint(m.pageOf(c)+1)+")")
 		if cp.Solved {
-			how = st.OK.Render(markDone+" ") + c.Title + st.Muted.Render(" (solved)")
+			how = st.OK.Render(markDone+" ") + safe(c.Title) + st.Muted.Render(" (solved)")
 		}
 		lines = append(lines, hang("Challenge  ", how, w)...)
 	}
@@ -444,9 +453,9 @@ func (m *lessonView) endView() []string {
 	}
 	lines = append(lines, "")
 	if next := m.next(); next != nil {
-		lines = append(lines, wrap(fmt.Sprintf("Next: lesson %d, %s. %s", m.l.number(next), next.Title,
+		lines = append(lines, wrap(fmt.Sprintf("Next: lesson %d, %s. %s", m.l.number(next), safe(next.Title),
 			st.Key.Render("Press enter to start it.")), w)...)
-		return append(lines, wrap(st.Muted.Render(next.Summary), w)...)
+		return append(lines, wrap(st.Muted.Render(safe(next.Summary)), w)...)
 	}
 	return append(lines, wrap("That was the last lesson of the course. Press esc for the list of lessons.", w)...)
 }

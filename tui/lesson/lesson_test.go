@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/glamour/styles"
@@ -197,6 +198,35 @@ func TestMetCountReadsNaturally(t *testing.T) {
 		if got := metCount(cl); got != c.want {
 			t.Errorf("%d of %d: %q, want %q", c.met, c.goals, got, c.want)
 		}
+	}
+}
+
+// TestDigitsGoToALesson: 4 goes to lesson 4; 1 then 2 soon after, to
+// lesson 12; a digit typed later starts a new number (issue 8, item 9).
+func TestDigitsGoToALesson(t *testing.T) {
+	l := setup(t, nil)
+	now := tuitest.Epoch
+	l.ctx.Now = func() time.Time { return now }
+	c := newCourse(l)
+	c.SetSize(80, 23)
+	drive(c, "4")
+	mustShow(t, view(t, c, 80, 23), "> ○ 4 SSH from your computer only")
+	drive(c, "1", "2")
+	if c.cursor != 11 {
+		t.Fatalf("1 then 2 went to lesson %d, not 12", c.cursor+1)
+	}
+	now = now.Add(2 * time.Second)
+	drive(c, "2")
+	if c.cursor != 1 {
+		t.Fatalf("a digit typed later went to lesson %d, not 2", c.cursor+1)
+	}
+	drive(c, "9", "9") // no lesson 99: the second 9 starts again
+	if c.cursor != 8 {
+		t.Fatalf("9 9 went to lesson %d, not 9", c.cursor+1)
+	}
+	drive(c, "0")
+	if c.cursor != 8 {
+		t.Fatal("0 moved the cursor")
 	}
 }
 
