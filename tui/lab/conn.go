@@ -182,8 +182,10 @@ func (c *connPane) refresh() {
 }
 
 // reevaluate evaluates every connection of the history in the world as it
-// is now, and marks the ones whose outcome the change flipped. It never
-// acts out a timeout: this is the same test seen again, not a new one.
+// is now, and marks the ones whose outcome the change flipped: they stay
+// highlighted until the learner's next action (a change or a connection
+// fired), however they move about meanwhile to look. It never acts out a
+// timeout: this is the same test seen again, not a new one.
 func (c *connPane) reevaluate() {
 	for k, old := range c.history {
 		now := newShot(c.env.w, old.conn)
@@ -195,8 +197,7 @@ func (c *connPane) reevaluate() {
 	}
 }
 
-// calm ends the highlight of the flips the last change made: the
-// learner has acted since.
+// calm ends the highlight of the flips the last change made.
 func (c *connPane) calm() {
 	for k := range c.history {
 		c.history[k].fresh = false
@@ -341,6 +342,7 @@ func (c *connPane) connections() []engine.Connection {
 // is a new test: what a change flipped before is history now.
 func (c *connPane) record(conn engine.Connection) {
 	c.fired++
+	c.calm()
 	at := slices.IndexFunc(c.history, func(s shot) bool { return c.sameConn(s.conn, conn) })
 	if at >= 0 {
 		conn.Expect = c.history[at].conn.Expect // a file's expectation stays with its connection
@@ -629,9 +631,9 @@ func (c *connPane) result(s shot) []string {
 }
 
 // flipText says what a change to the world did to a connection: "↻ was
-// timeout → now connected", highlighted while the change is the latest
-// (until the learner's next action), then "was timeout, before a change"
-// in the result or plain "was timeout" in the history.
+// timeout → now connected", highlighted until the learner's next action,
+// then "was timeout before a change to the world" in the result or plain
+// "was timeout" in the history.
 func flipText(st *theme.Styles, s shot, long bool) string {
 	switch {
 	case s.prev == engine.OutcomeNone || s.prev == s.res.Outcome:

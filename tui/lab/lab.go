@@ -339,7 +339,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	m.conn.calm() // the flips the last change made were seen
 	if m.conn.pending {
 		m.conn.skip()
 		return nil

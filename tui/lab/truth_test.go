@@ -61,12 +61,18 @@ func TestVerdictFollowsEveryChange(t *testing.T) {
 	if v := m.conn.View(); strings.Contains(v, "TIMED OUT") || strings.Contains(v, "No inbound rule of default allows") {
 		t.Fatalf("the old verdict is still on screen:\n%s", v)
 	}
-	// The flip stays highlighted until the next action, then reads as history.
-	drive(m, "tab")
+	// Looking around is no action: the flip stays highlighted.
+	drive(m, "tab", "tab", "shift+tab")
+	connSays(t, m, "↻ was timeout → now connected")
+	// Firing another connection is: the flip reads as history then.
+	m.setFocus(paneConn)
+	m.conn.row = 0
+	drive(m, "right", "enter") // from someone else's computer
 	if strings.Contains(m.conn.View(), "↻") {
-		t.Fatalf("the flip is still highlighted after the next key:\n%s", m.conn.View())
+		t.Fatalf("the flip is still highlighted after the next action:\n%s", m.conn.View())
 	}
-	connSays(t, m, "was timeout")
+	drive(m, "left") // back to your computer's connection
+	connSays(t, m, "was timeout before a change to the world")
 
 	drive(m, "u") // detach again: the verdict flips back, without a countdown
 	truthful(t, m)
