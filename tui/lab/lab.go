@@ -654,7 +654,11 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.ShortHelp()}
 	}
 	k := m.keys
-	return append(m.panes[m.focus].FullHelp(),
+	full := m.panes[m.focus].FullHelp()
+	if side := m.sideKeys(); m.focus != paneSide && len(side) > 0 {
+		full = append(full, side) // the root routes to the lab only the keys its help lists
+	}
+	return append(full,
 		[]key.Binding{k.Next, k.Prev, k.Fire, k.Undo, k.Redo},
 		[]key.Binding{k.NewGroup, k.Launch, k.Groups, k.Services},
 		[]key.Binding{k.Save, k.Open, k.Back, k.Leave})

@@ -189,3 +189,15 @@ func TestStory(t *testing.T) {
 		t.Fatalf("lesson 4 is not done in the progress file: %+v", p.Lesson(id))
 	}
 }
+
+// TestHintFromTheWorldPane: in a challenge's lab, h from the world tree
+// shows the first hint, through the app as a learner presses it.
+func TestHintFromTheWorldPane(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		m := newApp(t, tuitest.Context(t), size[0], size[1])
+		tuitest.Drive(m, tuitest.Keys("enter", "1", "enter", "n", "n", "enter")...)
+		shows(t, screen(t, m, size[0], size[1]), "World")
+		tuitest.Drive(m, tuitest.Key("h"))
+		shows(t, screen(t, m, size[0], size[1]), "Hint 1 of 3")
+	}
+}
