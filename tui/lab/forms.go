@@ -595,10 +595,12 @@ func groupInstancesForm(e *env, groupID string) *form {
 }
 
 // commonServices are offered in the services form beside what runs.
-var commonServices = []engine.Service{
-	{Protocol: engine.ProtoTCP, Port: 22}, {Protocol: engine.ProtoTCP, Port: 80}, {Protocol: engine.ProtoTCP, Port: 443},
-	{Protocol: engine.ProtoTCP, Port: 3389}, {Protocol: engine.ProtoTCP, Port: 21}, {Protocol: engine.ProtoTCP, Port: 3306},
-	{Protocol: engine.ProtoTCP, Port: 5432}, {Protocol: engine.ProtoUDP, Port: 53},
+func commonServices() []engine.Service {
+	return []engine.Service{
+		{Protocol: engine.ProtoTCP, Port: 22}, {Protocol: engine.ProtoTCP, Port: 80}, {Protocol: engine.ProtoTCP, Port: 443},
+		{Protocol: engine.ProtoTCP, Port: 3389}, {Protocol: engine.ProtoTCP, Port: 21}, {Protocol: engine.ProtoTCP, Port: 3306},
+		{Protocol: engine.ProtoTCP, Port: 5432}, {Protocol: engine.ProtoUDP, Port: 53},
+	}
 }
 
 // servicesForm starts and stops what listens on an instance or a host.
@@ -611,7 +613,7 @@ func servicesForm(e *env, sel ref) *form {
 		running = ep.Host.Listening
 	}
 	chosen := slices.Clone(running)
-	offered := slices.Clone(commonServices)
+	offered := slices.Clone(commonServices())
 	for _, s := range running {
 		if !slices.Contains(offered, s) {
 			offered = append(offered, s)
@@ -676,8 +678,8 @@ func launchForm(e *env, vpc string) *form {
 		}
 	}
 	running := []engine.Service{{Protocol: engine.ProtoTCP, Port: 22}}
-	svcOpts := make([]huh.Option[engine.Service], len(commonServices))
-	for k, s := range commonServices {
+	svcOpts := make([]huh.Option[engine.Service], len(commonServices()))
+	for k, s := range commonServices() {
 		svcOpts[k] = huh.NewOption(serviceLabel(s), s)
 	}
 	do := func(w *engine.World) (done, error) {

@@ -16,13 +16,14 @@ import (
 
 // examPorts are the ports of the reachability grid: the ones the AWS
 // Cloud Practitioner exam asks about.
-var examPorts = []int{21, 22, 80, 443, 3389}
+func examPorts() []int { return []int{21, 22, 80, 443, 3389} }
 
 // gridPane shows every source against every destination on the exam
 // ports, one letter per port: C connected, R refused, T timeout. The
 // engine builds the matrix once per change; drawing only reads it.
 type gridPane struct {
 	env           *env
+	ports         []int // examPorts
 	m             *engine.Matrix
 	row, col      int // the cursor: source row, destination*len(ports)+port
 	top, left     int // the first source row and destination column shown
@@ -35,12 +36,9 @@ type gridKeys struct {
 	Up, Down, Left, Right, Fire key.Binding
 }
 
-// cellWidth is one destination's block: a letter per port and a space.
-var cellWidth = len(examPorts) + 1
-
 func newGrid(e *env) *gridPane {
 	mk := newMoveKeys()
-	g := &gridPane{env: e, keys: gridKeys{
+	g := &gridPane{env: e, ports: examPorts(), keys: gridKeys{
 		Up: mk.Up, Down: mk.Down, Left: mk.Left, Right: mk.Right,
 		Fire: bind([]string{"enter"}, "enter", "fire this one"),
 	}}
@@ -64,10 +62,10 @@ func (g *gridPane) Init() tea.Cmd { return nil }
 func (g *gridPane) SetSize(w, h int) { g.width, g.height = w, h; g.scroll() }
 
 func (g *gridPane) refresh() {
-	g.m = engine.BuildMatrix(g.env.w, examPorts)
+	g.m = engine.BuildMatrix(g.env.w, g.ports)
 	n := len(g.m.Endpoints)
 	g.row = max(min(g.row, n-1), 0)
-	g.col = max(min(g.col, n*len(examPorts)-1), 0)
+	g.col = max(min(g.col, n*len(g.ports)-1), 0)
 	g.scroll()
 }
 
@@ -81,7 +79,7 @@ func (g *gridPane) wantHeight(width int) int {
 }
 
 func (g *gridPane) title() string {
-	long := "Reachability · tcp " + strings.Trim(fmt.Sprint(examPorts), "[]")
+	long := "Reachability · tcp " + strings.Trim(fmt.Sprint(g.ports), "[]")
 	if ansi.StringWidth(long) <= g.width-2 { // the frame's corners and padding
 		return long
 	}
@@ -107,7 +105,7 @@ func (g *gridPane) labelWidth() int {
 	for k, e := range g.m.Endpoints {
 		w = max(w, len(strconv.Itoa(k+1))+1+ansi.StringWidth(safe(e.Label())))
 	}
-	full, blocks := min(w, 30)+3, len(g.m.Endpoints)*cellWidth
+	full, blocks := min(w, 30)+3, len(g.m.Endpoints)*g.cellWidth()
 	switch {
 	case full+blocks <= g.width:
 		return full
@@ -117,9 +115,12 @@ func (g *gridPane) labelWidth() int {
 	return min(full, 19)
 }
 
+// cellWidth is one destination's block: a letter per port and a space.
+func (g *gridPane) cellWidth() int { return len(g.ports) + 1 }
+
 // visible is how many source rows and destination blocks fit.
 func (g *gridPane) visible() (rows, dsts int) {
-	return max(g.height-2-len(g.info()), 1), max((g.width-g.labelWidth())/cellWidth, 1)
+	return max(g.height-2-len(g.info()), 1), max((g.width-g.labelWidth())/g.cellWidth(), 1)
 }
 
 func (g *gridPane) scroll() {
@@ -128,7 +129,7 @@ func (g *gridPane) scroll() {
 	}
 	rows, dsts := g.visible()
 	g.top = max(min(g.top, g.row), g.row-rows+1, 0)
-	d := g.col / len(examPorts)
+	d := g.col / len(g.ports)
 	g.left = max(min(g.left, d), d-dsts+1, 0)
 }
 
@@ -146,7 +147,7 @@ func (g *gridPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, g.keys.Left):
 		g.col = max(g.col-1, 0)
 	case key.Matches(km, g.keys.Right):
-		g.col = min(g.col+1, n*len(examPorts)-1)
+		g.col = min(g.col+1, n*len(g.ports)-1)
 	case key.Matches(km, g.keys.Fire):
 		if conn, ok := g.cursorConn(); ok {
 			return g, func() tea.Msg { return fireMsg{conn} }
@@ -158,12 +159,12 @@ func (g *gridPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // cursorConn is the connection of the cell under the cursor.
 func (g *gridPane) cursorConn() (engine.Connection, bool) {
-	src, dst, p := g.row, g.col/len(examPorts), g.col%len(examPorts)
+	src, dst, p := g.row, g.col/len(g.ports), g.col%len(g.ports)
 	if src == dst || len(g.m.Endpoints) == 0 {
 		return engine.Connection{}, false
 	}
 	return engine.Connection{From: endpointID(g.m.Endpoints[src]), To: endpointID(g.m.Endpoints[dst]),
-		Protocol: engine.ProtoTCP, Port: examPorts[p]}, true
+		Protocol: engine.ProtoTCP, Port: g.ports[p]}, true
 }
 
 // endpointID is how a connection names an endpoint: the machine's id, or
@@ -196,13 +197,13 @@ func (g *gridPane) render() []string {
 	}
 	lw := g.labelWidth()
 	rows, dsts := g.visible()
-	np := len(examPorts)
+	np := len(g.ports)
 	cd, cp := g.col/np, g.col%np
 
 	var b strings.Builder
 	b.WriteString(common.Fit("from ╲ to", lw))
 	for d := g.left; d < min(g.left+dsts, n); d++ {
-		b.WriteString(blockHead(d+1, d == cd, cp))
+		b.WriteString(blockHead(d+1, d == cd, cp, g.cellWidth()))
 	}
 	lines := []string{st.Faint.Render(b.String())}
 
@@ -233,9 +234,9 @@ func (g *gridPane) render() []string {
 // blockHead is the header over destination n's block: its number, and a
 // v over the cursor's port when the cursor is in the block, so that the
 // cell under the cursor shows without colour (the row has its >).
-func blockHead(n int, cursor bool, port int) string {
+func blockHead(n int, cursor bool, port, width int) string {
 	num := strconv.Itoa(n)
-	cells := []rune(strings.Repeat(" ", cellWidth))
+	cells := []rune(strings.Repeat(" ", width))
 	if !cursor {
 		return num + string(cells[len(num):])
 	}
@@ -254,9 +255,9 @@ func (g *gridPane) info() []string {
 	st, m := g.env.st, g.m
 	conn, ok := g.cursorConn()
 	if !ok {
-		return common.Wrap(st.Faint.Render("C connected · R refused · T timeout · each block: "+strings.Trim(fmt.Sprint(examPorts), "[]")), g.width)
+		return common.Wrap(st.Faint.Render("C connected · R refused · T timeout · each block: "+strings.Trim(fmt.Sprint(g.ports), "[]")), g.width)
 	}
-	cd, cp := g.col/len(examPorts), g.col%len(examPorts)
+	cd, cp := g.col/len(g.ports), g.col%len(g.ports)
 	r := m.At(g.row, cd, cp)
 	return common.Wrap(fmt.Sprintf("%s → %s %s: %s %s", safe(m.Endpoints[g.row].Label()), safe(m.Endpoints[cd].Label()),
 		portLabel(conn.Protocol, conn.Port), outcomeStyle(st, r.Outcome()).Render(r.Outcome().String()), st.Faint.Render("("+reasonWords(r)+")")), g.width)

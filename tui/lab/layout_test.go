@@ -110,7 +110,7 @@ func TestBlockHead(t *testing.T) {
 		{12, true, 2, "  v12 "},
 		{12, true, 3, "12 v  "},
 	} {
-		if got := blockHead(c.n, c.cursor, c.port); got != c.want {
+		if got := blockHead(c.n, c.cursor, c.port, 6); got != c.want {
 			t.Errorf("blockHead(%d, %v, %d) = %q, want %q", c.n, c.cursor, c.port, got, c.want)
 		}
 	}

@@ -31,7 +31,7 @@ func truthful(t *testing.T, m *Model) {
 	}
 	for src, e := range m.grid.m.Endpoints {
 		for dst, f := range m.grid.m.Endpoints {
-			for p, port := range examPorts {
+			for p, port := range examPorts() {
 				if src == dst || s.conn.Protocol != engine.ProtoTCP || s.conn.Port != port ||
 					m.conn.machineID(s.conn.From) != endpointID(e) || m.conn.machineID(s.conn.To) != endpointID(f) {
 					continue
