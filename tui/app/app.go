@@ -230,8 +230,9 @@ func (m *Model) keyMap() help.KeyMap {
 	if common.IsCapturing(m.top()) { // q and esc belong to the screen now
 		return bar{top: m.top(), root: []key.Binding{m.keys.ForceQuit}}
 	}
-	// A screen that uses esc itself (the lab goes back within itself)
-	// names its own way out; esc is not the app's there.
+	// A screen that takes esc itself (the lab goes back within itself, an
+	// exam asks before leaving) names it in its own help: "esc back" would
+	// list esc twice, and lie.
 	m.keys.Back.SetEnabled(len(m.stack) > 0 && !common.Wants(m.top(), tea.KeyMsg{Type: tea.KeyEsc}))
 	if m.help.ShowAll {
 		m.keys.Help.SetHelp("?", "fewer keys")

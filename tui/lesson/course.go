@@ -265,12 +265,13 @@ func (c *course) scroll() {
 			at = k
 		}
 	}
+	first := at
 	if at > 0 && c.rows[at-1].lesson < 0 {
-		at-- // keep the pack's heading in sight with its first lesson
+		first-- // keep the pack's heading in sight with its first lesson
 	}
 	h := c.listHeight()
-	c.top = min(c.top, at)
-	if at >= c.top+h {
+	c.top = min(c.top, first)
+	if at >= c.top+h { // the cursor's row wins when both do not fit
 		c.top = at - h + 1
 	}
 	c.top = max(min(c.top, len(c.rows)-h), 0)
