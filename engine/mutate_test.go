@@ -150,7 +150,10 @@ func TestCreateGroup(t *testing.T) {
 			}, nil},
 		{"no such vpc", create(engine.Group{Name: "api", VPC: "vpc-zz"}), engine.CodeVPCNotFound, nil, nil},
 		{"no name", create(engine.Group{VPC: "vpc-a"}), engine.CodeMissingField, nil, nil},
-		{"no description", func(w *engine.World) error { _, err := w.CreateGroup(engine.Group{Name: "api", VPC: "vpc-a"}); return err }, "MissingParameter", nil, nil},
+		{"no description", func(w *engine.World) error {
+			_, err := w.CreateGroup(engine.Group{Name: "api", VPC: "vpc-a"})
+			return err
+		}, "MissingParameter", nil, nil},
 		{"name starting with sg-", create(engine.Group{Name: "sg-api", VPC: "vpc-a"}), engine.CodeInvalidValue, nil, nil},
 		{"name taken in the vpc", create(engine.Group{Name: "db", VPC: "vpc-a"}), engine.CodeGroupDuplicate, nil, nil},
 		{"name taken in another vpc", create(engine.Group{Name: "db", VPC: "vpc-b"}), "", nil, nil},
