@@ -29,6 +29,8 @@ func TestGolden(t *testing.T) {
 			m.setFocus(paneDetail)
 		}},
 		{"connected", func(t *testing.T, m *Model) { story(t, m); drive(m, "f") }},
+		// Fired before the fix: the verdict follows the world, and says it flipped.
+		{"flip", func(t *testing.T, m *Model) { drive(m, "f"); story(t, m); m.setFocus(paneConn) }},
 		{"timeout", func(t *testing.T, m *Model) { drive(m, "f") }},
 		{"refused", func(t *testing.T, m *Model) {
 			story(t, m)

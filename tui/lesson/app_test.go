@@ -53,6 +53,11 @@ func TestGolden(t *testing.T) {
 			tuitest.Drive(m, tuitest.Key("enter"))
 			golden.RequireEqual(t, []byte(screen(t, m, w, h)))
 		})
+		t.Run(fmt.Sprintf("lab/%dx%d", w, h), func(t *testing.T) { // a challenge's lab, with its goals
+			m := newApp(t, tuitest.Context(t), w, h)
+			labOf(t, m, "4", 1)
+			golden.RequireEqual(t, []byte(screen(t, m, w, h)))
+		})
 		t.Run(fmt.Sprintf("page/%dx%d", w, h), func(t *testing.T) {
 			m := newApp(t, tuitest.Context(t), w, h)
 			tuitest.Drive(m, tuitest.Keys("enter", "down", "down", "down", "enter", "n")...)
