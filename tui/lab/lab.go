@@ -501,30 +501,28 @@ func (m *Model) push(list *[]undoStep, s undoStep) {
 // undoLast puts the world back as it was before the last change, and
 // reports whether there was one.
 func (m *Model) undoLast() bool {
-	if len(m.undo) == 0 {
-		m.setStatus(common.StatusInfo, "Nothing to undo.")
-		return false
-	}
-	last := m.undo[len(m.undo)-1]
-	m.undo = m.undo[:len(m.undo)-1]
-	m.push(&m.redo, undoStep{world: m.env.w, undo: last.undo, redo: last.redo})
-	m.env.w = last.world
-	m.setStatus(common.StatusOK, "Undone: "+last.undo+".")
-	return true
+	return m.travel(&m.undo, &m.redo, "Nothing to undo.", func(s undoStep) string { return "Undone: " + s.undo + "." })
 }
 
 // redoLast makes again the change undone last, and reports whether there
 // was one.
 func (m *Model) redoLast() bool {
-	if len(m.redo) == 0 {
-		m.setStatus(common.StatusInfo, "Nothing to redo.")
+	return m.travel(&m.redo, &m.undo, "Nothing to redo.", func(s undoStep) string { return "Redone: " + s.redo + "." })
+}
+
+// travel moves the world one step through its history: it takes the last
+// step of from, keeps the world it leaves on to, and says how the world
+// is now (or none, when from is empty).
+func (m *Model) travel(from, to *[]undoStep, none string, says func(undoStep) string) bool {
+	if len(*from) == 0 {
+		m.setStatus(common.StatusInfo, none)
 		return false
 	}
-	last := m.redo[len(m.redo)-1]
-	m.redo = m.redo[:len(m.redo)-1]
-	m.push(&m.undo, undoStep{world: m.env.w, undo: last.undo, redo: last.redo})
+	last := (*from)[len(*from)-1]
+	*from = (*from)[:len(*from)-1]
+	m.push(to, undoStep{world: m.env.w, undo: last.undo, redo: last.redo})
 	m.env.w = last.world
-	m.setStatus(common.StatusOK, "Redone: "+last.redo+".")
+	m.setStatus(common.StatusOK, says(last))
 	return true
 }
 
