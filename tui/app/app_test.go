@@ -326,7 +326,7 @@ func TestRandomKeysAndResizes(t *testing.T) {
 	tm := teatest.NewTestModel(t, c, teatest.WithInitialTermSize(80, 24))
 	names := []string{"up", "down", "left", "right", "enter", "tab", "shift+tab", "esc", "space", "backspace",
 		"home", "end", "pgup", "pgdown", "delete", "ctrl+s", "ctrl+z", "?", "n", "a", "e", "x", "g", "s", "i", "f", "r", "u", "o",
-		"h", "j", "k", "l", "0", "2", "8", "/", "-", ".", "y", "z", "b", "ctrl+r"}
+		"h", "j", "k", "l", "0", "2", "8", "/", "-", ".", "y", "z", "b", "ctrl+r", "t"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for k := range 10000 {
 		switch {
