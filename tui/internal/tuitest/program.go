@@ -25,11 +25,11 @@ func Start(tb testing.TB, m tea.Model, width, height int) *Program {
 	return &Program{tb: tb, tm: tm, out: tm.Output()}
 }
 
-// WaitFor waits until the output has shown every one of texts. It gives
-// the program twenty seconds: CI machines run many tests at once, and a
-// frame can be seconds late there; a test that passes never waits that
-// long. The output
+// WaitFor waits until the output has shown every one of texts. The output
 // is read as it goes, so each wait looks at what came after the last one.
+// It gives the program twenty seconds: CI machines run many tests at once
+// and a frame can be seconds late there; a test that passes never waits
+// that long.
 func (p *Program) WaitFor(texts ...string) {
 	p.tb.Helper()
 	teatest.WaitFor(p.tb, p.out, func(b []byte) bool {
