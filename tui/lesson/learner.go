@@ -1,6 +1,6 @@
 // Package lesson is the course in sglab's terminal UI: the list of lessons
-// with the learner's progress, the lesson screen (pages rendered with
-// glamour, check questions, the end of the lesson) and the goals panel
+// with the learner's progress, the lesson screen (pages rendered from
+// Markdown, check questions, the end of the lesson) and the goals panel
 // beside the lab that a challenge opens. Everything it checks, it asks the
 // lessons package and the engine; it only shows and records.
 package lesson
@@ -79,7 +79,7 @@ func newLearner(ctx *common.Context) (*learner, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &learner{ctx: ctx, course: course, progress: p, rec: rec, md: newMarkdown(ctx.Styles.Renderer), labs: map[string]*lab.Model{}}
+	l := &learner{ctx: ctx, course: course, progress: p, rec: rec, md: newMarkdown(ctx.Styles), labs: map[string]*lab.Model{}}
 	if len(warnings) > 0 {
 		l.note = note{strings.Join(warnings, "; "), common.StatusWarn}
 	}

@@ -8,9 +8,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/glamour/styles"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/sglab/sglab/internal/state"
 	"github.com/sglab/sglab/lessons"
@@ -269,50 +266,6 @@ func TestLessonRendersMarkdownInACommandAndCachesIt(t *testing.T) {
 	}
 	if len(l.md.done) <= rendered {
 		t.Fatal("the new width was not kept beside the first")
-	}
-}
-
-func TestMarkdownStyleFollowsTheTheme(t *testing.T) {
-	ctx := tuitest.Context(t)
-	if s := newMarkdown(ctx.Styles.Renderer).style; s != styles.NoTTYStyle {
-		t.Fatalf("without colour glamour's style is %q, not notty", s)
-	}
-}
-
-// TestRenderedLessonsWrapCleanly renders every text of the built-in course
-// at every width from 40 to 80 cells: no line is too wide, and no line
-// holds a word stranded alone that would have fitted on the line before
-// (what glamour v1 does with hyphens, block quotes and list items).
-func TestRenderedLessonsWrapCleanly(t *testing.T) {
-	c, _ := lessons.LoadCourse()
-	for _, style := range []string{styles.DarkStyle, styles.NoTTYStyle} {
-		for _, ls := range c.Lessons {
-			var texts []string
-			for _, p := range ls.Pages {
-				texts = append(texts, p.Markdown)
-			}
-			for _, q := range ls.Questions {
-				texts = append(texts, q.Prompt, q.Explanation)
-			}
-			for _, src := range texts {
-				for w := 40; w <= 80; w++ {
-					lines := strings.Split(ansi.Strip(render(style, termenv.ANSI256, src, w)), "\n")
-					for k, line := range lines {
-						if ansi.StringWidth(line) > w {
-							t.Fatalf("%s, %s at %d: line too wide: %q", style, ls.ID, w, line)
-						}
-						word := strings.TrimSpace(line)
-						if k == 0 || k+1 == len(lines) || word == "" || strings.TrimSpace(lines[k-1]) == "" || strings.TrimSpace(lines[k+1]) == "" {
-							continue
-						}
-						if !strings.Contains(word, " ") && !strings.ContainsAny(line, "│|") &&
-							ansi.StringWidth(lines[k-1])+1+ansi.StringWidth(word) <= w {
-							t.Fatalf("%s, %s at %d: %q stranded after %q", style, ls.ID, w, word, lines[k-1])
-						}
-					}
-				}
-			}
-		}
 	}
 }
 
