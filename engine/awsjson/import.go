@@ -156,7 +156,6 @@ type group struct {
 	file                                string
 	fromRules                           bool // only describe-security-group-rules described it
 	perms, permsOut                     []permission
-	comments                            []string
 }
 
 // ruleList is a group's rules of one direction, in AWS's order, with
@@ -197,13 +196,13 @@ type eni struct {
 }
 
 type machine struct {
-	id, name, vpc          string
-	private, public, ipv6  netip.Addr
-	groups                 []string
-	listening              []engine.Service
-	what                   string   // what the interface is, for a comment
-	comments               []string // what the format could not hold
-	instanceName, baseName string
+	id, name, vpc         string
+	private, public, ipv6 netip.Addr
+	groups                []string
+	listening             []engine.Service
+	what                  string   // what the interface is, for a comment
+	comments              []string // what the format could not hold
+	baseName              string
 }
 
 // read decodes one file and keeps its records.
