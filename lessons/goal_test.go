@@ -134,7 +134,7 @@ func TestConnectionGoal(t *testing.T) {
 	if g := cl.Goals[0]; !g.Met || g.Why != "" || g.Result.Reason != engine.Allowed {
 		t.Errorf("goal 1: %+v", g)
 	}
-	if g := cl.Goals[2]; g.Met || g.Why != `connected, not refused: it gets through. Inbound rule 0 of web-sg (tcp 80 0.0.0.0/0) lets tcp/80 from 198.51.100.7 in, and web-1 listens on tcp/80.` {
+	if g := cl.Goals[2]; g.Met || g.Why != `connected, not refused: it gets through. Inbound rule 1 of web-sg (tcp 80 0.0.0.0/0) lets tcp/80 from 198.51.100.7 in, and web-1 listens on tcp/80.` {
 		t.Errorf("goal 3: %q", g.Why)
 	}
 	if g := cl.Goals[3]; g.Met || !strings.HasPrefix(g.Why, "timeout, not connected: the packet is dropped inbound. No inbound rule of app-sg allows tcp/9090") {
@@ -190,7 +190,7 @@ func TestAnyCorrectSolutionPasses(t *testing.T) {
 	}
 	c := b.Lessons[3].Challenges[0]
 	ownGroup := change(t, c.Start(), func(w *engine.World) error {
-		id, err := w.CreateGroup(engine.Group{Name: "my-ssh", VPC: "vpc-main",
+		id, err := w.CreateGroup(engine.Group{Name: "my-ssh", VPC: "vpc-main", Description: "SSH from my computer",
 			Inbound: []engine.Rule{rule(engine.ProtoTCP, 22, 22, "203.0.113.10")}})
 		if err != nil {
 			return err

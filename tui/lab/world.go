@@ -82,8 +82,14 @@ func LoadScratch(path string, now time.Time) (w *engine.World, warning string, e
 }
 
 // OpenScratch opens the learner's scratch lab from the state directory,
-// autosaved after every change.
+// autosaved after every change. Within one session it is opened once:
+// leaving the lab and coming back finds it as it was, undo history and
+// all.
 func OpenScratch(ctx *common.Context) (*Model, error) {
+	return common.Keep(ctx, "lab/scratch", func() (*Model, error) { return openScratch(ctx) })
+}
+
+func openScratch(ctx *common.Context) (*Model, error) {
 	path := filepath.Join(ctx.DataDir, ScratchFile)
 	w, warning, err := LoadScratch(path, ctx.Now())
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -162,6 +163,70 @@ func TestCourseResetsAfterAYes(t *testing.T) {
 	}
 }
 
+// TestStatusLinesStayWithTheirScreen: "Nothing was reset." is about the
+// course list; it does not follow the learner into a lesson.
+func TestStatusLinesStayWithTheirScreen(t *testing.T) {
+	l := setup(t, func(p *lessons.Progress) { p.Open(lesson1) })
+	c := newCourse(l)
+	c.SetSize(80, 23)
+	drive(c, "home", "r", "n")
+	mustShow(t, view(t, c, 80, 23), "Nothing was reset.")
+	_, cmd := c.Update(tuitest.Key("enter"))
+	m := cmd().(common.PushMsg).Screen.(*lessonView)
+	m.SetSize(80, 23)
+	if v := view(t, m, 80, 23); strings.Contains(v, "Nothing was reset") {
+		t.Fatalf("the course's status line followed the learner into the lesson:\n%s", v)
+	}
+}
+
+func TestMetCountReadsNaturally(t *testing.T) {
+	for _, c := range []struct {
+		goals, met int
+		want       string
+	}{
+		{1, 1, "the goal is met"}, {1, 0, "the goal is not met yet"},
+		{2, 2, "both goals met"}, {2, 1, "1 of 2 goals met"},
+		{3, 3, "all 3 goals met"}, {3, 0, "0 of 3 goals met"},
+	} {
+		cl := lessons.Checklist{Goals: make([]lessons.GoalStatus, c.goals)}
+		for k := range c.met {
+			cl.Goals[k].Met = true
+		}
+		if got := metCount(cl); got != c.want {
+			t.Errorf("%d of %d: %q, want %q", c.met, c.goals, got, c.want)
+		}
+	}
+}
+
+// TestDigitsGoToALesson: 4 goes to lesson 4; 1 then 2 soon after, to
+// lesson 12; a digit typed later starts a new number (issue 8, item 9).
+func TestDigitsGoToALesson(t *testing.T) {
+	l := setup(t, nil)
+	now := tuitest.Epoch
+	l.ctx.Now = func() time.Time { return now }
+	c := newCourse(l)
+	c.SetSize(80, 23)
+	drive(c, "4")
+	mustShow(t, view(t, c, 80, 23), "> ○ 4 SSH from your computer only")
+	drive(c, "1", "2")
+	if c.cursor != 11 {
+		t.Fatalf("1 then 2 went to lesson %d, not 12", c.cursor+1)
+	}
+	now = now.Add(2 * time.Second)
+	drive(c, "2")
+	if c.cursor != 1 {
+		t.Fatalf("a digit typed later went to lesson %d, not 2", c.cursor+1)
+	}
+	drive(c, "9", "9") // no lesson 99: the second 9 starts again
+	if c.cursor != 8 {
+		t.Fatalf("9 9 went to lesson %d, not 9", c.cursor+1)
+	}
+	drive(c, "0")
+	if c.cursor != 8 {
+		t.Fatal("0 moved the cursor")
+	}
+}
+
 func TestCourseScrollsToKeepTheCursorInSight(t *testing.T) {
 	l := setup(t, nil)
 	c := newCourse(l)
@@ -216,7 +281,7 @@ func TestLessonStepsThroughPagesAndSavesThePage(t *testing.T) {
 	}
 	drive(m, "n")
 	mustShow(t, view(t, m, 80, 23), "page 2 of 3", "Your turn: SSH for you alone", "Challenge · SSH for you alone",
-		"○ Your computer logs in to web-1 over SSH", "○ Nothing else gets in to web-1")
+		"○ Your computer logs in to web-1 over SSH", "✓ Nothing else gets in to web-1") // as the lab will show them
 	if saved(t, l).Lesson(lesson4).Page != 1 {
 		t.Fatal("the page is not saved")
 	}
@@ -252,7 +317,7 @@ func TestGoalsTickAsTheWorldChangesAndSolvedIsRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	exec(g, func() tea.Msg { return lab.WorldChangedMsg{World: solved} })
-	mustShow(t, g.View(), "✓ Your computer logs in to web-1 over SSH", "✓ Solved: every goal is met. Press esc to go back to the lesson.")
+	mustShow(t, g.View(), "✓ Your computer logs in to web-1 over SSH", "✓ Solved: every goal is met. Press b to go back to the lesson.")
 	mustShow(t, g.Summary(), "Solved: all 7 goals met")
 	if cp := saved(t, l).Challenge(lesson4, sshForYou); !cp.Solved || cp.GoalsMet != 7 {
 		t.Fatalf("solving is not recorded: %+v", cp)
