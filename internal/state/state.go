@@ -16,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
+	"unicode/utf8"
 	"time"
 )
 
@@ -253,4 +255,15 @@ func plural(n int, one string, many ...string) string {
 		return many[0]
 	}
 	return one + "s"
+}
+
+// Quote quotes a key or value read from a state file for a warning, as Go
+// quotes a string (control characters escaped), cut to 40 characters:
+// whatever the file holds, the warning stays one short, safe line.
+func Quote(s string) string {
+	const max = 40
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max]) + "…"
+	}
+	return strconv.Quote(s)
 }
