@@ -17,8 +17,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
-	"unicode/utf8"
 	"time"
+	"unicode/utf8"
 )
 
 // Store is the state directory.
