@@ -27,7 +27,8 @@ var errTooLarge = fmt.Errorf("it is larger than %d MiB", MaxFileSize>>20)
 // never follows a symbolic link in its state directory (a link planted
 // there could make it overwrite any file the learner can write) and never
 // opens a FIFO or a device (reading one could block or never end).
-func checkPath(path string) (exists bool, err error) {
+// The error is an *fs.PathError for op on path.
+func checkPath(op, path string) (exists bool, err error) {
 	fi, err := os.Lstat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -35,11 +36,13 @@ func checkPath(path string) (exists bool, err error) {
 	case err != nil:
 		return false, err
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return true, fmt.Errorf("%s is a symbolic link, and sglab does not follow links in its state directory: put the file itself there, or remove the link", path)
+		err = errors.New("it is a symbolic link, and sglab does not follow links in its state directory: put the file itself there, or remove the link")
 	case !fi.Mode().IsRegular():
-		return true, fmt.Errorf("%s is not a regular file (%s): remove it, and sglab starts that file afresh", path, kind(fi.Mode()))
+		err = fmt.Errorf("it is not a regular file but %s: remove it, and sglab starts that file afresh", kind(fi.Mode()))
+	default:
+		return true, nil
 	}
-	return true, nil
+	return true, &fs.PathError{Op: op, Path: path, Err: err}
 }
 
 // kind names what a file that is not a regular file is.
@@ -60,7 +63,7 @@ func kind(m fs.FileMode) string {
 // readFile reads the regular file at path, no larger than MaxFileSize. A
 // missing file is an error that wraps fs.ErrNotExist.
 func readFile(path string) ([]byte, error) {
-	exists, err := checkPath(path)
+	exists, err := checkPath("read", path)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +77,7 @@ func readFile(path string) ([]byte, error) {
 	defer f.Close()
 	// The path was checked before it was opened: check what was opened.
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s changed while sglab opened it; it is no longer a regular file", path)
+		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("it changed while sglab opened it: it is no longer a regular file")}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err == nil && len(data) > MaxFileSize {
@@ -88,7 +91,7 @@ func readFile(path string) ([]byte, error) {
 // path. A crash leaves the old file or the new one, never half of one;
 // the temporary file it may leave is removed by the next Open.
 func writeFile(path string, data []byte) error {
-	if _, err := checkPath(path); err != nil {
+	if _, err := checkPath("write", path); err != nil {
 		return err
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
@@ -115,7 +118,7 @@ func writeFile(path string, data []byte) error {
 // lockPath takes an exclusive lock on the lock file at path, creating it,
 // and returns the function that releases it.
 func lockPath(path string, wait bool) (unlock func(), err error) {
-	if _, err := checkPath(path); err != nil {
+	if _, err := checkPath("lock", path); err != nil {
 		return nil, err
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|openFlags, 0o600)
@@ -136,12 +139,12 @@ func lockPath(path string, wait bool) (unlock func(), err error) {
 }
 
 // asideName returns a name for setting path aside that no file has yet,
-// and reserves it by creating it empty: path.corrupt-TIME, or with -2, -3…
+// and reserves it by creating it empty: path.corrupt-TIME (UTC), or with -2, -3…
 // after it when a file was set aside in the same second. The caller
 // renames over the reservation, so two set-asides never overwrite each
 // other's copy.
 func asideName(path string, now time.Time) (string, error) {
-	base := path + ".corrupt-" + now.UTC().Format("20060102T150405Z")
+	base := path + ".corrupt-" + now.UTC().Format("20060102T150405")
 	for n := 1; n < 1000; n++ {
 		name := base
 		if n > 1 {

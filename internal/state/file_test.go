@@ -23,7 +23,7 @@ func TestAsideNamesNeverCollide(t *testing.T) {
 		}
 		names = append(names, filepath.Base(name))
 	}
-	want := []string{"quiz.json.corrupt-20250102T030405Z", "quiz.json.corrupt-20250102T030405Z-2", "quiz.json.corrupt-20250102T030405Z-3"}
+	want := []string{"quiz.json.corrupt-20250102T030405", "quiz.json.corrupt-20250102T030405-2", "quiz.json.corrupt-20250102T030405-3"}
 	if !slices.Equal(names, want) {
 		t.Errorf("names %v, want %v", names, want)
 	}
@@ -124,7 +124,7 @@ func TestFIFOInPlaceOfAStateFileIsRefusedWithoutBlocking(t *testing.T) {
 	}()
 	select {
 	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "not a regular file (a FIFO)") {
+		if err == nil || !strings.Contains(err.Error(), "not a regular file but a FIFO") {
 			t.Errorf("err = %v", err)
 		}
 	case <-time.After(5 * time.Second):

@@ -27,6 +27,15 @@ type Store struct {
 	// Warn receives problems that were handled, such as a corrupt file set
 	// aside; nil discards them.
 	Warn func(string)
+	// Now is the clock that names the files set aside; nil is time.Now.
+	Now func() time.Time
+}
+
+func (s *Store) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // Open returns the store in dir, creating the directory (mode 0700: what
@@ -135,7 +144,7 @@ func (s *Store) read(name string, v Versioned) error {
 // repair keeps the file as it was under a set-aside name, writes back v,
 // which lost the records named in dropped, and says so.
 func (s *Store) repair(name string, original []byte, v Versioned, dropped []string) error {
-	aside, err := asideName(s.Path(name), time.Now())
+	aside, err := asideName(s.Path(name), s.now())
 	if err == nil {
 		err = writeFile(aside, original)
 	}
@@ -170,7 +179,7 @@ func (s *Store) setAside(name, why string) error {
 // path. The caller holds the file's lock (see Lock), so that two processes
 // finding the same corrupt file do not race to move it.
 func (s *Store) SetAside(name string) (string, error) {
-	aside, err := asideName(s.Path(name), time.Now())
+	aside, err := asideName(s.Path(name), s.now())
 	if err != nil {
 		return "", err
 	}
