@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/netip"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/internal/state"
 	"github.com/sglab/sglab/tui/common"
 )
@@ -270,7 +272,7 @@ func (a *autosaver) Flush() error {
 	if err := a.store.WriteFile(name, a.data); err != nil {
 		return fmt.Errorf("another sglab changed your scratch lab, and yours could not be kept beside it: %w", err)
 	}
-	return fmt.Errorf("another sglab changed your scratch lab; yours was kept as %s (open it with: sglab lab %s)",
+	return fmt.Errorf("another sglab changed your scratch lab while this one was open; yours is kept in %s (sglab lab %s opens it)",
 		a.store.Path(name), a.store.Path(name))
 }
 
@@ -316,7 +318,23 @@ func conflictForm(e *env, msg scratchMsg) *form {
 		huh.NewOption("Keep mine: the other sglab's changes are replaced", true),
 		huh.NewOption("Load theirs: mine stays one undo (u) away", false),
 	).Value(&keep).Height(3)))
-	f.intro = fmt.Sprintf("Another sglab process saved its own scratch lab (%s, %s) while this one was open. Nothing was overwritten.",
-		plural(len(msg.theirs.Groups), "group"), plural(len(msg.theirs.Instances), "instance"))
+	f.intro = fmt.Sprintf("Another sglab saved the scratch lab while this one was open; nothing was overwritten. Theirs has %s; yours has %s.",
+		groupNames(msg.theirs), groupNames(e.w))
 	return f
+}
+
+// groupNames lists a world's security groups for the learner to tell two
+// labs apart: "the groups default, web-sg", or "no group".
+func groupNames(w *engine.World) string {
+	names := make([]string, len(w.Groups))
+	for k, g := range w.Groups {
+		names[k] = safetext.Line(g.Label())
+	}
+	switch len(names) {
+	case 0:
+		return "no group"
+	case 1:
+		return "the group " + names[0]
+	}
+	return "the groups " + strings.Join(names, ", ")
 }

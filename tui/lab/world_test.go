@@ -57,6 +57,7 @@ func TestTwoLabsNeverOverwriteEachOtherSilently(t *testing.T) {
 		t.Fatalf("B overwrote A's lab:\n%s", engine.Marshal(w))
 	}
 	mustContain(t, b, "Another sglab changed your scratch lab", "Keep mine", "Load theirs", "nothing is saved until you choose")
+	says(t, strings.Join(b.form.render(), "\n"), "Theirs has the groups default, from-a; yours has the groups default, from-b.")
 
 	// B loads theirs: A's group, and B's own one undo away.
 	drive(b, "down", "enter")
@@ -93,7 +94,7 @@ func TestConflictAtQuitKeepsBoth(t *testing.T) {
 	newGroup(t, b, "from-b")
 	drive(b, "esc") // the learner does not choose, and quits
 	err := b.Close()
-	if err == nil || !strings.Contains(err.Error(), "another sglab changed your scratch lab; yours was kept as ") {
+	if err == nil || !strings.Contains(err.Error(), "another sglab changed your scratch lab while this one was open; yours is kept in ") {
 		t.Fatalf("Close: %v", err)
 	}
 	if w := onDisk(t, path); !hasGroup(w, "from-a") {
