@@ -182,12 +182,13 @@ func usableQuiz(t *testing.T, p *Progress, now time.Time) {
 		NewReview(p, topic, 1, NewManualClock(now))
 	}
 	for _, ts := range p.Accuracy() {
-		if ts.Correct < 0 || ts.Correct > ts.Total {
+		if ts.Correct < 0 || ts.Correct > ts.Total || ts.Percent() < 0 || ts.Percent() > 100 {
 			t.Fatalf("accuracy %+v", ts)
 		}
-		ts.Percent()
 	}
-	if n := len(p.Exams); n > 0 {
-		_ = p.Exams[n-1].Score.String()
+	for _, e := range p.Exams {
+		if e.Score.Percent() < 0 || e.Score.Percent() > 100 {
+			t.Fatalf("exam %+v", e)
+		}
 	}
 }
