@@ -33,7 +33,7 @@ type tuiOptions struct {
 func (o *tuiOptions) addFlags(root *cobra.Command) {
 	f := root.PersistentFlags()
 	f.StringVar(&o.theme, "theme", "", "light or dark: override the guess of the terminal's background")
-	f.StringVar(&o.dataDir, "data-dir", "", "where sglab keeps your scratch lab and progress (default $SGLAB_HOME or the XDG state directory)")
+	f.StringVar(&o.dataDir, "data-dir", "", "where sglab keeps your scratch lab and progress (default $SGLAB_HOME, else ~/.local/state/sglab on Linux, ~/Library/Application Support/sglab on macOS, %LocalAppData%\\sglab on Windows)")
 	f.Float64Var(&o.timeout, "timeout-seconds", 3, "how long a timed-out connection makes you wait in the lab")
 }
 
