@@ -146,7 +146,9 @@ func (s *Store) read(name string, v Versioned) error {
 func (s *Store) repair(name string, original []byte, v Versioned, dropped []string) error {
 	aside, err := asideName(s.Path(name), s.now())
 	if err == nil {
-		err = writeFile(aside, original)
+		if err = writeFile(aside, original); err != nil {
+			os.Remove(aside)
+		}
 	}
 	if err == nil {
 		err = s.write(name, v)
