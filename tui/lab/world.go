@@ -98,8 +98,14 @@ func loadScratch(store *state.Store) (w *engine.World, a *autosaver, warning str
 }
 
 // OpenScratch opens the learner's scratch lab from the state directory,
-// autosaved after every change.
+// autosaved after every change. Within one session it is opened once:
+// leaving the lab and coming back finds it as it was, undo history and
+// all.
 func OpenScratch(ctx *common.Context) (*Model, error) {
+	return common.Keep(ctx, "lab/scratch", func() (*Model, error) { return openScratch(ctx) })
+}
+
+func openScratch(ctx *common.Context) (*Model, error) {
 	store, err := state.Open(ctx.DataDir)
 	if err != nil {
 		return nil, err
@@ -256,15 +262,19 @@ func (a *autosaver) adopt(theirs [sha256.Size]byte) {
 	a.mu.Unlock()
 }
 
-// Flush writes a pending change at the end of the program. When another
-// sglab changed the file and the learner has not chosen, there is no one
-// to ask: theirs stays, and this lab is written beside it, with an error
-// that says where.
+// Flush writes a pending change when the learner leaves the lab or quits.
+// When another sglab changed the file and the learner has not chosen,
+// there is no one to ask: theirs stays, and this lab is written beside it,
+// with an error that says where. (A lab the learner comes back to in the
+// same run asks again at its next change.)
 func (a *autosaver) Flush() error {
 	err := a.flush()
 	var conflict conflictError
-	if !errors.As(err, &conflict) || conflict.msg.theirs == nil {
-		return nil
+	switch {
+	case !errors.As(err, &conflict):
+		return err
+	case conflict.msg.theirs == nil:
+		return nil // theirs did not load and was set aside; this lab is saved
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -272,6 +282,7 @@ func (a *autosaver) Flush() error {
 	if err := a.store.WriteFile(name, a.data); err != nil {
 		return fmt.Errorf("another sglab changed your scratch lab, and yours could not be kept beside it: %w", err)
 	}
+	a.written = a.latest // kept: leaving again does not keep another copy
 	return fmt.Errorf("another sglab changed your scratch lab while this one was open; yours is kept in %s (sglab lab %s opens it)",
 		a.store.Path(name), a.store.Path(name))
 }

@@ -11,15 +11,16 @@ import (
 )
 
 // twoLabs opens the scratch lab twice on one state directory, as two
-// sglab processes would.
+// sglab processes would: two sessions, one directory.
 func twoLabs(t *testing.T) (a, b *Model, path string) {
 	t.Helper()
-	ctx := tuitest.Context(t)
+	ctx, other := tuitest.Context(t), tuitest.Context(t)
+	other.DataDir = ctx.DataDir
 	var err error
 	if a, err = OpenScratch(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if b, err = OpenScratch(ctx); err != nil {
+	if b, err = OpenScratch(other); err != nil {
 		t.Fatal(err)
 	}
 	a.SetSize(120, 40)
@@ -140,5 +141,31 @@ func TestSymlinkedScratchIsRefused(t *testing.T) {
 	}
 	if _, err := OpenScratch(ctx); err == nil || !strings.Contains(err.Error(), "is a symbolic link") {
 		t.Fatalf("OpenScratch: %v", err)
+	}
+}
+
+func TestScratchCloseReportsAFailedSave(t *testing.T) {
+	a, _, path := twoLabs(t)
+	os.Mkdir(path, 0o700) // a directory where the file should be: no save can succeed
+	newGroup(t, a, "unsaved")
+	mustContain(t, a, "Autosave failed")
+	if err := a.Close(); err == nil || !strings.Contains(err.Error(), "not a regular file but a directory") {
+		t.Fatalf("Close hides the failure: %v", err)
+	}
+}
+
+func TestLeavingTwiceKeepsOneCopy(t *testing.T) {
+	a, b, path := twoLabs(t)
+	newGroup(t, a, "from-a")
+	newGroup(t, b, "from-b")
+	drive(b, "esc")
+	if err := b.Close(); err == nil {
+		t.Fatal("no word about the conflict")
+	}
+	if err := b.Close(); err != nil { // back in the lab, and out again, with nothing new
+		t.Fatalf("second time: %v", err)
+	}
+	if kept, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "lab-kept-*.yaml")); len(kept) != 1 {
+		t.Errorf("kept %v", kept)
 	}
 }
