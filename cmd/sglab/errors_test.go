@@ -42,6 +42,9 @@ func TestMistakesReadAsSentences(t *testing.T) {
 		{[]string{"quiz", "--count", "many"}, `sglab: --count: "many" is not a whole number`, "sglab quiz"},
 		{[]string{"--timeout-seconds", "soon", "lab"}, `sglab: --timeout-seconds: "soon" is not a number`, "sglab lab"},
 		{[]string{"lab", "--theme", "purple"}, `sglab: --theme is light or dark, not "purple"`, "sglab lab"},
+		{[]string{"audit"}, "sglab: missing FILE: the scenario file to review", "sglab audit FILE"},
+		{[]string{"export", "s.yaml"}, "sglab: missing --format: terraform, cli or cloudformation", "sglab export FILE"},
+		{[]string{"import"}, "sglab: missing PATH: the AWS CLI output to read, as files or directories", "sglab import PATH..."},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

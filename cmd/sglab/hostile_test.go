@@ -206,6 +206,7 @@ func TestHostileFilesThroughTheCommandLine(t *testing.T) {
 
 		for _, args := range [][]string{
 			{"check", name},
+			{"audit", name},
 			{"explain", name, "--from", "me", "--to", "i-1", "--port", "22"},
 			{"explain", name, "--from", hostileText(r), "--to", "i-1", "--port", "22"},
 			{"explain", name, "--from", "me", "--to", "i-1", "--port", hostileText(r)},

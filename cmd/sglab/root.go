@@ -76,6 +76,9 @@ get refused, or time out.`,
 	addPackFlag(root)
 	root.AddCommand(newLessonsCmd(), newProgressCmd())
 	root.AddCommand(newQuizCmd(tui))
+	root.AddCommand(newImportCmd())
+	root.AddCommand(newAuditCmd())
+	root.AddCommand(newExportCmd())
 	return root
 }
 
