@@ -31,11 +31,11 @@ the engine evaluates it.
 Exit status: 0 when no finding reaches --fail-on (default high), 1 when one
 does, 2 when the file is invalid.`,
 		Example: "  sglab audit account.yaml\n  sglab audit account.yaml --fail-on medium --json",
-		Args:    cobra.ExactArgs(1),
+		Args:    args("FILE", "the scenario file to review", 1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			threshold, ok := audit.ParseSeverity(failOn)
 			if !ok {
-				return fmt.Errorf("--fail-on is high, medium or low, not %q", safetext.Line(failOn))
+				return usage(cmd, "--fail-on is high, medium or low, not %q", failOn)
 			}
 			w, ok := load(cmd, args[0])
 			if !ok {

@@ -23,11 +23,14 @@ aws_vpc_security_group_ingress_rule or _egress_rule per rule), a bash script of
 AWS CLI calls, or a CloudFormation template. The VPCs become inputs, since they
 exist already. Exit status 0, or 2 when the file is invalid.`,
 		Example: "  sglab export design.yaml --format terraform -o main.tf\n  sglab export design.yaml --format cli > create-groups.sh",
-		Args:    cobra.ExactArgs(1),
+		Args:    args("FILE", "the scenario file whose security groups to write", 1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("format") {
+				return usage(cmd, "missing --format: terraform, cli or cloudformation")
+			}
 			f := export.Format(strings.ToLower(format))
 			if !strings.Contains(" terraform cli cloudformation ", " "+string(f)+" ") {
-				return fmt.Errorf("--format is terraform, cli or cloudformation, not %q", safetext.Line(format))
+				return usage(cmd, "--format is terraform, cli or cloudformation, not %q", format)
 			}
 			w, ok := load(cmd, args[0])
 			if !ok {
@@ -58,6 +61,5 @@ exist already. Exit status 0, or 2 when the file is invalid.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "", "terraform, cli or cloudformation")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE (default: standard output)")
-	cmd.MarkFlagRequired("format")
 	return cmd
 }

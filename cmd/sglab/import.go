@@ -37,13 +37,13 @@ when an input is not AWS CLI output.`,
   aws ec2 describe-instances > aws-json/instances.json
   aws ec2 describe-vpcs > aws-json/vpcs.json
   sglab import ./aws-json -o account.yaml --host office=203.0.113.10`,
-		Args: cobra.MinimumNArgs(1),
+		Args: args("PATH", "the AWS CLI output to read, as files or directories", 1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt := awsjson.Options{Region: region}
 			for _, h := range hosts {
 				host, err := parseHostFlag(h)
 				if err != nil {
-					return err
+					return usage(cmd, "%s", err)
 				}
 				opt.Hosts = append(opt.Hosts, host)
 			}
@@ -93,11 +93,11 @@ when an input is not AWS CLI output.`,
 func parseHostFlag(s string) (awsjson.Host, error) {
 	name, ip, ok := strings.Cut(s, "=")
 	if !ok {
-		return awsjson.Host{}, fmt.Errorf("--host %q: write NAME=IP, such as office=203.0.113.10", safetext.Line(s))
+		return awsjson.Host{}, fmt.Errorf("--host %q: write NAME=IP, such as office=203.0.113.10", s)
 	}
 	a, err := netip.ParseAddr(strings.TrimSpace(ip))
 	if err != nil || a.Zone() != "" || a.Is4In6() {
-		return awsjson.Host{}, fmt.Errorf("--host %q: %q is not an IPv4 or IPv6 address", safetext.Line(s), safetext.Line(ip))
+		return awsjson.Host{}, fmt.Errorf("--host %q: %q is not an IPv4 or IPv6 address", s, ip)
 	}
 	return awsjson.Host{Name: strings.TrimSpace(name), IP: a}, nil
 }
