@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end test of the lab: runs the real binary in tmux and drives the
 # SSH-from-my-IP story with keys, checking the screen as a person would see
-# it: create a group, add SSH from My IP, attach it, fire from your computer
-# (connected) and from someone else's (a timeout, with its countdown), stop
-# sshd and fire again (refused). It also reports the time to first frame.
+# it: fire SSH from your computer (a timeout), create a group, add SSH from
+# My IP, attach it, and the Connection pane says "connected" at once,
+# without firing again (issue 8: no stale verdict); fire from someone
+# else's (a timeout, with its countdown), stop sshd (refused, at once), esc
+# stays in the lab, b leaves it. It also reports the time to first frame.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -69,6 +71,11 @@ echo "e2e-lab: first frame after $((($(date +%s%N) - $(cat "$work/t0")) / 100000
 # 80x24: the panes stack, the focused one unfolded.
 wait_for "▸ Connection"
 
+# SSH from your computer before any rule: it times out (the wait is 1s).
+keys f
+wait_for "TIMED OUT" 5
+wait_for "No inbound rule of default allows tcp/22"
+
 # Create a security group.
 keys n
 focused "Security group name"
@@ -98,10 +105,19 @@ focused "Instances with ssh-from-me"
 keys Space Enter
 wait_for "ssh-from-me is now attached to web-1"
 
-# From your computer: connected.
-keys f
+# The stale-verdict story: the Connection pane, folded at 80x24, already
+# says connected; unfolded, it shows the new verdict, the flip and the rule
+# that let it in, with nothing fired again and no r.
+wait_for "▸ Connection  your computer → web-1 SSH 22: connected"
+keys Tab
 wait_for "CONNECTED"
+wait_for "↻ was timeout → now connected"
 wait_for "Inbound rule of ssh-from-me"
+gone "TIMED OUT"
+gone "No inbound rule of default allows"
+# Looking around keeps it highlighted until the next action.
+keys Up
+wait_for "↻ was timeout → now connected"
 
 # From someone else's computer: a countdown, then a timeout.
 keys Right Enter
@@ -115,8 +131,11 @@ wait_for "any key skips"
 keys Space
 wait_for "TIMED OUT"
 
-# Stop sshd on web-1: back to the world tree, down to web-1.
-keys Tab Tab Down s
+# Stop sshd on web-1: esc goes back to the world tree (never out of the
+# lab), down to web-1.
+keys Escape
+wait_for "┏━ World"
+keys Down s
 focused "Running"
 wait_for "[x] SSH tcp/22 (sshd)"
 keys Space Enter
@@ -124,12 +143,18 @@ focused "Other services"
 keys Enter
 wait_for "Services on web-1: nothing"
 
-# Fire the history again: your computer's SSH flips to refused.
-keys Tab Tab r
-wait_for "was connected"
+# Your computer's SSH flips to refused at once, in the history.
+keys Tab Tab
+wait_for "was connected → now refused"
 keys Down Down Down Down Enter
 wait_for "REFUSED"
 wait_for "Connection refused"
+# esc twice (one at a time: two at once read as alt+esc): back to the
+# world, then a word on how to leave.
+keys Escape
+wait_for "┏━ World"
+keys Escape
+wait_for "press b to leave the lab"
 
 # A bigger terminal: the panes sit side by side.
 t resize-window -t e2e -x 120 -y 40
@@ -143,10 +168,19 @@ wait_for "at least 60×18"
 t resize-window -t e2e -x 120 -y 40
 wait_for "REFUSED"
 
+# b leaves the lab for the home screen; enter comes back to it as it was.
+keys b
+wait_for "Build security groups, attach them, fire connections"
+keys Down Enter
+wait_for "ssh-from-me  sg-0001"
+keys u
+wait_for "Undone: web-1 runs SSH tcp/22 (sshd) again."
+
 # Quit; the scratch lab was autosaved and opens again as it was.
 keys q
 wait_exit
 grep -q "name: ssh-from-me" "$work/home/lab.yaml"
+grep -q "tcp/22" "$work/home/lab.yaml" # the undo was saved too
 # sglab with no arguments opens the home screen, which offers the lab.
 t -f /dev/null new-session -d -s e2e -x 120 -y 40 \
   "env TERM=tmux-256color COLORFGBG='15;0' SGLAB_HOME='$work/home' '$work/sglab'"

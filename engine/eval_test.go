@@ -314,7 +314,7 @@ func TestExplanation(t *testing.T) {
 		conn engine.Connection
 		says []string
 	}{
-		{tcp("laptop", "web-1", 22), []string{"Inbound rule 2 of sg-web", "203.0.113.10", "listens on tcp/22"}},
+		{tcp("laptop", "web-1", 22), []string{"Inbound rule 3 of sg-web", "203.0.113.10", "listens on tcp/22"}},
 		{tcp("other", "web-1", 443), []string{"nothing on web-1 listens on tcp/443", "refused"}},
 		{tcp("i-locked", "web-1", 80), []string{"No outbound rule of sg-locked allows tcp/80 to 10.0.1.10."}},
 		{tcp("worker", "54.210.0.10", 8080), []string{"No inbound rule of sg-web allows tcp/8080 from 54.210.0.22.", "private addresses only"}},

@@ -81,7 +81,7 @@ func (r Result) inboundBy(name func(*Group) string) string {
 	if ref := r.x.group(rule.Peer.Group); ref != nil && !rule.Peer.Self {
 		peer = name(ref)
 	}
-	s := fmt.Sprintf("Inbound rule %d of %s (%s)", r.x.rules[r.in-1].Index, name(g), rule.summary(peer))
+	s := fmt.Sprintf("Inbound rule %d of %s (%s)", r.x.rules[r.in-1].Index+1, name(g), rule.summary(peer)) // a person counts from 1
 	if rule.Description != "" {
 		s += fmt.Sprintf(" %q", rule.Description)
 	}
@@ -200,7 +200,7 @@ func (r *Result) traceRule(d Direction, g *Group, k int, ok bool) {
 		why = " (group references match private addresses only)"
 	}
 	r.Trace = append(r.Trace, Step{Phase: phaseOf(d), Group: g.ID, Rule: k, Match: ok,
-		Text: fmt.Sprintf("%s %s rule %d (%s) %s %s %s %s%s", g.ID, d, k, rule.Summary(), verdict, r.Conn.What(), prep, peer, why)})
+		Text: fmt.Sprintf("%s %s rule %d (%s) %s %s %s %s%s", g.ID, d, k+1, rule.Summary(), verdict, r.Conn.What(), prep, peer, why)})
 }
 
 func (r *Result) traceService() {

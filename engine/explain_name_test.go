@@ -21,7 +21,7 @@ instances:
 		t.Fatal(ds)
 	}
 	tests := []struct{ to, byID, byName string }{
-		{"api", "Inbound rule 0 of sg-0001 (tcp 443 sg-0002) lets", "Inbound rule 0 of web (tcp 443 workers) lets"},
+		{"api", "Inbound rule 1 of sg-0001 (tcp 443 sg-0002) lets", "Inbound rule 1 of web (tcp 443 workers) lets"},
 		{"54.210.0.10", "No inbound rule of sg-0001 allows tcp/443 from 54.210.0.11. sg-0001 references sg-0002",
 			"No inbound rule of web allows tcp/443 from 54.210.0.11. web references workers"},
 	}

@@ -78,7 +78,7 @@ func TestGroupNameThatIsAnAddress(t *testing.T) {
 		t.Errorf("group id: %v", ds)
 	}
 	w := mustLoad(t, mutateWorld)
-	_, err := w.CreateGroup(engine.Group{Name: "203.0.113.0/24", VPC: "vpc-a"})
+	_, err := w.CreateGroup(engine.Group{Name: "203.0.113.0/24", VPC: "vpc-a", Description: "a range"})
 	assertCode(t, err, engine.CodeInvalidValue)
 }
 
@@ -209,7 +209,7 @@ hosts:
 		}
 	}
 	w := mustLoad(t, base)
-	_, err := w.CreateGroup(engine.Group{Name: "evil\x1b]0;pwned\x07", VPC: "vpc-a"})
+	_, err := w.CreateGroup(engine.Group{Name: "evil\x1b]0;pwned\x07", VPC: "vpc-a", Description: "evil"})
 	assertCode(t, err, engine.CodeInvalidValue)
 	_, err = w.CreateGroup(engine.Group{Name: "ok", Description: "two\nlines", VPC: "vpc-a"})
 	assertCode(t, err, engine.CodeInvalidValue)

@@ -97,6 +97,9 @@ func (w *World) CreateGroup(g Group) (string, error) {
 		if strings.TrimSpace(g.Name) == "" {
 			return errorf(CodeMissingField, "a security group needs a name")
 		}
+		if g.Description == "" { // as AWS's CreateSecurityGroup: GroupDescription is required
+			return errorf("MissingParameter", "a security group needs a description (AWS: the request must contain the parameter GroupDescription)")
+		}
 		ng := g
 		ng.Inbound = slices.Clone(g.Inbound)
 		ng.Outbound = slices.Clone(g.Outbound) // nil: settling gives the default rules

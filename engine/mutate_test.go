@@ -113,6 +113,9 @@ func runMutations(t *testing.T, cases []mutation) {
 
 func TestCreateGroup(t *testing.T) {
 	create := func(g engine.Group) func(w *engine.World) error {
+		if g.Description == "" && g.Name != "" {
+			g.Description = "a group" // AWS requires one: see "no description"
+		}
 		return func(w *engine.World) error { _, err := w.CreateGroup(g); return err }
 	}
 	runMutations(t, []mutation{
@@ -147,6 +150,10 @@ func TestCreateGroup(t *testing.T) {
 			}, nil},
 		{"no such vpc", create(engine.Group{Name: "api", VPC: "vpc-zz"}), engine.CodeVPCNotFound, nil, nil},
 		{"no name", create(engine.Group{VPC: "vpc-a"}), engine.CodeMissingField, nil, nil},
+		{"no description", func(w *engine.World) error {
+			_, err := w.CreateGroup(engine.Group{Name: "api", VPC: "vpc-a"})
+			return err
+		}, "MissingParameter", nil, nil},
 		{"name starting with sg-", create(engine.Group{Name: "sg-api", VPC: "vpc-a"}), engine.CodeInvalidValue, nil, nil},
 		{"name taken in the vpc", create(engine.Group{Name: "db", VPC: "vpc-a"}), engine.CodeGroupDuplicate, nil, nil},
 		{"name taken in another vpc", create(engine.Group{Name: "db", VPC: "vpc-b"}), "", nil, nil},
@@ -163,7 +170,7 @@ func TestCreateGroup(t *testing.T) {
 func TestCreateGroupKeepsNoAlias(t *testing.T) {
 	w := mustLoad(t, mutateWorld)
 	rules := []engine.Rule{tcpRule(1, "10.0.0.0/8")}
-	id, err := w.CreateGroup(engine.Group{Name: "api", VPC: "vpc-a", Inbound: rules})
+	id, err := w.CreateGroup(engine.Group{Name: "api", VPC: "vpc-a", Description: "the API", Inbound: rules})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,7 +151,7 @@ func TestRoundTripAfterChanges(t *testing.T) {
 			return w.AddVPC(engine.VPC{ID: "vpc-c", CIDR: netip.MustParsePrefix("10.2.0.0/16"), IPv6CIDR: netip.MustParsePrefix("2600:1f18:c::/56")})
 		},
 		func() error {
-			_, err := w.CreateGroup(engine.Group{Name: "api", VPC: "vpc-c", Inbound: []engine.Rule{
+			_, err := w.CreateGroup(engine.Group{Name: "api", VPC: "vpc-c", Description: "the API", Inbound: []engine.Rule{
 				{Protocol: engine.ProtoTCP, Ports: engine.PortRange{Lo: 443, Hi: 443}, Peer: engine.Peer{Self: true}},
 				{Protocol: engine.ProtoICMP, Ports: engine.AnyICMP, Peer: engine.GroupPeer("vpc-c/default")},
 			}})

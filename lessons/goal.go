@@ -38,7 +38,7 @@ const (
 )
 
 // structuralKinds lists the structural goals in the order messages name them.
-var structuralKinds = []string{goalAttached, goalOwnGroup, goalNotOpen, goalReferences}
+var structuralKinds = []string{goalAttached, goalOwnGroup, goalNotOpen, goalReferences, goalExposure}
 
 // The fields of each structural goal.
 var structuralFields = map[string][]string{
@@ -46,6 +46,7 @@ var structuralFields = map[string][]string{
 	goalOwnGroup:   {"instance", "port"},
 	goalNotOpen:    {"port"},
 	goalReferences: {"group", "source", "port"},
+	goalExposure:   {"instance", "inbound", "outbound"},
 }
 
 var connectionKeys = []string{"from", "to", "protocol", "port", "expect"}
@@ -263,6 +264,10 @@ func parseStructural(r *reader, outer fields, kind string, g Goal) (Goal, bool) 
 		ref := referencesGoal{group: f.str("group", true), source: f.str("source", true), port: port()}
 		g.rule, ok = ref, ref.group != "" && ref.source != "" && ref.port >= 0
 		label = fmt.Sprintf("%s allows tcp/%d from the members of %s", ref.group, ref.port, ref.source)
+	case goalExposure: // exposure.go
+		var e exposureGoal
+		e, label, ok = parseExposure(r, f)
+		g.rule = e
 	}
 	if g.Label == "" {
 		g.Label = label
@@ -349,9 +354,9 @@ type notOpenGoal struct{ port int }
 
 func (o notOpenGoal) check(w *engine.World) (bool, string) {
 	for _, g := range w.Groups {
-		for k, r := range g.Inbound {
+		for _, r := range g.Inbound {
 			if !r.Peer.IsGroup() && r.Peer.CIDR.Bits() == 0 && r.Admits(engine.TCP(o.port)) {
-				return false, fmt.Sprintf("inbound rule %d of %s (%s) opens tcp/%d to the whole internet", k, g.Label(), r.Summary(), o.port)
+				return false, fmt.Sprintf("%s's inbound rule %s opens tcp/%d to the whole internet", g.Label(), ruleWords(w, r, engine.Inbound), o.port)
 			}
 		}
 	}

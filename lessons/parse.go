@@ -349,9 +349,8 @@ func (p *parser) challenge(b block, n int) *Challenge {
 	c := &Challenge{ID: p.blockID(f, "challenge", n), Title: f.str("title", true), Task: f.str("task", true),
 		Pos: engine.Pos{Line: b.line, Col: 1}}
 	c.start = p.startWorld(f)
-	goals := f.list("goals", true)
-	for k := range goals {
-		if g, ok := parseGoal(r, &goals[k], c.start); ok {
+	for _, item := range f.list("goals", true) {
+		if g, ok := parseGoal(r, item, c.start); ok {
 			c.Goals = append(c.Goals, g)
 		}
 	}
@@ -359,9 +358,8 @@ func (p *parser) challenge(b block, n int) *Challenge {
 	if len(c.Hints) > MaxHints {
 		r.errorf(f.at("hints"), engine.CodeInvalidValue, "a challenge has at most %d hints, each more specific than the last; this one has %d", MaxHints, len(c.Hints))
 	}
-	steps := f.list("solution", true)
-	for k := range steps {
-		if s, ok := parseStep(r, &steps[k], c.start); ok {
+	for _, item := range f.list("solution", true) {
+		if s, ok := parseStep(r, item, c.start); ok {
 			c.Solution = append(c.Solution, s)
 		}
 	}

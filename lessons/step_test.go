@@ -113,7 +113,7 @@ func TestSteps(t *testing.T) {
 }
 
 func TestCreateGroupWithoutVPC(t *testing.T) {
-	s := oneStep(t, "- create-group: { name: db-sg }")
+	s := oneStep(t, "- create-group: { name: db-sg, description: Databases }")
 	if err := s.Apply(world(t, scenarioYAML)); err != nil {
 		t.Errorf("in a world with one VPC the VPC goes without saying: %v", err)
 	}

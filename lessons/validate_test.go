@@ -5,8 +5,12 @@ import (
 	"testing"
 )
 
+// exposureGoal closes the lesson of lessonText to anything but the
+// website, so that its reference solution is the least-privilege one.
+const websiteOnly = "\n  - { exposure: { instance: web-1, inbound: [{ port: 80, from: anywhere }] } }\nhints:"
+
 func TestValidate(t *testing.T) {
-	base := lessonText("validate", 1)
+	base := strings.Replace(lessonText("validate", 1), "\nhints:", websiteOnly, 1)
 	tests := []struct {
 		name, old, new string
 		want           []string // each a part of one diagnostic; none for a valid lesson
@@ -17,11 +21,23 @@ func TestValidate(t *testing.T) {
 			[]string{`lesson.md:38:7: SolutionDoesNotMeetGoal: the reference solution of challenge "challenge-1" does not meet the goal "a visitor → web-1 on tcp/80: connected": timeout, not connected: the packet is dropped inbound.`}},
 		{"a solution step fails",
 			"- add-rule: { group: web-sg,", "- attach-group: { group: web-sg, instance: web-1 }\n  - add-rule: { group: web-sg,",
-			[]string{`lesson.md:42:5: InvalidParameterValue: step 1 of the solution of challenge "challenge-1" (Attach web-sg to web-1) fails: web-sg is already attached to web-1`}},
+			[]string{`lesson.md:43:5: InvalidParameterValue: step 1 of the solution of challenge "challenge-1" (Attach web-sg to web-1) fails: web-sg is already attached to web-1`}},
 		{"the start already meets the goals",
 			"expect: connected }", "expect: timeout }",
 			[]string{`lesson.md:33:1: StartAlreadyMeetsGoals: the starting world of challenge "challenge-1" already meets every goal`,
 				`lesson.md:38:7: SolutionDoesNotMeetGoal`}},
+		{"a solution that opens too much fails the exposure goal",
+			"protocol: tcp, ports: 80, source", "protocol: all, source",
+			[]string{`lesson.md:39:7: SolutionDoesNotMeetGoal: the reference solution of challenge "challenge-1" does not meet the goal "web-1 lets in only tcp/80 from anywhere": a visitor also gets in to web-1 on tcp/1, through web-sg's inbound rule all traffic from 0.0.0.0/0.`}},
+		{"goals that accept all traffic and every port",
+			websiteOnly, "\nhints:",
+			[]string{
+				`lesson.md:42:5: GoalsAcceptOverBroadSolution: an over-broad variant of the reference solution of challenge "challenge-1" meets every goal: step 1 (Add an inbound rule to web-sg: tcp 80 from 0.0.0.0/0) with all traffic instead of tcp 80.`,
+				`lesson.md:42:5: GoalsAcceptOverBroadSolution: an over-broad variant of the reference solution of challenge "challenge-1" meets every goal: step 1 (Add an inbound rule to web-sg: tcp 80 from 0.0.0.0/0) with every tcp port instead of 80.`,
+			}},
+		{"goals that accept a wider source, narrowest reported",
+			"source: 0.0.0.0/0 }\n", "source: 198.51.100.7/32 }\n",
+			[]string{`lesson.md:43:5: GoalsAcceptOverBroadSolution: an over-broad variant of the reference solution of challenge "challenge-1" meets every goal: step 1 (Add an inbound rule to web-sg: tcp 80 from 198.51.100.7/32) with source 198.51.100.0/24 instead of 198.51.100.7/32.`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -153,7 +153,7 @@ func (f fields) number(key string, required bool, lo, hi int) (int, bool) {
 }
 
 // list returns the items of a sequence field.
-func (f fields) list(key string, required bool) []yamlread.Node {
+func (f fields) list(key string, required bool) []*yamlread.Node {
 	if !f.Has(key) {
 		if required {
 			f.Need(key)
@@ -173,15 +173,18 @@ func (f fields) list(key string, required bool) []yamlread.Node {
 	case len(seq.Items) == 0 && required:
 		f.r.errorf(f.at(key), engine.CodeMissingField, "`%s` of %s is an empty list", key, f.What)
 	}
-	return seq.Items
+	items := make([]*yamlread.Node, len(seq.Items))
+	for k := range seq.Items {
+		items[k] = &seq.Items[k]
+	}
+	return items
 }
 
 // texts returns a list of text items; empty items are reported.
 func (f fields) texts(key string, required bool) []string {
 	items := f.list(key, required)
 	out := make([]string, 0, len(items))
-	for k := range items {
-		n := &items[k]
+	for _, n := range items {
 		s, _ := f.r.yaml().Scalar(n)
 		if s = strings.TrimSpace(s); s == "" {
 			f.r.errorf(f.r.at(n), engine.CodeMissingField, "an item of `%s` is empty", key)

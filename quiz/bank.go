@@ -25,6 +25,8 @@ var bankFiles embed.FS
 // bankFile is one file of the bank.
 type bankFile struct {
 	Topic Topic `yaml:"topic"`
+	// Doc is the AWS page a question rests on when it names none.
+	Doc string `yaml:"doc"`
 	// Services is the port table the ports questions are checked against.
 	Services  []service   `yaml:"services"`
 	Questions []bankEntry `yaml:"questions"`
@@ -45,15 +47,26 @@ type bankEntry struct {
 	// Asks marks a ports question whose answer follows from the service
 	// table: "port" (the port of Service) or "service" (the services on
 	// Port). The loader checks the stated answer against the table.
-	Asks        string   `yaml:"asks"`
-	Service     string   `yaml:"service"`
-	Port        int      `yaml:"port"`
-	Prompt      string   `yaml:"prompt"`
-	Choices     []string `yaml:"choices"`
-	Answer      string   `yaml:"answer"`  // single, truefalse, typed
-	Answers     []string `yaml:"answers"` // multi
-	Accept      []string `yaml:"accept"`  // typed: more accepted spellings
-	Explanation string   `yaml:"explanation"`
+	Asks        string       `yaml:"asks"`
+	Service     string       `yaml:"service"`
+	Port        int          `yaml:"port"`
+	Prompt      string       `yaml:"prompt"`
+	Choices     []bankChoice `yaml:"choices"`
+	Answer      string       `yaml:"answer"`  // single, truefalse, typed
+	Answers     []string     `yaml:"answers"` // multi
+	Accept      []string     `yaml:"accept"`  // typed: more accepted spellings
+	Explanation string       `yaml:"explanation"`
+	// WhyTrue and WhyFalse explain a true/false question's two answers.
+	WhyTrue  string `yaml:"why_true"`
+	WhyFalse string `yaml:"why_false"`
+	Doc      string `yaml:"doc"`
+}
+
+// bankChoice is one choice and the line that says why it is right or
+// wrong.
+type bankChoice struct {
+	Text string `yaml:"text"`
+	Why  string `yaml:"why"`
 }
 
 // bank is the loaded question bank.
@@ -96,6 +109,9 @@ func loadBank(fsys fs.FS) (*bank, error) {
 			continue
 		}
 		for _, e := range f.Questions {
+			if e.Doc == "" {
+				e.Doc = f.Doc
+			}
 			q, err := e.question(f.Topic, f.Services)
 			if err == nil {
 				err = q.Validate()
@@ -124,7 +140,11 @@ func loadBank(fsys fs.FS) (*bank, error) {
 // answer against the service table.
 func (e bankEntry) question(topic Topic, services []service) (Question, error) {
 	q := Question{ID: e.ID, Topic: topic, Kind: e.Kind, Lesson: e.Lesson, Prompt: e.Prompt,
-		Choices: e.Choices, Explanation: e.Explanation}
+		Explanation: e.Explanation, Doc: e.Doc}
+	for _, c := range e.Choices {
+		q.Choices = append(q.Choices, c.Text)
+		q.Why = append(q.Why, c.Why)
+	}
 	if !slices.Contains(kinds, e.Kind) {
 		return q, fmt.Errorf("kind %q is not single, truefalse, multi or typed", e.Kind)
 	}
@@ -136,11 +156,13 @@ func (e bankEntry) question(topic Topic, services []service) (Question, error) {
 		return q, errors.New("only a multi question has `answers`; use `answer`")
 	case e.Kind == TrueFalse && len(e.Choices) > 0:
 		return q, errors.New("a true/false question has no `choices`: they are True and False")
+	case e.Kind != TrueFalse && (e.WhyTrue != "" || e.WhyFalse != ""):
+		return q, errors.New("only a true/false question has `why_true` and `why_false`; other choices carry their own `why`")
 	case e.Kind != Multi:
 		answers = []string{e.Answer}
 	}
 	if e.Kind == TrueFalse {
-		q.Choices = trueFalse
+		q.Choices, q.Why = trueFalse, []string{e.WhyTrue, e.WhyFalse}
 		b, err := strconv.ParseBool(e.Answer)
 		if err != nil {
 			return q, fmt.Errorf("a true/false answer is true or false, not %q", e.Answer)

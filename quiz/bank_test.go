@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"github.com/sglab/sglab/lessons"
 	"slices"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func TestBankIsValid(t *testing.T) {
 	}
 	// The trap the issue names: SFTP is SSH's port, not FTP's.
 	q := b.byID["sftp-port"]
-	if q.Topic != Ports || q.AnswerText() != "B) 22" || !slices.Contains(q.Choices, "21") {
+	if q.Topic != Ports || q.AnswerText() != "B) 22" || !slices.Contains(q.Choices, "21") || !strings.Contains(q.Why[0], "FTP") {
 		t.Errorf("the SFTP trap is missing or wrong: %+v", q)
 	}
 }
@@ -56,59 +57,81 @@ func TestBankIsValid(t *testing.T) {
 // TestBankRejects feeds the loader broken banks: each must be refused with
 // a message that says what is wrong.
 func TestBankRejects(t *testing.T) {
-	ports := "topic: ports\nservices:\n" +
-		"  - { name: FTP, port: 21 }\n  - { name: SSH, port: 22 }\n  - { name: SFTP, port: 22 }\n  - { name: RDP, port: 3389 }\n" +
+	const doc = "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"
+	ports := "topic: ports\ndoc: " + doc + "\nservices:\n" +
+		"  - { name: FTP, port: 21 }\n  - { name: SSH, port: 22 }\n  - { name: SFTP, port: 22 }\n  - { name: RDP, port: 3389 }\n  - { name: HTTP, port: 80 }\n" +
 		"questions:\n"
-	concepts := "topic: concepts\nquestions:\n"
+	concepts := "topic: concepts\ndoc: " + doc + "\nquestions:\n"
+	// ch writes choices with their explanations.
+	ch := func(texts ...string) string {
+		var parts []string
+		for _, s := range texts {
+			parts = append(parts, "{ text: \""+s+"\", why: W }")
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	const tf = "why_true: T, why_false: F, "
 	for _, tc := range []struct {
 		name, file, want string
 	}{
-		{"answer not a choice", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, prompt: P, choices: [x, y], answer: z, explanation: E }`,
+		{"answer not a choice", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, prompt: P, choices: ` + ch("x", "y") + `, answer: z, explanation: E }`,
 			`answer "z" is not one of the choices`},
-		{"duplicate choices", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, prompt: P, choices: [x, " X "], answer: x, explanation: E }`,
+		{"duplicate choices", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, prompt: P, choices: ` + ch("x", " X ") + `, answer: x, explanation: E }`,
 			`appears twice`},
-		{"no explanation", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, prompt: P, choices: [x, y], answer: x }`,
+		{"a choice without its why", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, prompt: P, choices: [{ text: x, why: W }, { text: y }], answer: x, explanation: E }`,
+			`choice B has no explanation`},
+		{"a true/false without its whys", concepts + `  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, answer: true, why_true: T, explanation: E }`,
+			`choice B has no explanation`},
+		{"whys for true and false on a single", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, prompt: P, choices: ` + ch("x", "y") + `, answer: x, ` + tf + `explanation: E }`,
+			"only a true/false question has `why_true`"},
+		{"no doc", "topic: concepts\nquestions:\n" + `  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, answer: true, ` + tf + `explanation: E }`,
+			`doc "" is not a page of AWS's documentation`},
+		{"a doc elsewhere", concepts + `  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, answer: true, ` + tf + `explanation: E, doc: "https://example.com/aws" }`,
+			`is not a page of AWS's documentation`},
+		{"no explanation", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, prompt: P, choices: ` + ch("x", "y") + `, answer: x }`,
 			`explanation is empty`},
-		{"no prompt", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, choices: [x, y], answer: x, explanation: E }`,
+		{"no prompt", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, choices: ` + ch("x", "y") + `, answer: x, explanation: E }`,
 			`prompt is empty`},
-		{"unknown lesson", concepts + `  - { id: a, kind: single, lesson: nat-gateways, prompt: P, choices: [x, y], answer: x, explanation: E }`,
+		{"unknown lesson", concepts + `  - { id: a, kind: single, lesson: nat-gateways, prompt: P, choices: ` + ch("x", "y") + `, answer: x, explanation: E }`,
 			`lesson "nat-gateways" is not a lesson id`},
-		{"two answers to a single", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, prompt: P, choices: [x, y], answers: [x, y], explanation: E }`,
+		{"two answers to a single", concepts + `  - { id: a, kind: single, lesson: a-firewall-around-your-instance, prompt: P, choices: ` + ch("x", "y") + `, answers: [x, y], explanation: E }`,
 			"only a multi question has `answers`"},
-		{"answer on a multi", concepts + `  - { id: a, kind: multi, lesson: a-firewall-around-your-instance, prompt: P, choices: [x, y, z], answer: x, explanation: E }`,
+		{"answer on a multi", concepts + `  - { id: a, kind: multi, lesson: a-firewall-around-your-instance, prompt: P, choices: ` + ch("v", "w", "x", "y", "z") + `, answer: x, explanation: E }`,
 			"not `answer`"},
-		{"choices on a true/false", concepts + `  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, choices: [Yes, No], answer: true, explanation: E }`,
+		{"choices on a true/false", concepts + `  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, choices: ` + ch("Yes", "No") + `, answer: true, explanation: E }`,
 			"has no `choices`"},
-		{"multi without answers", concepts + `  - { id: a, kind: multi, lesson: a-firewall-around-your-instance, prompt: P, choices: [x, y, z], explanation: E }`,
-			`at least one correct choice`},
-		{"true/false answer", concepts + `  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, answer: maybe, explanation: E }`,
+		{"multi with one answer", concepts + `  - { id: a, kind: multi, lesson: a-firewall-around-your-instance, prompt: P, choices: ` + ch("v", "w", "x", "y", "z") + `, answers: [x], explanation: E }`,
+			`asks for two or three choices, not 1`},
+		{"multi with four choices", concepts + `  - { id: a, kind: multi, lesson: a-firewall-around-your-instance, prompt: P, choices: ` + ch("w", "x", "y", "z") + `, answers: [x, y], explanation: E }`,
+			`at least 5 choices`},
+		{"true/false answer", concepts + `  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, answer: maybe, ` + tf + `explanation: E }`,
 			`true or false, not "maybe"`},
 		{"typed answer of filler words", concepts + `  - { id: a, kind: typed, lesson: a-firewall-around-your-instance, prompt: P, answer: the port, explanation: E }`,
 			`only filler words`},
 		{"unknown kind", concepts + `  - { id: a, kind: essay, lesson: a-firewall-around-your-instance, prompt: P, answer: x, explanation: E }`,
 			`kind "essay"`},
-		{"bad id", concepts + `  - { id: "Bad Id", kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, answer: true, explanation: E }`,
+		{"bad id", concepts + `  - { id: "Bad Id", kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, answer: true, ` + tf + `explanation: E }`,
 			`is not lower-case letters`},
 		{"duplicate id", concepts +
-			"  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, answer: true, explanation: E }\n" +
-			"  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: Q, answer: true, explanation: E }",
+			"  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, answer: true, " + tf + "explanation: E }\n" +
+			"  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: Q, answer: true, " + tf + "explanation: E }",
 			`the id is used twice`},
-		{"typo in a key", concepts + `  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, answer: true, explanaton: E }`,
+		{"typo in a key", concepts + `  - { id: a, kind: truefalse, lesson: a-firewall-around-your-instance, prompt: P, answer: true, ` + tf + `explanaton: E }`,
 			`unknown field "explanaton"`},
 		{"generated topic", "topic: scenarios\nquestions: []\n", `scenario questions are generated`},
-		{"wrong port for a service", ports + `  - { id: a, kind: single, lesson: the-ports-to-know, asks: port, service: SFTP, prompt: P, choices: ["21", "80"], answer: "21", explanation: E }`,
+		{"wrong port for a service", ports + `  - { id: a, kind: single, lesson: the-ports-to-know, asks: port, service: SFTP, prompt: P, choices: ` + ch("21", "80") + `, answer: "21", explanation: E }`,
 			`the service table makes`},
-		{"two right services", ports + `  - { id: a, kind: single, lesson: the-ports-to-know, asks: service, port: 22, prompt: P, choices: [SSH, SFTP, FTP], answer: SSH, explanation: E }`,
+		{"two right services", ports + `  - { id: a, kind: single, lesson: the-ports-to-know, asks: service, port: 22, prompt: P, choices: ` + ch("SSH", "SFTP", "FTP") + `, answer: SSH, explanation: E }`,
 			`the service table makes A) SSH; B) SFTP right`},
-		{"a right service missing from a multi", ports + `  - { id: a, kind: multi, lesson: ports, asks: service, port: 22, prompt: P, choices: [SSH, SFTP, FTP], answers: [SSH], explanation: E }`,
+		{"a right service missing from a multi", ports + `  - { id: a, kind: multi, lesson: ports, asks: service, port: 22, prompt: P, choices: ` + ch("SSH", "SFTP", "FTP", "RDP", "HTTP") + `, answers: [SSH, FTP], explanation: E }`,
 			`the service table makes`},
 		{"typed port disagrees", ports + `  - { id: a, kind: typed, lesson: ports, asks: port, service: SFTP, prompt: P, answer: "21", explanation: E }`,
 			`the table says SFTP uses port 22, not 21`},
 		{"typed service disagrees", ports + `  - { id: a, kind: typed, lesson: ports, asks: service, port: 21, prompt: P, answer: SSH, explanation: E }`,
 			`no service "SSH" on port 21`},
-		{"unknown service", ports + `  - { id: a, kind: single, lesson: the-ports-to-know, asks: port, service: Gopher, prompt: P, choices: ["70", "80"], answer: "70", explanation: E }`,
+		{"unknown service", ports + `  - { id: a, kind: single, lesson: the-ports-to-know, asks: port, service: Gopher, prompt: P, choices: ` + ch("70", "80") + `, answer: "70", explanation: E }`,
 			`service "Gopher" is not in the service table`},
-		{"facts on a concept", concepts + `  - { id: a, kind: single, lesson: the-ports-to-know, asks: port, service: SSH, prompt: P, choices: ["22", "80"], answer: "22", explanation: E }`,
+		{"facts on a concept", concepts + `  - { id: a, kind: single, lesson: the-ports-to-know, asks: port, service: SSH, prompt: P, choices: ` + ch("22", "80") + `, answer: "22", explanation: E }`,
 			`only ports questions use asks`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -117,6 +140,83 @@ func TestBankRejects(t *testing.T) {
 				t.Errorf("got %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestBankLengthBias: the right answer of a single-choice question is not
+// the one to guess by its length. With four choices, chance is a quarter;
+// the bank must stay close to it.
+func TestBankLengthBias(t *testing.T) {
+	longest, total := 0, 0
+	for _, q := range theBank().byID {
+		if q.Kind != Single {
+			continue
+		}
+		total++
+		if isLongest(q.Choices, q.Correct[0]) {
+			longest++
+			t.Logf("%s: the right answer is the longest", q.ID)
+		}
+	}
+	if share := float64(longest) / float64(total); share > 0.3 {
+		t.Errorf("the right answer is the longest choice in %d of %d single-choice questions (%.0f%%), more than 30%%", longest, total, 100*share)
+	}
+}
+
+// isLongest reports whether choice i is strictly longer than every other.
+func isLongest(choices []string, i int) bool {
+	for k, c := range choices {
+		if k != i && len(c) >= len(choices[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestEveryQuestionSetsItsOwnScene: a question is asked alone (shuffled
+// into a quiz, brought back by review days later), so it never leans on
+// another one.
+func TestEveryQuestionSetsItsOwnScene(t *testing.T) {
+	for _, q := range theBank().byID {
+		for _, lean := range []string{"same situation", "as above", "previous question", "the same instance"} {
+			if strings.Contains(strings.ToLower(q.Prompt), lean) {
+				t.Errorf("%s leans on another question: %q", q.ID, q.Prompt)
+			}
+		}
+	}
+}
+
+// TestChoicesAreShuffledPerSeed: the bank's order of choices is not the
+// order a learner sees, and the right answer's position varies with the
+// seed; true/false stays True, False.
+func TestChoicesAreShuffledPerSeed(t *testing.T) {
+	positions := map[int]int{}
+	n := 0
+	for seed := range uint64(200) {
+		qs, err := Pick(Concepts, 10, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range qs {
+			bankQ := theBank().byID[q.ID]
+			if q.Kind == TrueFalse && !slices.Equal(q.Choices, trueFalse) {
+				t.Fatalf("%s: a true/false question was shuffled: %v", q.ID, q.Choices)
+			}
+			if q.Kind != Single {
+				continue
+			}
+			n++
+			positions[q.Correct[0]]++
+			right := bankQ.Choices[bankQ.Correct[0]]
+			if q.Choices[q.Correct[0]] != right || q.Why[q.Correct[0]] != bankQ.Why[bankQ.Correct[0]] {
+				t.Fatalf("%s: the shuffle lost the answer or its explanation", q.ID)
+			}
+		}
+	}
+	for pos := range 4 {
+		if share := float64(positions[pos]) / float64(n); share < 0.15 || share > 0.35 {
+			t.Errorf("the right answer is choice %s in %.0f%% of single-choice questions", ChoiceLabel(pos), 100*share)
+		}
 	}
 }
 
@@ -159,7 +259,10 @@ func TestTypedAnswers(t *testing.T) {
 }
 
 func TestCheckChoices(t *testing.T) {
-	multi := Question{Kind: Multi, Choices: []string{"a", "b", "c", "d"}, Correct: []int{0, 2}}
+	multi := Question{Kind: Multi, Choices: []string{"a", "b", "c", "d", "e"}, Correct: []int{0, 2}}
+	if multi.Select() != 2 || multi.SelectText() != "Select TWO." {
+		t.Errorf("multi asks %d: %q", multi.Select(), multi.SelectText())
+	}
 	for _, tc := range []struct {
 		got  []int
 		want bool
@@ -204,4 +307,61 @@ func TestParseTopicAndMode(t *testing.T) {
 	if _, err := ParseMode("test"); err == nil {
 		t.Error("ParseMode(test) succeeded")
 	}
+}
+
+// TestLessonsAndBankDoNotRepeat: a learner who has just answered a
+// lesson's check question does not meet it again, reworded a little, in
+// the quiz. Questions are compared by the words of their prompt and right
+// answer.
+func TestLessonsAndBankDoNotRepeat(t *testing.T) {
+	// The measure must catch the pair this test was written for: lesson 2's
+	// question and the bank's old new-group-defaults.
+	if sim := jaccard(contentWords("You create a security group, add no rules, and attach it to an instance. What can the instance do? Nothing can come in, and the instance can start connections to anywhere."),
+		contentWords("You create a new security group and add no rules. What does it allow? Nothing in; all traffic out")); sim <= 0.34 {
+		t.Fatalf("the measure misses a known duplicate (%.2f)", sim)
+	}
+	course, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range course.Lessons {
+		for _, lq := range l.Questions {
+			a := contentWords(lq.Prompt + " " + lq.Choices[lq.Answer])
+			for _, bq := range theBank().byID {
+				b := contentWords(bq.Prompt + " " + bq.AnswerText())
+				if sim := jaccard(a, b); sim > 0.34 {
+					t.Errorf("%s/%s and the bank's %s are near duplicates (%.2f):\n  %s\n  %s", l.ID, lq.ID, bq.ID, sim, lq.Prompt, bq.Prompt)
+				}
+			}
+		}
+	}
+}
+
+// contentWords are the words of s that carry meaning, lower case.
+func contentWords(s string) map[string]bool {
+	stop := map[string]bool{"a": true, "an": true, "the": true, "to": true, "of": true, "is": true, "it": true, "in": true, "on": true,
+		"and": true, "or": true, "for": true, "from": true, "what": true, "which": true, "does": true, "do": true, "you": true,
+		"your": true, "its": true, "with": true, "that": true, "this": true, "by": true, "at": true, "be": true, "can": true, "b": true, "c": true, "d": true}
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '/' || r == '.')
+	}) {
+		if w = strings.Trim(w, "."); w != "" && !stop[w] {
+			out[w] = true
+		}
+	}
+	return out
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	both := 0
+	for w := range a {
+		if b[w] {
+			both++
+		}
+	}
+	if all := len(a) + len(b) - both; all > 0 {
+		return float64(both) / float64(all)
+	}
+	return 0
 }

@@ -149,6 +149,9 @@ func TestSheet(t *testing.T) {
 		!strings.Contains(questions, "\n12. [") || !strings.Contains(key, "\n12. ") {
 		t.Errorf("sheet layout:\n%s", text)
 	}
+	if !strings.Contains(key, "   AWS docs: https://docs.aws.amazon.com/") {
+		t.Errorf("the answer key names no AWS page:\n%s", key)
+	}
 	for _, line := range strings.Split(text, "\n") {
 		if strings.HasSuffix(line, " ") {
 			t.Errorf("trailing space: %q", line)
@@ -162,6 +165,9 @@ func TestSheet(t *testing.T) {
 			ID, Kind    string
 			Prompt      string
 			Choices     []string
+			Why         []string
+			Select      int
+			Doc         string
 			Correct     []int
 			Accept      []string
 			Answer      string
@@ -179,7 +185,8 @@ func TestSheet(t *testing.T) {
 	for k, jq := range doc.Questions {
 		q := qs[k]
 		if jq.Number != k+1 || jq.ID != q.ID || jq.Answer != q.AnswerText() || !slices.Equal(jq.Correct, q.Correct) ||
-			jq.Explanation != q.Explanation || (jq.Exhibit != nil) != (q.Exhibit != nil) {
+			jq.Explanation != q.Explanation || (jq.Exhibit != nil) != (q.Exhibit != nil) ||
+			!slices.Equal(jq.Why, q.Why) || jq.Doc != q.Doc || jq.Doc == "" || jq.Select != map[bool]int{true: len(q.Correct)}[q.Kind == Multi] {
 			t.Errorf("JSON question %d differs from the quiz's: %+v", k+1, jq)
 		}
 		if q.Kind == Typed && !slices.Equal(jq.Accept, q.Accept) {

@@ -96,8 +96,12 @@ func indent(lines []string) []string {
 func NewExhibit(w *engine.World) *Exhibit {
 	e := &Exhibit{Machines: Table{Columns: []string{"Name", "Kind", "Private IP", "Public IP", "Security groups", "Listening"}}}
 	for _, i := range w.Instances {
+		var groups []string
+		for _, g := range w.GroupsOf(i) {
+			groups = append(groups, g.Label())
+		}
 		e.Machines.Rows = append(e.Machines.Rows, []string{i.Label(), "instance", addr(i.PrivateIP),
-			addr(i.PublicIP), strings.Join(i.Groups, ", "), services(i.Listening)})
+			addr(i.PublicIP), strings.Join(groups, ", "), services(i.Listening)})
 	}
 	for _, h := range w.Hosts {
 		e.Machines.Rows = append(e.Machines.Rows, []string{h.Label(), "outside host", "-", addr(h.IP), "-", services(h.Listening)})

@@ -67,7 +67,7 @@ hosts:
 		t.Errorf("the default outbound rule reads %q", got)
 	}
 	wantMachines := [][]string{
-		{"web-1", "instance", "10.0.1.10", "54.210.0.10", "sg-web, sg-app", "tcp/22, udp/53"},
+		{"web-1", "instance", "10.0.1.10", "54.210.0.10", "web, app", "tcp/22, udp/53"}, // groups by name, as the rules name them
 		{"laptop", "outside host", "-", "203.0.113.10", "-", "-"},
 	}
 	if !slices.EqualFunc(e.Machines.Rows, wantMachines, slices.Equal) {

@@ -178,7 +178,9 @@ func tally(attempts []Attempt) (Score, []TopicScore) {
 }
 
 // Practice asks questions one at a time and gives feedback after each.
-// Review is a Practice over the questions that are due.
+// Review is a Practice over the questions that are due. Scenario questions
+// follow the learner's streak: each comes at the level LevelFor gives for
+// the right answers in a row so far.
 type Practice struct {
 	mode     Mode
 	qs       []Question
@@ -186,32 +188,68 @@ type Practice struct {
 	answered bool
 	clock    Clock
 	attempts []Attempt
+	streak   int
+	adapt    bool
 }
 
 // NewPractice starts a practice session over qs.
 func NewPractice(qs []Question, clock Clock) *Practice {
-	return &Practice{mode: ModePractice, qs: qs, clock: clock}
+	p := &Practice{mode: ModePractice, qs: slices.Clone(qs), clock: clock, adapt: true}
+	p.level()
+	return p
 }
+
+// NewRetry starts a review of qs now, such as the questions just missed
+// in an exam or a practice round, their choices in a new order. Answers
+// are recorded as any review's: a right answer before the question is due
+// moves no Leitner box, so the spaced schedule still brings it back.
+func NewRetry(qs []Question, clock Clock) *Practice {
+	r := newRNG(uint64(clock.Now().UnixNano()))
+	out := make([]Question, len(qs))
+	for k, q := range qs {
+		out[k] = q.shuffled(r)
+	}
+	return &Practice{mode: ModeReview, qs: out, clock: clock}
+}
+
+// level regenerates the current question, when it is a generated one, at
+// the level the streak calls for: the same kind and seed, a bigger or
+// smaller world.
+func (p *Practice) level() {
+	if !p.adapt || p.pos >= len(p.qs) {
+		return
+	}
+	q := p.qs[p.pos]
+	kind, level, seed, ok := parseScenarioID(q.ID)
+	if want := LevelFor(p.streak); ok && level != want {
+		if g, err := Generate(kind, want, seed); err == nil {
+			p.qs[p.pos] = g
+		}
+	}
+}
+
+// Streak is the number of right answers in a row so far.
+func (p *Practice) Streak() int { return p.streak }
 
 // NewReview starts a review of the questions due now in p (of one topic,
 // or AllTopics), oldest due first, at most limit of them (0: all). It may
 // have no question: then nothing is due, and p.NextDue says when.
 func NewReview(p *Progress, topic Topic, limit int, clock Clock) *Practice {
 	var qs []Question
-	for _, id := range p.Due(clock.Now()) {
+	for _, id := range p.Reviewable(clock.Now()) {
 		if topic != AllTopics && p.Questions[id].Topic != topic {
 			continue
 		}
 		q, ok := Lookup(id)
 		if !ok {
-			continue // a question since taken out of the bank
+			continue // a generated question its seed no longer builds
 		}
 		qs = append(qs, q)
 		if len(qs) == limit {
 			break
 		}
 	}
-	return &Practice{mode: ModeReview, qs: qs, clock: clock}
+	return NewRetry(qs, clock)
 }
 
 // Mode is practice or review.
@@ -249,6 +287,11 @@ func (p *Practice) Answer(r Response) (Feedback, error) {
 	fb := feedback(q, r)
 	p.answered = true
 	p.attempts = append(p.attempts, Attempt{ID: q.ID, Topic: q.Topic, Mode: p.mode, Correct: fb.Correct, At: p.clock.Now()})
+	if fb.Correct {
+		p.streak++
+	} else {
+		p.streak = 0
+	}
 	return fb, nil
 }
 
@@ -259,6 +302,7 @@ func (p *Practice) Next() bool {
 	if p.pos < len(p.qs) {
 		p.pos++
 		p.answered = false
+		p.level()
 	}
 	return p.pos < len(p.qs)
 }
@@ -291,6 +335,7 @@ type Drill struct {
 // clock starts now.
 func NewDrill(topic Topic, seed uint64, length time.Duration, clock Clock) *Drill {
 	d := &Drill{topic: topic, deck: newDeck(topic, seed, true), clock: clock, length: length, end: clock.Now().Add(length)}
+	d.deck.level = LevelFor(0)
 	d.cur, _ = d.deck.next() // a cycling deck never runs out
 	return d
 }
@@ -324,6 +369,7 @@ func (d *Drill) Answer(r Response) (Feedback, error) {
 	} else {
 		d.streak = 0
 	}
+	d.deck.level = LevelFor(d.streak)
 	d.cur, _ = d.deck.next()
 	return fb, nil
 }

@@ -48,8 +48,10 @@ type Kind string
 const (
 	Single    Kind = "single"    // pick the one right choice
 	TrueFalse Kind = "truefalse" // a statement, True or False
-	Multi     Kind = "multi"     // pick all that apply
-	Typed     Kind = "typed"     // type the answer
+	// Multi is the exam's multiple response: "Select TWO" (or THREE) of
+	// five or more choices, scored all or nothing, as the exam scores it.
+	Multi Kind = "multi"
+	Typed Kind = "typed" // type the answer
 )
 
 var kinds = []Kind{Single, TrueFalse, Multi, Typed}
@@ -70,6 +72,9 @@ var Lessons = []string{
 	"the-ports-to-know",                  // 10
 	"stateful",                           // 11
 	"references-match-private-addresses", // 12
+	"behind-a-load-balancer",             // 13
+	"who-is-responsible-for-what",        // 14
+	"capstone-three-tiers",               // 15
 }
 
 // Question is one question of the bank or of the scenario generator.
@@ -87,12 +92,17 @@ type Question struct {
 	Exhibit *Exhibit
 	// Choices are the options of Single, TrueFalse and Multi questions, and
 	// Correct the indices of the right ones: exactly one, except for Multi.
+	// Why[k] says in one line why choice k is right or wrong; it is shown
+	// beside the choice once the question is answered.
 	Choices []string
 	Correct []int
+	Why     []string
 	// Accept lists the answers a Typed question accepts; the first is the
 	// one shown as the answer.
 	Accept      []string
 	Explanation string
+	// Doc is the AWS documentation page the answer rests on.
+	Doc string
 	// Scenario is set on generated questions: the world and what each
 	// choice stands for, so that anyone can re-check the answer.
 	Scenario *Scenario
@@ -120,6 +130,53 @@ func (q *Question) Check(r Response) bool {
 
 // ChoiceLabel is the letter a choice is shown with: A, B, C...
 func ChoiceLabel(i int) string { return string(rune('A' + i)) }
+
+// Select is how many choices a Multi question asks for (the exam's
+// "Select TWO"), and 1 for the other kinds that have choices.
+func (q *Question) Select() int {
+	if q.Kind == Multi {
+		return len(q.Correct)
+	}
+	return 1
+}
+
+// SelectText is the exam's instruction for a Multi question: "Select
+// TWO.", or "" for other kinds.
+func (q *Question) SelectText() string {
+	if q.Kind != Multi {
+		return ""
+	}
+	return "Select " + strings.ToUpper(numberWords[min(q.Select(), len(numberWords)-1)]) + "."
+}
+
+var numberWords = []string{"none", "one", "two", "three", "four", "five"}
+
+// shuffled returns a copy of q with its choices in an order drawn from r,
+// their explanations and the right answers following them. True/false
+// keeps its order: True, then False.
+func (q Question) shuffled(r *rng) Question {
+	if q.Kind == TrueFalse || len(q.Choices) < 2 {
+		return q
+	}
+	order := make([]int, len(q.Choices))
+	for k := range order {
+		order[k] = k
+	}
+	shuffle(r, order)
+	choices, why := make([]string, len(order)), make([]string, len(order))
+	var correct []int
+	for k, i := range order {
+		choices[k] = q.Choices[i]
+		if i < len(q.Why) {
+			why[k] = q.Why[i]
+		}
+		if slices.Contains(q.Correct, i) {
+			correct = append(correct, k)
+		}
+	}
+	q.Choices, q.Why, q.Correct = choices, why, correct
+	return q
+}
 
 // AnswerText is the right answer as a learner reads it: "B) 22", or the
 // typed answer.
@@ -216,6 +273,9 @@ func (q *Question) Validate() error {
 	if strings.TrimSpace(q.Explanation) == "" {
 		bad("the explanation is empty")
 	}
+	if !strings.HasPrefix(q.Doc, "https://docs.aws.amazon.com/") && !strings.HasPrefix(q.Doc, "https://aws.amazon.com/") {
+		bad("doc %q is not a page of AWS's documentation", q.Doc)
+	}
 	switch q.Kind {
 	case Typed:
 		if len(q.Choices) > 0 || len(q.Correct) > 0 {
@@ -241,10 +301,18 @@ func (q *Question) validateChoices(bad func(string, ...any)) {
 	switch {
 	case q.Kind == TrueFalse && !slices.Equal(q.Choices, trueFalse):
 		bad("a true/false question's choices are True and False, not %q", q.Choices)
-	case q.Kind == Multi && len(q.Choices) < 3:
-		bad("a pick-all question needs at least 3 choices, not %d", len(q.Choices))
+	case q.Kind == Multi && len(q.Choices) < 5:
+		bad("a multiple-response question has at least 5 choices, as the exam's do, not %d", len(q.Choices))
 	case len(q.Choices) < 2:
 		bad("a question needs at least 2 choices, not %d", len(q.Choices))
+	}
+	if len(q.Why) != len(q.Choices) {
+		bad("%d choices but %d explanations: every choice says why it is right or wrong", len(q.Choices), len(q.Why))
+	}
+	for k, w := range q.Why {
+		if strings.TrimSpace(w) == "" {
+			bad("choice %s has no explanation", ChoiceLabel(k))
+		}
 	}
 	seen := map[string]bool{}
 	for _, c := range q.Choices {
@@ -269,8 +337,8 @@ func (q *Question) validateChoices(bad func(string, ...any)) {
 		}
 	}
 	switch {
-	case q.Kind == Multi && len(q.Correct) == 0:
-		bad("a pick-all question needs at least one correct choice")
+	case q.Kind == Multi && (len(q.Correct) < 2 || len(q.Correct) > 3):
+		bad("a multiple-response question asks for two or three choices, not %d", len(q.Correct))
 	case q.Kind != Multi && len(q.Correct) != 1:
 		bad("a %s question needs exactly one correct choice, not %d", q.Kind, len(q.Correct))
 	}

@@ -1,7 +1,6 @@
 package quiz
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -16,21 +15,69 @@ type ScenarioKind string
 
 // The scenario questions.
 const (
-	AskOutcome ScenarioKind = "outcome" // what happens when X connects to Y on port P?
+	AskOutcome ScenarioKind = "outcome" // what happens when X connects to Y, and why?
 	AskRule    ScenarioKind = "rule"    // which rule lets it in?
-	AskFix     ScenarioKind = "fix"     // which one rule would make it connect?
+	AskFix     ScenarioKind = "fix"     // which one rule, the narrowest, makes it work?
 )
 
 // ScenarioKinds lists the scenario questions.
 var ScenarioKinds = []ScenarioKind{AskOutcome, AskRule, AskFix}
 
+// Cause is what a scenario question turns on: why the connection ends
+// the way it does.
+type Cause string
+
+// The causes.
+const (
+	CauseAllowed     Cause = "allowed"          // a rule lets it in and something listens
+	CauseNoListener  Cause = "no-listener"      // let in, nothing listens: refused
+	CauseInbound     Cause = "inbound-blocked"  // no inbound rule of the destination allows it
+	CauseOutbound    Cause = "outbound-blocked" // no outbound rule of the source lets it out
+	CauseUnreachable Cause = "unreachable"      // no address to reach (no public IP, no IPv6)
+	CausePublicRef   Cause = "public-ip-reference"
+	CauseStateful    Cause = "stateful-reply" // it works though the other side has no outbound rule
+)
+
+// Causes lists the causes.
+var Causes = []Cause{CauseAllowed, CauseNoListener, CauseInbound, CauseOutbound, CauseUnreachable, CausePublicRef, CauseStateful}
+
+// Traffic is the kind of connection a question is about.
+type Traffic string
+
+// The kinds of traffic.
+const (
+	TrafficTCP    Traffic = "tcp"
+	TrafficUDP    Traffic = "udp"
+	TrafficICMP   Traffic = "icmp"
+	TrafficICMPv6 Traffic = "icmpv6"
+	TrafficIPv6   Traffic = "tcp-over-ipv6" // tcp from, or to, an IPv6 address
+)
+
+// Traffics lists the kinds of traffic.
+var Traffics = []Traffic{TrafficTCP, TrafficUDP, TrafficICMP, TrafficICMPv6, TrafficIPv6}
+
+// The levels of difficulty: the size of the world, how many rules its
+// groups collect, and how many causes hide in it.
+const (
+	MinLevel     = 1
+	MaxLevel     = 4
+	DefaultLevel = 2
+)
+
+// LevelFor is the level of the next scenario question for a learner who
+// has answered streak questions right in a row: one level up every three.
+func LevelFor(streak int) int { return min(MinLevel+streak/3, MaxLevel) }
+
 // Scenario is what a generated question is about, so that its answer can
-// be re-checked by anyone: the world, the connection asked about, and what
-// each choice stands for.
+// be re-checked by anyone: the world, the connection asked about, what
+// the question turns on, and what each choice stands for.
 type Scenario struct {
-	Kind  ScenarioKind
-	World *engine.World
-	Conn  engine.Connection
+	Kind    ScenarioKind
+	Cause   Cause
+	Traffic Traffic
+	Level   int
+	World   *engine.World
+	Conn    engine.Connection
 	// Rules[k] is the rule choice k names (AskRule).
 	Rules []engine.RuleRef
 	// Fixes[k] is the rule choice k proposes to add (AskFix).
@@ -57,520 +104,429 @@ func (f Fix) Apply(w *engine.World) (*engine.World, error) {
 // question from its id; a generator that builds different worlds from the
 // same seed must get a new version, so that old ids stop matching instead
 // of bringing back a different question.
-const generatorVersion = "scn1"
+const generatorVersion = "scn2"
 
-func scenarioID(kind ScenarioKind, seed uint64) string {
-	return generatorVersion + "-" + string(kind) + "-" + strconv.FormatUint(seed, 10)
+func scenarioID(kind ScenarioKind, level int, seed uint64) string {
+	return fmt.Sprintf("%s-%s-%d-%d", generatorVersion, kind, level, seed)
 }
 
-func parseScenarioID(id string) (ScenarioKind, uint64, bool) {
+func parseScenarioID(id string) (ScenarioKind, int, uint64, bool) {
 	parts := strings.Split(id, "-")
-	if len(parts) != 3 || parts[0] != generatorVersion || !slices.Contains(ScenarioKinds, ScenarioKind(parts[1])) {
-		return "", 0, false
+	if len(parts) != 4 || parts[0] != generatorVersion || !slices.Contains(ScenarioKinds, ScenarioKind(parts[1])) {
+		return "", 0, 0, false
 	}
-	seed, err := strconv.ParseUint(parts[2], 10, 64)
-	return ScenarioKind(parts[1]), seed, err == nil
+	level, err1 := strconv.Atoi(parts[2])
+	seed, err2 := strconv.ParseUint(parts[3], 10, 64)
+	return ScenarioKind(parts[1]), level, seed, err1 == nil && err2 == nil && level >= MinLevel && level <= MaxLevel
 }
 
-// maxWorlds bounds the worlds tried for one question. A world rarely lacks
-// a connection that fits the question; the tests show every seed they try
-// finds one within a few worlds.
-const maxWorlds = 50
+// maxWorlds bounds the worlds tried for one question. Most questions find
+// their connection in the first world; the tests show every seed they try
+// finds one.
+const maxWorlds = 60
 
-// Generate builds the question of this kind for seed: a small random world
-// and a question about one connection in it, answered by engine.Evaluate.
-// The same kind and seed always give the same question.
-func Generate(kind ScenarioKind, seed uint64) (Question, error) {
-	ask := map[ScenarioKind]func(*engine.World, *rng) (Question, bool){
+// causeWeights are how often each kind of question turns on each cause:
+// outbound rules and unreachable instances as often as missing inbound
+// rules, so that a learner does not learn that every timeout is inbound.
+var causeWeights = map[ScenarioKind]map[Cause]int{
+	AskOutcome: {CauseAllowed: 13, CauseNoListener: 14, CauseInbound: 16, CauseOutbound: 16, CauseUnreachable: 15, CausePublicRef: 13, CauseStateful: 13},
+	AskRule:    {CauseAllowed: 60, CauseNoListener: 20, CauseStateful: 20},
+	AskFix:     {CauseInbound: 45, CauseOutbound: 33, CausePublicRef: 22},
+}
+
+// trafficWeights are how often each kind of traffic is drawn.
+var trafficWeights = map[Traffic]int{TrafficTCP: 43, TrafficUDP: 15, TrafficICMP: 14, TrafficICMPv6: 12, TrafficIPv6: 16}
+
+// fits reports whether a cause can happen with traffic t: a ping is never
+// refused, and a group reference over a public IP is an IPv4 story.
+func fits(c Cause, t Traffic) bool {
+	switch c {
+	case CauseNoListener:
+		return t != TrafficICMP && t != TrafficICMPv6
+	case CausePublicRef:
+		return t == TrafficTCP || t == TrafficUDP || t == TrafficICMP
+	}
+	return true
+}
+
+// draw picks a key of weights, in a fixed order, with probability
+// proportional to its weight.
+func draw[K ~string](r *rng, order []K, weights map[K]int) K {
+	total := 0
+	for _, k := range order {
+		total += weights[k]
+	}
+	n := r.intn(total)
+	for _, k := range order {
+		if n < weights[k] {
+			return k
+		}
+		n -= weights[k]
+	}
+	return order[len(order)-1]
+}
+
+// Generate builds the question of this kind and level for seed: a small
+// world, one connection in it that turns on a cause drawn at random, and
+// the question about it, answered by engine.Evaluate. The same kind, level
+// and seed always give the same question.
+func Generate(kind ScenarioKind, level int, seed uint64) (Question, error) {
+	ask := map[ScenarioKind]func(*situation, *rng) (Question, bool){
 		AskOutcome: askOutcome, AskRule: askRule, AskFix: askFix,
 	}[kind]
-	if ask == nil {
+	switch {
+	case ask == nil:
 		return Question{}, fmt.Errorf("a scenario question is outcome, rule or fix, not %q", kind)
+	case level < MinLevel || level > MaxLevel:
+		return Question{}, fmt.Errorf("the level is %d to %d, not %d", MinLevel, MaxLevel, level)
 	}
 	r := newRNG(seed)
 	for range maxWorlds {
-		w := randomWorld(r)
-		if q, ok := ask(w, r); ok {
-			q.ID, q.Topic, q.Kind = scenarioID(kind, seed), Scenarios, Single
-			q.Exhibit = NewExhibit(w)
-			q.Scenario.Kind, q.Scenario.World = kind, w
-			return q, nil
+		cause := draw(r, Causes, causeWeights[kind])
+		traffic := draw(r, Traffics, trafficWeights)
+		if !fits(cause, traffic) {
+			continue
 		}
+		p := planWorld(r, level, traffic)
+		sit, ok := stage(buildWorld(r, p, traffic), r, cause, traffic)
+		if !ok {
+			continue
+		}
+		sit.level = level
+		q, ok := ask(sit, r)
+		if !ok {
+			continue
+		}
+		q.ID, q.Topic = scenarioID(kind, level, seed), Scenarios
+		if q.Kind == "" {
+			q.Kind = Single
+		}
+		q.Exhibit = NewExhibit(sit.w)
+		q.Scenario.Kind, q.Scenario.Cause, q.Scenario.Traffic, q.Scenario.Level = kind, cause, traffic, level
+		q.Scenario.World, q.Scenario.Conn = sit.w, sit.conn
+		if q.Doc == "" {
+			q.Doc = docFor(cause)
+		}
+		return q, nil
 	}
-	return Question{}, fmt.Errorf("no %s question found for seed %d", kind, seed)
+	return Question{}, fmt.Errorf("no %s question found for level %d and seed %d", kind, level, seed)
 }
 
-// The material worlds are built from. Hosts sit in documentation ranges,
-// outside the VPC.
-var (
-	vpcCIDR      = netip.MustParsePrefix("10.0.0.0/16")
-	anywhere     = netip.MustParsePrefix("0.0.0.0/0")
-	instancePool = []string{"web-1", "web-2", "app-1", "db-1", "bastion"}
-	groupPool    = []string{"web", "app", "db", "admin", "remote"}
-	portPool     = []int{22, 80, 443, 3389, 5432, 8080}
-	hostPool     = []struct{ name, ip string }{
-		{"laptop", "203.0.113.10"}, {"office-pc", "198.51.100.20"}, {"stranger", "192.0.2.77"},
-	}
-)
-
-const vpcID = "vpc-quiz"
-
-// randomWorld builds one VPC with 2-4 groups of 1-3 inbound rules each
-// (sometimes a group reference, sometimes a restricted outbound list), 2-4
-// instances with 1-2 groups each and some services running, and 1-3 hosts
-// outside AWS. It uses the engine's own changes, which validate every step.
-func randomWorld(r *rng) *engine.World {
-	w := engine.NewWorld("quiz scenario")
-	must(w.AddVPC(engine.VPC{ID: vpcID, CIDR: vpcCIDR}))
-	var hosts []netip.Addr
-	for _, h := range sample(r, hostPool, 1+r.intn(3)) {
-		ip := netip.MustParseAddr(h.ip)
-		hosts = append(hosts, ip)
-		_, err := w.AddHost(engine.Host{ID: h.name, IP: ip})
-		must(err)
-	}
-	groups := sample(r, groupPool, 2+r.intn(3))
-	for k, name := range groups {
-		groups[k] = "sg-" + name
-		g := engine.Group{ID: groups[k], Name: name, VPC: vpcID}
-		if r.chance(15) {
-			// Only HTTPS out: a connection this group's instances open
-			// on another port is blocked on the way out.
-			g.Outbound = []engine.Rule{{Protocol: engine.ProtoTCP, Ports: engine.PortRange{Lo: 443, Hi: 443}, Peer: engine.CIDRPeer(anywhere)}}
-		}
-		_, err := w.CreateGroup(g)
-		must(err)
-	}
-	for _, g := range groups {
-		for range 1 + r.intn(3) {
-			err := w.AddRule(g, engine.Inbound, randomRule(r, g, groups, hosts))
-			var ee *engine.Error
-			if errors.As(err, &ee) && ee.Code == engine.CodePermissionDup {
-				continue // drew the same rule twice: the group keeps one
-			}
-			must(err)
-		}
-	}
-	launchInstances(w, r, groups)
-	return w
+// situation is one connection in one world, evaluated, and what the
+// question turns on.
+type situation struct {
+	w       *engine.World
+	conn    engine.Connection
+	res     engine.Result
+	cause   Cause
+	traffic Traffic
+	level   int
 }
 
-func launchInstances(w *engine.World, r *rng, groups []string) {
-	names := sample(r, instancePool, 2+r.intn(3))
-	attached := make([][]string, len(names))
-	for k := range names {
-		attached[k] = sample(r, groups, 1+r.intn(2))
-	}
-	// Every group guards something, or its rules would be noise.
-	for _, g := range groups {
-		if !slices.ContainsFunc(attached, func(gs []string) bool { return slices.Contains(gs, g) }) {
-			k := r.intn(len(names))
-			attached[k] = append(attached[k], g)
-		}
-	}
-	for k, name := range names {
-		i := engine.Instance{ID: name, VPC: vpcID, Groups: attached[k]}
-		if r.chance(60) {
-			i.PublicIP = w.FreePublicIP()
-		}
-		for _, port := range portPool {
-			// Services mostly run where a rule opens their port, so that
-			// connected and refused both come up.
-			odds := 20
-			if opens(w, attached[k], port) {
-				odds = 65
-			}
-			if r.chance(odds) {
-				i.Listening = append(i.Listening, engine.Service{Protocol: engine.ProtoTCP, Port: port})
-			}
-		}
-		_, err := w.LaunchInstance(i)
-		must(err)
-	}
+// candidate is a connection a question may ask about.
+type candidate struct {
+	conn    engine.Connection
+	res     engine.Result
+	traffic Traffic
 }
 
-// opens reports whether an inbound rule of the groups covers tcp port.
-func opens(w *engine.World, groups []string, port int) bool {
-	for _, id := range groups {
-		for _, rule := range w.Group(id).Inbound {
-			if rule.Protocol == engine.ProtoAll || (rule.Protocol == engine.ProtoTCP && rule.Ports.Lo <= port && port <= rule.Ports.Hi) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func randomRule(r *rng, self string, groups []string, hosts []netip.Addr) engine.Rule {
-	rule := engine.Rule{Protocol: engine.ProtoTCP}
-	switch n := r.intn(12); {
-	case n == 0:
-		// All traffic, as the default group has it, only ever between
-		// group members: nobody opens every port to an address.
-		rule.Protocol = engine.ProtoAll
-		rule.Peer = engine.Peer{Self: true}
-		if r.chance(50) {
-			rule.Peer = engine.GroupPeer(pick(r, groups))
-		}
-		return rule
-	case n == 1:
-		rule.Ports = engine.PortRange{Lo: 8000, Hi: 8999}
-	default:
-		p := pick(r, portPool)
-		rule.Ports = engine.PortRange{Lo: p, Hi: p}
-	}
-	switch n := r.intn(10); {
-	case n < 3:
-		rule.Peer = engine.CIDRPeer(anywhere)
-	case n < 6:
-		ip := pick(r, hosts)
-		rule.Peer = engine.CIDRPeer(netip.PrefixFrom(ip, 32))
-	case n == 6:
-		rule.Peer = engine.CIDRPeer(netip.PrefixFrom(pick(r, hosts), 24))
-	case n == 7:
-		rule.Peer = engine.CIDRPeer(vpcCIDR)
-	case n == 8:
-		rule.Peer = engine.GroupPeer(pick(r, groups))
-	default:
-		rule.Peer = engine.Peer{Self: true}
-	}
-	if rule.Peer.Group == self {
-		rule.Peer = engine.Peer{Self: true}
-	}
-	return rule
-}
-
-// sample returns n items of pool chosen at random, in pool order.
-func sample[T any](r *rng, pool []T, n int) []T {
-	idx := make([]int, len(pool))
-	for k := range idx {
-		idx[k] = k
-	}
-	shuffle(r, idx)
-	idx = idx[:min(n, len(idx))]
-	slices.Sort(idx)
-	out := make([]T, len(idx))
-	for k, i := range idx {
-		out[k] = pool[i]
-	}
-	return out
-}
-
-// must stops on an error the generator can only cause through a bug: the
-// worlds it builds are valid by construction, and the tests build hundreds.
-func must(err error) {
-	if err != nil {
-		panic("quiz: the scenario generator built an invalid world: " + err.Error())
-	}
-}
-
-// connections lists every tcp connection a question may ask about: from
-// each machine to each instance, by name, and to each public IP, on each
-// port of the pool.
-func connections(w *engine.World) []engine.Connection {
+// candidates lists the connections of w a question may ask about: from
+// every host and instance to every other instance, by name and, from an
+// instance, at its public IP; on every service the destination runs, and
+// with a ping of each family; and from every instance to every host that
+// runs a service. The flows a site really has (visitors to the front,
+// each tier to the next, the admin to the bastion) come first.
+func candidates(w *engine.World) []candidate {
 	var froms []string
-	for _, i := range w.Instances {
-		froms = append(froms, i.ID)
-	}
 	for _, h := range w.Hosts {
 		froms = append(froms, h.ID)
 	}
-	var out []engine.Connection
+	for _, i := range w.Instances {
+		froms = append(froms, i.ID)
+	}
+	var out []candidate
+	add := func(src engine.Endpoint, c engine.Connection) {
+		if t, ok := trafficOf(src, c); ok {
+			out = append(out, candidate{conn: c, res: engine.Evaluate(w, c), traffic: t})
+		}
+	}
 	for _, from := range froms {
+		src, _ := w.Endpoint(from)
 		for _, dst := range w.Instances {
-			if dst.ID == from {
+			if src.Instance == dst {
 				continue
 			}
 			tos := []string{dst.ID}
-			if dst.PublicIP.IsValid() && w.Instance(from) != nil {
-				// From another instance, the public IP takes the long way
-				// round, where group references no longer match.
+			if src.Instance != nil && dst.PublicIP.IsValid() {
 				tos = append(tos, dst.PublicIP.String())
 			}
+			kinds := []engine.Connection{{Protocol: engine.ProtoICMP}, {Protocol: engine.ProtoICMPv6}}
+			for _, s := range dst.Listening {
+				kinds = append(kinds, engine.Connection{Protocol: s.Protocol, Port: s.Port})
+			}
 			for _, to := range tos {
-				for _, port := range portPool {
-					out = append(out, engine.Connection{From: from, To: to, Protocol: engine.ProtoTCP, Port: port})
+				for _, c := range kinds {
+					c.From, c.To = from, to
+					add(src, c)
 				}
+			}
+		}
+		if src.Instance == nil {
+			continue
+		}
+		for _, h := range w.Hosts {
+			for _, s := range h.Listening {
+				add(src, engine.Connection{From: from, To: h.ID, Protocol: s.Protocol, Port: s.Port})
 			}
 		}
 	}
 	return out
 }
 
-// target names a connection's destination in a prompt: "web-1", or
-// "web-1's public IP 54.210.0.10".
-func target(w *engine.World, to string) string {
-	a, err := netip.ParseAddr(to)
-	if err != nil {
-		return to
-	}
-	e, _ := w.Endpoint(to)
-	return e.Label() + "'s public IP " + a.String()
+// roleOf is the role an instance or host plays, from its name: "db" for
+// db-1, "laptop" for the laptop.
+func roleOf(e engine.Endpoint) string {
+	name, _, _ := strings.Cut(e.Label(), "-")
+	return name
 }
 
-func portText(port int) string {
-	s := "TCP port " + strconv.Itoa(port)
-	if name := engine.ServiceName(port); name != "" {
-		s += " (" + name + ")"
+// plausible reports whether a site really has this flow: visitors to the
+// load balancer or the web tier, each tier to the next, every instance to
+// DNS and to the update server, the admin's laptop to the bastion, the
+// monitor pinging the front.
+func plausible(c candidate) bool {
+	from, to := roleOf(c.res.From), roleOf(c.res.To)
+	switch from {
+	case "visitor", "stranger":
+		return to == "lb" || to == "web"
+	case "laptop":
+		return true // the administrator's, which calls everything
+	case "monitor":
+		return c.conn.Protocol.IsICMP()
+	case "lb":
+		return to == "web"
+	case "web":
+		return to == "app" || to == "db" || to == "dns" || to == "updates"
+	case "app":
+		return to == "db" || to == "cache" || to == "dns" || to == "updates"
+	case "bastion":
+		return c.conn.Port == 22
 	}
-	return s
+	return to == "dns" || to == "updates"
 }
 
-// Outcomes are the choices of an outcome question, in the engine's order.
-var outcomes = []engine.Outcome{engine.Connected, engine.Refused, engine.Timeout}
+// trafficOf classifies a connection: false for one that makes no sense,
+// such as an IPv6 ping from a source without IPv6.
+func trafficOf(src engine.Endpoint, c engine.Connection) (Traffic, bool) {
+	v6 := src.Host != nil && src.Host.IP.Is6()
+	has6 := v6 || src.Instance != nil && src.Instance.IPv6.IsValid()
+	switch c.Protocol {
+	case engine.ProtoICMP:
+		return TrafficICMP, !v6
+	case engine.ProtoICMPv6:
+		return TrafficICMPv6, has6
+	case engine.ProtoUDP:
+		return TrafficUDP, !v6
+	}
+	if v6 {
+		return TrafficIPv6, true
+	}
+	return TrafficTCP, true
+}
 
-var outcomeChoices = []string{"Connected", "Refused", "Timeout"}
-
-// askOutcome asks what happens to one connection. It first draws the
-// outcome, so that the three answers come up about equally often.
-func askOutcome(w *engine.World, r *rng) (Question, bool) {
-	want := pick(r, outcomes)
-	var hits []engine.Connection
-	for _, c := range connections(w) {
-		if engine.Evaluate(w, c).Outcome == want {
-			hits = append(hits, c)
+// stage finds a connection of traffic t in w that turns on cause, making
+// the one change to w the cause needs (a rule removed, a service stopped,
+// an outbound list narrowed), and checks with the engine that it does.
+func stage(w *engine.World, r *rng, cause Cause, t Traffic) (*situation, bool) {
+	var pool []candidate
+	for _, c := range candidates(w) {
+		if c.traffic == t {
+			pool = append(pool, c)
 		}
 	}
-	if len(hits) == 0 {
-		return Question{}, false
-	}
-	c := pick(r, hits)
-	res := engine.Evaluate(w, c)
-	return Question{
-		Lesson:      outcomeLesson(w, res),
-		Prompt:      fmt.Sprintf("What happens when %s connects to %s on %s?", c.From, target(w, c.To), portText(c.Port)),
-		Choices:     outcomeChoices,
-		Correct:     []int{slices.Index(outcomes, res.Outcome)},
-		Explanation: res.Explanation(),
-		Scenario:    &Scenario{Conn: c},
-	}, true
-}
-
-// outcomeLesson is the lesson that teaches why the connection ended so.
-func outcomeLesson(w *engine.World, res engine.Result) string {
-	switch res.Reason {
-	case engine.Allowed:
-		return matchedLesson(w, res)
-	case engine.OutboundBlocked:
-		return "inbound-and-outbound"
-	case engine.InboundBlocked:
-		if referencedOverPublicIP(w, res) {
-			return "references-match-private-addresses"
+	shuffle(r, pool)
+	// The flows a site really has first; the others when none of them
+	// fits the cause.
+	slices.SortStableFunc(pool, func(a, b candidate) int { return boolInt(plausible(b)) - boolInt(plausible(a)) })
+	for _, c := range pool {
+		if sit, ok := stageOne(w, r, cause, c); ok {
+			sit.traffic = t
+			return sit, true
 		}
 	}
-	return "timeout-versus-refused"
+	return nil, false
 }
 
-func matchedLesson(w *engine.World, res engine.Result) string {
-	if ref, ok := res.FirstMatch(engine.Inbound); ok && w.Rule(ref).Peer.IsGroup() {
-		return "referencing-security-groups"
-	}
-	return "anatomy-of-a-rule"
-}
-
-// referencedOverPublicIP reports the classic surprise: the destination has
-// a rule naming a group the source has, but the packet went over a public
-// IP, where group references do not match.
-func referencedOverPublicIP(w *engine.World, res engine.Result) bool {
-	src, dst := res.From.Instance, res.To.Instance
-	if res.Private || src == nil || dst == nil {
-		return false
-	}
-	for _, g := range w.GroupsOf(dst) {
-		for _, rule := range g.Inbound {
-			if rule.Peer.IsGroup() && slices.Contains(src.Groups, rule.Peer.Group) {
-				return true
+func stageOne(w *engine.World, r *rng, cause Cause, c candidate) (*situation, bool) {
+	allowed := c.res.Reason == engine.Allowed
+	dst := c.res.To.Instance
+	src := c.res.From.Instance
+	switch cause {
+	case CauseAllowed:
+		if !allowed {
+			return nil, false
+		}
+	case CauseNoListener:
+		if !allowed || dst == nil || !c.conn.Protocol.HasPorts() {
+			return nil, false
+		}
+		w = w.Clone()
+		must(w.StopService(dst.ID, engine.Service{Protocol: c.conn.Protocol, Port: c.conn.Port}))
+	case CauseInbound:
+		switch {
+		case c.res.Reason == engine.InboundBlocked && !referenceOverPublicIP(w, c.res) && r.chance(50):
+			// Blocked as the world is: someone the rules do not name.
+		case allowed && dst != nil:
+			w = removeMatched(w, c.conn, engine.Inbound)
+		default:
+			return nil, false
+		}
+	case CauseOutbound:
+		switch {
+		case src == nil:
+			return nil, false
+		case c.res.Reason == engine.OutboundBlocked:
+		case allowed:
+			w = narrowOutbound(w, src, c.conn)
+		default:
+			return nil, false
+		}
+	case CauseUnreachable:
+		if c.res.Reason != engine.Unreachable || dst == nil || (c.conn.Protocol.HasPorts() && !c.res.To.Listens(c.conn.Protocol, c.conn.Port)) {
+			return nil, false
+		}
+		// Give the source a rule of its own, so that the only thing that
+		// stops it is the missing address.
+		if h := c.res.From.Host; h != nil {
+			w = w.Clone()
+			rule := engine.Rule{Protocol: c.conn.Protocol, Ports: engine.PortRange{Lo: c.conn.Port, Hi: c.conn.Port},
+				Peer: engine.CIDRPeer(netip.PrefixFrom(h.IP, h.IP.BitLen())), Description: "for " + h.Label()}
+			if rule.Protocol.IsICMP() {
+				rule.Ports = engine.AnyICMP
+			}
+			if w.AddRule(dst.Groups[0], engine.Inbound, rule) != nil {
+				return nil, false
 			}
 		}
+	case CausePublicRef:
+		if !allowed || src == nil || !c.res.Private || !matchedByReference(w, c.conn) {
+			return nil, false
+		}
+		w = withPublicIP(withPublicIP(w, src.ID), dst.ID)
+		c.conn.To = w.Instance(dst.ID).PublicIP.String()
+	case CauseStateful:
+		if !allowed || dst == nil || (src != nil && shareGroup(src, dst)) || !hasOutbound(w, dst) {
+			return nil, false
+		}
+		w = w.Clone()
+		for _, g := range w.GroupsOf(w.Instance(dst.ID)) {
+			clearRules(w, g.ID, engine.Outbound)
+		}
+	}
+	res := engine.Evaluate(w, c.conn)
+	if !causeOf(w, res, cause) {
+		return nil, false
+	}
+	return &situation{w: w, conn: c.conn, res: res, cause: cause}, true
+}
+
+// causeOf reports whether the engine's answer is the one cause stands for.
+func causeOf(w *engine.World, res engine.Result, cause Cause) bool {
+	switch cause {
+	case CauseAllowed, CauseStateful:
+		return res.Reason == engine.Allowed
+	case CauseNoListener:
+		return res.Reason == engine.NoListener
+	case CauseInbound:
+		return res.Reason == engine.InboundBlocked && !referenceOverPublicIP(w, res)
+	case CauseOutbound:
+		return res.Reason == engine.OutboundBlocked
+	case CauseUnreachable:
+		return res.Reason == engine.Unreachable
+	case CausePublicRef:
+		return res.Reason == engine.InboundBlocked && referenceOverPublicIP(w, res)
 	}
 	return false
 }
 
-// askRule asks which inbound rule lets a connection in. It asks only when
-// exactly one rule of the destination's groups matches, so that exactly one
-// choice is right; the others are the destination's other inbound rules.
-func askRule(w *engine.World, r *rng) (Question, bool) {
-	conns := connections(w)
-	shuffle(r, conns)
-	for _, c := range conns {
-		res := engine.Evaluate(w, c)
-		if res.Outcome == engine.Timeout {
-			continue
-		}
-		var in []engine.RuleRef
-		for _, m := range res.Matched() {
-			if m.Direction == engine.Inbound {
-				in = append(in, m)
-			}
-		}
-		if len(in) != 1 {
-			continue
-		}
-		var others []engine.RuleRef
-		for _, g := range w.GroupsOf(res.To.Instance) {
-			for k := range g.Inbound {
-				if ref := (engine.RuleRef{Group: g.ID, Direction: engine.Inbound, Index: k}); ref != in[0] {
-					others = append(others, ref)
-				}
-			}
-		}
-		if len(others) < 2 {
-			continue
-		}
-		shuffle(r, others)
-		refs := append(slices.Clone(others[:min(3, len(others))]), in[0])
-		shuffle(r, refs)
-		q := Question{
-			Lesson:   matchedLesson(w, res),
-			Prompt:   fmt.Sprintf("%s connects to %s on %s. Which inbound rule lets it in?", c.From, target(w, c.To), portText(c.Port)),
-			Scenario: &Scenario{Conn: c, Rules: refs},
-			Explanation: res.Explanation() + " The other rules do not match: " +
-				strings.Join(ruleSteps(w, c, refs, in[0]), "; ") + ".",
-		}
-		for k, ref := range refs {
-			q.Choices = append(q.Choices, ref.Group+": "+ruleText(w, ref.Direction, *w.Rule(ref)))
-			if ref == in[0] {
-				q.Correct = []int{k}
-			}
-		}
-		return q, true
-	}
-	return Question{}, false
-}
-
-// ruleSteps returns the engine's words about each rule of refs but skip, from
-// its trace of the connection: "sg-web inbound rule 1 (tcp 22 ...) does not
-// match tcp/80 from 203.0.113.10".
-func ruleSteps(w *engine.World, c engine.Connection, refs []engine.RuleRef, skip engine.RuleRef) []string {
-	var out []string
-	steps := engine.Trace(w, c).Trace
+// removeMatched returns a copy of w without the rules of direction d that
+// let c through, as the engine names them.
+func removeMatched(w *engine.World, c engine.Connection, d engine.Direction) *engine.World {
+	w = w.Clone()
+	refs := slices.DeleteFunc(engine.Trace(w, c).Matched(), func(m engine.RuleRef) bool { return m.Direction != d })
+	// Last first, so that the indices of the others stay put.
+	slices.SortFunc(refs, func(a, b engine.RuleRef) int { return b.Index - a.Index })
 	for _, ref := range refs {
-		for _, s := range steps {
-			if ref != skip && s.Phase == engine.PhaseInbound && s.Group == ref.Group && s.Rule == ref.Index {
-				out = append(out, s.Text)
-			}
-		}
+		must(w.RemoveRule(ref.Group, d, ref.Index))
 	}
-	return out
+	return w
 }
 
-// askFix asks which one rule would make a blocked connection connect. The
-// connection times out at the destination's inbound rules and something
-// listens there; each candidate rule is added to a copy of the world and
-// the engine says whether it then connects. Exactly one chosen candidate
-// does.
-func askFix(w *engine.World, r *rng) (Question, bool) {
-	conns := connections(w)
-	shuffle(r, conns)
-	for _, c := range conns {
-		res := engine.Evaluate(w, c)
-		if res.Reason != engine.InboundBlocked || !res.To.Listens(c.Protocol, c.Port) {
-			continue
-		}
-		var works, fails []Fix
-		var after []engine.Result // what the engine says once each working fix is added
-		seen := map[string]bool{}
-		for _, f := range fixCandidates(w, r, c, res) {
-			text := fixText(w, f)
-			if seen[text] {
-				continue
-			}
-			seen[text] = true
-			fixed, err := f.Apply(w)
-			if err != nil {
-				continue // AWS would refuse the rule (a duplicate): not a choice
-			}
-			if out := engine.Evaluate(fixed, c); out.Outcome == engine.Connected {
-				works, after = append(works, f), append(after, out)
-			} else {
-				fails = append(fails, f)
-			}
-		}
-		if len(works) == 0 || len(fails) < 2 {
-			continue
-		}
-		shuffle(r, fails)
-		right := r.intn(len(works))
-		// The right fix goes last, then the choices are put in random order.
-		options := append(slices.Clone(fails[:min(3, len(fails))]), works[right])
-		order := make([]int, len(options))
-		for k := range order {
-			order[k] = k
-		}
-		shuffle(r, order)
-		q := Question{
-			Lesson: fixLesson(works[right]),
-			Prompt: fmt.Sprintf("%s connects to %s on %s and times out, though %s listens on that port. Which one rule, added, would make it connect?",
-				c.From, target(w, c.To), portText(c.Port), res.To.Label()),
-			Scenario:    &Scenario{Conn: c},
-			Explanation: "As it is: " + res.Explanation() + " With the new rule: " + after[right].Explanation(),
-		}
-		for k, i := range order {
-			q.Scenario.Fixes = append(q.Scenario.Fixes, options[i])
-			q.Choices = append(q.Choices, fixText(w, options[i]))
-			if i == len(options)-1 {
-				q.Correct = []int{k}
-			}
-		}
-		return q, true
+// narrowOutbound returns a copy of w in which the groups of src let out
+// only one kind of traffic, another than c's: HTTPS to anywhere, or DNS
+// to the VPC when c is HTTPS itself.
+func narrowOutbound(w *engine.World, src *engine.Instance, c engine.Connection) *engine.World {
+	w = w.Clone()
+	keep := engine.Rule{Protocol: engine.ProtoTCP, Ports: engine.PortRange{Lo: 443, Hi: 443}, Peer: engine.CIDRPeer(anyIPv4), Description: "HTTPS out"}
+	if c.Protocol == engine.ProtoTCP && c.Port == 443 {
+		keep = engine.Rule{Protocol: engine.ProtoUDP, Ports: engine.PortRange{Lo: 53, Hi: 53}, Peer: engine.CIDRPeer(vpcCIDR), Description: "DNS out"}
 	}
-	return Question{}, false
+	for _, g := range w.GroupsOf(w.Instance(src.ID)) {
+		clearRules(w, g.ID, engine.Outbound)
+	}
+	must(w.AddRule(src.Groups[0], engine.Outbound, keep))
+	return w
 }
 
-// fixCandidates proposes rules that look like fixes: the right port from
-// the address the destination sees (or from everywhere, or from the
-// source's group, or from the VPC's range), and the classic mistakes: the
-// wrong port, UDP, an outbound rule, the wrong group, the wrong address.
-// Which of them work is for the engine to say.
-func fixCandidates(w *engine.World, r *rng, c engine.Connection, res engine.Result) []Fix {
-	dst := res.To.Instance
-	g := pick(r, dst.Groups)
-	src := netip.PrefixFrom(res.SrcAddr, res.SrcAddr.BitLen())
-	rule := func(p engine.Protocol, port int, peer engine.Peer) engine.Rule {
-		return engine.Rule{Protocol: p, Ports: engine.PortRange{Lo: port, Hi: port}, Peer: peer}
+// clearRules removes every rule of a group's direction d.
+func clearRules(w *engine.World, group string, d engine.Direction) {
+	for len(w.Group(group).Rules(d)) > 0 {
+		must(w.RemoveRule(group, d, 0))
 	}
-	tcp := func(peer engine.Peer) engine.Rule { return rule(engine.ProtoTCP, c.Port, peer) }
-	other := pick(r, slices.DeleteFunc(slices.Clone(portPool), func(p int) bool { return p == c.Port }))
-	fixes := []Fix{
-		{g, engine.Inbound, tcp(engine.CIDRPeer(src))},
-		{g, engine.Inbound, tcp(engine.CIDRPeer(vpcCIDR))},
-		{g, engine.Inbound, rule(engine.ProtoTCP, other, engine.CIDRPeer(src))},
-		{g, engine.Inbound, rule(engine.ProtoUDP, c.Port, engine.CIDRPeer(src))},
-		{g, engine.Outbound, tcp(engine.CIDRPeer(src))},
-	}
-	if c.Port != 22 && c.Port != 3389 {
-		// Opening SSH or RDP to the world is never offered as the answer.
-		fixes = append(fixes, Fix{g, engine.Inbound, tcp(engine.CIDRPeer(anywhere))})
-	}
-	for _, h := range w.Hosts {
-		if h.IP != res.SrcAddr {
-			fixes = append(fixes, Fix{g, engine.Inbound, tcp(engine.CIDRPeer(netip.PrefixFrom(h.IP, 32)))})
-		}
-	}
-	if s := res.From.Instance; s != nil {
-		for _, sg := range s.Groups {
-			fixes = append(fixes, Fix{g, engine.Inbound, tcp(engine.GroupPeer(sg))})
-		}
-		fixes = append(fixes, Fix{s.Groups[0], engine.Outbound, tcp(engine.CIDRPeer(netip.PrefixFrom(res.DstAddr, 32)))})
-	}
-	for _, og := range w.Groups {
-		if og.Name != engine.DefaultGroupName && !slices.Contains(dst.Groups, og.ID) {
-			fixes = append(fixes, Fix{og.ID, engine.Inbound, tcp(engine.CIDRPeer(src))})
-		}
-	}
-	return fixes
 }
 
-func fixText(w *engine.World, f Fix) string {
-	return "Add to " + f.Group + " an " + f.Direction.String() + " rule: " + ruleText(w, f.Direction, f.Rule)
+// matchedByReference reports whether a rule that lets c in names a group.
+func matchedByReference(w *engine.World, c engine.Connection) bool {
+	ref, ok := engine.Evaluate(w, c).FirstMatch(engine.Inbound)
+	return ok && w.Rule(ref).Peer.IsGroup()
 }
 
-func fixLesson(f Fix) string {
-	switch {
-	case f.Rule.Peer.IsGroup():
-		return "referencing-security-groups"
-	case f.Rule.Ports.Lo == 22 && f.Rule.Peer.CIDR.Bits() == 32:
-		return "ssh-from-your-computer-only"
+// referenceOverPublicIP reports the classic surprise: the connection went
+// over a public IP and was dropped inbound, though on the private path a
+// group reference of the destination lets the same source in.
+func referenceOverPublicIP(w *engine.World, res engine.Result) bool {
+	_, ok := privateMatch(w, res)
+	return ok
+}
+
+// privateMatch is the group-reference rule that would let a connection
+// made over a public IP in, had it taken the private path.
+func privateMatch(w *engine.World, res engine.Result) (engine.RuleRef, bool) {
+	src, dst := res.From.Instance, res.To.Instance
+	if res.Private || res.Reason != engine.InboundBlocked || src == nil || dst == nil || src.VPC != dst.VPC {
+		return engine.RuleRef{}, false
 	}
-	return "anatomy-of-a-rule"
+	private := res.Conn
+	private.To = dst.ID
+	in := engine.Evaluate(w, private)
+	ref, ok := in.FirstMatch(engine.Inbound)
+	if !ok || (in.Reason != engine.Allowed && in.Reason != engine.NoListener) || !w.Rule(ref).Peer.IsGroup() {
+		return engine.RuleRef{}, false
+	}
+	return ref, true
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func shareGroup(a, b *engine.Instance) bool {
+	return slices.ContainsFunc(a.Groups, func(g string) bool { return slices.Contains(b.Groups, g) })
+}
+
+func hasOutbound(w *engine.World, i *engine.Instance) bool {
+	return slices.ContainsFunc(w.GroupsOf(i), func(g *engine.Group) bool { return len(g.Outbound) > 0 })
 }

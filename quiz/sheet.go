@@ -29,11 +29,17 @@ func NewSheet(topic Topic, count int, seed uint64) (Sheet, error) {
 // wrapWidth is where the sheet wraps its prose; tables are not wrapped.
 const wrapWidth = 78
 
-var howToAnswer = map[Kind]string{
-	Single:    "choose one",
-	TrueFalse: "true or false",
-	Multi:     "choose all that apply",
-	Typed:     "type the answer",
+// howTo says how to answer a question: "choose one", "select two".
+func howTo(q Question) string {
+	switch q.Kind {
+	case TrueFalse:
+		return "true or false"
+	case Multi:
+		return strings.ToLower(strings.TrimSuffix(q.SelectText(), "."))
+	case Typed:
+		return "type the answer"
+	}
+	return "choose one"
 }
 
 // WriteText prints the sheet as plain text.
@@ -42,14 +48,18 @@ func (s Sheet) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "sglab quiz: %d %s, topic %s, seed %d\n", len(s.Questions), plural(len(s.Questions), "question"), s.Topic, s.Seed)
 	fmt.Fprintf(&b, "The same sheet again: sglab quiz --print --topic %s --count %d --seed %d\n", s.Topic, s.Count, s.Seed)
 	for n, q := range s.Questions {
-		fmt.Fprintf(&b, "\n%d. [%s; %s]\n", n+1, q.Topic, howToAnswer[q.Kind])
+		fmt.Fprintf(&b, "\n%d. [%s; %s]\n", n+1, q.Topic, howTo(q))
 		if q.Exhibit != nil {
 			for _, l := range q.Exhibit.Lines() {
 				b.WriteString(strings.TrimRight("   "+l, " ") + "\n")
 			}
 			b.WriteString("\n")
 		}
-		wrap(&b, q.Prompt, "   ", "   ")
+		prompt := q.Prompt
+		if q.Kind == Multi {
+			prompt += " (" + q.SelectText() + ")"
+		}
+		wrap(&b, prompt, "   ", "   ")
 		for k, c := range q.Choices {
 			wrap(&b, ChoiceLabel(k)+") "+c, "   ", "      ")
 		}
@@ -64,7 +74,11 @@ func (s Sheet) WriteText(w io.Writer) error {
 			wrap(&b, "Also accepted: "+strings.Join(q.Accept[1:], ", "), "   ", "   ")
 		}
 		wrap(&b, q.Explanation, "   ", "   ")
+		for k, why := range q.Why {
+			wrap(&b, ChoiceLabel(k)+") "+why, "   ", "      ")
+		}
 		fmt.Fprintf(&b, "   Lesson: %s\n", q.Lesson)
+		fmt.Fprintf(&b, "   AWS docs: %s\n", q.Doc)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -106,10 +120,13 @@ type questionJSON struct {
 	Prompt      string   `json:"prompt"`
 	Exhibit     *Exhibit `json:"exhibit,omitempty"`
 	Choices     []string `json:"choices,omitempty"`
+	Why         []string `json:"why,omitempty"`     // why each choice is right or wrong
+	Select      int      `json:"select,omitempty"`  // multi: how many choices to select
 	Correct     []int    `json:"correct,omitempty"` // indices into choices, from 0
 	Accept      []string `json:"accept,omitempty"`  // typed: every accepted answer
 	Answer      string   `json:"answer"`
 	Explanation string   `json:"explanation"`
+	Doc         string   `json:"doc"` // the AWS documentation page the answer rests on
 }
 
 // WriteJSON prints the sheet as one JSON document.
@@ -117,8 +134,11 @@ func (s Sheet) WriteJSON(w io.Writer) error {
 	doc := sheetJSON{Topic: s.Topic, Count: s.Count, Seed: s.Seed, Questions: []questionJSON{}}
 	for n, q := range s.Questions {
 		doc.Questions = append(doc.Questions, questionJSON{Number: n + 1, ID: q.ID, Topic: q.Topic, Kind: q.Kind,
-			Lesson: q.Lesson, Prompt: q.Prompt, Exhibit: q.Exhibit, Choices: q.Choices, Correct: q.Correct,
-			Accept: q.Accept, Answer: q.AnswerText(), Explanation: q.Explanation})
+			Lesson: q.Lesson, Prompt: q.Prompt, Exhibit: q.Exhibit, Choices: q.Choices, Why: q.Why, Correct: q.Correct,
+			Accept: q.Accept, Answer: q.AnswerText(), Explanation: q.Explanation, Doc: q.Doc})
+		if q.Kind == Multi {
+			doc.Questions[n].Select = q.Select()
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

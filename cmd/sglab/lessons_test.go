@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +33,7 @@ task: Open port 80 on web-sg.
 start: start.yaml
 goals:
   - { from: a visitor, to: web-1, port: 80, expect: connected }
+  - { exposure: { instance: web-1, inbound: [{ port: 80, from: anywhere }] } }
 hints:
   - Add an inbound rule to web-sg.
 solution:
@@ -146,7 +148,7 @@ func TestLessonsListShowsProgress(t *testing.T) {
 func TestLessonsValidate(t *testing.T) {
 	t.Run("the built-in course", func(t *testing.T) {
 		out, errOut, code := sglab(t, ".", "lessons", "validate", filepath.Join("..", "..", "lessons", "course"))
-		if code != 0 || strings.Contains(errOut, ": SolutionDoesNotMeetGoal") || !strings.Contains(out, "12 lessons") {
+		if code != 0 || strings.Contains(errOut, ": SolutionDoesNotMeetGoal") || !strings.Contains(out, fmt.Sprintf("%d lessons", builtinLessons(t))) {
 			t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 		}
 	})
@@ -185,7 +187,7 @@ func TestLessonsValidate(t *testing.T) {
 	})
 	t.Run("no directory given", func(t *testing.T) {
 		_, errOut, code := sglab(t, ".", "lessons", "validate")
-		if code != 2 || !strings.Contains(errOut, "accepts 1 arg") {
+		if code != 2 || !strings.Contains(errOut, "missing DIR: the lesson pack to check\nUsage: sglab lessons validate DIR") {
 			t.Errorf("exit %d, stderr:\n%s", code, errOut)
 		}
 	})
@@ -199,7 +201,7 @@ func TestPackFlag(t *testing.T) {
 		t.Errorf("the pack's lesson should come after the built-in ones: %+v", last)
 	}
 	out, _, _ := sglab(t, ".", "--pack", dir, "lessons", "list")
-	if !strings.Contains(out, "\nPack "+dir+"\n 13  ○ not started  Open HTTP\n") {
+	if !strings.Contains(out, fmt.Sprintf("\nPack %s\n %2d  ○ not started  Open HTTP\n", dir, builtinLessons(t)+1)) {
 		t.Errorf("text list:\n%s", out)
 	}
 
@@ -229,7 +231,7 @@ func TestProgressCommand(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 	}
 	for _, want := range []string{
-		"Course: 1 of 12 lessons done, 1 in progress.\n",
+		fmt.Sprintf("Course: 1 of %d lessons done, 1 in progress.\n", len(course.Lessons)),
 		`Next: lesson 4, "SSH from your computer only", page 2 of 3.`,
 		"  1  ✓ done         " + first.Title + "\n                    page 1/3 · 0/1 challenge solved · 1/1 question right\n",
 		"  4  ◐ in progress  " + fourth.Title + "\n                    page 2/3 · 0/1 challenge solved · 2 hints · 1 solution shown · 0/1 question right\n",
@@ -246,7 +248,7 @@ func TestProgressCommand(t *testing.T) {
 		t.Fatalf("exit %d, %v:\n%s", code, err, out)
 	}
 	l4 := doc.Lessons[3]
-	if doc.Total != 12 || doc.Done != 1 || doc.InProgress != 1 || doc.Resume == nil || *doc.Resume != (resumeJSON{Lesson: fourth.ID, Page: 2}) ||
+	if doc.Total != len(course.Lessons) || doc.Done != 1 || doc.InProgress != 1 || doc.Resume == nil || *doc.Resume != (resumeJSON{Lesson: fourth.ID, Page: 2}) ||
 		l4.Status != "in-progress" || l4.Page != 2 || len(l4.Challenges) != 1 || l4.Challenges[0].Hints != 2 || !l4.Challenges[0].SolutionShown ||
 		!doc.Lessons[0].Questions[0].Correct || doc.Lessons[1].Status != "not-started" {
 		t.Errorf("JSON: %+v", doc)
@@ -255,7 +257,7 @@ func TestProgressCommand(t *testing.T) {
 
 func TestProgressOfANewcomer(t *testing.T) {
 	out, errOut, code := sglab(t, ".", "--data-dir", filepath.Join(t.TempDir(), "new"), "progress")
-	if code != 0 || errOut != "" || !strings.Contains(out, "Course: 0 of 12 lessons done, 0 in progress.\nNext: lesson 1, ") {
+	if code != 0 || errOut != "" || !strings.Contains(out, fmt.Sprintf("Course: 0 of %d lessons done, 0 in progress.\nNext: lesson 1, ", builtinLessons(t))) {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
@@ -264,7 +266,7 @@ func TestProgressFileProblems(t *testing.T) {
 	t.Run("corrupt", func(t *testing.T) {
 		dir := writePack(t, lessons.ProgressFile, "{ not json")
 		out, errOut, code := sglab(t, ".", "--data-dir", dir, "progress")
-		if code != 0 || !strings.Contains(out, "0 of 12 lessons done") ||
+		if code != 0 || !strings.Contains(out, fmt.Sprintf("0 of %d lessons done", builtinLessons(t))) ||
 			!strings.HasPrefix(errOut, "sglab: warning: ") || !strings.Contains(errOut, "sglab starts clean") {
 			t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 		}
@@ -276,4 +278,14 @@ func TestProgressFileProblems(t *testing.T) {
 			t.Errorf("exit %d, stderr:\n%s", code, errOut)
 		}
 	})
+}
+
+// builtinLessons is the number of lessons in the built-in course.
+func builtinLessons(t *testing.T) int {
+	t.Helper()
+	course, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(course.Lessons)
 }

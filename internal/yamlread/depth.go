@@ -16,14 +16,33 @@ func tooDeep(data string) (Pos, bool) {
 	return s.run()
 }
 
+// level is a block collection the scan is in: the indentation of its
+// lines. An open level is the value of a key or a dash whose line ends in
+// a tag or an anchor: a parser takes the lines after it, even at the same
+// indentation, for that value, so it lasts until a line less indented.
+type level struct {
+	indent int
+	open   bool
+}
+
+// encloses reports whether a line indented by indent has left the level.
+func (l level) encloses(indent int) bool {
+	return l.indent > indent || l.indent == indent && !l.open
+}
+
 type depthScan struct {
 	limit     int // the deepest nesting allowed
 	data      string
 	i         int // the next byte
 	line      int // the line of byte i
 	lineStart int // where that line starts
-	indents   []int
+	indents   []level
 	flow      int // open flow collections
+	// pairs holds, for each open flow collection, whether a key: value
+	// pair without braces is open in it ([a: b] is a list of one mapping);
+	// open counts them.
+	pairs []bool
+	open  int
 }
 
 func (s *depthScan) run() (Pos, bool) {
@@ -34,10 +53,10 @@ func (s *depthScan) run() (Pos, bool) {
 			continue
 		}
 		if s.flow == 0 {
-			for len(s.indents) > 0 && s.indents[len(s.indents)-1] >= indent {
+			for len(s.indents) > 0 && s.indents[len(s.indents)-1].encloses(indent) {
 				s.indents = s.indents[:len(s.indents)-1]
 			}
-			s.indents = append(s.indents, indent)
+			s.indents = append(s.indents, level{indent: indent})
 		}
 		if p, deep := s.scanLine(indent); deep {
 			return p, true
@@ -95,6 +114,12 @@ func (s *depthScan) scanLine(indent int) (Pos, bool) {
 		extra = 0
 	}
 	tokenStart := true // a quote or a bracket here starts a value
+	property := false  // the line so far ends in a tag or an anchor
+	defer func() {
+		if property && s.flow == 0 {
+			s.indents = append(s.indents, level{indent: indent, open: true})
+		}
+	}()
 	for s.i < len(s.data) && s.data[s.i] != '\n' {
 		c := s.data[s.i]
 		next := byte(' ')
@@ -105,9 +130,15 @@ func (s *depthScan) scanLine(indent int) (Pos, bool) {
 		case c == '#' && (s.i == s.lineStart || s.data[s.i-1] == ' ' || s.data[s.i-1] == '\t'):
 			s.nextLine()
 			return Pos{}, false
+		case tokenStart && (c == '!' || c == '&'):
+			for s.i < len(s.data) && s.data[s.i] != ' ' && s.data[s.i] != '\n' && s.data[s.i] != '\t' {
+				s.i++
+			}
+			property = true
+			continue
 		case tokenStart && (c == '"' || c == '\''):
 			s.quoted(c)
-			tokenStart = false
+			tokenStart, property = false, false
 			continue
 		case tokenStart && s.flow == 0 && (c == '|' || c == '>'):
 			s.blockScalar(indent)
@@ -118,20 +149,35 @@ func (s *depthScan) scanLine(indent int) (Pos, bool) {
 				break
 			}
 			s.flow++
-			if len(s.indents)+extra+s.flow > s.limit {
+			s.pairs = append(s.pairs, false)
+			if s.depth(extra) > s.limit {
 				return s.pos(), true
 			}
 			tokenStart = true
 		case c == ']' || c == '}':
 			if s.flow > 0 {
 				s.flow--
+				s.closePair()
+				s.pairs = s.pairs[:len(s.pairs)-1]
 			}
 			tokenStart = false
 		case c == ',' && s.flow > 0:
+			s.closePair()
 			tokenStart = true
-		case (c == '-' || c == '?' || c == ':') && (next == ' ' || next == '\n' || next == '\t'):
+		case s.flow > 0 && c == ':' && (next == ' ' || next == '\n' || next == '\t' || next == ',' || next == ']' || next == '}'):
+			// Inside brackets only the brackets nest, and a pair without
+			// braces, which ends at the next comma.
+			if !s.pairs[len(s.pairs)-1] {
+				s.pairs[len(s.pairs)-1] = true
+				s.open++
+				if s.depth(extra) > s.limit {
+					return s.pos(), true
+				}
+			}
+			tokenStart = true
+		case s.flow == 0 && (c == '-' || c == '?' || c == ':') && (next == ' ' || next == '\n' || next == '\t'):
 			extra++
-			if len(s.indents)+extra+s.flow > s.limit {
+			if s.depth(extra) > s.limit {
 				return s.pos(), true
 			}
 			tokenStart = true
@@ -139,10 +185,26 @@ func (s *depthScan) scanLine(indent int) (Pos, bool) {
 		default:
 			tokenStart = false
 		}
+		if c != ' ' && c != '\t' {
+			property = false
+		}
 		s.i++
 	}
 	s.nextLine()
 	return Pos{}, false
+}
+
+// depth is how many levels are open, with extra opened on this line by
+// block indicators.
+func (s *depthScan) depth(extra int) int { return len(s.indents) + extra + s.flow + s.open }
+
+// closePair ends the pair without braces open in the innermost flow
+// collection, if there is one.
+func (s *depthScan) closePair() {
+	if top := len(s.pairs) - 1; top >= 0 && s.pairs[top] {
+		s.pairs[top] = false
+		s.open--
+	}
 }
 
 // quoted skips a quoted scalar, which may span lines.

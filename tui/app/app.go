@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/tui/common"
 )
 
@@ -36,7 +37,8 @@ type Model struct {
 	width  int
 	height int
 
-	confirm  string // what quitting would lose, while asking
+	confirm  string // what quitting (or leaving, when leaving) would lose, while asking
+	leaving  bool   // the question is about leaving the screen on top, not quitting
 	closeErr error  // a screen that could not finish before quitting
 	crash    *Crash
 }
@@ -62,7 +64,7 @@ func New(ctx *common.Context, start common.Component) *Model {
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Yes:       key.NewBinding(key.WithKeys("y", "Y", "enter", "ctrl+c"), key.WithHelp("y", "quit")),
+		Yes:       key.NewBinding(key.WithKeys("y", "Y", "enter"), key.WithHelp("y", "quit")),
 		No:        key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "stay")),
 	}}
 	if start != nil {
@@ -138,11 +140,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	if m.confirm != "" {
 		switch {
-		case key.Matches(msg, m.keys.Yes):
+		case key.Matches(msg, m.keys.Yes), !m.leaving && key.Matches(msg, m.keys.ForceQuit):
+			m.confirm = ""
+			if m.leaving {
+				m.leaving = false
+				return m.popNow()
+			}
 			return m.quitNow()
 		case key.Matches(msg, m.keys.No):
-			m.confirm = ""
+			m.confirm, m.leaving = "", false
 			return m.resize()
+		case key.Matches(msg, m.keys.ForceQuit): // while asking to leave: ask about quitting instead
+			m.confirm, m.leaving = "", false
+			return m.quit()
 		}
 		return nil
 	}
@@ -166,8 +176,22 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// pop closes the screen on top, finishing its work (a pending autosave).
+// pop closes the screen on top, asking first when that would lose
+// changes written nowhere (a lab opened on a file).
 func (m *Model) pop() tea.Cmd {
+	if len(m.stack) == 0 {
+		return nil
+	}
+	if u, ok := m.top().(common.Unsaved); ok && u.Unsaved() != "" {
+		m.confirm, m.leaving = u.Unsaved(), true
+		m.resize() // the question takes the help bar's line: no new width
+		return nil
+	}
+	return m.popNow()
+}
+
+// popNow closes the screen on top, finishing its work (a pending autosave).
+func (m *Model) popNow() tea.Cmd {
 	if len(m.stack) == 0 {
 		return nil
 	}
@@ -206,7 +230,10 @@ func (m *Model) keyMap() help.KeyMap {
 	if common.IsCapturing(m.top()) { // q and esc belong to the screen now
 		return bar{top: m.top(), root: []key.Binding{m.keys.ForceQuit}}
 	}
-	m.keys.Back.SetEnabled(len(m.stack) > 0)
+	// A screen that takes esc itself (the lab goes back within itself, an
+	// exam asks before leaving) names it in its own help: "esc back" would
+	// list esc twice, and lie.
+	m.keys.Back.SetEnabled(len(m.stack) > 0 && !common.Wants(m.top(), tea.KeyMsg{Type: tea.KeyEsc}))
 	if m.help.ShowAll {
 		m.keys.Help.SetHelp("?", "fewer keys")
 	} else {
@@ -229,16 +256,26 @@ func (b bar) FullHelp() [][]key.Binding { return append(b.top.FullHelp(), b.root
 func (m *Model) footer() []string {
 	st := m.ctx.Styles
 	if m.confirm != "" {
-		return []string{st.Warn.Render("Quit and lose "+m.confirm+"?") + "  " +
-			m.help.ShortHelpView([]key.Binding{m.keys.Yes, m.keys.No})}
+		verb, yes := "Quit", m.keys.Yes
+		if m.leaving {
+			verb = "Leave"
+			yes.SetHelp("y", "leave")
+		}
+		return []string{st.Warn.Render(verb+" and lose "+m.confirm+"?") + "  " +
+			m.help.ShortHelpView([]key.Binding{yes, m.keys.No})}
 	}
 	if full := m.fullHelp(); full != nil && len(full) <= m.height/2 {
 		return full
 	}
-	// The app's own keys go last but are never cut: the screen's keys get
-	// the room they leave.
+	// The app's own keys go last but are never cut, nor are the keys the
+	// screen anchors: the screen's other keys get the room they leave.
 	b := m.keyMap().(bar)
-	return []string{m.shortHelp(append(b.top.ShortHelp(), b.root...), len(b.root))}
+	var anchored []key.Binding
+	if a, ok := b.top.(common.Anchored); ok && !common.IsCapturing(b.top) {
+		anchored = a.AnchoredHelp()
+	}
+	kept := append(anchored, b.root...)
+	return []string{m.shortHelp(append(b.top.ShortHelp(), kept...), len(kept))}
 }
 
 // fullHelp is every key, when asked for with ?, its columns wrapped onto
@@ -298,6 +335,15 @@ func (m *Model) shortHelp(bindings []key.Binding, keep int) string {
 	return strings.Join(tail, sep)
 }
 
+// crashView is the screen after a panic: what happened, and the way out.
+func (m *Model) crashView() string {
+	msg := fmt.Sprintf("sglab hit an internal error (%s). Press any key to quit.", safetext.Line(fmt.Sprint(m.crash.Value)))
+	if m.width <= 0 {
+		return msg
+	}
+	return common.JoinLines(common.Wrap(msg, m.width))
+}
+
 func (m *Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
 
 // resize gives the screen on top the room the footer leaves.
@@ -319,15 +365,16 @@ func (m *Model) resize() tea.Cmd {
 func (m *Model) View() (view string) {
 	defer func() {
 		if r := recover(); r != nil {
+			// Say so in this very frame: the next one may be a long way off.
 			m.crash = &Crash{Value: r, Stack: debug.Stack()}
-			view = ""
+			view = m.crashView()
 		}
 	}()
+	if m.crash != nil {
+		return m.crashView()
+	}
 	if m.width <= 0 || m.height <= 0 {
 		return ""
-	}
-	if m.crash != nil {
-		return fmt.Sprintf("sglab hit an internal error (%v). Press any key to quit.", m.crash.Value)
 	}
 	if m.tooSmall() {
 		msg := fmt.Sprintf("sglab needs a terminal of at least %d×%d; this one is %d×%d. Make the window larger (q quits).",

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
@@ -77,24 +78,94 @@ func onEntry(m *Model, title string) *Model {
 	return m
 }
 
-func TestHomeOpensTheLabAndEscComesBack(t *testing.T) {
+// TestHomeOpensTheLabAndBComesBack: esc never leaves the lab (it goes
+// back within it); b does, and the lab is found again as it was left,
+// undo history included.
+func TestHomeOpensTheLabAndBComesBack(t *testing.T) {
 	m := onEntry(newApp(t, 80, 24, nil), "Lab")
 	if !strings.Contains(m.View(), "> Lab") {
 		t.Fatalf("home lacks the lab entry:\n%s", m.View())
 	}
 	tuitest.Drive(m, tuitest.Key("enter"))
-	if _, ok := m.top().(*lab.Model); !ok {
+	lb, ok := m.top().(*lab.Model)
+	if !ok {
 		t.Fatalf("enter did not open the lab:\n%s", m.View())
 	}
-	tuitest.Drive(m, tuitest.Key("esc"))
+	if v := m.View(); !strings.Contains(v, "b leave the lab") || strings.Contains(v, "esc back") {
+		t.Fatalf("the help bar does not name the way out:\n%s", v)
+	}
+	tuitest.Drive(m, tuitest.Keys("esc", "esc", "esc")...)
+	if m.top() != lb {
+		t.Fatal("esc left the lab")
+	}
+	tuitest.Drive(m, tuitest.Key("b"))
 	if m.top() != m.home {
-		t.Fatal("esc did not come back home")
+		t.Fatal("b did not come back home")
 	}
 	// The scratch lab was saved on the way out.
 	if _, err := os.Stat(filepath.Join(m.ctx.DataDir, lab.ScratchFile)); err == nil {
 		t.Fatal("an untouched scratch lab should not be written")
 	}
+	// A change, out, back in: the same lab, and undo still undoes it.
+	tuitest.Drive(m, tuitest.Key("enter"), tuitest.Key("n"))
+	tuitest.Drive(m, tuitest.Type("web")...)
+	tuitest.Drive(m, tuitest.Keys("enter")...)
+	tuitest.Drive(m, tuitest.Type("web servers")...)
+	tuitest.Drive(m, tuitest.Keys("enter", "b", "enter", "u")...)
+	if m.top() != lb || lb.World().FindGroup("vpc-main", "web") != nil {
+		t.Fatalf("the undo history did not survive leaving the lab:\n%s", m.View())
+	}
+	if v := m.View(); !strings.Contains(v, "Undone: the security group web no longer exists.") {
+		t.Fatalf("undo does not say what it did:\n%s", v)
+	}
 }
+
+// TestLeavingAFileLabAsksFirst: leaving a lab with changes not written to
+// its file asks, as quitting does.
+func TestLeavingAFileLabAsksFirst(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mine.yaml")
+	m := newApp(t, 120, 40, fileLab(path))
+	tuitest.Drive(m, tuitest.Keys("n")...)
+	tuitest.Drive(m, tuitest.Type("web")...)
+	tuitest.Drive(m, tuitest.Keys("enter")...)
+	tuitest.Drive(m, tuitest.Type("web servers")...)
+	tuitest.Drive(m, tuitest.Keys("enter", "b")...)
+	if v := view(t, m, 120, 40); !strings.Contains(v, "Leave and lose the changes to mine.yaml?") || m.top() == m.home {
+		t.Fatalf("b left without asking:\n%s", v)
+	}
+	tuitest.Drive(m, tuitest.Key("n"))
+	if m.top() == m.home {
+		t.Fatal("n left")
+	}
+	tuitest.Drive(m, tuitest.Keys("b", "y")...)
+	if m.top() != m.home {
+		t.Fatal("y did not leave")
+	}
+}
+
+// TestPanicWhileDrawingSaysSoAtOnce: a screen whose View panics shows the
+// way out in the same frame, not a blank screen (issue 9, item 10).
+func TestPanicWhileDrawingSaysSoAtOnce(t *testing.T) {
+	m := newApp(t, 80, 24, func(*common.Context) common.Component { return panicky{} })
+	if v := m.View(); !strings.Contains(v, "sglab hit an internal error (boom \\x1b[2J). Press any key to quit.") {
+		t.Fatalf("a panic while drawing shows:\n%q", v)
+	}
+	if _, cmd := m.Update(tuitest.Key("x")); cmd == nil {
+		t.Fatal("a key after the panic does not quit")
+	} else if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("a key after the panic does not quit")
+	}
+}
+
+// panicky is a screen that panics when drawn, with an escape in the value.
+type panicky struct{}
+
+func (panicky) Init() tea.Cmd                         { return nil }
+func (p panicky) Update(tea.Msg) (tea.Model, tea.Cmd) { return p, nil }
+func (panicky) View() string                          { panic("boom \x1b[2J") }
+func (panicky) SetSize(int, int)                      {}
+func (panicky) ShortHelp() []key.Binding              { return nil }
+func (panicky) FullHelp() [][]key.Binding             { return nil }
 
 func TestRunesReadTogetherAreSeparateKeys(t *testing.T) {
 	m := newApp(t, 80, 24, nil)
@@ -104,7 +175,8 @@ func TestRunesReadTogetherAreSeparateKeys(t *testing.T) {
 	}
 	// A text field takes them whole: typing "nn" names the group "nn".
 	m = onEntry(newApp(t, 80, 24, nil), "Lab")
-	tuitest.Drive(m, tuitest.Key("enter"), tuitest.Key("n"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")}, tuitest.Key("enter"), tuitest.Key("enter"))
+	tuitest.Drive(m, tuitest.Key("enter"), tuitest.Key("n"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")}, tuitest.Key("enter"),
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")}, tuitest.Key("enter"))
 	if l, ok := m.top().(*lab.Model); !ok || l.World().FindGroup("vpc-main", "nn") == nil {
 		t.Fatalf("the group was not named from the burst:\n%s", m.View())
 	}
@@ -129,7 +201,9 @@ func TestQuitAsksFirstWhenUnsaved(t *testing.T) {
 	m = newApp(t, 120, 40, fileLab(path))
 	tuitest.Drive(m, tuitest.Keys("n")...)
 	tuitest.Drive(m, tuitest.Type("web")...)
-	tuitest.Drive(m, tuitest.Keys("enter", "enter")...)
+	tuitest.Drive(m, tuitest.Keys("enter")...)
+	tuitest.Drive(m, tuitest.Type("web servers")...)
+	tuitest.Drive(m, tuitest.Keys("enter")...)
 	if _, cmd := m.Update(tuitest.Key("q")); cmd != nil || m.confirm == "" {
 		t.Fatal("q quit without asking")
 	}
@@ -153,8 +227,8 @@ func TestQuitAsksFirstWhenUnsaved(t *testing.T) {
 func TestHelpBarKeepsItsOwnKeys(t *testing.T) {
 	m := newApp(t, 60, 20, func(ctx *common.Context) common.Component { return lab.New(ctx, lab.DefaultWorld()) })
 	lines := strings.Split(m.View(), "\n")
-	if last := lines[len(lines)-1]; !strings.Contains(last, "? more keys") || !strings.Contains(last, "q quit") {
-		t.Fatalf("the help bar lost ? or q: %q", last)
+	if last := lines[len(lines)-1]; !strings.Contains(last, "? more keys") || !strings.Contains(last, "q quit") || !strings.Contains(last, "b leave the lab") {
+		t.Fatalf("the help bar lost ?, q or the way out of the lab: %q", last)
 	}
 }
 
@@ -198,10 +272,8 @@ func TestStory(t *testing.T) {
 	ui.Keys("space", "enter")
 	ui.Focused("Other services")
 	ui.Keys("enter")
-	ui.WaitFor("Services on web-1: nothing")
-	ui.Keys("tab", "tab", "r")
-	ui.WaitFor("was connected")
-	ui.Keys("down", "down", "down", "down", "enter")
+	ui.WaitFor("Services on web-1: nothing", "was connected → now refused") // the history, evaluated again at once
+	ui.Keys("tab", "tab", "down", "down", "down", "down", "enter")
 	ui.WaitFor("REFUSED")
 	ui.Keys("q")
 	final := ui.Final().(*Model)
@@ -254,7 +326,7 @@ func TestRandomKeysAndResizes(t *testing.T) {
 	tm := teatest.NewTestModel(t, c, teatest.WithInitialTermSize(80, 24))
 	names := []string{"up", "down", "left", "right", "enter", "tab", "shift+tab", "esc", "space", "backspace",
 		"home", "end", "pgup", "pgdown", "delete", "ctrl+s", "ctrl+z", "?", "n", "a", "e", "x", "g", "s", "i", "f", "r", "u", "o",
-		"h", "j", "k", "l", "0", "2", "8", "/", "-", ".", "y", "z"}
+		"h", "j", "k", "l", "0", "2", "8", "/", "-", ".", "y", "z", "b", "ctrl+r", "t"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for k := range 10000 {
 		switch {

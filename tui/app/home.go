@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/lab"
 	"github.com/sglab/sglab/tui/lesson"
@@ -114,7 +115,7 @@ func (h *home) View() string {
 	}
 	for k, e := range h.entries {
 		title := common.Fit(e.Title, titleW)
-		desc := common.Wrap(e.Description, max(width-titleW-4, 10))
+		desc := common.Wrap(safetext.Line(e.Description), max(width-titleW-4, 10))
 		for j, d := range desc {
 			prefix := strings.Repeat(" ", titleW+4)
 			if j == 0 {
@@ -127,9 +128,9 @@ func (h *home) View() string {
 		}
 		lines = append(lines, "")
 	}
-	lines = append(lines, "  "+st.Faint.Render("sglab keeps your lab in "+h.ctx.DataDir+"."))
+	lines = append(lines, "  "+st.Faint.Render("sglab keeps your lab in "+safetext.Line(h.ctx.DataDir)+"."))
 	if h.err != "" {
-		for _, l := range common.Wrap(theme.Fail+" "+h.err, width) {
+		for _, l := range common.Wrap(theme.Fail+" "+safetext.Line(h.err), width) {
 			lines = append(lines, "  "+st.Error.Render(l))
 		}
 	}

@@ -34,6 +34,12 @@ type Unsaved interface {
 	Unsaved() string
 }
 
+// Anchored is a screen with keys the help bar must never cut for want of
+// room, as it never cuts the app's own: the lab's way out, for one.
+type Anchored interface {
+	AnchoredHelp() []key.Binding
+}
+
 // Resizer is a screen with work to start whenever the root lays it out:
 // on a new terminal size, and when it comes back on top. SetSize cannot
 // return a command, and some work belongs off the UI goroutine, such as
@@ -81,6 +87,28 @@ type Context struct {
 	// loaded and checked before the UI starts; nil means the built-in
 	// lessons alone.
 	Course *lessons.Course
+
+	kept map[string]any // see Keep
+}
+
+// Keep returns what the session keeps under key, made by make the first
+// time. Screens a learner leaves and opens again in one run are kept this
+// way (the scratch lab, the course with each challenge's lab), so they
+// continue where the learner was, undo history and all. The context
+// belongs to one session, so nothing is shared between learners.
+func Keep[T any](c *Context, key string, make func() (T, error)) (T, error) {
+	if v, ok := c.kept[key].(T); ok {
+		return v, nil
+	}
+	v, err := make()
+	if err != nil {
+		return v, err
+	}
+	if c.kept == nil {
+		c.kept = map[string]any{}
+	}
+	c.kept[key] = v
+	return v, nil
 }
 
 // BackMsg asks the root to close the current screen and return to the one

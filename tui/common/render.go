@@ -21,14 +21,18 @@ func Fit(s string, width int) string {
 }
 
 // Wrap breaks plain or styled text into lines of at most width cells,
-// between words where it can. A style open where a line breaks is closed
-// at its end and opened again on the next line, so each line stands on
-// its own.
+// between words where it can, and never at a hyphen: names such as
+// web-sg and ssh-from-me stay whole. A style open where a line breaks is
+// closed at its end and opened again on the next line, so each line
+// stands on its own.
 func Wrap(s string, width int) []string {
 	if width <= 0 {
 		return nil
 	}
-	lines := strings.Split(ansi.Wrap(s, width, ""), "\n")
+	// ansi.Wrap always breaks after a hyphen: hide them from it behind a
+	// private-use character of the same width.
+	wrapped := ansi.Wrap(strings.ReplaceAll(s, "-", keptHyphen), width, "")
+	lines := strings.Split(strings.ReplaceAll(wrapped, keptHyphen, "-"), "\n")
 	var open string // the SGR sequences in force at the end of the line before
 	for k, l := range lines {
 		l = open + l
@@ -40,6 +44,9 @@ func Wrap(s string, width int) []string {
 	}
 	return lines
 }
+
+// keptHyphen stands in for a hyphen while text is wrapped.
+const keptHyphen = "\ue000"
 
 // openSGR returns the SGR sequences still in force at the end of s: those
 // after its last reset.
@@ -124,6 +131,12 @@ var (
 // the border and one space of padding on each side); missing lines are
 // blank and extra lines are cut.
 func Frame(s *theme.Styles, title string, body []string, width, height int, focused bool) []string {
+	return FrameNote(s, title, "", body, width, height, focused)
+}
+
+// FrameNote is Frame with a note in the bottom edge, such as "↓ more"
+// when the body goes on below what the frame shows.
+func FrameNote(s *theme.Styles, title, note string, body []string, width, height int, focused bool) []string {
 	if width < 4 || height < 2 {
 		return Pad(nil, width, height)
 	}
@@ -148,7 +161,13 @@ func Frame(s *theme.Styles, title string, body []string, width, height int, focu
 		}
 		out = append(out, side+" "+Fit(line, inner)+" "+side)
 	}
-	out = append(out, bs.Render(g[2]+strings.Repeat(g[4], width-2)+g[3]))
+	note = ansi.Truncate(note, max(width-6, 0), "…")
+	if note == "" {
+		out = append(out, bs.Render(g[2]+strings.Repeat(g[4], width-2)+g[3]))
+		return out
+	}
+	fill = width - 3 - ansi.StringWidth(note) - 2
+	out = append(out, bs.Render(g[2]+strings.Repeat(g[4], max(fill, 0)))+ts.Render(" "+note+" ")+bs.Render(g[4]+g[3]))
 	return out
 }
 

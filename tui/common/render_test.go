@@ -48,6 +48,14 @@ func TestWrapCarriesStylesAcrossLines(t *testing.T) {
 	}
 }
 
+func TestWrapKeepsHyphenatedNamesWhole(t *testing.T) {
+	got := Wrap("no inbound rule of web-sg or ssh-from-me matched", 22)
+	want := []string{"no inbound rule of", "web-sg or ssh-from-me", "matched"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("Wrap = %q, want %q", got, want)
+	}
+}
+
 func TestHangIndentsWrappedLines(t *testing.T) {
 	got := Hang("✗ TIMED OUT  ", "ssh: connect to host 54.210.0.10 port 22: Connection timed out", 40)
 	want := []string{

@@ -1,6 +1,9 @@
 package common
 
-import "github.com/sglab/sglab/tui/theme"
+import (
+	"github.com/sglab/sglab/internal/safetext"
+	"github.com/sglab/sglab/tui/theme"
+)
 
 // StatusKind is what a status message reports, and so how it is marked.
 type StatusKind uint8
@@ -16,7 +19,8 @@ const (
 // StatusLines renders a screen's status message on at most two lines of
 // width cells, always at least one. Outcomes carry a glyph as well as a
 // colour (✓ done, ! warning, ✗ error), so they read with NO_COLOR too;
-// error messages are long, and two lines keep their end.
+// error messages are long, and two lines keep their end. Messages often
+// name things from files, so they are made safe to draw here.
 func StatusLines(s *theme.Styles, kind StatusKind, msg string, width int) []string {
 	if width <= 0 || msg == "" {
 		return []string{""}
@@ -30,7 +34,7 @@ func StatusLines(s *theme.Styles, kind StatusKind, msg string, width int) []stri
 	case StatusErr:
 		head, style = s.Error.Render(theme.Fail+" "), s.Error
 	}
-	lines := Hang(head, style.Render(msg), width)
+	lines := Hang(head, style.Render(safetext.Line(msg)), width)
 	if len(lines) > 2 {
 		lines = []string{lines[0], Fit(lines[1]+" "+lines[2], width)}
 	}

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/sglab/sglab/engine"
 )
@@ -13,20 +14,32 @@ import (
 // clientCommand is the command line a learner would run for c to addr.
 func clientCommand(c engine.Connection, addr string) string {
 	switch {
+	case c.Protocol == engine.ProtoICMPv6:
+		return "ping -6 -c 1 " + addr
 	case c.Protocol.IsICMP():
 		return "ping -c 1 " + addr
+	case c.Protocol == engine.ProtoUDP && c.Port == 53:
+		return "dig @" + addr + " example.com"
 	case c.Protocol == engine.ProtoUDP:
-		return fmt.Sprintf("nc -vzu %s %d", addr, c.Port)
+		return fmt.Sprintf("nc -u -vz %s %d", addr, c.Port)
 	case c.Port == 22:
 		return "ssh ec2-user@" + addr
 	case c.Port == 21:
 		return "ftp " + addr
 	case c.Port == 80:
-		return "curl -I http://" + addr + "/"
+		return "curl -I http://" + urlHost(addr) + "/"
 	case c.Port == 443:
-		return "curl -I https://" + addr + "/"
+		return "curl -I https://" + urlHost(addr) + "/"
 	}
 	return fmt.Sprintf("nc -vz %s %d", addr, c.Port)
+}
+
+// urlHost is addr as the host of a URL: an IPv6 address in brackets.
+func urlHost(addr string) string {
+	if a, err := netip.ParseAddr(addr); err == nil && a.Is6() {
+		return "[" + addr + "]"
+	}
+	return addr
 }
 
 // clientMessage is the first thing that program prints when the
@@ -43,6 +56,14 @@ func clientMessage(c engine.Connection, addr string, o engine.Outcome) string {
 		errno = "Connection timed out"
 	}
 	switch {
+	case c.Protocol == engine.ProtoUDP && c.Port == 53:
+		switch o {
+		case engine.Connected:
+			return ";; Got answer: ->>HEADER<<- opcode: QUERY, status: NOERROR"
+		case engine.Refused:
+			return fmt.Sprintf(";; communications error to %s#53: connection refused", addr)
+		}
+		return ";; connection timed out; no servers could be reached"
 	case c.Protocol == engine.ProtoUDP:
 	case c.Port == 22:
 		if o == engine.Connected {
@@ -109,12 +130,17 @@ func daemon(s engine.Service) string {
 	return ""
 }
 
+// serviceName names a service without its daemon: "SSH tcp/22".
+func serviceName(s engine.Service) string {
+	if name := engine.ServiceName(s.Port); name != "" && (s.Protocol == engine.ProtoTCP || s.Port == 53) {
+		return name + " " + s.String()
+	}
+	return s.String()
+}
+
 // serviceLabel names a service for a learner: "SSH tcp/22 (sshd)".
 func serviceLabel(s engine.Service) string {
-	label := s.String()
-	if name := engine.ServiceName(s.Port); name != "" && (s.Protocol == engine.ProtoTCP || s.Port == 53) {
-		label = name + " " + label
-	}
+	label := serviceName(s)
 	if d := daemon(s); d != "" {
 		label += " (" + d + ")"
 	}

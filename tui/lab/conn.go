@@ -12,9 +12,9 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sglab/sglab/engine"
-	"github.com/sglab/sglab/internal/console"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/theme"
 )
@@ -43,29 +43,31 @@ type connPane struct {
 
 	top, width, height int
 	cursorLine         int
+	total              int  // lines in the last render, for "more"
+	paged              bool // scrolled by page: the cursor may be out of view
 }
 
 // shot is one fired connection and what became of it.
 type shot struct {
 	conn    engine.Connection
 	res     engine.Result
-	expl    string         // the engine's explanation
-	rules   []string       // the rules that let it through, as the console shows them
-	blocker string         // for a drop: the instance and groups with no matching rule
-	prev    engine.Outcome // the outcome the time before, if it was fired before
+	expl    string   // the engine's explanation
+	rules   []string // the rules that let it through, as the console shows them
+	blocker string   // for a drop: the instance and groups with no matching rule
+	// prev is the outcome the connection had before a change to the world
+	// flipped it, kept until it is fired again; fresh marks a flip made by
+	// the latest change, highlighted until the learner's next action.
+	prev  engine.Outcome
+	fresh bool
 }
 
 // newShot evaluates conn in w and describes the result while w is the
 // world it was evaluated in.
 func newShot(w *engine.World, conn engine.Connection) shot {
 	s := shot{conn: conn, res: engine.Trace(w, conn)}
-	s.expl = s.res.ExplanationByName()
+	s.expl = safe(s.res.ExplanationByName())
 	if i := blockedAt(s.res); i != nil {
-		labels := make([]string, 0, len(i.Groups))
-		for _, id := range i.Groups {
-			labels = append(labels, groupLabel(w, id))
-		}
-		s.blocker = fmt.Sprintf("%s's groups (%s)", i.Label(), strings.Join(labels, ", "))
+		s.blocker = fmt.Sprintf("%s's groups (%s)", safe(i.Label()), groupList(w, i.Groups))
 	}
 	for _, d := range []engine.Direction{engine.Outbound, engine.Inbound} {
 		ref, ok := s.res.FirstMatch(d)
@@ -73,7 +75,7 @@ func newShot(w *engine.World, conn engine.Connection) shot {
 			continue
 		}
 		if rule := w.Rule(ref); rule != nil {
-			s.rules = append(s.rules, fmt.Sprintf("%s rule of %s: %s", capital(d.String()), groupLabel(w, ref.Group), strings.Join(nonEmpty(console.Row(w, *rule)), " · ")))
+			s.rules = append(s.rules, fmt.Sprintf("%s rule of %s: %s", capital(d.String()), groupLabel(w, ref.Group), ruleText(w, *rule)))
 		}
 	}
 	return s
@@ -82,29 +84,37 @@ func newShot(w *engine.World, conn engine.Connection) shot {
 // maxHistory is how many connections the history keeps.
 const maxHistory = 12
 
-// portPresets are the ports the port field cycles through: the exam's,
-// and ping.
-var portPresets = []struct {
+// portPreset is one stop of the port picker.
+type portPreset struct {
 	proto engine.Protocol
 	port  int
-}{
-	{engine.ProtoTCP, 22}, {engine.ProtoTCP, 80}, {engine.ProtoTCP, 443},
-	{engine.ProtoTCP, 3389}, {engine.ProtoTCP, 21}, {engine.ProtoICMP, 0},
+}
+
+// portPresets are the ports the port picker cycles through: the exam's,
+// DNS over udp, and ping over IPv4 and IPv6. Digits type any other port.
+func portPresets() []portPreset {
+	return []portPreset{
+		{engine.ProtoTCP, 22}, {engine.ProtoTCP, 80}, {engine.ProtoTCP, 443}, {engine.ProtoTCP, 3389},
+		{engine.ProtoTCP, 21}, {engine.ProtoUDP, 53}, {engine.ProtoICMP, 0}, {engine.ProtoICMPv6, 0},
+	}
 }
 
 type connKeys struct {
-	Up, Down, Change, Digit, Erase, Fire, PageUp, PageDown key.Binding
+	Up, Down, Change, Digit, Erase, Transport, Fire, PageUp, PageDown key.Binding
 }
 
 func newConn(e *env) *connPane {
+	mk := newMoveKeys()
 	c := &connPane{env: e, proto: engine.ProtoTCP, port: 22, keys: connKeys{
-		Up: keyUp, Down: keyDown,
-		Change:   bind([]string{"left", "h", "right", "l"}, "←/→", "change"),
-		Digit:    bind(strings.Split("0123456789", ""), "0-9", "type a port"),
-		Erase:    bind([]string{"backspace"}, "backspace", "erase digit"),
-		Fire:     bind([]string{"enter"}, "enter", "fire"),
-		PageUp:   keyPageUp,
-		PageDown: keyPageDown,
+		Up: mk.Up, Down: mk.Down,
+		Change: bind([]string{"left", "right"}, "←/→", "change"),
+		Digit:  bind(strings.Split("0123456789", ""), "0-9", "type a port"),
+		Erase:  bind([]string{"backspace"}, "backspace", "erase digit"),
+		// The port picker's transport: a typed port is tcp or udp.
+		Transport: bind([]string{"t"}, "t", "tcp/udp"),
+		Fire:      bind([]string{"enter"}, "enter", "fire"),
+		PageUp:    mk.PageUp,
+		PageDown:  mk.PageDown,
 	}}
 	c.refresh()
 	return c
@@ -117,15 +127,21 @@ func (c *connPane) SetSize(w, h int) { c.width, c.height = w, h }
 func (c *connPane) title() string { return "Connection" }
 
 func (c *connPane) summary() string {
+	conn := c.composedConn()
+	what := fmt.Sprintf("%s → %s %s", c.label(conn.From), c.label(conn.To), portLabel(conn.Protocol, conn.Port))
+	if s, ok := c.shown(); ok {
+		return what + ": " + s.res.Outcome.String()
+	}
 	if len(c.history) == 0 {
 		return "nothing fired yet: press f"
 	}
-	s := c.history[0]
-	return fmt.Sprintf("%s → %s %s: %s", c.label(s.conn.From), c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), s.res.Outcome)
+	return what + ": not fired yet"
 }
 
-// refresh follows a change to the world: machines come and go, and
-// history entries whose machines are gone are dropped.
+// refresh follows a change to the world: machines come and go, history
+// entries whose machines are gone are dropped, and every other entry is
+// evaluated again, at once, so that no verdict on screen is older than
+// the world.
 func (c *connPane) refresh() {
 	w := c.env.w
 	c.machines = c.machines[:0]
@@ -161,7 +177,31 @@ func (c *connPane) refresh() {
 		}
 	}
 	c.history = kept
+	c.reevaluate()
 	c.row = min(c.row, 2+len(c.history))
+}
+
+// reevaluate evaluates every connection of the history in the world as it
+// is now, and marks the ones whose outcome the change flipped: they stay
+// highlighted until the learner's next action (a change or a connection
+// fired), however they move about meanwhile to look. It never acts out a
+// timeout: this is the same test seen again, not a new one.
+func (c *connPane) reevaluate() {
+	for k, old := range c.history {
+		now := newShot(c.env.w, old.conn)
+		now.prev = old.prev
+		if now.res.Outcome != old.res.Outcome {
+			now.prev, now.fresh = old.res.Outcome, true
+		}
+		c.history[k] = now
+	}
+}
+
+// calm ends the highlight of the flips the last change made.
+func (c *connPane) calm() {
+	for k := range c.history {
+		c.history[k].fresh = false
+	}
 }
 
 // seed fills the history with a scenario's own test connections, so that
@@ -172,6 +212,16 @@ func (c *connPane) seed(conns []engine.Connection) {
 		c.history = append(c.history, newShot(c.env.w, conn))
 	}
 	c.row = min(c.row, 2)
+	if len(c.history) > 0 {
+		c.pick(c.history[0].conn)
+	}
+}
+
+// pick puts the pickers on conn.
+func (c *connPane) pick(conn engine.Connection) {
+	c.from, c.to = c.machineID(conn.From), c.machineID(conn.To)
+	c.proto, c.port, c.typed, c.err = conn.Protocol, conn.Port, "", nil
+	c.refresh()
 }
 
 func (c *connPane) has(id string) bool {
@@ -202,12 +252,49 @@ func (c *connPane) composed() (engine.Connection, error) {
 		if err != nil {
 			return conn, &engine.Error{Code: engine.CodeInvalidValue, Message: err.Error()}
 		}
-		conn.Protocol, conn.Port = engine.ProtoTCP, p
+		conn.Protocol, conn.Port = c.transport(), p
 	}
 	if conn.From == "" || conn.To == "" {
 		return conn, &engine.Error{Code: engine.CodeInstanceNotFound, Message: "a connection needs two machines: launch an instance first"}
 	}
 	return conn, nil
+}
+
+// composedConn is the connection the pickers show, as far as it is one.
+func (c *connPane) composedConn() engine.Connection {
+	conn, _ := c.composed()
+	return conn
+}
+
+// sameConn reports whether a and b are the same test, whether they name
+// their machines by id, by name or (for a machine of the world) by address.
+func (c *connPane) sameConn(a, b engine.Connection) bool {
+	return c.machineID(a.From) == c.machineID(b.From) && c.machineID(a.To) == c.machineID(b.To) &&
+		a.Protocol == b.Protocol && (a.Port == b.Port || !a.Protocol.HasPorts())
+}
+
+// shown is the history entry of the connection the pickers show: the
+// result on display. There is none when that connection was not fired.
+func (c *connPane) shown() (shot, bool) {
+	conn, err := c.composed()
+	if err != nil {
+		return shot{}, false
+	}
+	for _, s := range c.history {
+		if c.sameConn(s.conn, conn) {
+			return s, true
+		}
+	}
+	return shot{}, false
+}
+
+// transport is the protocol a typed port goes over: the picker's, when it
+// has ports, else tcp.
+func (c *connPane) transport() engine.Protocol {
+	if c.proto.HasPorts() {
+		return c.proto
+	}
+	return engine.ProtoTCP
 }
 
 // fireComposed fires the connection the composer describes.
@@ -228,11 +315,9 @@ func (c *connPane) fire(conn engine.Connection) tea.Cmd {
 		c.err = err
 		return nil
 	}
-	c.err = nil
-	c.from, c.to = c.machineID(conn.From), c.machineID(conn.To)
-	c.proto, c.port, c.typed = conn.Protocol, conn.Port, ""
 	c.record(conn)
-	c.top = 0
+	c.pick(conn)
+	c.top, c.paged = 0, false
 	if c.history[0].res.Outcome != engine.Timeout || c.env.ctx.Timeout <= 0 {
 		return nil
 	}
@@ -253,19 +338,17 @@ func (c *connPane) connections() []engine.Connection {
 	return out
 }
 
-// record evaluates conn and puts it first in the history, remembering the
-// outcome it had the time before.
+// record evaluates conn and puts it first in the history. Firing it again
+// is a new test: what a change flipped before is history now.
 func (c *connPane) record(conn engine.Connection) {
 	c.fired++
-	at := slices.IndexFunc(c.history, func(s shot) bool { return sameConn(s.conn, conn) })
+	c.calm()
+	at := slices.IndexFunc(c.history, func(s shot) bool { return c.sameConn(s.conn, conn) })
 	if at >= 0 {
 		conn.Expect = c.history[at].conn.Expect // a file's expectation stays with its connection
-	}
-	s := newShot(c.env.w, conn)
-	if at >= 0 {
-		s.prev = flip(c.history[at], s)
 		c.history = slices.Delete(c.history, at, at+1)
 	}
+	s := newShot(c.env.w, conn)
 	c.history = append([]shot{s}, c.history...)
 	if len(c.history) > maxHistory {
 		c.history = c.history[:maxHistory]
@@ -281,31 +364,6 @@ func blockedAt(r engine.Result) *engine.Instance {
 		return r.From.Instance
 	}
 	return nil
-}
-
-func sameConn(a, b engine.Connection) bool {
-	return a.From == b.From && a.To == b.To && a.Protocol == b.Protocol && a.Port == b.Port
-}
-
-// refireAll evaluates every connection of the history again, in place,
-// so that the learner sees which ones a change flipped.
-func (c *connPane) refireAll() {
-	for k := range c.history {
-		old := c.history[k]
-		c.history[k] = newShot(c.env.w, old.conn)
-		c.history[k].prev = flip(old, c.history[k])
-	}
-	c.top = 0
-}
-
-// flip is what the history remembers of a connection fired again: the
-// outcome it had before, when that changed; else what it remembered
-// already, so that "was connected" stays until the outcome moves again.
-func flip(old, now shot) engine.Outcome {
-	if old.res.Outcome != now.res.Outcome {
-		return old.res.Outcome
-	}
-	return old.prev
 }
 
 // tick advances the wait; once it is over the ticks stop, so an idle lab
@@ -338,16 +396,21 @@ func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, c.keys.Down):
 		c.row = min(c.row+1, last)
 	case key.Matches(km, c.keys.Change):
-		if k := km.String(); k == "left" || k == "h" {
+		if km.String() == "left" {
 			c.cycle(-1)
 		} else {
 			c.cycle(1)
 		}
 	case key.Matches(km, c.keys.Digit):
+		if c.typed == "" {
+			c.proto = c.transport()
+		}
 		if len(c.typed) < 5 {
 			c.typed += km.String()
 		}
 		c.err = nil
+	case key.Matches(km, c.keys.Transport):
+		c.toggleTransport()
 	case key.Matches(km, c.keys.Erase):
 		c.typed = c.typed[:len(c.typed)-1]
 		c.err = nil
@@ -359,10 +422,13 @@ func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return c, c.fireComposed()
 	case key.Matches(km, c.keys.PageUp):
-		c.top = max(c.top-c.height/2, 0)
+		c.top, c.paged = max(c.top-c.height/2, 0), c.top-c.height/2 > 0
+		return c, nil
 	case key.Matches(km, c.keys.PageDown):
-		c.top += c.height / 2
+		c.top, c.paged = c.top+c.height/2, true
+		return c, nil
 	}
+	c.paged = false // any other key brings the cursor back in view
 	return c, nil
 }
 
@@ -376,8 +442,9 @@ func (c *connPane) cycle(delta int) {
 	case 1:
 		c.to = c.step(c.to, delta)
 	case 2:
+		presets := portPresets()
 		k := -1
-		for i, p := range portPresets {
+		for i, p := range presets {
 			if c.typed == "" && p.proto == c.proto && (p.port == c.port || !p.proto.HasPorts()) {
 				k = i
 			}
@@ -385,8 +452,18 @@ func (c *connPane) cycle(delta int) {
 		if k < 0 && delta < 0 {
 			k = 0 // from a typed port, either way starts the presets
 		}
-		k = (k + delta + len(portPresets)) % len(portPresets)
-		c.proto, c.port, c.typed = portPresets[k].proto, portPresets[k].port, ""
+		k = (k + delta + len(presets)) % len(presets)
+		c.proto, c.port, c.typed = presets[k].proto, presets[k].port, ""
+	}
+}
+
+// toggleTransport switches the port on the picker between tcp and udp.
+func (c *connPane) toggleTransport() {
+	c.err = nil
+	if c.transport() == engine.ProtoUDP {
+		c.proto = engine.ProtoTCP
+	} else {
+		c.proto = engine.ProtoUDP
 	}
 }
 
@@ -408,6 +485,7 @@ func (c *connPane) syncKeys() {
 	c.keys.Change.SetEnabled(c.row <= 2)
 	c.keys.Digit.SetEnabled(onPort)
 	c.keys.Erase.SetEnabled(onPort && c.typed != "")
+	c.keys.Transport.SetEnabled(onPort && (c.proto.HasPorts() || c.typed != ""))
 	if c.row > 2 {
 		c.keys.Fire.SetHelp("enter", "fire again")
 	} else {
@@ -417,20 +495,24 @@ func (c *connPane) syncKeys() {
 
 func (c *connPane) ShortHelp() []key.Binding {
 	c.syncKeys()
-	return []key.Binding{c.keys.Fire, c.keys.Change, c.keys.Digit}
+	return []key.Binding{c.keys.Fire, c.keys.Change, c.keys.Digit, c.keys.Transport}
 }
 
 func (c *connPane) FullHelp() [][]key.Binding {
 	c.syncKeys()
 	k := c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Change, k.Digit, k.Erase}, {k.Fire, k.PageUp, k.PageDown}}
+	return [][]key.Binding{{k.Up, k.Down, k.Change, k.Digit, k.Erase, k.Transport}, {k.Fire, k.PageUp, k.PageDown}}
 }
 
 func (c *connPane) View() string { return strings.Join(c.render(), "\n") }
 
+// more reports whether the content goes on below what the pane shows.
+func (c *connPane) more() bool { return c.top+c.height < c.total }
+
 func (c *connPane) render() []string {
 	lines := c.content()
-	if c.cursorLine >= 0 {
+	c.total = len(lines)
+	if c.cursorLine >= 0 && !c.paged {
 		c.top = min(c.top, c.cursorLine)
 		if c.cursorLine >= c.top+c.height {
 			c.top = c.cursorLine - c.height + 1
@@ -440,10 +522,16 @@ func (c *connPane) render() []string {
 	return lines[c.top:min(c.top+c.height, len(lines))]
 }
 
-// portLabel names a port for a learner: "SSH 22", "tcp 8080", "ping".
+// portLabel names a port for a learner: "SSH 22", "DNS udp 53", "tcp
+// 8080", "ping (icmp)", "ping -6 (icmpv6)".
 func portLabel(p engine.Protocol, port int) string {
-	if !p.HasPorts() {
+	switch {
+	case p == engine.ProtoICMPv6:
+		return "ping -6 (icmpv6)"
+	case !p.HasPorts():
 		return "ping (" + p.String() + ")"
+	case p == engine.ProtoUDP && port == 53:
+		return "DNS udp 53"
 	}
 	if name := engine.ServiceName(port); name != "" && p == engine.ProtoTCP {
 		return name + " " + strconv.Itoa(port)
@@ -466,37 +554,58 @@ func (c *connPane) content() []string {
 	st := c.env.st
 	portValue := portLabel(c.proto, c.port)
 	if c.typed != "" {
-		portValue = "tcp " + c.typed + "_"
+		portValue = c.transport().String() + " " + c.typed + "_"
 	}
 	fields := [][3]string{
 		{"From", c.label(c.from), c.addrOf(c.from)},
 		{"To", c.label(c.to), c.addrOf(c.to)},
-		{"Port", portValue, "←/→ presets · digits type a port"},
+		{"Port", portValue, "←/→ · 0-9 · t tcp/udp"},
 	}
 	var lines []string
 	c.cursorLine = -1
 	for k, f := range fields {
-		text := fmt.Sprintf("%-4s  ‹ %s ›  %s", f[0], f[1], st.Faint.Render(f[2]))
-		if k == c.row {
-			lines = append(lines, st.Selected.Render(common.Fit(theme.Cursor+" "+text, c.width)))
-			c.cursorLine = k
-		} else {
-			lines = append(lines, "  "+text)
+		head := fmt.Sprintf("%-4s  ‹ %s ›", f[0], f[1])
+		// The address or the hint beside the value, or under it when
+		// there is no room.
+		row := common.Hang(head+"  ", st.Faint.Render(f[2]), c.width-2)
+		if ansi.StringWidth(head)+2+ansi.StringWidth(f[2]) > c.width-2 {
+			row = append([]string{head}, common.Hang(strings.Repeat(" ", 8), st.Faint.Render(f[2]), c.width-2)...)
 		}
+		if k == c.row {
+			c.cursorLine = len(lines)
+		}
+		lines = append(lines, selectable(st, row, k == c.row, c.width)...)
 	}
 	if c.err != nil {
 		lines = append(lines, common.Wrap(st.Error.Render(theme.Fail+" "+c.err.Error()), c.width)...)
 	}
-	if len(c.history) == 0 {
-		return append(lines, "", st.Muted.Render("Press enter (or f anywhere) to fire."))
-	}
 	lines = append(lines, "")
-	lines = append(lines, c.result(c.history[0])...)
-	lines = append(lines, c.historyLines()...)
-	if c.pending {
+	s, shown := c.shown()
+	switch {
+	case shown:
+		lines = append(lines, c.result(s)...)
+	case c.err == nil:
+		if conn, err := c.composed(); err == nil {
+			lines = append(lines, st.Muted.Render("$ "+clientCommand(conn, c.destAddr(conn))))
+			lines = append(lines, common.Wrap(st.Muted.Render("Not fired yet: enter fires it (f anywhere in the lab)."), c.width)...)
+		}
+	}
+	if len(c.history) > 0 {
+		lines = append(lines, c.historyLines()...)
+	}
+	if !shown || c.pending {
 		return lines
 	}
-	return append(lines, c.trace(c.history[0])...)
+	return append(lines, c.trace(s)...)
+}
+
+// destAddr is the address a connection not fired yet would be sent to,
+// for the command line that would fire it.
+func (c *connPane) destAddr(conn engine.Connection) string {
+	if a := engine.Evaluate(c.env.w, conn).DstAddr; a.IsValid() {
+		return a.String()
+	}
+	return c.label(conn.To)
 }
 
 // result is what the client printed and why.
@@ -512,10 +621,29 @@ func (c *connPane) result(s shot) []string {
 		return append(lines, fmt.Sprintf("%s waiting for %s to answer… %ds %s", c.spin.View(), addr, max(left, 0), st.Faint.Render("(any key skips)")))
 	}
 	lines = append(lines, common.Hang(outcomeBadge(st, r.Outcome)+"  ", clientMessage(s.conn, addr, r.Outcome), c.width)...)
+	if was := flipText(st, s, true); was != "" {
+		lines = append(lines, common.Wrap(was, c.width)...)
+	}
 	if e := s.conn.Expect; e != engine.OutcomeNone {
 		lines = append(lines, expectation(st, e, r.Outcome)+st.Muted.Render(" (the scenario's expect)"))
 	}
 	return append(lines, c.why(s)...)
+}
+
+// flipText says what a change to the world did to a connection: "↻ was
+// timeout → now connected", highlighted until the learner's next action,
+// then "was timeout before a change to the world" in the result or plain
+// "was timeout" in the history.
+func flipText(st *theme.Styles, s shot, long bool) string {
+	switch {
+	case s.prev == engine.OutcomeNone || s.prev == s.res.Outcome:
+		return ""
+	case s.fresh:
+		return st.Accent.Bold(true).Render(fmt.Sprintf("↻ was %s → now %s", s.prev, s.res.Outcome))
+	case long:
+		return st.Faint.Render(fmt.Sprintf("was %s before a change to the world", s.prev))
+	}
+	return st.Faint.Render("was " + s.prev.String())
 }
 
 // why explains the outcome: for a drop, which direction and whose groups
@@ -533,7 +661,12 @@ func (c *connPane) why(s shot) []string {
 		out = append(out, common.Hang(st.Timeout.Render("Dropped: "), fmt.Sprintf("no %s rule of %s matched. A security group drops what it does not allow without a word, so the client waits until it gives up.",
 			dir, s.blocker), c.width)...)
 	case engine.NoListener:
-		out = append(out, common.Hang(st.Refused.Render("Nobody listens: "), fmt.Sprintf("the security groups let it through, and %s answered at once that nothing runs on %s.", r.To.Label(), s.conn.What()), c.width)...)
+		answer := "a TCP reset"
+		if s.conn.Protocol == engine.ProtoUDP {
+			answer = "an ICMP port unreachable"
+		}
+		out = append(out, common.Hang(st.Refused.Render("Nobody listens: "), fmt.Sprintf("the security groups let it through, and %s answered at once (%s) that nothing runs on %s.",
+			c.label(s.conn.To), answer, s.conn.What()), c.width)...)
 	}
 	for _, rule := range s.rules {
 		out = append(out, common.Hang(st.OK.Render(theme.Pass+" "), rule, c.width)...)
@@ -594,7 +727,7 @@ func (c *connPane) trace(s shot) []string {
 		if !step.Match {
 			mark = st.Error.Render(theme.Fail)
 		}
-		text := step.Text
+		text := safe(step.Text)
 		if step.Code != "" {
 			text += " " + st.Faint.Render("["+step.Code+"]")
 		}
@@ -605,32 +738,33 @@ func (c *connPane) trace(s shot) []string {
 
 func (c *connPane) historyLines() []string {
 	st := c.env.st
-	lines := []string{"", st.Heading.Render("History") + st.Faint.Render("  enter fires one again · r fires them all")}
+	lines := append([]string{""}, common.Wrap(st.Heading.Render("History")+st.Faint.Render("  enter fires one again · always up to date"), c.width)...)
 	cells := make([][]string, len(c.history))
 	for k, s := range c.history {
 		outcome := outcomeStyle(st, s.res.Outcome).Render(s.res.Outcome.String())
 		if k == 0 && c.pending {
 			outcome = c.spin.View() + " …"
 		}
-		was := ""
-		if s.prev != engine.OutcomeNone && s.prev != s.res.Outcome {
-			was = "was " + s.prev.String()
-		}
 		expect := ""
 		if e := s.conn.Expect; e != engine.OutcomeNone {
 			expect = expectation(st, e, s.res.Outcome)
 		}
-		cells[k] = []string{outcome, c.label(s.conn.From) + " → " + c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), was, expect}
+		cells[k] = []string{outcome, c.label(s.conn.From) + " → " + c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), expect}
 	}
-	cols := layoutColumns(c.width-2, cells...)
+	cols := layoutColumns(c.width-2, nil, cells...)
+	shown, _ := c.shown()
 	for k, cell := range cells {
-		text := cols.row(cell)
-		if c.row == 3+k {
-			lines = append(lines, st.Selected.Render(common.Fit(theme.Cursor+" "+text, c.width)))
-			c.cursorLine = len(lines) - 1
-		} else {
-			lines = append(lines, "  "+text)
+		row := cols.lines(cell)
+		// The result above says what flipped the connection it shows.
+		if flip := flipText(st, c.history[k], false); flip != "" && !c.sameConn(c.history[k].conn, shown.conn) {
+			// What a change did to the row goes under it, below the
+			// connection it is about.
+			row = append(row, common.Hang(strings.Repeat(" ", cols[0]+colGap), flip, c.width-2)...)
 		}
+		if c.row == 3+k {
+			c.cursorLine = len(lines)
+		}
+		lines = append(lines, selectable(st, row, c.row == 3+k, c.width)...)
 	}
 	return lines
 }

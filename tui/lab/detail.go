@@ -40,8 +40,9 @@ type detailKeys struct {
 }
 
 func newDetail(e *env) *detailPane {
+	mk := newMoveKeys()
 	return &detailPane{env: e, keys: detailKeys{
-		Up: keyUp, Down: keyDown,
+		Up: mk.Up, Down: mk.Down,
 		Add:    bind([]string{"a"}, "a", "add rule"),
 		Edit:   bind([]string{"enter", "e"}, "enter/e", "edit rule"),
 		Delete: bind([]string{"x", "delete"}, "x", "delete rule"),
@@ -87,18 +88,18 @@ func (d *detailPane) title() string {
 	switch d.sel.kind {
 	case kindGroup:
 		if g := w.Group(d.sel.id); g != nil {
-			return "Security group " + g.Label()
+			return "Security group " + safe(g.Label())
 		}
 	case kindInstance:
 		if i := w.Instance(d.sel.id); i != nil {
-			return "Instance " + i.Label()
+			return "Instance " + safe(i.Label())
 		}
 	case kindHost:
 		if h := w.Host(d.sel.id); h != nil {
-			return h.Label()
+			return safe(h.Label())
 		}
 	case kindVPC:
-		return "VPC " + d.sel.id
+		return "VPC " + safe(d.sel.id)
 	}
 	return "Details"
 }
@@ -120,7 +121,7 @@ func (d *detailPane) summary() string {
 		}
 	case kindVPC:
 		if v := w.VPC(d.sel.id); v != nil {
-			return v.CIDR.String() + " · " + w.RegionOf(v)
+			return vpcRanges(v) + " · " + safe(w.RegionOf(v))
 		}
 	}
 	return ""
@@ -155,8 +156,10 @@ func (d *detailPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, d.keys.Delete):
 		r, id := d.rows[d.cursor], g.ID
 		return d, change(func(w *engine.World) (done, error) {
-			return done{status: fmt.Sprintf("Deleted %s rule %d of %s", r.dir, r.index, groupLabel(w, id))},
-				w.RemoveRule(id, r.dir, r.index)
+			what, name := ruleText(w, w.Group(id).Rules(r.dir)[r.index]), groupLabel(w, id)
+			return done{status: fmt.Sprintf("Deleted the %s rule %s from %s", r.dir, what, name),
+				undo: fmt.Sprintf("%s has the %s rule %s again", name, r.dir, what),
+				redo: fmt.Sprintf("%s no longer has the %s rule %s", name, r.dir, what)}, w.RemoveRule(id, r.dir, r.index)
 		})
 	}
 	return d, nil
@@ -189,6 +192,18 @@ func (d *detailPane) FullHelp() [][]key.Binding {
 }
 
 func (d *detailPane) View() string { return strings.Join(d.render(), "\n") }
+
+// more reports whether the content goes on below what the pane shows.
+func (d *detailPane) more() bool { return d.top+d.height < len(d.lines) }
+
+// wantHeight is how many lines the pane's content takes at width.
+func (d *detailPane) wantHeight(width int) int {
+	w := d.width
+	d.width = width
+	lines, _ := d.content()
+	d.width = w
+	return len(lines)
+}
 
 func (d *detailPane) render() []string {
 	d.lines, d.cursorLine = d.content()
@@ -231,60 +246,70 @@ func (d *detailPane) wrap(text string) []string { return common.Wrap(text, d.wid
 
 func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
 	st, w := d.env.st, d.env.w
-	users := w.InstancesWith(g.ID)
 	attached := "attached to nothing yet (press g to attach it)"
-	if len(users) > 0 {
-		labels := make([]string, len(users))
-		for k, i := range users {
-			labels[k] = i.Label()
-		}
-		attached = "attached to " + strings.Join(labels, ", ")
+	if users := attachedTo(w, g.ID); users != "nothing" {
+		attached = "attached to " + users
 	}
-	lines := d.wrap(st.Heading.Render(g.Label()) + st.Muted.Render("  "+g.ID+" · "+g.VPC+" · "+attached))
+	id := safe(g.ID) + " · "
+	if g.ID == g.Label() {
+		id = "" // said already
+	}
+	lines := d.wrap(st.Heading.Render(safe(g.Label())) + st.Muted.Render("  "+id+safe(g.VPC)+" · "+attached))
 	if g.Description != "" {
-		lines = append(lines, d.wrap(st.Muted.Render(g.Description))...)
+		lines = append(lines, d.wrap(st.Muted.Render(safe(g.Description)))...)
 	}
-	var cells [][]string
+	var headers, cells [][]string
 	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
-		cells = append(cells, console.Columns(dir))
+		headers = append(headers, console.Columns(dir))
 		for _, r := range g.Rules(dir) {
-			cells = append(cells, console.Row(w, r))
+			cells = append(cells, consoleRow(w, r))
 		}
 	}
-	cols := layoutColumns(d.width-2, cells...)
+	tab := newTable(d.width-2, headers, cells...)
 	cursorLine, k := -1, 0
 	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
 		rules := g.Rules(dir)
 		lines = append(lines, "", st.Heading.Render(fmt.Sprintf("%s rules (%d)", capital(dir.String()), len(rules))))
 		if len(rules) > 0 {
-			lines = append(lines, "  "+st.Faint.Render(cols.row(console.Columns(dir))))
-		}
-		for _, r := range rules {
-			lines = append(lines, d.row(k, cols.row(console.Row(w, r))))
-			if k == d.cursor {
-				cursorLine = len(lines) - 1
+			for _, l := range tab.header(console.Columns(dir)) {
+				lines = append(lines, "  "+st.Faint.Render(l))
 			}
-			k++
 		}
 		add := fmt.Sprintf("+ Add %s rule", dir)
 		if len(rules) == 0 {
 			add = fmt.Sprintf("No %s rules: nothing is allowed %s. + Add %s rule", dir, way(dir), dir)
 		}
-		lines = append(lines, d.row(k, st.Accent.Render(add)))
-		if k == d.cursor {
-			cursorLine = len(lines) - 1
+		rows := make([][]string, 0, len(rules)+1)
+		for _, r := range rules {
+			rows = append(rows, tab.row(consoleRow(w, r)))
 		}
-		k++
+		rows = append(rows, common.Wrap(st.Accent.Render(add), d.width-2))
+		for _, row := range rows {
+			if k == d.cursor {
+				cursorLine = len(lines)
+			}
+			lines = append(lines, selectable(d.env.st, row, k == d.cursor, d.width)...)
+			k++
+		}
 	}
 	return lines, cursorLine
 }
 
-// row draws one selectable row, marked when the cursor is on it.
-func (d *detailPane) row(k int, text string) string {
-	if k == d.cursor {
-		return d.env.st.Selected.Render(common.Fit(theme.Cursor+" "+text, d.width))
+// selectable draws a selectable row of one or more lines, marked and
+// highlighted when the cursor is on it.
+func selectable(st *theme.Styles, row []string, selected bool, width int) []string {
+	out := make([]string, len(row))
+	for k, l := range row {
+		switch {
+		case !selected:
+			out[k] = "  " + l
+		case k == 0:
+			out[k] = st.Selected.Render(common.Fit(theme.Cursor+" "+l, width))
+		default:
+			out[k] = st.Selected.Render(common.Fit("  "+l, width))
+		}
 	}
-	return "  " + text
+	return out
 }
 
 // way is the short word for a direction: in, out.
@@ -302,12 +327,16 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 	groups := w.GroupsOf(i)
 	labels := make([]string, len(groups))
 	for k, g := range groups {
-		labels[k] = g.Label()
+		labels[k] = safe(g.Label())
+	}
+	ipv6 := ""
+	if i.IPv6.IsValid() {
+		ipv6 = st.Muted.Render(" · IPv6 ") + i.IPv6.String()
 	}
 	var lines []string
 	for _, text := range []string{
-		st.Heading.Render(i.Label()) + st.Muted.Render("  "+i.ID+" · "+i.VPC),
-		st.Muted.Render("private ") + i.PrivateIP.String() + st.Muted.Render(" · public ") + orNone(i.PublicIP.IsValid(), i.PublicIP.String()),
+		st.Heading.Render(safe(i.Label())) + st.Muted.Render("  "+safe(i.ID)+" · "+safe(i.VPC)),
+		st.Muted.Render("private ") + i.PrivateIP.String() + st.Muted.Render(" · public ") + orNone(i.PublicIP.IsValid(), i.PublicIP.String()) + ipv6,
 		st.Muted.Render(fmt.Sprintf("Security groups (%d of %d): ", len(groups), w.Quotas.GroupsPerInstance)) + strings.Join(labels, ", "),
 		st.Muted.Render("Running: ") + services(i.Listening),
 	} {
@@ -320,14 +349,18 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 		cells := [][]string{append([]string{"Group"}, without(console.Columns(dir))...)}
 		for _, g := range groups {
 			for _, r := range g.Rules(dir) {
-				cells = append(cells, append([]string{g.Label()}, without(console.Row(w, r))...))
+				cells = append(cells, append([]string{safe(g.Label())}, without(consoleRow(w, r))...))
 			}
 		}
-		cols := layoutColumns(d.width-2, cells...)
+		tab := newTable(d.width-2, cells[:1], cells[1:]...)
 		lines = append(lines, "", st.Heading.Render(capital(dir.String())+" rules of all its groups, merged"))
-		lines = append(lines, "  "+st.Faint.Render(cols.row(cells[0])))
+		for _, l := range tab.header(cells[0]) {
+			lines = append(lines, "  "+st.Faint.Render(l))
+		}
 		for _, c := range cells[1:] {
-			lines = append(lines, "  "+cols.row(c))
+			for _, l := range tab.row(c) {
+				lines = append(lines, "  "+l)
+			}
 		}
 		if len(cells) == 1 {
 			lines = append(lines, "  "+st.Muted.Render("none: nothing is allowed "+way(dir)))
@@ -335,6 +368,14 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 	}
 	lines = append(lines, "")
 	return append(lines, d.wrap(st.Faint.Render("AWS merges the rules of every group attached: a packet passes if any rule allows it. g changes the groups, s the services."))...)
+}
+
+// vpcRanges is a VPC's address ranges: "10.0.0.0/16 · 2600:1f18::/56".
+func vpcRanges(v *engine.VPC) string {
+	if v.IPv6CIDR.IsValid() {
+		return v.CIDR.String() + " · " + v.IPv6CIDR.String()
+	}
+	return v.CIDR.String()
 }
 
 func orNone(ok bool, s string) string {
@@ -348,7 +389,7 @@ func (d *detailPane) hostContent(h *engine.Host) []string {
 	st := d.env.st
 	var lines []string
 	for _, text := range []string{
-		st.Heading.Render(h.Label()) + st.Muted.Render("  "+h.IP.String()),
+		st.Heading.Render(safe(h.Label())) + st.Muted.Render("  "+h.IP.String()),
 		st.Muted.Render("A machine outside AWS: no security group checks what it sends or receives."),
 		st.Muted.Render("Running: ") + services(h.Listening),
 		"",
@@ -372,13 +413,9 @@ func (d *detailPane) vpcContent(v *engine.VPC) []string {
 			instances++
 		}
 	}
-	ipv6 := ""
-	if v.IPv6CIDR.IsValid() {
-		ipv6 = " · " + v.IPv6CIDR.String()
-	}
 	var lines []string
 	for _, text := range []string{
-		st.Heading.Render(v.ID) + st.Muted.Render("  "+v.CIDR.String()+ipv6+" · "+w.RegionOf(v)),
+		st.Heading.Render(safe(v.ID)) + st.Muted.Render("  "+vpcRanges(v)+" · "+safe(w.RegionOf(v))),
 		st.Muted.Render(plural(groups, "security group") + " · " + plural(instances, "instance")),
 		"",
 		st.Faint.Render("A security group belongs to one VPC and guards the instances it is attached to. n creates a group here, i launches an instance."),

@@ -122,7 +122,7 @@ func newForm(e *env, title string, submit func() tea.Msg, steps ...step) *form {
 		WithLayout(layout)
 	f.SubmitCmd = func() tea.Msg { return formDoneMsg{then: submit()} }
 	f.CancelCmd = func() tea.Msg { return formCancelMsg{} }
-	return &form{id: id, title: title, f: f, layout: layout}
+	return &form{id: id, title: safe(title), f: f, layout: layout}
 }
 
 // changeForm is a form whose submission changes the world with do.
@@ -221,7 +221,7 @@ func (l *stepsLayout) View(f *huh.Form) string {
 		first := len(lines)
 		lines = append(lines, common.Lines(s.group.Content())...)
 		for _, err := range s.group.Errors() {
-			lines = append(lines, common.Hang(l.st.Error.Render("  "+theme.Fail+" "), l.st.Error.Render(err.Error()), l.width)...)
+			lines = append(lines, common.Hang(l.st.Error.Render("  "+theme.Fail+" "), l.st.Error.Render(safe(err.Error())), l.width)...)
 		}
 		if s.field == focused {
 			l.focusFirst, l.focusLast = first, len(lines)-1
@@ -236,7 +236,7 @@ func (l *stepsLayout) GroupWidth(_ *huh.Form, _ *huh.Group, w int) int { return 
 func vpcStep(w *engine.World, vpc *string) step {
 	opts := make([]huh.Option[string], len(w.VPCs))
 	for k, v := range w.VPCs {
-		opts[k] = huh.NewOption(v.ID+"  "+v.CIDR.String()+"  "+w.RegionOf(v), v.ID)
+		opts[k] = huh.NewOption(safe(v.ID)+"  "+v.CIDR.String()+"  "+safe(w.RegionOf(v)), v.ID)
 	}
 	s := field(huh.NewSelect[string]().Title("VPC").Options(opts...).Value(vpc).Inline(true))
 	return s.hideWhen(func() bool { return len(w.VPCs) < 2 })
@@ -245,22 +245,26 @@ func vpcStep(w *engine.World, vpc *string) step {
 // newGroupForm creates a security group.
 func newGroupForm(e *env, vpc string) *form {
 	var name, desc string
-	do := func(w *engine.World) (done, error) {
+	create := func(w *engine.World, desc string) (done, error) {
 		n := strings.TrimSpace(name)
 		id, err := w.CreateGroup(engine.Group{Name: n, VPC: vpc, Description: strings.TrimSpace(desc)})
 		return done{status: fmt.Sprintf("Created security group %s (%s). Add its rules here, then press g to attach it.", n, id),
+			undo: "the security group " + n + " no longer exists", redo: "the security group " + n + " exists again",
 			sel: ref{kindGroup, id}, focus: paneDetail}, err
 	}
+	do := func(w *engine.World) (done, error) { return create(w, desc) }
+	// The name is checked before the description is typed: with one.
+	nameAlone := func(w *engine.World) (done, error) { return create(w, "a description") }
 	f := changeForm(e, "Create security group", do,
 		vpcStep(e.w, &vpc),
 		field(huh.NewInput().Title("Security group name").Placeholder("e.g. ssh-from-me").Value(&name).
-			Validate(func(s string) error { name = s; return trial(e, do) })),
-		field(huh.NewInput().Title("Description").Placeholder("e.g. SSH from my laptop").Value(&desc).
+			Validate(func(s string) error { name = s; return trial(e, nameAlone) })),
+		field(huh.NewInput().Title("Description").Placeholder("e.g. SSH from my laptop (AWS requires one)").Value(&desc).
 			Validate(func(s string) error { desc = s; return trial(e, do) })),
 	)
 	f.intro = "A new group allows nothing in and everything out, as in AWS."
 	if len(e.w.VPCs) == 1 {
-		f.intro = "In " + vpc + ". " + f.intro
+		f.intro = "In " + safe(vpc) + ". " + f.intro
 	}
 	return f
 }
@@ -371,15 +375,18 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 		if err != nil {
 			return done{}, err
 		}
-		what := fmt.Sprintf("Changed %s rule %d of %s: ", dir, index, g.Label())
+		now := ruleText(w, r)
 		if index < 0 {
-			what = fmt.Sprintf("Added an %s rule to %s: ", dir, g.Label())
+			return done{status: fmt.Sprintf("Added an %s rule to %s: %s", dir, g.Label(), now),
+				undo: fmt.Sprintf("%s no longer has the %s rule %s", g.Label(), dir, now),
+				redo: fmt.Sprintf("%s has the %s rule %s again", g.Label(), dir, now),
+				sel:  ref{kindGroup, groupID}, focus: paneDetail}, w.AddRule(groupID, dir, r)
 		}
-		what += strings.Join(nonEmpty(console.Row(w, r)), " · ")
-		if index < 0 {
-			return done{status: what, sel: ref{kindGroup, groupID}, focus: paneDetail}, w.AddRule(groupID, dir, r)
-		}
-		return done{status: what, sel: ref{kindGroup, groupID}, focus: paneDetail}, w.ReplaceRule(groupID, dir, index, r)
+		was := ruleText(w, w.Group(groupID).Rules(dir)[index])
+		return done{status: fmt.Sprintf("Changed the %s rule %s of %s to %s", dir, was, g.Label(), now),
+			undo: fmt.Sprintf("the %s rule of %s is %s again", dir, g.Label(), was),
+			redo: fmt.Sprintf("the %s rule of %s is %s again", dir, g.Label(), now),
+			sel:  ref{kindGroup, groupID}, focus: paneDetail}, w.ReplaceRule(groupID, dir, index, r)
 	}
 
 	typeOpts := make([]huh.Option[int], len(console.Types))
@@ -399,7 +406,7 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 	var groupOpts []huh.Option[string]
 	for _, other := range w.Groups {
 		if other.VPC == g.VPC {
-			label := other.Label() + "  " + other.ID
+			label := safe(other.Label()) + "  " + safe(other.ID)
 			if other.ID == g.ID {
 				label += "  (this group)"
 			}
@@ -417,7 +424,12 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 				return "ICMP type, or type/code"
 			}
 			return "Port range"
-		}, &in.typ).Placeholder("e.g. 8080 or 8000-8100").Value(&in.ports).
+		}, &in.typ).PlaceholderFunc(func() string {
+			if console.Types[in.typ].Protocol.IsICMP() {
+				return "type, or type/code (8, 3/4)"
+			}
+			return "e.g. 8080 or 8000-8100"
+		}, &in.typ).Value(&in.ports).
 			Validate(func(s string) error {
 				_, err := engine.ParsePorts(console.Types[in.typ].Protocol, s)
 				return awsError(err)
@@ -447,7 +459,7 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 func rulePreview(e *env, dir engine.Direction, in *ruleInput, width int) []string {
 	st := e.st
 	r, _ := in.rule(e.w)
-	cells := console.Row(e.w, r)
+	cells := consoleRow(e.w, r)
 	t := console.Types[in.typ]
 	if _, err := engine.ParsePorts(t.Protocol, in.ports); t.Custom && err != nil {
 		cells[2] = "?"
@@ -458,8 +470,14 @@ func rulePreview(e *env, dir engine.Direction, in *ruleInput, width int) []strin
 	if _, _, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err != nil {
 		cells[3] = "?"
 	}
-	cols := layoutColumns(width, console.Columns(dir), cells)
-	lines := []string{st.Faint.Render(cols.row(console.Columns(dir))), st.Bold.Render(cols.row(cells))}
+	tab := newTable(width, [][]string{console.Columns(dir)}, cells)
+	var lines []string
+	for _, l := range tab.header(console.Columns(dir)) {
+		lines = append(lines, st.Faint.Render(l))
+	}
+	for _, l := range tab.row(cells) {
+		lines = append(lines, st.Bold.Render(l))
+	}
 	if p, changed, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err == nil && changed {
 		lines = append(lines, common.Wrap(st.Warn.Render(fmt.Sprintf("! %s has host bits set: AWS stores it as %s.", strings.TrimSpace(in.cidr), p)), width)...)
 	}
@@ -475,21 +493,21 @@ func instanceGroupsForm(e *env, instanceID string) *form {
 	var opts []huh.Option[string]
 	for _, g := range w.Groups {
 		if g.VPC == i.VPC {
-			opts = append(opts, huh.NewOption(g.Label()+"  "+g.ID, g.ID))
+			opts = append(opts, huh.NewOption(safe(g.Label())+"  "+safe(g.ID), g.ID))
 		}
 	}
 	do := func(w *engine.World) (done, error) {
-		labels := make([]string, 0, len(chosen))
-		for _, id := range chosen {
-			if g := w.Group(id); g != nil {
-				labels = append(labels, g.Label())
-			}
+		if err := tooManyGroups(w, i.Label(), len(chosen)); err != nil {
+			return done{}, err
 		}
-		return done{status: "The security groups of " + i.Label() + " are now " + strings.Join(labels, ", ")}, setGroups(w, instanceID, chosen)
+		was, now := groupList(w, w.Instance(instanceID).Groups), groupList(w, chosen)
+		return done{status: "The security groups of " + i.Label() + " are now " + now,
+			undo: "the security groups of " + i.Label() + " are " + was + " again",
+			redo: "the security groups of " + i.Label() + " are " + now + " again"}, setGroups(w, instanceID, chosen)
 	}
 	return changeForm(e, "Security groups of "+i.Label(), do,
 		field(huh.NewMultiSelect[string]().
-			Title(fmt.Sprintf("Attached to %s (space toggles, at most %d)", i.Label(), w.Quotas.GroupsPerInstance)).
+			Title(fmt.Sprintf("Attached to %s (space toggles, at most %d)", safe(i.Label()), w.Quotas.GroupsPerInstance)).
 			Options(opts...).Value(&chosen).Height(min(len(opts)+1, 12)).
 			Validate(func(ids []string) error { chosen = ids; return trial(e, do) })),
 	)
@@ -538,12 +556,13 @@ func groupInstancesForm(e *env, groupID string) *form {
 		if i.VPC != g.VPC {
 			continue
 		}
-		opts = append(opts, huh.NewOption(i.Label()+"  "+addrs(i), i.ID))
+		opts = append(opts, huh.NewOption(safe(i.Label())+"  "+addrs(i), i.ID))
 		if slices.Contains(i.Groups, groupID) {
 			chosen = append(chosen, i.ID)
 		}
 	}
 	do := func(w *engine.World) (done, error) {
+		was := attachedTo(w, groupID)
 		for _, i := range w.Instances {
 			if i.VPC != g.VPC || slices.Contains(chosen, i.ID) == slices.Contains(i.Groups, groupID) {
 				continue
@@ -552,36 +571,36 @@ func groupInstancesForm(e *env, groupID string) *form {
 			if slices.Contains(chosen, i.ID) {
 				ids = append(ids, groupID)
 			}
+			if err := tooManyGroups(w, i.Label(), len(ids)); err != nil {
+				return done{}, err
+			}
 			if err := setGroups(w, i.ID, ids); err != nil {
 				return done{}, err
 			}
 		}
-		where := "nothing"
-		if len(chosen) > 0 {
-			labels := make([]string, len(chosen))
-			for k, id := range chosen {
-				labels[k] = machineLabel(w, id)
-			}
-			where = strings.Join(labels, ", ")
-		}
-		return done{status: g.Label() + " is now attached to " + where}, nil
+		now := attachedTo(w, groupID)
+		return done{status: g.Label() + " is now attached to " + now,
+			undo: g.Label() + " is attached to " + was + " again",
+			redo: g.Label() + " is attached to " + now + " again"}, nil
 	}
 	if len(opts) == 0 {
 		return newForm(e, "Attach "+g.Label(), func() tea.Msg { return nil },
-			field(huh.NewNote().Title("No instances in "+g.VPC).Description("Press i to launch one first.")))
+			field(huh.NewNote().Title("No instances in "+safe(g.VPC)).Description("Press i to launch one first.")))
 	}
 	return changeForm(e, "Attach "+g.Label(), do,
-		field(huh.NewMultiSelect[string]().Title("Instances with "+g.Label()+" (space toggles)").
+		field(huh.NewMultiSelect[string]().Title("Instances with "+safe(g.Label())+" (space toggles)").
 			Options(opts...).Value(&chosen).Height(min(len(opts)+1, 12)).
 			Validate(func(ids []string) error { chosen = ids; return trial(e, do) })),
 	)
 }
 
 // commonServices are offered in the services form beside what runs.
-var commonServices = []engine.Service{
-	{Protocol: engine.ProtoTCP, Port: 22}, {Protocol: engine.ProtoTCP, Port: 80}, {Protocol: engine.ProtoTCP, Port: 443},
-	{Protocol: engine.ProtoTCP, Port: 3389}, {Protocol: engine.ProtoTCP, Port: 21}, {Protocol: engine.ProtoTCP, Port: 3306},
-	{Protocol: engine.ProtoTCP, Port: 5432}, {Protocol: engine.ProtoUDP, Port: 53},
+func commonServices() []engine.Service {
+	return []engine.Service{
+		{Protocol: engine.ProtoTCP, Port: 22}, {Protocol: engine.ProtoTCP, Port: 80}, {Protocol: engine.ProtoTCP, Port: 443},
+		{Protocol: engine.ProtoTCP, Port: 3389}, {Protocol: engine.ProtoTCP, Port: 21}, {Protocol: engine.ProtoTCP, Port: 3306},
+		{Protocol: engine.ProtoTCP, Port: 5432}, {Protocol: engine.ProtoUDP, Port: 53},
+	}
 }
 
 // servicesForm starts and stops what listens on an instance or a host.
@@ -594,7 +613,7 @@ func servicesForm(e *env, sel ref) *form {
 		running = ep.Host.Listening
 	}
 	chosen := slices.Clone(running)
-	offered := slices.Clone(commonServices)
+	offered := slices.Clone(commonServices())
 	for _, s := range running {
 		if !slices.Contains(offered, s) {
 			offered = append(offered, s)
@@ -626,7 +645,9 @@ func servicesForm(e *env, sel ref) *form {
 				return done{}, err
 			}
 		}
-		return done{status: "Services on " + ep.Label() + ": " + services(want)}, nil
+		return done{status: "Services on " + ep.Label() + ": " + services(want),
+			undo: ep.Label() + " runs " + services(running) + " again",
+			redo: ep.Label() + " runs " + services(want) + " again"}, nil
 	}
 	return changeForm(e, "Services on "+ep.Label(), do,
 		field(huh.NewMultiSelect[engine.Service]().Title("Running (space starts or stops)").
@@ -653,12 +674,12 @@ func launchForm(e *env, vpc string) *form {
 	var groupOpts []huh.Option[string]
 	for _, g := range w.Groups {
 		if g.VPC == vpc {
-			groupOpts = append(groupOpts, huh.NewOption(g.Label()+"  "+g.ID, g.ID))
+			groupOpts = append(groupOpts, huh.NewOption(safe(g.Label())+"  "+safe(g.ID), g.ID))
 		}
 	}
 	running := []engine.Service{{Protocol: engine.ProtoTCP, Port: 22}}
-	svcOpts := make([]huh.Option[engine.Service], len(commonServices))
-	for k, s := range commonServices {
+	svcOpts := make([]huh.Option[engine.Service], len(commonServices()))
+	for k, s := range commonServices() {
 		svcOpts[k] = huh.NewOption(serviceLabel(s), s)
 	}
 	do := func(w *engine.World) (done, error) {
@@ -666,8 +687,12 @@ func launchForm(e *env, vpc string) *form {
 		if public {
 			i.PublicIP = w.FreePublicIP()
 		}
+		if err := tooManyGroups(w, i.Name, len(chosen)); err != nil {
+			return done{}, err
+		}
 		id, err := w.LaunchInstance(i)
-		return done{status: "Launched " + i.Name, sel: ref{kindInstance, id}}, err
+		return done{status: "Launched " + i.Name, undo: "there is no instance " + i.Name + " any more", redo: i.Name + " is running again",
+			sel: ref{kindInstance, id}}, err
 	}
 	return changeForm(e, "Launch instance", do,
 		vpcStep(w, &vpc),
@@ -683,16 +708,36 @@ func launchForm(e *env, vpc string) *form {
 	)
 }
 
-// saveAsForm saves the lab to a scenario file.
+// saveAsForm saves the lab to a scenario file. suggest is an absolute
+// path: its directory is where a name typed alone goes, and the form
+// says so. A file already there is replaced only when the learner says
+// so.
 func saveAsForm(e *env, suggest string) *form {
-	path := suggest
-	f := newForm(e, "Save the lab to a file", func() tea.Msg { return saveAsMsg{path: path} },
-		field(huh.NewInput().Title("File").Value(&path).Validate(func(s string) error {
-			path = strings.TrimSpace(s)
-			return writablePath(path)
+	dir := filepath.Dir(suggest)
+	path, typed := suggest, suggest
+	var exists, replace bool
+	f := newForm(e, "Save the lab to a file", func() tea.Msg {
+		if exists && !replace {
+			return statusMsg{common.StatusInfo, "Nothing saved: " + path + " is kept as it was. ctrl+s saves under another name."}
+		}
+		return saveAsMsg{path: path, replace: replace}
+	},
+		field(huh.NewInput().Title("File").Value(&typed).Validate(func(s string) error {
+			typed = strings.TrimSpace(s)
+			path = typed
+			if path != "" && !filepath.IsAbs(path) {
+				path = filepath.Join(dir, path)
+			}
+			err := writablePath(path)
+			_, statErr := os.Lstat(path)
+			exists = err == nil && statErr == nil
+			return err
 		})),
+		field(huh.NewConfirm().TitleFunc(func() string { return filepath.Base(path) + " exists already. Replace it?" }, &path).
+			Description("Keep it saves nothing; shift+tab goes back to the name.").
+			Affirmative("Replace").Negative("Keep it").Value(&replace)).hideWhen(func() bool { return !exists }),
 	)
-	f.intro = "A scenario file (YAML): open it later with o, or run `sglab check` on it."
+	f.intro = "A scenario file (YAML), saved in " + dir + " unless you type another directory: open it later with o, or run `sglab check` on it."
 	return f
 }
 

@@ -29,6 +29,8 @@ func TestGolden(t *testing.T) {
 			m.setFocus(paneDetail)
 		}},
 		{"connected", func(t *testing.T, m *Model) { story(t, m); drive(m, "f") }},
+		// Fired before the fix: the verdict follows the world, and says it flipped.
+		{"flip", func(t *testing.T, m *Model) { drive(m, "f"); story(t, m); m.setFocus(paneConn) }},
 		{"timeout", func(t *testing.T, m *Model) { drive(m, "f") }},
 		{"refused", func(t *testing.T, m *Model) {
 			story(t, m)
@@ -72,7 +74,7 @@ func TestGolden(t *testing.T) {
 // world's outside hosts.
 func bigWorld(n int) *engine.World {
 	w := DefaultWorld()
-	web, err := w.CreateGroup(engine.Group{Name: "web", VPC: "vpc-main", Inbound: []engine.Rule{
+	web, err := w.CreateGroup(engine.Group{Name: "web", VPC: "vpc-main", Description: "web servers", Inbound: []engine.Rule{
 		{Protocol: engine.ProtoTCP, Ports: engine.PortRange{Lo: 443, Hi: 443}, Peer: engine.CIDRPeer(netip.MustParsePrefix("0.0.0.0/0"))},
 		{Protocol: engine.ProtoTCP, Ports: engine.PortRange{Lo: 22, Hi: 22}, Peer: engine.CIDRPeer(netip.MustParsePrefix("203.0.113.10/32"))},
 	}})

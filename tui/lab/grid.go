@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/tui/common"
@@ -15,13 +16,14 @@ import (
 
 // examPorts are the ports of the reachability grid: the ones the AWS
 // Cloud Practitioner exam asks about.
-var examPorts = []int{21, 22, 80, 443, 3389}
+func examPorts() []int { return []int{21, 22, 80, 443, 3389} }
 
 // gridPane shows every source against every destination on the exam
 // ports, one letter per port: C connected, R refused, T timeout. The
 // engine builds the matrix once per change; drawing only reads it.
 type gridPane struct {
 	env           *env
+	ports         []int // examPorts
 	m             *engine.Matrix
 	row, col      int // the cursor: source row, destination*len(ports)+port
 	top, left     int // the first source row and destination column shown
@@ -34,12 +36,10 @@ type gridKeys struct {
 	Up, Down, Left, Right, Fire key.Binding
 }
 
-// cellWidth is one destination's block: a letter per port and a space.
-var cellWidth = len(examPorts) + 1
-
 func newGrid(e *env) *gridPane {
-	g := &gridPane{env: e, keys: gridKeys{
-		Up: keyUp, Down: keyDown, Left: keyLeft, Right: keyRight,
+	mk := newMoveKeys()
+	g := &gridPane{env: e, ports: examPorts(), keys: gridKeys{
+		Up: mk.Up, Down: mk.Down, Left: mk.Left, Right: mk.Right,
 		Fire: bind([]string{"enter"}, "enter", "fire this one"),
 	}}
 	// Styling a letter is the costly part of drawing a large grid, so each
@@ -62,17 +62,29 @@ func (g *gridPane) Init() tea.Cmd { return nil }
 func (g *gridPane) SetSize(w, h int) { g.width, g.height = w, h; g.scroll() }
 
 func (g *gridPane) refresh() {
-	g.m = engine.BuildMatrix(g.env.w, examPorts)
+	g.m = engine.BuildMatrix(g.env.w, g.ports)
 	n := len(g.m.Endpoints)
 	g.row = max(min(g.row, n-1), 0)
-	g.col = max(min(g.col, n*len(examPorts)-1), 0)
+	g.col = max(min(g.col, n*len(g.ports)-1), 0)
 	g.scroll()
 }
 
-// wantHeight is the height that shows every row.
-func (g *gridPane) wantHeight() int { return len(g.m.Endpoints) + 3 }
+// wantHeight is the height that shows every row at width.
+func (g *gridPane) wantHeight(width int) int {
+	w := g.width
+	g.width = width
+	n := len(g.info())
+	g.width = w
+	return len(g.m.Endpoints) + 2 + n
+}
 
-func (g *gridPane) title() string { return "Reachability · tcp 21 22 80 443 3389" }
+func (g *gridPane) title() string {
+	long := "Reachability · tcp " + strings.Trim(fmt.Sprint(g.ports), "[]")
+	if ansi.StringWidth(long) <= g.width-2 { // the frame's corners and padding
+		return long
+	}
+	return "Reachability · tcp"
+}
 
 func (g *gridPane) summary() string {
 	count := map[engine.Outcome]int{}
@@ -84,17 +96,31 @@ func (g *gridPane) summary() string {
 	return fmt.Sprintf("C %d · R %d · T %d", count[engine.Connected], count[engine.Refused], count[engine.Timeout])
 }
 
+// labelWidth is the room for the row labels, the cursor mark and a gap
+// before the cells: whole names when every destination still fits,
+// shorter ones rather than hiding destinations, and whole names again
+// when the destinations scroll anyway.
 func (g *gridPane) labelWidth() int {
 	w := 8
 	for k, e := range g.m.Endpoints {
-		w = max(w, len(strconv.Itoa(k+1))+1+len(e.Label()))
+		w = max(w, len(strconv.Itoa(k+1))+1+ansi.StringWidth(safe(e.Label())))
 	}
-	return min(w, 16) + 3 // the cursor mark, and a gap before the cells
+	full, blocks := min(w, 30)+3, len(g.m.Endpoints)*g.cellWidth()
+	switch {
+	case full+blocks <= g.width:
+		return full
+	case 12+blocks <= g.width:
+		return g.width - blocks
+	}
+	return min(full, 19)
 }
+
+// cellWidth is one destination's block: a letter per port and a space.
+func (g *gridPane) cellWidth() int { return len(g.ports) + 1 }
 
 // visible is how many source rows and destination blocks fit.
 func (g *gridPane) visible() (rows, dsts int) {
-	return max(g.height-3, 1), max((g.width-g.labelWidth())/cellWidth, 1)
+	return max(g.height-2-len(g.info()), 1), max((g.width-g.labelWidth())/g.cellWidth(), 1)
 }
 
 func (g *gridPane) scroll() {
@@ -103,7 +129,7 @@ func (g *gridPane) scroll() {
 	}
 	rows, dsts := g.visible()
 	g.top = max(min(g.top, g.row), g.row-rows+1, 0)
-	d := g.col / len(examPorts)
+	d := g.col / len(g.ports)
 	g.left = max(min(g.left, d), d-dsts+1, 0)
 }
 
@@ -121,7 +147,7 @@ func (g *gridPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, g.keys.Left):
 		g.col = max(g.col-1, 0)
 	case key.Matches(km, g.keys.Right):
-		g.col = min(g.col+1, n*len(examPorts)-1)
+		g.col = min(g.col+1, n*len(g.ports)-1)
 	case key.Matches(km, g.keys.Fire):
 		if conn, ok := g.cursorConn(); ok {
 			return g, func() tea.Msg { return fireMsg{conn} }
@@ -133,12 +159,12 @@ func (g *gridPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // cursorConn is the connection of the cell under the cursor.
 func (g *gridPane) cursorConn() (engine.Connection, bool) {
-	src, dst, p := g.row, g.col/len(examPorts), g.col%len(examPorts)
+	src, dst, p := g.row, g.col/len(g.ports), g.col%len(g.ports)
 	if src == dst || len(g.m.Endpoints) == 0 {
 		return engine.Connection{}, false
 	}
 	return engine.Connection{From: endpointID(g.m.Endpoints[src]), To: endpointID(g.m.Endpoints[dst]),
-		Protocol: engine.ProtoTCP, Port: examPorts[p]}, true
+		Protocol: engine.ProtoTCP, Port: g.ports[p]}, true
 }
 
 // endpointID is how a connection names an endpoint: the machine's id, or
@@ -171,23 +197,19 @@ func (g *gridPane) render() []string {
 	}
 	lw := g.labelWidth()
 	rows, dsts := g.visible()
-	np := len(examPorts)
+	np := len(g.ports)
 	cd, cp := g.col/np, g.col%np
 
 	var b strings.Builder
 	b.WriteString(common.Fit("from ╲ to", lw))
 	for d := g.left; d < min(g.left+dsts, n); d++ {
-		head := strconv.Itoa(d + 1)
-		if d == cd {
-			head = "v" + head
-		}
-		b.WriteString(common.Fit(head, cellWidth))
+		b.WriteString(blockHead(d+1, d == cd, cp, g.cellWidth()))
 	}
 	lines := []string{st.Faint.Render(b.String())}
 
 	for s := g.top; s < min(g.top+rows, n); s++ {
 		b.Reset()
-		label := fmt.Sprintf("%d %s", s+1, m.Endpoints[s].Label())
+		label := fmt.Sprintf("%d %s", s+1, safe(m.Endpoints[s].Label()))
 		if s == g.row {
 			b.WriteString(st.Bold.Render(common.Fit(theme.Cursor+" "+label, lw-1)) + " ")
 		} else {
@@ -206,11 +228,54 @@ func (g *gridPane) render() []string {
 		lines = append(lines, b.String())
 	}
 
-	info := st.Faint.Render("C connected · R refused · T timeout · each block: " + strings.Trim(fmt.Sprint(examPorts), "[]"))
-	if conn, ok := g.cursorConn(); ok {
-		r := m.At(g.row, cd, cp)
-		info = fmt.Sprintf("%s → %s %s: %s %s", m.Endpoints[g.row].Label(), m.Endpoints[cd].Label(),
-			portLabel(conn.Protocol, conn.Port), outcomeStyle(st, r.Outcome()).Render(r.Outcome().String()), st.Faint.Render("("+r.String()+")"))
+	return append(append(lines, ""), g.info()...)
+}
+
+// blockHead is the header over destination n's block: its number, and a
+// v over the cursor's port when the cursor is in the block, so that the
+// cell under the cursor shows without colour (the row has its >).
+func blockHead(n int, cursor bool, port, width int) string {
+	num := strconv.Itoa(n)
+	cells := []rune(strings.Repeat(" ", width))
+	if !cursor {
+		return num + string(cells[len(num):])
 	}
-	return append(lines, "", info)
+	at := 0 // the number goes left of the v, or right of it when it cannot
+	if port <= len(num) {
+		at = port + 1
+	}
+	copy(cells[at:], []rune(num))
+	cells[port] = 'v'
+	return string(cells)
+}
+
+// info is the line under the grid: the cell under the cursor in words, or
+// the legend.
+func (g *gridPane) info() []string {
+	st, m := g.env.st, g.m
+	conn, ok := g.cursorConn()
+	if !ok {
+		return common.Wrap(st.Faint.Render("C connected · R refused · T timeout · each block: "+strings.Trim(fmt.Sprint(g.ports), "[]")), g.width)
+	}
+	cd, cp := g.col/len(g.ports), g.col%len(g.ports)
+	r := m.At(g.row, cd, cp)
+	return common.Wrap(fmt.Sprintf("%s → %s %s: %s %s", safe(m.Endpoints[g.row].Label()), safe(m.Endpoints[cd].Label()),
+		portLabel(conn.Protocol, conn.Port), outcomeStyle(st, r.Outcome()).Render(r.Outcome().String()), st.Faint.Render("("+reasonWords(r)+")")), g.width)
+}
+
+// reasonWords says why a connection has its outcome, in words.
+func reasonWords(r engine.Reason) string {
+	switch r {
+	case engine.Allowed:
+		return "let in, and something listens"
+	case engine.NoListener:
+		return "let in, but nothing listens"
+	case engine.InboundBlocked:
+		return "no inbound rule lets it in"
+	case engine.OutboundBlocked:
+		return "no outbound rule lets it out"
+	case engine.Unreachable:
+		return "no address to reach it by"
+	}
+	return ""
 }

@@ -10,8 +10,12 @@
 package lab
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -61,12 +65,14 @@ type Option func(*Model)
 
 // WithPath backs the lab by a scenario file: ctrl+s writes it, and quitting
 // with changes not written asks first.
-func WithPath(path string) Option { return func(m *Model) { m.path = path } }
+func WithPath(path string) Option { return func(m *Model) { m.path = absolute(path) } }
 
-// WithAutosave writes the world to path after every change: the scratch
-// lab, which is never "unsaved".
-func WithAutosave(path string) Option {
-	return func(m *Model) { m.saver = &autosaver{path: path} }
+// absolute is path made absolute, for messages that say where a file is.
+func absolute(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // WithStatus shows a first message in the status line, such as a warning
@@ -81,6 +87,14 @@ func WithStatus(msg string) Option { return func(m *Model) { m.setStatus(common.
 func WithSidePanel(title string, p common.Component) Option {
 	return func(m *Model) { m.side, m.sideTitle = p, title }
 }
+
+// WithConnection puts the Connection pane's pickers on conn, so that f
+// fires it: a challenge opens on its first goal's connection.
+func WithConnection(conn engine.Connection) Option { return func(m *Model) { m.conn.pick(conn) } }
+
+// WithLeave names what the leave key does ("go back to the lesson"); the
+// default is "leave the lab".
+func WithLeave(what string) Option { return func(m *Model) { m.leave = what } }
 
 // WithOnChange calls f with the world after every change; the command it
 // returns runs like any other.
@@ -101,14 +115,18 @@ type Model struct {
 	sideTitle string
 	onChange  func(*engine.World) tea.Cmd
 
-	form   *form
-	undo   []undoStep
-	path   string
-	dirty  bool
-	saver  *autosaver
-	title  string
-	status string
-	kind   common.StatusKind
+	form    *form
+	undo    []undoStep // the changes made, the last one last
+	redo    []undoStep // the changes undone, the last one undone last
+	leave   string     // what the leave key says it does
+	path    string
+	dirty   bool
+	version int            // counts changes, so a save knows whether it wrote the latest
+	saving  sync.WaitGroup // saves in flight
+	saver   *autosaver
+	title   string
+	status  string
+	kind    common.StatusKind
 
 	width, height int
 	wide          bool
@@ -117,10 +135,11 @@ type Model struct {
 
 type size struct{ w, h int }
 
-// undoStep is the world before one change, and what the change was.
+// undoStep is the world on the other side of one change, and how the
+// world reads after undoing and after redoing it.
 type undoStep struct {
-	world *engine.World
-	what  string
+	world      *engine.World
+	undo, redo string
 }
 
 // maxUndo bounds the undo history; each step is a copy of the world.
@@ -129,7 +148,7 @@ const maxUndo = 100
 // New returns a lab on world w. The lab owns w from now on.
 func New(ctx *common.Context, w *engine.World, opts ...Option) *Model {
 	e := &env{ctx: ctx, st: ctx.Styles, w: w}
-	m := &Model{env: e, keys: newLabKeys(), title: w.Name, frames: map[paneID]size{}}
+	m := &Model{env: e, keys: newLabKeys(), title: w.Name, leave: "leave the lab", frames: map[paneID]size{}}
 	m.tree = newTree(e)
 	m.detail = newDetail(e)
 	m.conn = newConn(e)
@@ -146,6 +165,7 @@ func New(ctx *common.Context, w *engine.World, opts ...Option) *Model {
 	if m.title == "" {
 		m.title = "Lab"
 	}
+	m.keys.Leave.SetHelp("b", m.leave)
 	m.follow()
 	return m
 }
@@ -172,8 +192,10 @@ func (m *Model) Unsaved() string {
 	return ""
 }
 
-// Close writes a pending autosave before the program ends.
+// Close waits for saves in flight and writes a pending autosave before
+// the program ends.
 func (m *Model) Close() error {
+	m.saving.Wait()
 	if m.saver == nil {
 		return nil
 	}
@@ -195,14 +217,34 @@ type (
 		path string
 		w    *engine.World
 	}
-	saveAsMsg struct{ path string }
+	// saveAsMsg asks to save the lab at path, an absolute path; replace
+	// says the learner agreed to replace a file there.
+	saveAsMsg struct {
+		path    string
+		replace bool
+	}
+	// statusMsg puts a message in the status line.
+	statusMsg struct {
+		kind common.StatusKind
+		text string
+	}
+	// savedMsg reports a save: version is the lab's version it wrote.
+	savedMsg struct {
+		path    string
+		version int
+		err     error
+	}
 )
 
-// done says what a change did, and where to look next.
+// done says what a change did, and where to look next. undo and redo
+// state how the world is once the change is undone or redone ("ssh-from-me
+// is attached to web-1 again"): a learner reads the result, not a replay
+// of the change.
 type done struct {
-	status string
-	sel    ref    // select this in the world tree, if set
-	focus  paneID // then focus this pane, if not paneWorld
+	status     string
+	undo, redo string
+	sel        ref    // select this in the world tree, if set
+	focus      paneID // then focus this pane, if not paneWorld
 }
 
 func change(do func(w *engine.World) (done, error)) tea.Cmd {
@@ -219,6 +261,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	fired := m.conn.fired
 	cmd := m.update(msg)
 	m.follow()
+	if m.conn.fired != fired && m.kind == common.StatusInfo {
+		m.setStatus(common.StatusInfo, "") // a hint such as "press f to fire" is done with
+	}
 	if m.conn.fired != fired && m.saver != nil {
 		// The scratch lab keeps its history of tests across runs.
 		cmd = tea.Batch(cmd, m.saver.save(m.env.w, m.conn.connections()))
@@ -262,10 +307,25 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case saveAsMsg:
 		m.path = msg.path
 		m.saver = nil // a lab saved to a file is that file's now, not the scratch lab
-		return m.save()
+		return m.save(msg.replace)
+	case statusMsg:
+		m.setStatus(msg.kind, msg.text)
+		return nil
+	case savedMsg:
+		if msg.err != nil {
+			m.setStatus(common.StatusErr, "Could not save: "+msg.err.Error())
+			return nil
+		}
+		if msg.version == m.version {
+			m.dirty = false
+		}
+		m.setStatus(common.StatusOK, "Saved "+msg.path)
+		return nil
 	case autosaveFailedMsg:
 		m.setStatus(common.StatusErr, "Autosave failed: "+msg.err.Error())
 		return nil
+	case scratchMsg:
+		return m.scratch(msg)
 	}
 	if m.side != nil {
 		_, cmd := m.side.Update(msg)
@@ -297,9 +357,6 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Fire):
 		m.setFocus(paneConn)
 		return m.conn.fireComposed()
-	case key.Matches(msg, k.Refire):
-		m.setFocus(paneConn)
-		m.conn.refireAll()
 	case key.Matches(msg, k.NewGroup):
 		return openForm(newGroupForm(m.env, m.vpcOf(sel)))
 	case key.Matches(msg, k.Launch):
@@ -315,15 +372,60 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if m.undoLast() {
 			return m.changed()
 		}
+	case key.Matches(msg, k.Redo):
+		if m.redoLast() {
+			return m.changed()
+		}
+	case key.Matches(msg, k.Back):
+		if m.focus != paneWorld {
+			m.setFocus(paneWorld)
+			return nil
+		}
+		m.setStatus(common.StatusInfo, "You are at the top of the lab: press b to "+m.leave+".")
+	case key.Matches(msg, k.Leave):
+		return common.Back
 	case key.Matches(msg, k.Save):
 		if m.path == "" {
 			return openForm(saveAsForm(m.env, m.suggestPath()))
 		}
-		return m.save()
+		return m.save(true) // the lab's own file
 	case key.Matches(msg, k.Open):
 		return openForm(openFileForm(m.env, m.Unsaved()))
+	case m.forwarded(msg):
+		// A side panel's own key (h for a hint) works from any pane, and
+		// shows the panel it acts on.
+		m.setFocus(paneSide)
+		_, cmd := m.side.Update(msg)
+		return cmd
 	}
 	return nil
+}
+
+// forwarded reports whether msg is one of the side panel's keys that
+// work from any pane.
+func (m *Model) forwarded(msg tea.KeyMsg) bool {
+	for _, b := range m.sideKeys() {
+		if key.Matches(msg, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// sideKeys are the side panel's keys that work from any pane: those of
+// its short help that it uses now and the lab never does (s, say, is the
+// lab's services key even where it does nothing).
+func (m *Model) sideKeys() []key.Binding {
+	if m.side == nil {
+		return nil
+	}
+	var out []key.Binding
+	for _, b := range m.side.ShortHelp() {
+		if b.Enabled() && !slices.ContainsFunc(b.Keys(), func(k string) bool { return slices.Contains(m.keys.all(), k) }) {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // vpcOf is the VPC a new group or instance goes in: the selection's, else
@@ -344,12 +446,19 @@ func (m *Model) vpcOf(sel ref) string {
 	return ""
 }
 
+// suggestPath is where save-as offers to write: a file named after the
+// lab in the working directory, as an absolute path, so that the form
+// names the directory it saves in.
 func (m *Model) suggestPath() string {
 	name := strings.ToLower(strings.Join(strings.Fields(m.env.w.Name), "-"))
 	if name == "" {
 		name = "lab"
 	}
-	return name + ".yaml"
+	dir, err := os.Getwd()
+	if err != nil {
+		dir = m.env.ctx.DataDir
+	}
+	return filepath.Join(dir, name+".yaml")
 }
 
 // apply runs a change on a copy of the world and keeps the copy if the
@@ -362,10 +471,8 @@ func (m *Model) apply(do func(w *engine.World) (done, error)) tea.Cmd {
 		m.setStatus(common.StatusErr, err.Error())
 		return nil
 	}
-	m.undo = append(m.undo, undoStep{world: m.env.w, what: d.status})
-	if len(m.undo) > maxUndo {
-		m.undo = m.undo[1:]
-	}
+	m.push(&m.undo, undoStep{world: m.env.w, undo: d.undo, redo: d.redo})
+	m.redo = nil
 	m.env.w = next
 	m.setStatus(common.StatusOK, d.status)
 	cmd := m.changed()
@@ -378,17 +485,40 @@ func (m *Model) apply(do func(w *engine.World) (done, error)) tea.Cmd {
 	return cmd
 }
 
+// push adds a step to an undo or redo list, forgetting the oldest beyond
+// maxUndo.
+func (m *Model) push(list *[]undoStep, s undoStep) {
+	*list = append(*list, s)
+	if len(*list) > maxUndo {
+		*list = slices.Delete(*list, 0, 1)
+	}
+}
+
 // undoLast puts the world back as it was before the last change, and
 // reports whether there was one.
 func (m *Model) undoLast() bool {
-	if len(m.undo) == 0 {
-		m.setStatus(common.StatusInfo, "Nothing to undo.")
+	return m.travel(&m.undo, &m.redo, "Nothing to undo.", func(s undoStep) string { return "Undone: " + s.undo + "." })
+}
+
+// redoLast makes again the change undone last, and reports whether there
+// was one.
+func (m *Model) redoLast() bool {
+	return m.travel(&m.redo, &m.undo, "Nothing to redo.", func(s undoStep) string { return "Redone: " + s.redo + "." })
+}
+
+// travel moves the world one step through its history: it takes the last
+// step of from, keeps the world it leaves on to, and says how the world
+// is now (or none, when from is empty).
+func (m *Model) travel(from, to *[]undoStep, none string, says func(undoStep) string) bool {
+	if len(*from) == 0 {
+		m.setStatus(common.StatusInfo, none)
 		return false
 	}
-	last := m.undo[len(m.undo)-1]
-	m.undo = m.undo[:len(m.undo)-1]
+	last := (*from)[len(*from)-1]
+	*from = (*from)[:len(*from)-1]
+	m.push(to, undoStep{world: m.env.w, undo: last.undo, redo: last.redo})
 	m.env.w = last.world
-	m.setStatus(common.StatusOK, "Undone: "+last.what)
+	m.setStatus(common.StatusOK, says(last))
 	return true
 }
 
@@ -396,6 +526,7 @@ func (m *Model) undoLast() bool {
 // scratch lab and tells whoever watches.
 func (m *Model) changed() tea.Cmd {
 	m.dirty = true
+	m.version++
 	for _, p := range []interface{ refresh() }{m.tree, m.detail, m.conn, m.grid} {
 		p.refresh()
 	}
@@ -415,9 +546,9 @@ func (m *Model) changed() tea.Cmd {
 
 func (m *Model) open(path string, w *engine.World) tea.Cmd {
 	m.env.w = w
-	m.undo = nil
+	m.undo, m.redo = nil, nil
 	m.conn.seed(w.Connections)
-	m.path, m.saver = path, nil
+	m.path, m.saver = absolute(path), nil
 	m.title = w.Name
 	if m.title == "" {
 		m.title = filepath.Base(path)
@@ -428,14 +559,20 @@ func (m *Model) open(path string, w *engine.World) tea.Cmd {
 	return cmd
 }
 
-func (m *Model) save() tea.Cmd {
-	if err := engine.Save(m.env.w, m.path); err != nil {
-		m.setStatus(common.StatusErr, "Could not save: "+err.Error())
-		return nil
+// save writes the world to the lab's file in a command, off the UI
+// goroutine. Unless replace is set, a file that appeared at the path in
+// the meantime is left alone. Close waits for saves in flight.
+func (m *Model) save(replace bool) tea.Cmd {
+	w, path, version := m.env.w, m.path, m.version // a world the lab has shown is never changed
+	m.setStatus(common.StatusInfo, "Saving "+path+"…")
+	m.saving.Add(1)
+	return func() tea.Msg {
+		defer m.saving.Done()
+		if _, err := os.Lstat(path); err == nil && !replace {
+			return savedMsg{path: path, err: fmt.Errorf("%s exists now; save again to choose", path)}
+		}
+		return savedMsg{path: path, version: version, err: engine.Save(w, path)}
 	}
-	m.dirty = false
-	m.setStatus(common.StatusOK, "Saved "+m.path)
-	return nil
 }
 
 func (m *Model) closeForm() {
@@ -468,7 +605,14 @@ func (m *Model) follow() {
 	m.keys.Launch.SetEnabled(hasVPC)
 	m.keys.Groups.SetEnabled(sel.kind == kindGroup || sel.kind == kindInstance)
 	m.keys.Services.SetEnabled(sel.kind == kindInstance || sel.kind == kindHost)
-	m.keys.Refire.SetEnabled(len(m.conn.history) > 0)
+	if m.wide {
+		m.layout() // the details may want another height for what they show now
+	}
+	if m.focus == paneWorld {
+		m.keys.Back.SetHelp("esc", "up a level")
+	} else {
+		m.keys.Back.SetHelp("esc", "back to the world")
+	}
 }
 
 // Help: the open form's keys, or the focused pane's and then the lab's.
@@ -481,7 +625,22 @@ func (m *Model) ShortHelp() []key.Binding {
 		return append(m.form.keyBinds(), m.keys.Cancel)
 	}
 	k := m.keys
-	return append(m.panes[m.focus].ShortHelp(), k.Fire, k.Refire, k.Next, k.NewGroup, k.Groups, k.Services, k.Undo)
+	short := append(m.panes[m.focus].ShortHelp(), k.Fire)
+	if m.focus != paneSide {
+		short = append(short, m.sideKeys()...)
+	}
+	if m.focus != paneWorld {
+		short = append(short, k.Back)
+	}
+	return append(short, k.Next, k.NewGroup, k.Groups, k.Services, k.Undo)
+}
+
+// AnchoredHelp is the way out of the lab, which the help bar always shows.
+func (m *Model) AnchoredHelp() []key.Binding {
+	if m.form != nil || m.conn.pending {
+		return nil
+	}
+	return []key.Binding{m.keys.Leave}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -489,10 +648,14 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.ShortHelp()}
 	}
 	k := m.keys
-	return append(m.panes[m.focus].FullHelp(),
-		[]key.Binding{k.Next, k.Prev, k.Fire, k.Refire, k.Undo},
+	full := m.panes[m.focus].FullHelp()
+	if side := m.sideKeys(); m.focus != paneSide && len(side) > 0 {
+		full = append(full, side) // the root routes to the lab only the keys its help lists
+	}
+	return append(full,
+		[]key.Binding{k.Next, k.Prev, k.Fire, k.Undo, k.Redo},
 		[]key.Binding{k.NewGroup, k.Launch, k.Groups, k.Services},
-		[]key.Binding{k.Save, k.Open})
+		[]key.Binding{k.Save, k.Open, k.Back, k.Leave})
 }
 
 // Layout: side by side when there is room, stacked otherwise.
@@ -500,7 +663,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 const (
 	wideWidth  = 100 // below this the panes stack
 	wideHeight = 28
-	sideWidth  = 130 // room needed to keep a side panel beside the panes
+	sideWidth  = 120 // room needed to keep a side panel beside the panes
 )
 
 func (m *Model) SetSize(w, h int) {
@@ -513,18 +676,30 @@ func (m *Model) layout() {
 	m.wide = w >= wideWidth && body >= wideHeight-2 && (m.side == nil || w >= sideWidth)
 	clear(m.frames)
 	if m.wide {
-		main := w
+		// The rules and the connection read best up to about 100 columns;
+		// a wider terminal's room goes to the world and the grid. A side
+		// panel (a challenge's goals) takes a quarter, at least 28.
+		main, left := w, min(max(w*2/5, 38), 60)
 		if m.side != nil {
-			sw := min(max(w/4, 28), 44)
+			sw := min(max(w*7/30, 28), 44)
 			main -= sw
+			left = min(max(main*9/20, 40), 60)
 			m.frames[paneSide] = size{sw, body}
 		}
-		// The rules and the connection read best up to about 100 columns;
-		// a wider terminal's room goes to the world and the grid.
-		right := min(main-min(max(main*2/5, 48), 60), 100)
-		left := main - right
-		gridH := min(max(m.grid.wantHeight()+2, 6), body/2)
+		right := min(main-left, 100)
+		left = main - right
+		gridH := min(max(m.grid.wantHeight(left-4)+2, 6), body/2)
+		// Focused, the details take what they need to show whole (an
+		// instance's two merged tables) as long as the connection keeps
+		// room for its result; the connection, focused, takes all the
+		// details do not need.
 		detailH := max(body*2/5, 10)
+		switch m.focus {
+		case paneDetail:
+			detailH = max(min(m.detail.wantHeight(right-4)+2, body-14), detailH)
+		case paneConn:
+			detailH = max(min(m.detail.wantHeight(right-4)+2, detailH), 8)
+		}
 		m.frames[paneWorld] = size{left, body - gridH}
 		m.frames[paneGrid] = size{left, gridH}
 		m.frames[paneDetail] = size{right, detailH}
@@ -572,7 +747,15 @@ func (m *Model) View() string {
 
 func (m *Model) frame(id paneID) []string {
 	p, f := m.panes[id], m.frames[id]
-	return common.Frame(m.env.st, p.title(), p.render(), f.w, f.h, id == m.focus)
+	body := p.render()
+	note := ""
+	if s, ok := p.(interface{ more() bool }); ok && s.more() {
+		note = "↓ more"
+		if id != m.focus {
+			note += ": tab here"
+		}
+	}
+	return common.FrameNote(m.env.st, p.title(), note, body, f.w, f.h, id == m.focus)
 }
 
 func (m *Model) formView() []string {
@@ -619,7 +802,7 @@ func (m *Model) header() string {
 	case m.path != "":
 		where = filepath.Base(m.path) + " · saved"
 	}
-	return st.Title.Render("sglab lab") + st.Muted.Render(" · "+m.title+" · "+where)
+	return st.Title.Render("sglab lab") + st.Muted.Render(" · "+safe(m.title)+" · "+safe(where))
 }
 
 // statusLines is the last message, on at most two lines.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/console"
+	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/internal/tuitest"
 )
 
@@ -136,8 +137,7 @@ func TestStoryConnectedTimeoutRefused(t *testing.T) {
 		t.Fatalf("sshd still runs: %v", l)
 	}
 	m.setFocus(paneConn)
-	drive(m, "r") // fire the history again
-	h := m.conn.history
+	h := m.conn.history // evaluated again at once, with no key pressed
 	if len(h) != 2 || h[0].res.Outcome != engine.Timeout || h[1].res.Outcome != engine.Refused || h[1].prev != engine.Connected {
 		t.Fatalf("history after stopping sshd: %v/%v (was %v)", h[0].res.Outcome, h[1].res.Outcome, h[1].prev)
 	}
@@ -183,6 +183,35 @@ func TestRuleFormKeepsInputAndShowsAWSError(t *testing.T) {
 	}
 }
 
+// TestSmallTruths is issue 8's item 7 in the lab: the ICMP type field's
+// placeholder, a description AWS requires, the count of the groups
+// ticked, and rules named by what they are rather than by an index.
+func TestSmallTruths(t *testing.T) {
+	m := newLab(t, 120, 40)
+	story(t, m)
+	m.setFocus(paneDetail)
+	drive(m, "a", typeSteps("Custom ICMP - IPv4"), "enter")
+	mustContain(t, m, "ICMP type, or type/code", "type, or type/code (8, 3/4)")
+	drive(m, "esc", "esc")
+
+	drive(m, "n", text("web"), "enter", "enter")
+	if m.form == nil {
+		t.Fatal("a group without a description was created")
+	}
+	says(t, strings.Join(m.form.render(), "\n"), "MissingParameter: a security group needs a description")
+	drive(m, "esc")
+
+	m.setFocus(paneDetail)
+	selectThing(m, ref{kindGroup, m.World().FindGroup("vpc-main", "ssh-from-me").ID})
+	drive(m, "x")
+	says(t, m.View(), "Deleted the inbound rule SSH · TCP · 22 · 203.0.113.10/32 · my laptop from ssh-from-me")
+	for _, bad := range []string{"rule 0", "rule 1 "} {
+		if strings.Contains(m.View(), bad) {
+			t.Fatalf("a rule is named by its index:\n%s", m.View())
+		}
+	}
+}
+
 // typeSteps is how many presses of → take the rule form's Type from SSH
 // to name.
 func typeSteps(name string) []tea.Msg {
@@ -211,9 +240,8 @@ func TestDeleteGroupRefusals(t *testing.T) {
 func TestUndo(t *testing.T) {
 	m := newLab(t, 120, 40)
 	story(t, m)
+	m.setFocus(paneWorld)
 	for range 3 { // attach, rule, group
-		drive(m, "esc") // nothing open: esc is the app's, not the lab's
-		m.setFocus(paneWorld)
 		drive(m, "u")
 	}
 	if m.World().FindGroup("vpc-main", "ssh-from-me") != nil {
@@ -221,6 +249,68 @@ func TestUndo(t *testing.T) {
 	}
 	drive(m, "u")
 	mustContain(t, m, "Nothing to undo.")
+	for range 3 {
+		drive(m, "ctrl+r")
+	}
+	if g := m.World().FindGroup("vpc-main", "ssh-from-me"); g == nil || len(m.World().InstancesWith(g.ID)) != 1 {
+		t.Fatal("redo did not make the three changes again")
+	}
+	drive(m, "ctrl+r")
+	mustContain(t, m, "Nothing to redo.")
+	drive(m, "u", "n", text("other"), "enter", text("another group"), "enter")
+	drive(m, "ctrl+r")
+	mustContain(t, m, "Nothing to redo.") // a new change starts a new branch
+}
+
+// TestUndoSaysTheStateItLeaves: undo and redo state how the world is
+// afterwards, not what the change was (issue 8, item 4).
+func TestUndoSaysTheStateItLeaves(t *testing.T) {
+	m := newLab(t, 120, 40)
+	story(t, m)
+	drive(m, "g", "space", "enter") // the group's details: untick web-1
+	says(t, m.View(), "ssh-from-me is now attached to nothing")
+	drive(m, "u")
+	says(t, m.View(), "Undone: ssh-from-me is attached to web-1 again.")
+	drive(m, "ctrl+r")
+	says(t, m.View(), "Redone: ssh-from-me is attached to nothing again.")
+	drive(m, "u", "u")
+	says(t, m.View(), "Undone: ssh-from-me is attached to nothing again.")
+	drive(m, "u")
+	says(t, m.View(), "Undone: ssh-from-me no longer has the inbound rule SSH · TCP · 22 · 203.0.113.10/32 · my laptop.")
+	drive(m, "u")
+	says(t, m.View(), "Undone: the security group ssh-from-me no longer exists.")
+}
+
+// TestEscGoesBackOneLevel: esc goes from a pane back to the world tree
+// and never leaves the lab; b leaves, and the help bar says so.
+func TestEscGoesBackOneLevel(t *testing.T) {
+	m := newLab(t, 120, 40, WithLeave("go back to the lesson"))
+	story(t, m)
+	if m.focus != paneDetail {
+		t.Fatalf("the story ends in the group's details, not pane %d", m.focus)
+	}
+	_, cmd := m.Update(tuitest.Key("esc"))
+	if m.focus != paneWorld || cmd != nil {
+		t.Fatalf("esc in the details: focus %d, cmd %v", m.focus, cmd)
+	}
+	if _, cmd := m.Update(tuitest.Key("esc")); cmd != nil {
+		t.Fatal("esc in the world tree leaves the lab")
+	}
+	mustContain(t, m, "press b to go back to the lesson")
+	_, cmd = m.Update(tuitest.Key("b"))
+	if cmd == nil {
+		t.Fatal("b does not leave")
+	}
+	if _, ok := cmd().(common.BackMsg); !ok {
+		t.Fatal("b does not go back")
+	}
+	var keys []string
+	for _, b := range m.AnchoredHelp() { // kept on the help bar whatever its width
+		keys = append(keys, b.Help().Key+" "+b.Help().Desc)
+	}
+	if !slices.Contains(keys, "b go back to the lesson") {
+		t.Fatalf("the help bar does not name the key that leaves: %q", keys)
+	}
 }
 
 func TestScratchAutosavedAndRestored(t *testing.T) {
@@ -238,14 +328,19 @@ func TestScratchAutosavedAndRestored(t *testing.T) {
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
-	again, err := OpenScratch(ctx)
+	if same, _ := OpenScratch(ctx); same != m {
+		t.Fatal("within one session the scratch lab opens again as it was left")
+	}
+	next := tuitest.Context(t) // the next run
+	next.DataDir = ctx.DataDir
+	again, err := OpenScratch(next)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.World().FindGroup("vpc-main", "ssh-from-me") == nil {
+	if again == m || again.World().FindGroup("vpc-main", "ssh-from-me") == nil {
 		t.Fatalf("the scratch lab was not restored:\n%s", engine.Marshal(again.World()))
 	}
-	if got, want := again.conn.connections(), m.conn.connections(); len(want) < 2 || !slices.EqualFunc(got, want, sameConn) {
+	if got, want := again.conn.connections(), m.conn.connections(); len(want) < 2 || !slices.EqualFunc(got, want, again.conn.sameConn) {
 		t.Errorf("the history of tests was not restored: got %v, want %v", got, want)
 	}
 }
@@ -303,7 +398,7 @@ func TestIdleLabSchedulesNothing(t *testing.T) {
 	// Moving about, firing connections that do not time out, and every
 	// form, text fields included (their cursor does not blink): no timer.
 	for _, k := range []string{"tab", "f", "tab", "down", "tab", "down", "up", "shift+tab", "shift+tab", "shift+tab",
-		"n", "x", "enter", "enter", "a", "esc", "i", "tab", "esc", "o", "esc", "tab", "tab", "tab", "down", "down", "s", "esc"} {
+		"n", "x", "enter", "d", "enter", "a", "esc", "i", "tab", "esc", "o", "esc", "tab", "tab", "tab", "down", "down", "s", "esc"} {
 		if n := tuitest.Run(m, tuitest.Key(k)); n > 0 {
 			t.Fatalf("key %q scheduled %d timers", k, n)
 		}
@@ -364,6 +459,7 @@ func TestFileBackedLabAsksToSave(t *testing.T) {
 	if m.Unsaved() != "" {
 		t.Fatal("ctrl+s did not save")
 	}
+	says(t, m.View(), "✓ Saved "+path) // the full path
 	w, ds, err := engine.LoadFile(path)
 	if err != nil || w == nil {
 		t.Fatalf("the saved file does not load: %v %v", err, ds)
@@ -397,7 +493,7 @@ func TestSaveAsAndOpen(t *testing.T) {
 func TestAttachBeyondFiveGroupsIsRefusedInline(t *testing.T) {
 	w := DefaultWorld()
 	for k := range 5 {
-		if _, err := w.CreateGroup(engine.Group{Name: fmt.Sprintf("g%d", k), VPC: "vpc-main"}); err != nil {
+		if _, err := w.CreateGroup(engine.Group{Name: fmt.Sprintf("g%d", k), VPC: "vpc-main", Description: "group"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -412,7 +508,7 @@ func TestAttachBeyondFiveGroupsIsRefusedInline(t *testing.T) {
 	if m.form == nil {
 		t.Fatal("six groups were accepted")
 	}
-	mustContain(t, m, "SecurityGroupsPerInterfaceLimitExceeded")
+	says(t, strings.Join(m.form.render(), "\n"), "SecurityGroupsPerInterfaceLimitExceeded: that makes 6 security groups for web-1; an instance can have at most 5")
 	drive(m, "space", "enter") // untick the last: five
 	if m.form != nil || len(m.World().Instance("web-1").Groups) != 5 {
 		t.Fatalf("five groups: %v\n%s", m.World().Instance("web-1").Groups, m.View())
@@ -455,5 +551,111 @@ connections:
 	connSays(t, m, "✗ expected connected (the scenario's expect)")
 	if m.conn.history[0].conn.To != "54.210.0.10" || len(m.conn.history) != 2 {
 		t.Fatalf("history = %+v", m.conn.history)
+	}
+}
+
+// TestSavingSaysWhereAndAsksBeforeReplacing is issue 8's item 8: save-as
+// offers a path in the directory it names, writes in a command (never in
+// Update), says the full path it wrote, and asks before replacing a file.
+func TestSavingSaysWhereAndAsksBeforeReplacing(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	m := newLab(t, 120, 40)
+	story(t, m)
+	drive(m, "ctrl+s")
+	path := filepath.Join(dir, "scratch-lab.yaml")
+	says(t, strings.Join(m.form.render(), "\n"), "saved in "+dir+" unless you type another directory", "/scratch-lab.yaml")
+
+	// The form's answer asks for a command; only the command writes.
+	_, cmd := m.Update(saveAsMsg{path: path})
+	if _, err := os.Stat(path); err == nil || cmd == nil {
+		t.Fatal("Update wrote the file itself")
+	}
+	msg := cmd()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the command did not write the file: %v", err)
+	}
+	m.Update(msg)
+	says(t, m.View(), "✓ Saved "+path)
+	if m.Unsaved() != "" {
+		t.Fatal("a saved lab still counts as unsaved")
+	}
+
+	// A second lab offers the same name: the form asks before replacing.
+	other := newLab(t, 120, 40)
+	drive(other, "ctrl+s", "enter")
+	says(t, strings.Join(other.form.render(), "\n"), "scratch-lab.yaml exists already. Replace it?")
+	drive(other, "enter") // "Keep it"
+	if other.form != nil {
+		t.Fatal("keeping the file left the form open")
+	}
+	says(t, other.View(), "Nothing saved: "+path+" is kept as it was.")
+	drive(other, "ctrl+s", "enter", "shift+tab", "ctrl+u", text("other.yaml"), "enter")
+	if other.form != nil {
+		t.Fatalf("a new name did not save:\n%s", other.View())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other.yaml")); err != nil {
+		t.Fatalf("a name typed alone is not saved in the directory the form named: %v\n%s", err, other.View())
+	}
+	says(t, other.View(), "Saved "+filepath.Join(dir, "other.yaml"))
+	// Replacing, when asked for.
+	third := newLab(t, 120, 40)
+	drive(third, "ctrl+s", "enter", "left", "enter")
+	if third.form != nil || third.path != path {
+		t.Fatalf("Replace did not save:\n%s", third.View())
+	}
+	if w, _, _ := engine.LoadFile(path); w == nil || w.FindGroup("vpc-main", "ssh-from-me") != nil {
+		t.Fatal("the file was not replaced")
+	}
+}
+
+// hintSide is a side panel with a hint key, like a challenge's goals.
+type hintSide struct {
+	fakeSide
+	hints int
+	keys  []key.Binding
+}
+
+func newHintSide() *hintSide {
+	return &hintSide{keys: []key.Binding{bind([]string{"h"}, "h", "hint"), bind([]string{"s"}, "s", "show the solution")}}
+}
+
+func (h *hintSide) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, h.keys[0]) {
+		h.hints++
+	}
+	return h, nil
+}
+func (h *hintSide) ShortHelp() []key.Binding  { return h.keys }
+func (h *hintSide) FullHelp() [][]key.Binding { return [][]key.Binding{h.keys} }
+
+// TestHintKeyWorksFromAnyPane: h opens the hints from any pane of a
+// challenge's lab (issue 8, item 9), and shows the Goals pane; a key the
+// lab binds itself (s) is never passed on.
+func TestHintKeyWorksFromAnyPane(t *testing.T) {
+	side := newHintSide()
+	m := newLab(t, 120, 40, WithSidePanel("Goals", side))
+	for _, p := range []paneID{paneWorld, paneDetail, paneConn, paneGrid} {
+		m.setFocus(p)
+		drive(m, "h")
+		if m.focus != paneSide {
+			t.Fatalf("h in pane %d does not show the goals", p)
+		}
+	}
+	if side.hints != 4 {
+		t.Fatalf("h reached the panel %d times, not 4", side.hints)
+	}
+	m.setFocus(paneWorld)
+	selectThing(m, ref{kindGroup, engine.DefaultGroupID("vpc-main")}) // s does nothing on a group
+	drive(m, "s")
+	if m.focus == paneSide {
+		t.Fatal("s, the lab's own key, went to the side panel")
+	}
+	var help []string
+	for _, b := range m.ShortHelp() {
+		help = append(help, b.Help().Key)
+	}
+	if !slices.Contains(help, "h") {
+		t.Fatalf("the help bar does not offer h from the world tree: %q", help)
 	}
 }

@@ -1,25 +1,46 @@
 package lab
 
 import (
+	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/console"
+	"github.com/sglab/sglab/internal/safetext"
 )
+
+// Every name, id and description the lab shows came from a file someone
+// else may have written: it goes through safe (safetext.Line) on its way
+// to the screen, so that a control character shows escaped ("\x1b")
+// instead of acting on the terminal. The helpers below return safe text.
+
+// safe makes one line of text from a file safe to draw.
+func safe(s string) string { return safetext.Line(s) }
 
 // groupLabel names a group by its name, or by id when it is gone.
 func groupLabel(w *engine.World, id string) string {
 	if g := w.Group(id); g != nil {
-		return g.Label()
+		return safe(g.Label())
 	}
-	return id
+	return safe(id)
 }
 
 // machineLabel names an instance or a host, or says id when it is gone.
 func machineLabel(w *engine.World, id string) string {
 	if e, ok := w.Endpoint(id); ok && (e.Instance != nil || e.Host != nil) {
-		return e.Label()
+		return safe(e.Label())
 	}
-	return id
+	return safe(id)
+}
+
+// consoleRow is a rule as the console's table shows it, each cell safe.
+func consoleRow(w *engine.World, r engine.Rule) []string {
+	cells := console.Row(w, r)
+	for k := range cells {
+		cells[k] = safe(cells[k])
+	}
+	return cells
 }
 
 // myIP is the address the console's "My IP" means: the learner's own
@@ -30,4 +51,46 @@ func myIP(w *engine.World) netip.Prefix {
 		return netip.PrefixFrom(h.IP, h.IP.BitLen())
 	}
 	return netip.Prefix{}
+}
+
+// ruleText names a rule by its content, as the console's table shows it:
+// "SSH · TCP · 22 · 203.0.113.10/32 · my laptop". A learner never meets
+// a rule's index.
+func ruleText(w *engine.World, r engine.Rule) string {
+	return strings.Join(nonEmpty(consoleRow(w, r)), " · ")
+}
+
+// groupList names groups by their ids: "default, ssh-from-me", or "no group".
+func groupList(w *engine.World, ids []string) string {
+	if len(ids) == 0 {
+		return "no group"
+	}
+	labels := make([]string, len(ids))
+	for k, id := range ids {
+		labels[k] = groupLabel(w, id)
+	}
+	return strings.Join(labels, ", ")
+}
+
+// attachedTo names the instances a group is attached to, or "nothing".
+func attachedTo(w *engine.World, groupID string) string {
+	users := w.InstancesWith(groupID)
+	if len(users) == 0 {
+		return "nothing"
+	}
+	labels := make([]string, len(users))
+	for k, i := range users {
+		labels[k] = safe(i.Label())
+	}
+	return strings.Join(labels, ", ")
+}
+
+// tooManyGroups is AWS's refusal of more groups than an instance may have,
+// counting the groups the learner asked for.
+func tooManyGroups(w *engine.World, instance string, n int) error {
+	if limit := w.Quotas.GroupsPerInstance; n > limit {
+		return &engine.Error{Code: engine.CodeGroupsLimit,
+			Message: fmt.Sprintf("that makes %d security groups for %s; an instance can have at most %d", n, instance, limit)}
+	}
+	return nil
 }

@@ -32,9 +32,10 @@ type ref struct {
 // treeLine is one line of the world tree.
 type treeLine struct {
 	ref
-	depth int
-	label string // the name, emphasised
-	info  string // addresses and counts, muted
+	depth  int
+	label  string // the name, emphasised
+	info   string // addresses and counts, muted
+	detail bool   // a "label: info" line about the thing above it
 }
 
 // treePane shows the world: VPCs with their groups and instances, and the
@@ -52,8 +53,9 @@ type treeKeys struct {
 }
 
 func newTree(e *env) *treePane {
+	mk := newMoveKeys()
 	t := &treePane{env: e, keys: treeKeys{
-		Up: keyUp, Down: keyDown, Top: keyTop, Bottom: keyBottom, PageUp: keyPageUp, PageDown: keyPageDown,
+		Up: mk.Up, Down: mk.Down, Top: mk.Top, Bottom: mk.Bottom, PageUp: mk.PageUp, PageDown: mk.PageDown,
 		Open:   bind([]string{"enter"}, "enter", "open"),
 		Delete: bind([]string{"x", "delete"}, "x", "delete"),
 	}}
@@ -106,10 +108,16 @@ func (t *treePane) refresh() {
 	w := t.env.w
 	t.lines = t.lines[:0]
 	add := func(r ref, depth int, label, info string) {
-		t.lines = append(t.lines, treeLine{ref: r, depth: depth, label: label, info: info})
+		t.lines = append(t.lines, treeLine{ref: r, depth: depth, label: safe(label), info: safe(info)})
+	}
+	detail := func(depth int, label, info string) {
+		t.lines = append(t.lines, treeLine{depth: depth, label: safe(label), info: safe(info), detail: true})
 	}
 	for _, v := range w.VPCs {
 		add(ref{kindVPC, v.ID}, 0, v.ID, v.CIDR.String()+"  "+w.RegionOf(v))
+		if v.IPv6CIDR.IsValid() {
+			detail(1, "IPv6", v.IPv6CIDR.String())
+		}
 		add(ref{}, 1, "Security groups", "")
 		for _, g := range w.Groups {
 			if g.VPC == v.ID {
@@ -121,13 +129,16 @@ func (t *treePane) refresh() {
 			if i.VPC != v.ID {
 				continue
 			}
-			add(ref{kindInstance, i.ID}, 2, i.Label(), addrs(i))
+			add(ref{kindInstance, i.ID}, 2, i.Label(), ipv4Addrs(i))
+			if i.IPv6.IsValid() {
+				detail(3, "IPv6", i.IPv6.String())
+			}
 			labels := make([]string, 0, len(i.Groups))
 			for _, g := range w.GroupsOf(i) {
 				labels = append(labels, g.Label())
 			}
-			add(ref{}, 3, "groups", strings.Join(labels, ", "))
-			add(ref{}, 3, "running", services(i.Listening))
+			detail(3, "groups", strings.Join(labels, ", "))
+			detail(3, "running", orNothing(shortServices(i.Listening)))
 		}
 	}
 	if len(w.Hosts) > 0 {
@@ -135,7 +146,7 @@ func (t *treePane) refresh() {
 		for _, h := range w.Hosts {
 			info := h.IP.String()
 			if len(h.Listening) > 0 {
-				info += "  running " + services(h.Listening)
+				info += " · " + shortServices(h.Listening)
 			}
 			add(ref{kindHost, h.ID}, 1, h.Label(), info)
 		}
@@ -161,15 +172,21 @@ func groupInfo(g *engine.Group) string {
 	return strings.TrimSpace(fmt.Sprintf("%s  %d in · %d out", id, len(g.Inbound), len(g.Outbound)))
 }
 
+// addrs is every address of an instance: "10.0.1.10 · 54.210.0.10 ·
+// 2600:1f18::10".
 func addrs(i *engine.Instance) string {
-	s := i.PrivateIP.String()
-	if i.PublicIP.IsValid() {
-		s += " · " + i.PublicIP.String()
-	}
 	if i.IPv6.IsValid() {
-		s += " · " + i.IPv6.String()
+		return ipv4Addrs(i) + " · " + i.IPv6.String()
 	}
-	return s
+	return ipv4Addrs(i)
+}
+
+// ipv4Addrs is an instance's private and public IPv4 addresses.
+func ipv4Addrs(i *engine.Instance) string {
+	if i.PublicIP.IsValid() {
+		return i.PrivateIP.String() + " · " + i.PublicIP.String()
+	}
+	return i.PrivateIP.String()
 }
 
 func services(list []engine.Service) string {
@@ -179,6 +196,22 @@ func services(list []engine.Service) string {
 	out := make([]string, len(list))
 	for k, s := range list {
 		out[k] = serviceLabel(s)
+	}
+	return strings.Join(out, ", ")
+}
+
+func orNothing(s string) string {
+	if s == "" {
+		return "nothing"
+	}
+	return s
+}
+
+// shortServices names services without their daemons: "HTTPS tcp/443".
+func shortServices(list []engine.Service) string {
+	out := make([]string, len(list))
+	for k, s := range list {
+		out[k] = serviceName(s)
 	}
 	return strings.Join(out, ", ")
 }
@@ -265,11 +298,15 @@ func (t *treePane) delete() tea.Cmd {
 	switch sel.kind {
 	case kindGroup:
 		return change(func(w *engine.World) (done, error) {
-			return done{status: "Deleted security group " + groupLabel(w, sel.id)}, w.DeleteGroup(sel.id)
+			name := groupLabel(w, sel.id)
+			return done{status: "Deleted security group " + name, undo: "the security group " + name + " is back",
+				redo: "the security group " + name + " is deleted again"}, w.DeleteGroup(sel.id)
 		})
 	case kindInstance:
 		return change(func(w *engine.World) (done, error) {
-			return done{status: "Terminated " + machineLabel(w, sel.id)}, w.TerminateInstance(sel.id)
+			name := machineLabel(w, sel.id)
+			return done{status: "Terminated " + name, undo: name + " is running again", redo: name + " is terminated again"},
+				w.TerminateInstance(sel.id)
 		})
 	}
 	return nil
@@ -314,7 +351,7 @@ func (t *treePane) render() []string {
 		switch {
 		case k == t.cursor:
 			out = append(out, st.Selected.Render(common.Fit(theme.Cursor+" "+indent+l.label+"  "+l.info, t.width)))
-		case l.kind == kindNone && l.depth == 3:
+		case l.detail:
 			out = append(out, "  "+indent+st.Faint.Render(l.label+": ")+st.Muted.Render(l.info))
 		case l.kind == kindNone:
 			out = append(out, "  "+indent+st.Heading.Render(l.label)+"  "+st.Faint.Render(l.info))

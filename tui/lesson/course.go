@@ -2,7 +2,9 @@ package lesson
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -33,6 +35,10 @@ type course struct {
 	confirm string
 	asking  bool
 	keys    courseKeys
+	// number is the lesson number typed so far, and when its last digit
+	// came: a second digit soon after makes it two-digit ("12").
+	number string
+	typed  time.Time
 
 	width, height int
 }
@@ -44,7 +50,7 @@ type row struct {
 }
 
 type courseKeys struct {
-	Up, Down, Top, Bottom, Open, Reset, ResetAll, Yes, No key.Binding
+	Up, Down, Top, Bottom, Number, Open, Reset, ResetAll, Yes, No key.Binding
 }
 
 func newCourse(l *learner) *course {
@@ -53,6 +59,7 @@ func newCourse(l *learner) *course {
 		Down:     bind([]string{"down", "j"}, "↓/j", "down"),
 		Top:      bind([]string{"home", "g"}, "home", "first"),
 		Bottom:   bind([]string{"end", "G"}, "end", "last"),
+		Number:   bind(strings.Split("0123456789", ""), "1-9", "go to lesson"),
 		Open:     bind([]string{"enter"}, "enter", "open"),
 		Reset:    bind([]string{"r"}, "r", "reset lesson"),
 		ResetAll: bind([]string{"R"}, "R", "reset all"),
@@ -80,7 +87,7 @@ func packTitle(pack string) string {
 	if pack == lessons.BuiltinName {
 		return "Built-in course"
 	}
-	return "Pack " + pack
+	return "Pack " + safe(pack)
 }
 
 func (c *course) Init() tea.Cmd {
@@ -97,6 +104,7 @@ func (c *course) Resized() tea.Cmd {
 	if k := c.l.course.Index(c.l.opened); k >= 0 {
 		c.cursor = k
 		c.l.opened = ""
+		c.l.moved()
 	}
 	c.scroll()
 	return nil
@@ -139,7 +147,12 @@ func (c *course) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		c.cursor = 0
 	case key.Matches(km, k.Bottom):
 		c.cursor = n - 1
+	case key.Matches(km, k.Number):
+		c.jump(km.String())
+		c.scroll()
+		return c, nil
 	case key.Matches(km, k.Open):
+		c.l.moved()
 		ls := c.l.course.Lessons[c.cursor]
 		page := 0
 		if lp := c.l.progress.Lesson(ls.ID); lp.Status == lessons.InProgress {
@@ -156,6 +169,29 @@ func (c *course) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	c.scroll()
 	return c, nil
+}
+
+// numberWindow is how soon a second digit must follow the first to make a
+// two-digit lesson number.
+const numberWindow = time.Second
+
+// jump puts the cursor on the lesson whose number is being typed: "4"
+// goes to lesson 4, "1" then "2" soon after to lesson 12.
+func (c *course) jump(digit string) {
+	now := c.l.ctx.Now()
+	number := digit
+	if c.number != "" && now.Sub(c.typed) < numberWindow {
+		number = c.number + digit
+	}
+	k, err := strconv.Atoi(number)
+	if err != nil || k < 1 || k > len(c.l.course.Lessons) {
+		number = digit // too far for two digits: start again with this one
+		k, err = strconv.Atoi(digit)
+	}
+	c.number, c.typed = number, now
+	if err == nil && k >= 1 && k <= len(c.l.course.Lessons) {
+		c.cursor = k - 1
+	}
 }
 
 func (c *course) reset() tea.Cmd {
@@ -183,7 +219,7 @@ func (c *course) FullHelp() [][]key.Binding {
 	}
 	c.syncKeys()
 	k := c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Reset, k.ResetAll}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.Number}, {k.Open, k.Reset, k.ResetAll}}
 }
 
 // syncKeys offers a reset only where there is something to reset.
@@ -204,10 +240,10 @@ func (c *course) details() []string {
 	st := c.l.ctx.Styles
 	ls := c.l.course.Lessons[c.cursor]
 	lines := []string{""}
-	for _, s := range wrap(ls.Summary, c.inner()) {
+	for _, s := range wrap(safe(ls.Summary), c.inner()) {
 		lines = append(lines, st.Text.Render(s))
 	}
-	for _, s := range wrap(strings.Join(ls.Concepts, " · "), c.inner()) {
+	for _, s := range wrap(safe(strings.Join(ls.Concepts, " · ")), c.inner()) {
 		lines = append(lines, st.Faint.Render(s))
 	}
 	return append(lines, "")
@@ -229,12 +265,13 @@ func (c *course) scroll() {
 			at = k
 		}
 	}
+	first := at
 	if at > 0 && c.rows[at-1].lesson < 0 {
-		at-- // keep the pack's heading in sight with its first lesson
+		first-- // keep the pack's heading in sight with its first lesson
 	}
 	h := c.listHeight()
-	c.top = min(c.top, at)
-	if at >= c.top+h {
+	c.top = min(c.top, first)
+	if at >= c.top+h { // the cursor's row wins when both do not fit
 		c.top = at - h + 1
 	}
 	c.top = max(min(c.top, len(c.rows)-h), 0)
@@ -275,7 +312,7 @@ func (c *course) rowView(r row) string {
 		mark = st.Warn.Render(markInProgress)
 	}
 	minutes := fmt.Sprintf("%d min", ls.Minutes)
-	title := fmt.Sprintf("%2d  %s", r.lesson+1, ls.Title)
+	title := fmt.Sprintf("%2d  %s", r.lesson+1, safe(ls.Title))
 	titleW := c.inner() - 4 - len(minutes) - 2
 	if r.lesson == c.cursor {
 		return theme.Cursor + " " + mark + " " + st.Selected.Render(common.Fit(title, titleW)) + "  " + st.Muted.Render(minutes)

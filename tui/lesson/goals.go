@@ -61,7 +61,7 @@ func (g *goals) SetSize(w, h int) {
 func (g *goals) Summary() string {
 	st := g.l.ctx.Styles
 	if g.check.Solved() {
-		return st.OK.Render(theme.Pass + " Solved: " + metCount(g.check) + ". esc goes back to the lesson.")
+		return st.OK.Render(theme.Pass + " Solved: " + metCount(g.check) + ". b goes back to the lesson.")
 	}
 	return metCount(g.check) + " · shift+tab: task, goals and hints"
 }
@@ -137,7 +137,7 @@ func (g *goals) refresh() {
 		return
 	}
 	st := g.l.ctx.Styles
-	lines := wrap(st.Heading.Render(g.c.Title), w)
+	lines := wrap(st.Heading.Render(safe(g.c.Title)), w)
 	lines = append(lines, wrap(inline(st, g.c.Task), w)...)
 	lines = append(lines, "")
 	for _, s := range g.check.Goals {
@@ -146,7 +146,7 @@ func (g *goals) refresh() {
 	lines = append(lines, "")
 	if g.check.Solved() {
 		lines = append(lines, wrap(st.OK.Render(theme.Pass+" Solved: every goal is met.")+" "+
-			st.Text.Render("Press esc to go back to the lesson."), w)...)
+			st.Text.Render("Press b to go back to the lesson."), w)...)
 	} else {
 		text := capital(metCount(g.check)) + ". Tab goes back to your world."
 		switch {
@@ -163,14 +163,14 @@ func (g *goals) refresh() {
 		lines = append(lines, wrap(inline(st, h.Text), w)...)
 		if h.Level == g.hints && h.Diagnosis != "" {
 			lines = append(lines, "")
-			lines = append(lines, wrap(st.Warn.Render("What fails now: ")+st.Muted.Render(h.Diagnosis), w)...)
+			lines = append(lines, wrap(st.Warn.Render("What fails now: ")+st.Muted.Render(safe(h.Diagnosis)), w)...)
 		}
 	}
 	switch {
 	case g.solution:
 		lines = append(lines, "", st.Heading.Render("Solution"))
 		for k, s := range g.c.Solution {
-			lines = append(lines, hang(fmt.Sprintf("%d. ", k+1), st.Text.Render(s.Text), w)...)
+			lines = append(lines, hang(fmt.Sprintf("%d. ", k+1), st.Text.Render(safe(s.Text)), w)...)
 		}
 	case g.hints == len(g.c.Hints):
 		lines = append(append(lines, ""), wrap(st.Muted.Render("Still stuck? Press s to see the solution."), w)...)
@@ -183,8 +183,10 @@ func (g *goals) refresh() {
 
 // inline styles the Markdown that tasks and hints use within a sentence,
 // **strong** and `code`. They are drawn in the lab's side panel, which
-// the lab sizes without a command to render glamour's blocks in.
+// the lab sizes without a command to render glamour's blocks in. The
+// text comes from a lesson file: it is made safe to draw first.
 func inline(st *theme.Styles, s string) string {
+	s = safe(s)
 	var b strings.Builder
 	for {
 		i := strings.IndexAny(s, "*`")
@@ -222,7 +224,10 @@ func metCount(cl lessons.Checklist) string {
 		}
 		return "the goal is not met yet"
 	}
-	if cl.Met() == n {
+	switch {
+	case n == 2 && cl.Met() == 2:
+		return "both goals met"
+	case cl.Met() == n:
 		return fmt.Sprintf("all %d goals met", n)
 	}
 	return fmt.Sprintf("%d of %d goals met", cl.Met(), n)

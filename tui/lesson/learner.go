@@ -1,6 +1,6 @@
 // Package lesson is the course in sglab's terminal UI: the list of lessons
-// with the learner's progress, the lesson screen (pages rendered with
-// glamour, check questions, the end of the lesson) and the goals panel
+// with the learner's progress, the lesson screen (pages rendered from
+// Markdown, check questions, the end of the lesson) and the goals panel
 // beside the lab that a challenge opens. Everything it checks, it asks the
 // lessons package and the engine; it only shows and records.
 package lesson
@@ -15,6 +15,7 @@ import (
 	"github.com/sglab/sglab/internal/state"
 	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/lab"
 	"github.com/sglab/sglab/tui/theme"
 )
 
@@ -31,6 +32,10 @@ type learner struct {
 	// opened is the lesson opened last in this session: the course list
 	// puts its cursor there when it comes back on top.
 	opened string
+	// labs keeps each challenge's lab by lesson and challenge id, so that
+	// going back to the lesson (or the course, or home) and into the lab
+	// again continues where the learner was, undo history and all.
+	labs map[string]*lab.Model
 }
 
 // note is a message for the status line.
@@ -74,11 +79,20 @@ func newLearner(ctx *common.Context) (*learner, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &learner{ctx: ctx, course: course, progress: p, rec: rec, md: newMarkdown(ctx.Styles.Renderer)}
+	l := &learner{ctx: ctx, course: course, progress: p, rec: rec, md: newMarkdown(ctx.Styles), labs: map[string]*lab.Model{}}
 	if len(warnings) > 0 {
 		l.note = note{strings.Join(warnings, "; "), common.StatusWarn}
 	}
 	return l, nil
+}
+
+// moved is called when the learner goes to another screen of the course:
+// what the status line said about the last one is history now. Warnings
+// and errors (progress not saved, a file set aside) stay until replaced.
+func (l *learner) moved() {
+	if l.note.kind == common.StatusInfo || l.note.kind == common.StatusOK {
+		l.note = note{}
+	}
 }
 
 // record changes the progress this session shows at once, and returns the
@@ -221,7 +235,8 @@ func Home(ctx *common.Context) (desc string, open func(*common.Context) (common.
 // it at the page they were on, so that one key on the home screen takes
 // them back where they left off.
 func openCourse(ctx *common.Context, warning note) (common.Component, error) {
-	l, err := newLearner(ctx)
+	// One learner per session: the course opened again keeps its labs.
+	l, err := common.Keep(ctx, "lesson/learner", func() (*learner, error) { return newLearner(ctx) })
 	if err != nil {
 		return nil, err
 	}
@@ -244,14 +259,14 @@ func describe(c *lessons.Course, p *lessons.Progress) string {
 		return fmt.Sprintf("All %d lessons done. Open any of them to go over it again.", n)
 	case p.Status(ls.ID) == lessons.InProgress:
 		return fmt.Sprintf("Continue where you left off: lesson %d, %s, page %d of %d. %d of %d lessons done.",
-			c.Index(ls.ID)+1, ls.Title, page+1, len(ls.Pages), done, n)
+			c.Index(ls.ID)+1, safe(ls.Title), page+1, len(ls.Pages), done, n)
 	case done > 0:
-		return fmt.Sprintf("Next: lesson %d, %s. %d of %d lessons done.", c.Index(ls.ID)+1, ls.Title, done, n)
+		return fmt.Sprintf("Next: lesson %d, %s. %d of %d lessons done.", c.Index(ls.ID)+1, safe(ls.Title), done, n)
 	}
 	minutes := 0
 	for _, l := range c.Lessons {
 		minutes += l.Minutes
 	}
 	return fmt.Sprintf("%d short lessons, about %d minutes in all, each with a hands-on challenge. Start with lesson 1: %s.",
-		n, minutes, ls.Title)
+		n, minutes, safe(ls.Title))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/lab"
@@ -23,9 +24,6 @@ type lessonView struct {
 	step   int // a page, then a question, then the end
 	vp     viewport.Model
 	keys   lessonKeys
-	// labs keeps each challenge's lab, so that going back to the lesson and
-	// into the lab again continues where the learner was.
-	labs map[string]*lab.Model
 
 	width, height int
 	more          bool // the text is taller than the screen: say so
@@ -40,7 +38,7 @@ type lessonKeys struct {
 const textWidth = 80
 
 func newLesson(l *learner, ls *lessons.Lesson, page int) *lessonView {
-	m := &lessonView{l: l, lesson: ls, step: page, vp: newViewport(), labs: map[string]*lab.Model{}}
+	m := &lessonView{l: l, lesson: ls, step: page, vp: newViewport()}
 	m.keys = lessonKeys{
 		Next:       bind([]string{"right", "n"}, "→/n", "next"),
 		Prev:       bind([]string{"left", "p"}, "←/p", "back"),
@@ -126,14 +124,14 @@ func (m *lessonView) renders() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// markdownOf is the Markdown that step shows.
+// markdownOf is the Markdown that step shows, made safe to draw.
 func (m *lessonView) markdownOf(step int) []string {
 	switch k := step - m.pages(); {
 	case step < m.pages():
-		return []string{m.lesson.Pages[step].Markdown}
+		return []string{safetext.Block(m.lesson.Pages[step].Markdown)}
 	case k < len(m.lesson.Questions):
 		q := m.lesson.Questions[k]
-		return []string{q.Prompt, q.Explanation}
+		return []string{safetext.Block(q.Prompt), safetext.Block(q.Explanation)}
 	}
 	return nil
 }
@@ -157,6 +155,7 @@ func (m *lessonView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, k.Lab) && k.Lab.Enabled():
 		return m, m.openLab(m.page().Challenge)
 	case key.Matches(km, k.NextLesson) && k.NextLesson.Enabled():
+		m.l.moved()
 		w, h := m.width, m.height
 		*m = *newLesson(m.l, m.next(), 0)
 		m.SetSize(w, h)
@@ -196,14 +195,27 @@ func (m *lessonView) answerWith(letter string) tea.Cmd {
 }
 
 func (m *lessonView) openLab(c *lessons.Challenge) tea.Cmd {
-	lb := m.labs[c.ID]
+	m.l.moved()
+	lb := m.lab(c)
 	if lb == nil {
 		w := c.Start()
-		lb = lab.New(m.l.ctx, w, lab.WithSidePanel("Goals", newGoals(m.l, m.lesson, c, w)))
-		m.labs[c.ID] = lb
+		opts := []lab.Option{lab.WithSidePanel("Goals", newGoals(m.l, m.lesson, c, w)), lab.WithLeave("go back to the lesson")}
+		for _, g := range c.Goals {
+			if g.Conn != nil { // the pickers start on the first connection to make work
+				opts = append(opts, lab.WithConnection(*g.Conn))
+				break
+			}
+		}
+		lb = lab.New(m.l.ctx, w, opts...)
+		m.l.labs[labKey(m.lesson, c)] = lb
 	}
 	return common.Push(lb)
 }
+
+// lab is the lab the learner opened on challenge c in this session, or nil.
+func (m *lessonView) lab(c *lessons.Challenge) *lab.Model { return m.l.labs[labKey(m.lesson, c)] }
+
+func labKey(ls *lessons.Lesson, c *lessons.Challenge) string { return ls.ID + "/" + c.ID }
 
 // syncKeys enables the keys that do something on this step.
 func (m *lessonView) syncKeys() {
@@ -273,7 +285,7 @@ func (m *lessonView) View() string {
 	case m.question() != nil:
 		where = fmt.Sprintf("question %d of %d", m.step-m.pages()+1, len(m.lesson.Questions))
 	}
-	head := st.Title.Render(fmt.Sprintf("Lesson %d", m.l.number(m.lesson))) + st.Muted.Render(" · "+m.lesson.Title)
+	head := st.Title.Render(fmt.Sprintf("Lesson %d", m.l.number(m.lesson))) + st.Muted.Render(" · "+safe(m.lesson.Title))
 	lines := []string{pad(spread(head, st.Muted.Render(where), w)), ""}
 	lines = append(lines, common.Pad(common.Lines(m.vp.View()), m.width, m.vp.Height)...)
 	if m.more {
@@ -312,32 +324,43 @@ func (m *lessonView) content() []string {
 	return lines
 }
 
-func (m *lessonView) markdown(src string) []string { return m.l.md.get(src, m.textW()) }
+// markdown is src rendered, or as written while the rendering is on its
+// way. The text comes from a lesson file: control characters in it show
+// escaped (safetext.Block), whatever the renderer does with them.
+func (m *lessonView) markdown(src string) []string {
+	return m.l.md.get(safetext.Block(src), m.textW())
+}
 
 // challengeBox shows a page's challenge: the task, the goals as the lab
-// last left them, and how to start.
+// would show them now (the learner's lab when it is open in this
+// session, else the starting world the lab opens on), and how to start.
 func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 	st := m.l.ctx.Styles
 	w := m.textW() - 2
-	var check *lessons.Checklist
-	if lb := m.labs[c.ID]; lb != nil {
-		cl := c.Check(lb.World())
-		check = &cl
+	lb := m.lab(c)
+	var check lessons.Checklist
+	if lb != nil {
+		check = c.Check(lb.World())
+	} else {
+		check = c.Check(c.Start())
 	}
 	solved := m.l.progress.Challenge(m.lesson.ID, c.ID).Solved
-	lines := []string{st.Heading.Render("Challenge · " + c.Title)}
+	lines := []string{st.Heading.Render("Challenge · " + safe(c.Title))}
 	lines = append(lines, wrap(inline(st, c.Task), w)...)
 	lines = append(lines, "")
-	for k, g := range c.Goals {
-		met := check != nil && check.Goals[k].Met || check == nil && solved
-		lines = append(lines, goalLine(st, g.Label, met, w)...)
+	for _, g := range check.Goals {
+		lines = append(lines, goalLine(st, g.Goal.Label, g.Met, w)...)
 	}
 	var how string
 	switch {
-	case solved:
+	case solved && check.Solved():
 		how = st.OK.Render(theme.Pass+" Solved.") + " " + st.Muted.Render("Press enter to open the lab again, n to go on.")
-	case check != nil:
-		how = st.Muted.Render(capital(metCount(*check)) + ". Press enter to go back to the lab.")
+	case solved && lb != nil:
+		how = st.OK.Render(theme.Pass+" Solved before.") + " " + st.Muted.Render("Your lab meets "+metCount(check)+" now. Press enter to go back to it, n to go on.")
+	case solved:
+		how = st.OK.Render(theme.Pass+" Solved on an earlier visit.") + " " + st.Muted.Render("The lab starts over from the beginning: press enter to open it, n to go on.")
+	case lb != nil:
+		how = st.Muted.Render(capital(metCount(check)) + ". Press enter to go back to the lab.")
 	default:
 		how = st.Key.Render("Press enter to open the lab.") + " " + st.Muted.Render(labHowTo)
 	}
@@ -351,7 +374,10 @@ func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 
 // labHowTo is how a challenge is done, for learners new to the lab.
 const labHowTo = "In the lab, pick a group in the World pane and press enter for its rules, then a to add one; " +
-	"the goals tick as soon as they are met, and h in the Goals pane gives a hint."
+	"the goals tick as soon as they are met, h gives a hint, and b comes back here."
+
+// safe makes one line of text from a lesson file safe to draw.
+func safe(s string) string { return safetext.Line(s) }
 
 // capital makes the first letter of s a capital.
 func capital(s string) string {
@@ -367,7 +393,7 @@ func goalLine(st *theme.Styles, label string, met bool, width int) []string {
 	if met {
 		mark = st.OK.Render(markDone + " ")
 	}
-	return hang(mark, st.Text.Render(label), width)
+	return hang(mark, st.Text.Render(safe(label)), width)
 }
 
 func (m *lessonView) questionView(q *lessons.Question) []string {
@@ -378,6 +404,7 @@ func (m *lessonView) questionView(q *lessons.Question) []string {
 	lines = append(lines, "")
 	a, answered := m.answer(q)
 	for c, choice := range q.Choices {
+		choice = safe(choice)
 		head := "  " + st.Key.Render(answerKeys[c]) + "  "
 		text := st.Text.Render(choice)
 		switch {
@@ -406,12 +433,12 @@ func (m *lessonView) endView() []string {
 	st := m.l.ctx.Styles
 	w := m.textW()
 	id := m.lesson.ID
-	lines := []string{st.OK.Render(theme.Pass+" ") + st.Heading.Render(fmt.Sprintf("Lesson %d done: %s", m.l.number(m.lesson), m.lesson.Title)), ""}
+	lines := []string{st.OK.Render(theme.Pass+" ") + st.Heading.Render(fmt.Sprintf("Lesson %d done: %s", m.l.number(m.lesson), safe(m.lesson.Title))), ""}
 	for _, c := range m.lesson.Challenges {
 		cp := m.l.progress.Challenge(id, c.ID)
-		how := st.Faint.Render(markNotStarted+" ") + c.Title + st.Muted.Render(" (not solved yet: it is on page "+fmt.Sprint(m.pageOf(c)+1)+")")
+		how := st.Faint.Render(markNotStarted+" ") + safe(c.Title) + st.Muted.Render(" (not solved yet: it is on page "+fmt.Sprint(m.pageOf(c)+1)+")")
 		if cp.Solved {
-			how = st.OK.Render(markDone+" ") + c.Title + st.Muted.Render(" (solved)")
+			how = st.OK.Render(markDone+" ") + safe(c.Title) + st.Muted.Render(" (solved)")
 		}
 		lines = append(lines, hang("Challenge  ", how, w)...)
 	}
@@ -426,9 +453,9 @@ func (m *lessonView) endView() []string {
 	}
 	lines = append(lines, "")
 	if next := m.next(); next != nil {
-		lines = append(lines, wrap(fmt.Sprintf("Next: lesson %d, %s. %s", m.l.number(next), next.Title,
+		lines = append(lines, wrap(fmt.Sprintf("Next: lesson %d, %s. %s", m.l.number(next), safe(next.Title),
 			st.Key.Render("Press enter to start it.")), w)...)
-		return append(lines, wrap(st.Muted.Render(next.Summary), w)...)
+		return append(lines, wrap(st.Muted.Render(safe(next.Summary)), w)...)
 	}
 	return append(lines, wrap("That was the last lesson of the course. Press esc for the list of lessons.", w)...)
 }

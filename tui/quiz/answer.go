@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -85,5 +86,30 @@ func noAnswerHint(q qz.Question) string {
 	if q.Kind == qz.Typed {
 		return "Type an answer first, then press enter."
 	}
-	return "Tick at least one choice with its letter or space, then press enter."
+	return "Tick " + countWord(q.Select()) + " with their letters or space, then press enter."
+}
+
+// selectHint says what is wrong with a Multi answer that ticks another
+// number of choices than the question asks for; "" when the count is
+// right. The exam asks for an exact number, and so does the quiz.
+func selectHint(q qz.Question, r qz.Response) string {
+	if q.Kind != qz.Multi || len(r.Choices) == q.Select() || len(r.Choices) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s Tick %s: %d %s ticked now.", q.SelectText(), countWord(q.Select()), len(r.Choices), plural(len(r.Choices), "is", "are"))
+}
+
+// countWord is "two choices".
+func countWord(n int) string {
+	return map[int]string{1: "one choice", 2: "two choices", 3: "three choices"}[n]
+}
+
+// retryQuestions are the questions of misses, for "review these misses
+// now".
+func retryQuestions(missed []qz.Missed) []qz.Question {
+	qs := make([]qz.Question, len(missed))
+	for k, m := range missed {
+		qs[k] = m.Question
+	}
+	return qs
 }

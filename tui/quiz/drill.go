@@ -127,6 +127,8 @@ func (m *drill) key(msg tea.KeyMsg) tea.Cmd {
 			return m.start()
 		case key.Matches(msg, keyDone):
 			return common.Back
+		case key.Matches(msg, keyRetry) && len(m.missed) > 0:
+			return common.Push(newPractice(m.env, qz.NewRetry(retryQuestions(m.missed), m.env.clock), m.topic))
 		case key.Matches(msg, keyRead):
 			m.doc.scroll(msg)
 		}
@@ -167,6 +169,10 @@ func (m *drill) leave() tea.Cmd {
 // and moves on to the next question.
 func (m *drill) answer(r qz.Response) tea.Cmd {
 	q := m.d.Current()
+	if hint := selectHint(q, r); hint != "" {
+		m.setStatus(common.StatusInfo, hint)
+		return nil
+	}
 	fb, err := m.d.Answer(r)
 	switch {
 	case errors.Is(err, qz.ErrTimeUp):
@@ -220,7 +226,8 @@ func (m *drill) summarize() {
 		lines = append(lines, fmt.Sprintf("Best %s: %d right, on %s.", "on "+topicText(m.topic), m.prev.Correct, m.prev.At.Format("2 Jan 2006")))
 	}
 	if len(m.missed) > 0 {
-		lines = append(lines, "", st.Heading.Render(fmt.Sprintf("Missed (%d)", len(m.missed))))
+		lines = append(lines, "", st.Heading.Render(fmt.Sprintf("Missed (%d)", len(m.missed)))+st.Muted.Render(" · ")+
+			st.Key.Render("m")+st.Muted.Render(" reviews them now"))
 		lines = append(lines, missedLines(st, m.missed, w)...)
 	}
 	m.doc.set(indent(lines), m.width, m.bodyHeight())
@@ -262,6 +269,9 @@ func (m *drill) ShortHelp() []key.Binding {
 		return []key.Binding{keyStart}
 	case m.over != nil:
 		bs := []key.Binding{keyAgain, keyDone}
+		if len(m.missed) > 0 {
+			bs = append(bs, keyRetry)
+		}
 		if m.doc.scrolls() {
 			bs = append(bs, keyRead)
 		}

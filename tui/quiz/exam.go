@@ -295,6 +295,8 @@ func (m *exam) resultKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, keyDone):
 		return common.Back
+	case key.Matches(msg, keyRetry) && len(m.result.Missed) > 0:
+		return common.Push(newPractice(m.env, qz.NewRetry(retryQuestions(m.result.Missed), m.env.clock), m.opts.Topic))
 	case key.Matches(msg, keyRead):
 		m.doc.scroll(msg)
 	}
@@ -312,7 +314,8 @@ func (m *exam) summarize() {
 	lines = append(lines, indent(topicBars(st, res.Topics, w-2))...)
 	lines = append(lines, "")
 	if n := len(res.Missed); n > 0 {
-		lines = append(lines, st.Heading.Render(fmt.Sprintf("Missed (%d)", n))+st.Muted.Render(" · each comes back for review tomorrow"))
+		lines = append(lines, st.Heading.Render(fmt.Sprintf("Missed (%d)", n))+st.Muted.Render(" · each comes back for review tomorrow · ")+
+			st.Key.Render("m")+st.Muted.Render(" reviews them now"))
 		lines = append(lines, missedLines(st, res.Missed, w)...)
 	} else {
 		lines = append(lines, st.OK.Render(theme.Pass+" No mistakes."))
@@ -389,10 +392,15 @@ func (m *exam) ShortHelp() []key.Binding {
 	switch {
 	case m.prompt != nil:
 		return m.askKeys()
-	case m.result != nil && m.doc.scrolls():
-		return []key.Binding{keyDone, keyRead}
 	case m.result != nil:
-		return []key.Binding{keyDone}
+		bs := []key.Binding{keyDone}
+		if len(m.result.Missed) > 0 {
+			bs = append(bs, keyRetry)
+		}
+		if m.doc.scrolls() {
+			bs = append(bs, keyRead)
+		}
+		return bs
 	case m.overview:
 		return []key.Binding{keyJump, keySubmit, keyClose, keyGrid}
 	}

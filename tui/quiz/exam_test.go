@@ -95,7 +95,9 @@ func TestExamSubmitAsksThenScoresAndStores(t *testing.T) {
 	}
 	v = view(t, m, 80, 23)
 	has(t, v, "Exam · result", "Score: 1 of 4 right (25%)", "Time: 1:30 of 6:00", "ports", "1/4", "Missed (3)",
-		"✗ 2.", "Your answer: (no answer)", "Right answer:", "Taught in", "The 3 questions you missed come back for review tomorrow.")
+		"✗ 2.", "Your answer: (no answer)", "Right answer:", "The 3 questions you missed come back for review tomorrow.",
+		"m reviews them now")
+	has(t, helpText(m), "m review these misses now")
 	p := stored(t, e)
 	if len(p.Exams) != 1 || p.Exams[0].Score != (qz.Score{Correct: 1, Total: 4}) {
 		t.Fatalf("the exam was not stored: %+v", p.Exams)
@@ -104,7 +106,18 @@ func TestExamSubmitAsksThenScoresAndStores(t *testing.T) {
 		t.Fatalf("%d questions due tomorrow, want the 3 missed", len(due))
 	}
 	drive(m, "end")
-	has(t, view(t, m, 80, 23), "sglab quiz --mode exam --seed "+fmt.Sprint(m.opts.Seed)+" --topic ports --count 4")
+	has(t, view(t, m, 80, 23), "Taught in", "AWS docs: https://docs.aws.amazon.com/",
+		"sglab quiz --mode exam --seed "+fmt.Sprint(m.opts.Seed)+" --topic ports --count 4")
+
+	// m reviews the three misses at once.
+	_, cmd := m.Update(tuitest.Key("m"))
+	push, ok := cmd().(common.PushMsg)
+	if !ok {
+		t.Fatal("m does not open a review of the misses")
+	}
+	retry := push.Screen.(*practice)
+	retry.SetSize(80, 23)
+	has(t, view(t, retry, 80, 23), "Review · ports · question 1 of 3")
 }
 
 // The exam ticks until it is submitted; when the time runs out, it

@@ -38,6 +38,21 @@ func TestGolden(t *testing.T) {
 			drive(m, "a")
 			return m
 		}},
+		{"practice-select-two", func(t *testing.T, e *env, _ *qz.ManualClock, w, h int) common.Component {
+			seed, q := seedFor(t, qz.Concepts, qz.Multi)
+			m := open(t, e, qz.Options{Mode: qz.ModePractice, Topic: qz.Concepts, Count: 3, Seed: seed}, w, h)
+			drive(m, letter(q.Correct[0]), letter(wrong(q)), "enter")
+			return m
+		}},
+		{"practice-summary", func(t *testing.T, e *env, _ *qz.ManualClock, w, h int) common.Component {
+			m := open(t, e, qz.Options{Mode: qz.ModePractice, Topic: qz.Ports, Count: 3, Seed: 2}, w, h).(*practice)
+			for range 3 {
+				q, _ := m.p.Current()
+				answerWrong(m, q)
+				drive(m, "n")
+			}
+			return m
+		}},
 		{"drill-running", func(t *testing.T, e *env, clk *qz.ManualClock, w, h int) common.Component {
 			m := open(t, e, drillOpts, w, h).(*drill)
 			drive(m, "enter")

@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"github.com/charmbracelet/bubbles/help"
 	"os"
 	"slices"
 	"strings"
@@ -119,4 +120,13 @@ func lacks(t *testing.T, v string, unwanted ...string) {
 			t.Errorf("the view shows %q:\n%s", w, v)
 		}
 	}
+}
+
+// helpText is the help bar's keys of a screen, "key desc" each.
+func helpText(m help.KeyMap) string {
+	var parts []string
+	for _, b := range m.ShortHelp() {
+		parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+	}
+	return strings.Join(parts, " • ")
 }

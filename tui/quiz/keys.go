@@ -24,6 +24,9 @@ var (
 	keyType   = bind([]string{"enter"}, "enter", "type the answer")
 	keyStop   = bind([]string{"esc"}, "esc", "stop typing")
 	keyAgain  = bind([]string{"r"}, "r", "drill again")
+	// keyRetry asks the questions just missed again, at once; the spaced
+	// schedule brings them back later all the same.
+	keyRetry = bind([]string{"m"}, "m", "review these misses now")
 
 	// The exam's.
 	keyGo       = bind([]string{"left", "right", "p", "n"}, "←/→", "question")
@@ -36,8 +39,8 @@ var (
 
 	// keyLeave is esc while a drill or an exam runs: it asks before
 	// leaving, where the app's own esc would close the screen at once and
-	// lose the attempt. Only the full help lists it, as the help bar
-	// already shows the app's "esc back".
+	// lose the attempt. The app leaves "esc back" out of the help bar of a
+	// screen that takes esc itself, so esc is listed once.
 	keyLeave = bind([]string{"esc"}, "esc", "leave (asks first)")
 	keyYes   = bind([]string{"y", "Y"}, "y", "yes")
 	keyNo    = bind([]string{"n", "N", "esc"}, "n/esc", "no")

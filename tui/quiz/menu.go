@@ -178,7 +178,7 @@ func (m *menu) View() string {
 	for i, md := range qz.Modes {
 		modes[i] = modeName(md)
 	}
-	if n := len(m.env.progress.Due(m.env.clock.Now())); n > 0 {
+	if n := len(m.env.progress.Reviewable(m.env.clock.Now())); n > 0 {
 		modes[slices.Index(qz.Modes, qz.ModeReview)] += fmt.Sprintf(" (%d due)", n)
 	}
 	row(0, "Mode", modes, m.mode)
@@ -214,10 +214,10 @@ func (m *menu) describe() string {
 		n := m.countChoice()
 		return fmt.Sprintf("Exam: %d questions in %s. Answers can change and questions can be flagged until you submit; then the score per topic, and every mistake explained.", n, clock(qz.ExamTime(n)))
 	case qz.ModeReview:
-		if n := len(m.env.progress.Due(now)); n > 0 {
+		if n := len(m.env.progress.Reviewable(now)); n > 0 {
 			return fmt.Sprintf("Review: the %d %s you got wrong that %s due again, practice style.", n, plural(n, "question", "questions"), plural(n, "is", "are"))
 		}
-		if next, ok := m.env.progress.NextDue(now); ok {
+		if next, ok := m.env.progress.NextReviewable(now); ok {
 			return "Review: nothing is due. The next question comes back " + dueText(next, now) + "."
 		}
 		return "Review: the questions you get wrong come back the next day, then after 2, 4, 8 and 16 days. Nothing is waiting yet."

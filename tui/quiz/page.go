@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
@@ -255,5 +256,38 @@ func feedbackLines(st *theme.Styles, fb qz.Feedback, width int) []string {
 	lines = append(lines, "")
 	lines = append(lines, para(st.Text, fb.Explanation, width)...)
 	lines = append(lines, "")
-	return append(lines, hang(st.Muted.Render("Taught in "), st.Accent, lessonTitle(fb.Lesson), width)...)
+	lines = append(lines, hang(st.Muted.Render("Taught in "), st.Accent, lessonTitle(fb.Lesson), width)...)
+	return append(lines, docLine(st, fb.Question.Doc, width)...)
+}
+
+// docLine names the AWS documentation page a question rests on, as text:
+// an address too long for the line is broken after a slash, where a reader
+// (and most terminals' selection) can put it back together.
+func docLine(st *theme.Styles, doc string, width int) []string {
+	if doc == "" {
+		return nil
+	}
+	head := "AWS docs: "
+	room := max(width-len(head), 20)
+	var lines []string
+	line := ""
+	for rest := doc; rest != ""; {
+		part := rest
+		if k := strings.Index(rest[min(1, len(rest)):], "/"); k >= 0 {
+			part = rest[:k+2]
+		}
+		rest = rest[len(part):]
+		if line != "" && len(line)+len(part) > room {
+			lines, line = append(lines, line), ""
+		}
+		line += part
+	}
+	lines = append(lines, line)
+	for k, l := range lines {
+		lines[k] = strings.Repeat(" ", len(head)) + st.Text.Render(l)
+		if k == 0 {
+			lines[k] = st.Muted.Render(head) + st.Text.Render(l)
+		}
+	}
+	return lines
 }

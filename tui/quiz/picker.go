@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	qz "github.com/sglab/sglab/quiz"
 	"github.com/sglab/sglab/tui/common"
@@ -171,7 +172,11 @@ func (p *picker) restore(r qz.Response) {
 // for a scrolling parent to keep in view.
 func (p *picker) render(width int) (lines []string, cursorLine int) {
 	st := p.st
-	lines = append(para(st.Text, p.q.Prompt, width), "")
+	lines = para(st.Text, p.q.Prompt, width)
+	if sel := p.q.SelectText(); sel != "" {
+		lines = append(lines, st.Bold.Render(sel))
+	}
+	lines = append(lines, "")
 	if p.q.Kind == qz.Typed {
 		return append(lines, p.typedLine(width)), len(lines)
 	}
@@ -201,7 +206,12 @@ func (p *picker) render(width int) (lines []string, cursorLine int) {
 		case p.radio:
 			box = "( ) "
 		}
-		lines = append(lines, hang(lead+box+st.Key.Render(qz.ChoiceLabel(i))+") ", text, c, width)...)
+		head := lead + box + st.Key.Render(qz.ChoiceLabel(i)) + ") "
+		lines = append(lines, hang(head, text, c, width)...)
+		if p.reveal != nil && i < len(p.q.Why) {
+			// Why this choice is right or wrong, under it, once answered.
+			lines = append(lines, hang(strings.Repeat(" ", ansi.StringWidth(head)), st.Muted, p.q.Why[i], width)...)
+		}
 	}
 	return lines, cursorLine
 }

@@ -83,6 +83,8 @@ func (m *practice) key(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, keyDone):
 			return common.Back
+		case key.Matches(msg, keyRetry) && len(m.missed) > 0:
+			return common.Push(newPractice(m.env, qz.NewRetry(retryQuestions(m.missed), m.env.clock), m.topic))
 		case key.Matches(msg, keyRead):
 			m.doc.scroll(msg)
 		}
@@ -107,6 +109,10 @@ func (m *practice) key(msg tea.KeyMsg) tea.Cmd {
 
 // answer has the answer judged, shows the feedback and records it.
 func (m *practice) answer(r qz.Response) tea.Cmd {
+	if hint := selectHint(m.page.pick.q, r); hint != "" {
+		m.setStatus(common.StatusInfo, hint)
+		return nil
+	}
 	fb, err := m.p.Answer(r)
 	if errors.Is(err, qz.ErrNoAnswer) {
 		m.setStatus(common.StatusInfo, noAnswerHint(m.page.pick.q))
@@ -148,8 +154,8 @@ func (m *practice) summarize() {
 		var note string
 		switch {
 		case len(m.missed) > 0:
-			note = fmt.Sprintf("The %d %s you missed %s back for review tomorrow.",
-				len(m.missed), plural(len(m.missed), "question", "questions"), plural(len(m.missed), "comes", "come"))
+			note = fmt.Sprintf("The %d %s you missed %s back for review tomorrow; press m to review %s now.",
+				len(m.missed), plural(len(m.missed), "question", "questions"), plural(len(m.missed), "comes", "come"), plural(len(m.missed), "it", "them"))
 		case score.Total > 0:
 			note = "No mistakes."
 		default:
@@ -169,7 +175,7 @@ func (m *practice) nothingDue(w int) []string {
 	st := m.env.st
 	now := m.env.clock.Now()
 	lines := []string{st.Heading.Render("Nothing is due for review on " + topicText(m.topic) + "."), ""}
-	next, ok := m.env.progress.NextDue(now)
+	next, ok := m.env.progress.NextReviewable(now)
 	var text string
 	switch {
 	case ok:
@@ -203,10 +209,15 @@ func (m *practice) what() string {
 
 func (m *practice) ShortHelp() []key.Binding {
 	switch {
-	case m.p.Done() && m.doc.scrolls():
-		return []key.Binding{keyDone, keyRead}
 	case m.p.Done():
-		return []key.Binding{keyDone}
+		bs := []key.Binding{keyDone}
+		if len(m.missed) > 0 {
+			bs = append(bs, keyRetry)
+		}
+		if m.doc.scrolls() {
+			bs = append(bs, keyRead)
+		}
+		return bs
 	case m.p.Answered() && m.page.scrolls():
 		return []key.Binding{keyNext, keyScroll}
 	case m.p.Answered():

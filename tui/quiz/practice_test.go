@@ -24,8 +24,16 @@ func TestPracticeFeedbackIsShownAndStored(t *testing.T) {
 	bad := wrong(q)
 	drive(m, letter(bad))
 	v := view(t, m, 80, 23)
-	has(t, v, "Not quite", "The answer is "+q.AnswerText(), q.Explanation, "Lesson 10, The ports to know", "0 of 1 right",
-		"✗ "+qz.ChoiceLabel(bad)+")", "✓ "+qz.ChoiceLabel(q.Correct[0])+")")
+	has(t, v, "Not quite", "The answer is "+q.AnswerText(), "0 of 1 right",
+		"✗ "+qz.ChoiceLabel(bad)+")", "✓ "+qz.ChoiceLabel(q.Correct[0])+")",
+		q.Why[bad], q.Why[q.Correct[0]]) // every choice says why, under it
+	// The rest of the feedback is a page down: the explanation, the lesson
+	// and the AWS page the answer rests on.
+	drive(m, "pgdown")
+	has(t, view(t, m, 80, 23), "Lesson 10, The ports to know", "AWS docs: https://docs.aws.amazon.com/")
+	m.SetSize(120, 40)
+	has(t, view(t, m, 120, 40), q.Explanation, "Taught in Lesson 10, The ports to know", "AWS docs: https://docs.aws.amazon.com/AWSEC2/")
+	m.SetSize(80, 23)
 
 	rec := stored(t, e).Questions[q.ID]
 	if rec == nil || rec.Answered != 1 || rec.Correct != 0 || rec.Box != 1 || !rec.Due.Equal(time.Date(2025, 3, 15, 0, 0, 0, 0, time.UTC)) {
@@ -81,15 +89,21 @@ func TestPracticeTicksPickAllAnswers(t *testing.T) {
 	e, _ := testEnv(t)
 	seed, q := seedFor(t, qz.AllTopics, qz.Multi)
 	m := open(t, e, qz.Options{Mode: qz.ModePractice, Topic: qz.AllTopics, Count: 3, Seed: seed}, 80, 23).(*practice)
+	has(t, view(t, m, 80, 23), q.SelectText())
 	drive(m, "enter")
-	has(t, view(t, m, 80, 23), "Tick at least one choice")
+	has(t, view(t, m, 80, 23), "Tick "+map[int]string{2: "two", 3: "three"}[q.Select()]+" choices")
 	if m.p.Answered() {
 		t.Fatal("enter with nothing ticked answered")
 	}
 	for _, i := range q.Correct {
 		drive(m, letter(i))
 	}
-	drive(m, letter(wrong(q)), "space") // the cursor is on the last ticked: space unticks it
+	drive(m, letter(wrong(q)), "enter") // one too many: the exam asks for an exact number
+	has(t, view(t, m, 80, 23), q.SelectText()+" Tick ")
+	if m.p.Answered() {
+		t.Fatal("enter with one choice too many answered")
+	}
+	drive(m, "space") // the cursor is on the last ticked: space unticks it
 	has(t, view(t, m, 80, 23), "[x] "+qz.ChoiceLabel(q.Correct[0])+")", "[ ] "+qz.ChoiceLabel(wrong(q))+")")
 	drive(m, "enter")
 	has(t, view(t, m, 80, 23), "✓ Right.")
@@ -115,9 +129,27 @@ func TestPracticeSummary(t *testing.T) {
 		t.Fatal("pick a seed whose second question has choices")
 	}
 	v := view(t, m, 80, 23)
-	has(t, v, "Practice done: 2 of 3 right (67%)", "The 1 question you missed comes back for review tomorrow.", "✗ 2.", "Your answer: "+qz.ChoiceLabel(wrong(missed))+")")
+	has(t, v, "Practice done: 2 of 3 right (67%)", "The 1 question you missed comes back for review tomorrow; press m to review it now.",
+		"✗ 2.", "Your answer: "+qz.ChoiceLabel(wrong(missed))+")")
+	has(t, helpText(m), "m review these misses now")
+
+	// m asks the miss again, at once, as a review; enter at its end comes
+	// back here.
+	_, cmd := m.Update(tuitest.Key("m"))
+	push, ok := cmd().(common.PushMsg)
+	if !ok {
+		t.Fatal("m does not open a review of the misses")
+	}
+	retry := push.Screen.(*practice)
+	retry.SetSize(80, 23)
+	has(t, view(t, retry, 80, 23), "Review · concepts · question 1 of 1", missed.Prompt)
+	rq, _ := retry.p.Current()
+	answerRight(retry, rq)
+	if rec := stored(t, e).Questions[missed.ID]; rec.Answered != 2 || rec.Box != 1 {
+		t.Fatalf("a right answer before it is due is recorded and moves no box, so the miss still comes back tomorrow: %+v", rec)
+	}
 	drive(m, "pgdown")
-	_, cmd := m.Update(tuitest.Key("enter"))
+	_, cmd = m.Update(tuitest.Key("enter"))
 	if cmd == nil || cmd() != (common.BackMsg{}) {
 		t.Fatal("enter at the end does not go back")
 	}
@@ -165,7 +197,8 @@ func TestReviewBringsMissesBackTheNextDay(t *testing.T) {
 	clk.Advance(24 * time.Hour)
 	m = open(t, e, qz.Options{Mode: qz.ModeReview, Topic: qz.AllTopics}, 80, 23)
 	has(t, view(t, m, 80, 23), "Review · all topics · question 1 of 1", q.Prompt)
-	drive(m, letter(q.Correct[0]), "n")
+	rq, _ := m.(*practice).p.Current() // its choices in a new order
+	drive(m, letter(rq.Correct[0]), "n")
 	has(t, view(t, m, 80, 23), "Review done: 1 of 1 right", "in 2, 4, 8, then 16 days")
 	rec := stored(t, e).Questions[q.ID]
 	if rec.Box != 2 || !rec.Due.Equal(time.Date(2025, 3, 17, 0, 0, 0, 0, time.UTC)) {

@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,10 +57,30 @@ func missedLines(st *theme.Styles, missed []qz.Missed, width int) []string {
 		body = append(body, hang(st.Muted.Render("Your answer:  "), st.Error, m.Given, w)...)
 		body = append(body, hang(st.Muted.Render("Right answer: "), st.OK, m.Answer, w)...)
 		body = append(body, para(st.Text, m.Explanation, w)...)
+		body = append(body, choiceWhys(st, m.Feedback, w)...)
+		body = append(body, hang(st.Muted.Render("Taught in "), st.Accent, lessonTitle(m.Lesson), w)...)
+		body = append(body, docLine(st, m.Question.Doc, w)...)
 		for _, l := range body {
 			lines = append(lines, pad+l)
 		}
-		lines = append(lines, pad+st.Muted.Render("Taught in ")+st.Accent.Render(lessonTitle(m.Lesson)))
+	}
+	return lines
+}
+
+// choiceWhys says, for each choice of a missed question, why it is right
+// or wrong: the right ones and the ones chosen marked, as on the question.
+func choiceWhys(st *theme.Styles, fb qz.Feedback, width int) []string {
+	q := fb.Question
+	var lines []string
+	for i, why := range q.Why {
+		mark, style := "  ", st.Muted
+		switch {
+		case slices.Contains(q.Correct, i):
+			mark, style = st.OK.Render(theme.Pass)+" ", st.Text
+		case slices.Contains(fb.Response.Choices, i):
+			mark = st.Error.Render(theme.Fail) + " "
+		}
+		lines = append(lines, hang(mark+st.Key.Render(qz.ChoiceLabel(i))+") ", style, q.Choices[i]+" — "+why, width)...)
 	}
 	return lines
 }

@@ -2,6 +2,8 @@ package quiz_test
 
 import (
 	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
 	"slices"
 	"strings"
 	"testing"
@@ -75,6 +77,8 @@ func TestExamStory(t *testing.T) {
 	if err := final.Err(); err != nil {
 		t.Fatal(err)
 	}
+	// The result scrolls; a terminal tall enough shows all of it.
+	final.Update(tea.WindowSizeMsg{Width: 120, Height: 200})
 	v := tuitest.Flat(final.View())
 	for _, want := range []string{"Score: 17 of 20 right (85%)", "Time: 17:40 of 30:00", "By topic", "Missed (3)",
 		"The 3 questions you missed come back for review tomorrow."} {
@@ -134,4 +138,86 @@ func wrongLetter(q qz.Question) string {
 		}
 	}
 	panic("no wrong choice")
+}
+
+// TestExamHelpListsEscOnce: during an exam esc asks before leaving, and
+// the help says so once, not beside the app's "esc back".
+func TestExamHelpListsEscOnce(t *testing.T) {
+	ctx := tuitest.Context(t)
+	screen, err := quiz.Open(ctx, qz.Options{Mode: qz.ModeExam, Topic: qz.Ports, Count: 4, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := app.New(ctx, screen)
+	tuitest.Drive(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	if v := m.View(); strings.Contains(v, "esc back") {
+		t.Errorf("the exam's help bar offers esc back:\n%s", v)
+	}
+	tuitest.Drive(m, tuitest.Key("?"))
+	v := m.View()
+	if n := strings.Count(v, "esc"); n != 1 || !strings.Contains(v, "esc leave (asks first)") {
+		t.Errorf("the exam's full help lists esc %d times:\n%s", n, v)
+	}
+	tuitest.Drive(m, tuitest.Key("esc"))
+	if v := tuitest.Flat(m.View()); !strings.Contains(v, "Leave the exam?") {
+		t.Errorf("esc does not ask before leaving:\n%s", m.View())
+	}
+}
+
+// TestPracticeStory is a practice round through a real Bubble Tea
+// program: a Select TWO question answered with one tick too many is not
+// taken, then answered wrong; every choice then says why; at the end m
+// reviews the miss at once, and the store keeps it due tomorrow.
+func TestPracticeStory(t *testing.T) {
+	ctx := tuitest.Context(t)
+	clk := qz.NewManualClock(tuitest.Epoch)
+	ctx.Now = clk.Now
+	var opts qz.Options
+	var q qz.Question
+	for seed := uint64(1); seed < 500 && q.ID == ""; seed++ {
+		qs, err := qz.Pick(qz.Concepts, 1, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if qs[0].Kind == qz.Multi && len(qs[0].Correct) == 2 {
+			opts, q = qz.Options{Mode: qz.ModePractice, Topic: qz.Concepts, Count: 1, Seed: seed}, qs[0]
+		}
+	}
+	screen, err := quiz.Open(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui := tuitest.Start(t, app.New(ctx, screen), 120, 40)
+	ui.WaitFor("question 1 of 1", "Select TWO.")
+	var wrongs []int
+	for i := range q.Choices {
+		if !slices.Contains(q.Correct, i) {
+			wrongs = append(wrongs, i)
+		}
+	}
+	letter := func(i int) string { return strings.ToLower(qz.ChoiceLabel(i)) }
+	ui.Keys(letter(q.Correct[0]), letter(wrongs[0]), letter(wrongs[1]), "enter")
+	ui.WaitFor("Select TWO. Tick two choices: 3 are ticked now.")
+	ui.Keys(letter(wrongs[1]), "enter") // untick one: two ticked, one of them wrong
+	ui.WaitFor("Not quite.", q.Why[wrongs[0]], "AWS docs: https://")
+	ui.Keys("n")
+	ui.WaitFor("Practice done: 0 of 1 right", "m review these misses now")
+	ui.Keys("m")
+	ui.WaitFor("Review · concepts · question 1 of 1")
+	ui.Keys("q")
+	final := ui.Final().(*app.Model)
+	if err := final.Err(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := state.Open(ctx.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := qz.Load(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := p.Questions[q.ID]; rec == nil || rec.Answered != 1 || rec.Box != 1 || len(p.Due(tuitest.Epoch.Add(24*time.Hour))) != 1 {
+		t.Fatalf("the miss is not stored due tomorrow: %+v", rec)
+	}
 }

@@ -27,6 +27,9 @@ func Start(tb testing.TB, m tea.Model, width, height int) *Program {
 
 // WaitFor waits until the output has shown every one of texts. The output
 // is read as it goes, so each wait looks at what came after the last one.
+// It gives the program twenty seconds: CI machines run many tests at once
+// and a frame can be seconds late there; a test that passes never waits
+// that long.
 func (p *Program) WaitFor(texts ...string) {
 	p.tb.Helper()
 	teatest.WaitFor(p.tb, p.out, func(b []byte) bool {
@@ -36,7 +39,7 @@ func (p *Program) WaitFor(texts ...string) {
 			}
 		}
 		return true
-	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 // Focused waits for a form's field to show focused (the bar left of its
@@ -59,5 +62,5 @@ func (p *Program) Type(text string) { p.tm.Type(text) }
 
 // Final waits for the program to end and returns its last model.
 func (p *Program) Final() tea.Model {
-	return p.tm.FinalModel(p.tb, teatest.WithFinalTimeout(5*time.Second))
+	return p.tm.FinalModel(p.tb, teatest.WithFinalTimeout(20*time.Second))
 }

@@ -60,7 +60,8 @@ var keyNames = map[tea.KeyType]string{
 	tea.KeyUp: "up", tea.KeyDown: "down", tea.KeyLeft: "left", tea.KeyRight: "right",
 	tea.KeyBackspace: "backspace", tea.KeyDelete: "delete", tea.KeyHome: "home", tea.KeyEnd: "end",
 	tea.KeyPgUp: "pgup", tea.KeyPgDown: "pgdown", tea.KeyCtrlC: "ctrl+c", tea.KeyCtrlS: "ctrl+s",
-	tea.KeyCtrlZ: "ctrl+z", tea.KeyCtrlU: "ctrl+u", tea.KeyCtrlD: "ctrl+d",
+	tea.KeyCtrlZ: "ctrl+z", tea.KeyCtrlU: "ctrl+u", tea.KeyCtrlD: "ctrl+d", tea.KeyCtrlR: "ctrl+r", tea.KeyCtrlY: "ctrl+y",
+	tea.KeyCtrlB: "ctrl+b",
 }
 
 // Keys turns key names into messages.
@@ -116,7 +117,8 @@ var timerCode = func() map[uintptr]bool {
 
 // run runs a command, and the commands inside batches and sequences in
 // order, and returns the messages they produce and how many timers it
-// skipped (a command that does not answer within a second counts as one).
+// skipped (a command that does not answer within five seconds counts as
+// one: a save on a machine busy with other work can take a second).
 func run(cmd tea.Cmd) ([]tea.Msg, int) {
 	if cmd == nil {
 		return nil, 0
@@ -129,7 +131,7 @@ func run(cmd tea.Cmd) ([]tea.Msg, int) {
 	var msg tea.Msg
 	select {
 	case msg = <-done:
-	case <-time.After(time.Second):
+	case <-time.After(5 * time.Second):
 		return nil, 1
 	}
 	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
