@@ -24,9 +24,12 @@ var codes = []string{"", engine.CodeSyntax, engine.CodeUnknownField, engine.Code
 	engine.CodePermissionDup, engine.CodeRulesLimit, engine.CodeGroupsLimit, engine.CodeAddressInUse,
 	engine.CodeInstanceNotFound, engine.CodeVPCNotFound}
 
-func FuzzParse(f *testing.F) {
+// addScenarioSeeds gives a fuzz test the project's scenarios: the
+// fixtures, the examples, the test worlds and a generated one.
+func addScenarioSeeds(f *testing.F) {
 	fixtures, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
-	for _, name := range fixtures {
+	examples, _ := filepath.Glob(filepath.Join("..", "examples", "scenarios", "*.yaml"))
+	for _, name := range append(fixtures, examples...) {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -36,6 +39,10 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(evalWorld))
 	f.Add([]byte(mutateWorld))
 	f.Add(engine.Marshal(load(f, newGen(7).world("seven"))))
+}
+
+func FuzzParse(f *testing.F) {
+	addScenarioSeeds(f)
 	f.Add([]byte("version: 1\nvpcs: &v [{ id: a, cidr: 10.0.0.0/16 }]\nhosts: *v\n"))
 	f.Add([]byte("version: 1\nname: !!binary aGk=\n"))
 	f.Add([]byte("version: 1\n---\n"))
@@ -83,18 +90,7 @@ func FuzzParse(f *testing.F) {
 // fast decoder declines what it does not read exactly as the full parser
 // does; where it declines, both runs use the full parser.)
 func FuzzFastPathWorld(f *testing.F) {
-	fixtures, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
-	examples, _ := filepath.Glob(filepath.Join("..", "examples", "scenarios", "*.yaml"))
-	for _, name := range append(fixtures, examples...) {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
-	f.Add([]byte(evalWorld))
-	f.Add([]byte(mutateWorld))
-	f.Add(engine.Marshal(load(f, newGen(3).world("three"))))
+	addScenarioSeeds(f)
 	f.Add([]byte("version: 1\nvpcs:\n  - { id: a, cidr: 10.0.0.0/16, soruce: x }\n  -\nhosts: [{id: h, ip: 1.2.3.4}, ~]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fast, fds := engine.ParseUnguarded("fuzz.yaml", data)

@@ -211,7 +211,7 @@ func newMatrixBuilder(x *compiled, ep []Endpoint, ports []int) *matrixBuilder {
 		}
 		return netip.Addr{}
 	})
-	b.orders[public] = newOrder(ep, func(e Endpoint) netip.Addr { return e.internetAddr() })
+	b.orders[public] = newOrder(ep, Endpoint.internetAddr)
 	for k, e := range ep {
 		for p, port := range ports {
 			b.listens[k*np+p] = e.Listens(ProtoTCP, port)

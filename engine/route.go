@@ -12,11 +12,13 @@ type path struct {
 
 // route picks the addresses on both ends, following the format's rules.
 func (r *Result) route() {
-	var p path
-	switch src, dst := r.From.Instance, r.To.Instance; {
-	case src != nil && dst != nil && !r.To.Addr.IsValid() && src.VPC == dst.VPC:
+	if src, dst := r.From.Instance, r.To.Instance; src != nil && dst != nil && !r.To.Addr.IsValid() && src.VPC == dst.VPC {
 		// The common case, decided without a call: two instances of one VPC.
-		p = path{src: src.PrivateIP, dst: dst.PrivateIP, private: true}
+		r.SrcAddr, r.DstAddr, r.Private = src.PrivateIP, dst.PrivateIP, true
+		return
+	}
+	var p path
+	switch {
 	case r.From.Addr.IsValid() && !r.From.known() && r.x.inAnyVPC(r.From.Addr):
 		// A private address of no machine: nothing sends from it.
 		p.why = privateFromOutside
@@ -100,7 +102,7 @@ func (x *compiled) routeToAddr(from, to *Endpoint) (p path) {
 
 // internetAddr is the address a host or outside address uses; for an
 // instance, its public IPv4.
-func (e *Endpoint) internetAddr() netip.Addr {
+func (e Endpoint) internetAddr() netip.Addr {
 	switch {
 	case e.Instance != nil:
 		return e.Instance.PublicIP
@@ -110,14 +112,14 @@ func (e *Endpoint) internetAddr() netip.Addr {
 	return e.Addr
 }
 
-func (e *Endpoint) publicIPv4() netip.Addr {
+func (e Endpoint) publicIPv4() netip.Addr {
 	if a := e.internetAddr(); a.Is4() {
 		return a
 	}
 	return netip.Addr{}
 }
 
-func (e *Endpoint) ipv6() netip.Addr {
+func (e Endpoint) ipv6() netip.Addr {
 	if e.Instance != nil {
 		return e.Instance.IPv6
 	}

@@ -17,17 +17,33 @@ func tooDeep(data string) (Pos, bool) {
 }
 
 // level is a block collection the scan is in: the indentation of its
-// lines. An open level is the value of a key or a dash whose line ends in
-// a tag or an anchor: a parser takes the lines after it, even at the same
-// indentation, for that value, so it lasts until a line less indented.
+// lines. A line that ends in a key's colon, a dash, a ? or a tag or
+// anchor, with no value after it, opens a level for the value to come; at
+// the same indentation, a parser reads what follows a key as its value if
+// it is a dash (a list under the key), what follows a dash as its value if
+// it is not one (goccy/go-yaml does), and anything after a tag or anchor
+// as the value. Counting these levels as well as the indentation counts
+// some levels twice, never one too few.
 type level struct {
 	indent int
-	open   bool
+	after  byte // 0 for a line's own level; ':', '-' or '!' for a value to come
 }
 
-// encloses reports whether a line indented by indent has left the level.
-func (l level) encloses(indent int) bool {
-	return l.indent > indent || l.indent == indent && !l.open
+// encloses reports whether a line indented by indent (starting with a
+// dash or not) has left the level.
+func (l level) encloses(indent int, dash bool) bool {
+	if l.indent != indent {
+		return l.indent > indent
+	}
+	switch l.after {
+	case ':':
+		return !dash
+	case '-':
+		return dash
+	case '!':
+		return false
+	}
+	return true
 }
 
 type depthScan struct {
@@ -38,11 +54,12 @@ type depthScan struct {
 	lineStart int // where that line starts
 	indents   []level
 	flow      int // open flow collections
-	// pairs holds, for each open flow collection, whether a key: value
-	// pair without braces is open in it ([a: b] is a list of one mapping);
-	// open counts them.
-	pairs []bool
-	open  int
+	// brackets holds the opening bracket of each open flow collection, and
+	// pairs whether a key: value pair without braces is open in it ([a: b]
+	// is a list of one mapping); open counts those.
+	brackets []byte
+	pairs    []bool
+	open     int
 }
 
 func (s *depthScan) run() (Pos, bool) {
@@ -53,7 +70,8 @@ func (s *depthScan) run() (Pos, bool) {
 			continue
 		}
 		if s.flow == 0 {
-			for len(s.indents) > 0 && s.indents[len(s.indents)-1].encloses(indent) {
+			dash := s.data[s.i] == '-'
+			for len(s.indents) > 0 && s.indents[len(s.indents)-1].encloses(indent, dash) {
 				s.indents = s.indents[:len(s.indents)-1]
 			}
 			s.indents = append(s.indents, level{indent: indent})
@@ -114,16 +132,20 @@ func (s *depthScan) scanLine(indent int) (Pos, bool) {
 		extra = 0
 	}
 	tokenStart := true // a quote or a bracket here starts a value
-	property := false  // the line so far ends in a tag or an anchor
+	// after is what the line so far ends in with no value after it: a
+	// key's colon, a dash or ? ('-'), a tag or anchor ('!'); 0 otherwise.
+	var after byte
 	defer func() {
-		if property && s.flow == 0 {
-			s.indents = append(s.indents, level{indent: indent, open: true})
+		if after != 0 && s.flow == 0 {
+			s.indents = append(s.indents, level{indent: indent, after: after})
 		}
 	}()
 	for s.i < len(s.data) && s.data[s.i] != '\n' {
 		c := s.data[s.i]
+		// What follows an indicator: a control character counts as a
+		// space, as parsers are lenient with them.
 		next := byte(' ')
-		if s.i+1 < len(s.data) && s.data[s.i+1] != '\r' {
+		if s.i+1 < len(s.data) && s.data[s.i+1] >= 0x20 && s.data[s.i+1] != 0x7f {
 			next = s.data[s.i+1]
 		}
 		switch {
@@ -134,11 +156,11 @@ func (s *depthScan) scanLine(indent int) (Pos, bool) {
 			for s.i < len(s.data) && s.data[s.i] != ' ' && s.data[s.i] != '\n' && s.data[s.i] != '\t' {
 				s.i++
 			}
-			property = true
+			after = '!'
 			continue
 		case tokenStart && (c == '"' || c == '\''):
 			s.quoted(c)
-			tokenStart, property = false, false
+			tokenStart, after = false, 0
 			continue
 		case tokenStart && s.flow == 0 && (c == '|' || c == '>'):
 			s.blockScalar(indent)
@@ -149,22 +171,26 @@ func (s *depthScan) scanLine(indent int) (Pos, bool) {
 				break
 			}
 			s.flow++
+			s.brackets = append(s.brackets, c)
 			s.pairs = append(s.pairs, false)
 			if s.depth(extra) > s.limit {
 				return s.pos(), true
 			}
 			tokenStart = true
 		case c == ']' || c == '}':
-			if s.flow > 0 {
-				s.flow--
+			// Only the bracket that matches the open one closes it: parsers
+			// read a stray one as text, inside the collection.
+			if s.flow > 0 && s.brackets[s.flow-1] == c-2 {
 				s.closePair()
-				s.pairs = s.pairs[:len(s.pairs)-1]
+				s.flow--
+				s.brackets = s.brackets[:s.flow]
+				s.pairs = s.pairs[:s.flow]
 			}
 			tokenStart = false
 		case c == ',' && s.flow > 0:
 			s.closePair()
 			tokenStart = true
-		case s.flow > 0 && c == ':' && (next == ' ' || next == '\n' || next == '\t' || next == ',' || next == ']' || next == '}'):
+		case s.flow > 0 && c == ':' && (next == ' ' || next == ',' || next == ']' || next == '}'):
 			// Inside brackets only the brackets nest, and a pair without
 			// braces, which ends at the next comma.
 			if !s.pairs[len(s.pairs)-1] {
@@ -175,18 +201,24 @@ func (s *depthScan) scanLine(indent int) (Pos, bool) {
 				}
 			}
 			tokenStart = true
-		case s.flow == 0 && (c == '-' || c == '?' || c == ':') && (next == ' ' || next == '\n' || next == '\t'):
+		case s.flow == 0 && (c == '-' || c == '?' || c == ':') && next == ' ':
 			extra++
 			if s.depth(extra) > s.limit {
 				return s.pos(), true
 			}
 			tokenStart = true
+			s.i++
+			after = c
+			if c == '?' {
+				after = '-'
+			}
+			continue
 		case c == ' ' || c == '\t':
 		default:
 			tokenStart = false
 		}
 		if c != ' ' && c != '\t' {
-			property = false
+			after = 0
 		}
 		s.i++
 	}

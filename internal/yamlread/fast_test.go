@@ -192,6 +192,18 @@ func TestTooDeep(t *testing.T) {
 			t.Errorf("tooDeep(%.40q...) = %v, %v; want %v, %v", tt.src, p, deep, tt.at, tt.deep)
 		}
 	}
+	// A parser takes the lines after a tag, an anchor or an empty dash for
+	// its value, even at the same indentation: those nest; empty items of
+	// one list do not.
+	if _, deep := tooDeep(strings.Repeat("a: !t\n", 70)); !deep {
+		t.Error("70 keys each ending in a tag must be too deep")
+	}
+	if _, deep := tooDeep(strings.Repeat("a:\n-\n", 40)); !deep {
+		t.Error("40 keys each holding a list whose empty item holds the next key must be too deep")
+	}
+	if _, deep := tooDeep("a:\n" + strings.Repeat("-\n", 200) + "- x\n"); deep {
+		t.Error("200 empty items of one list are not deep")
+	}
 	// Indentation nests too.
 	var b strings.Builder
 	for k := range 70 {
