@@ -19,31 +19,45 @@ func tooDeep(data string) (Pos, bool) {
 // level is a block collection the scan is in: the indentation of its
 // lines. A line that ends in a key's colon, a dash, a ? or a tag or
 // anchor, with no value after it, opens a level for the value to come; at
-// the same indentation, a parser reads what follows a key as its value if
-// it is a dash (a list under the key), what follows a dash as its value if
-// it is not one (goccy/go-yaml does), and anything after a tag or anchor
-// as the value. Counting these levels as well as the indentation counts
+// the same indentation, a parser (goccy/go-yaml is lenient) reads what
+// follows a key as its value unless it is another key, what follows a dash
+// as its value unless it is another dash, and anything after a tag or
+// anchor as the value. Counting these levels as well as the indentation counts
 // some levels twice, never one too few.
 type level struct {
 	indent int
 	after  byte // 0 for a line's own level; ':', '-' or '!' for a value to come
 }
 
-// encloses reports whether a line indented by indent (starting with a
-// dash or not) has left the level.
-func (l level) encloses(indent int, dash bool) bool {
+// encloses reports whether a line indented by indent, starting with a
+// dash, a key or something else, has left the level.
+func (l level) encloses(indent int, dash, key bool) bool {
 	if l.indent != indent {
 		return l.indent > indent
 	}
 	switch l.after {
 	case ':':
-		return !dash
+		return key
 	case '-':
 		return dash
 	case '!':
 		return false
 	}
 	return true
+}
+
+// startsKey reports whether the line at i starts with a plain key and its
+// colon.
+func (s *depthScan) startsKey() bool {
+	for j := s.i; j < len(s.data); j++ {
+		switch c := s.data[j]; c {
+		case ':':
+			return j > s.i && (j+1 == len(s.data) || s.data[j+1] == ' ' || s.data[j+1] == '\n' || s.data[j+1] == '\t' || s.data[j+1] == '\r')
+		case '\n', '#', '[', ']', '{', '}', ',', '"', '\'', '&', '*', '!', '|', '>':
+			return false
+		}
+	}
+	return false
 }
 
 type depthScan struct {
@@ -70,8 +84,8 @@ func (s *depthScan) run() (Pos, bool) {
 			continue
 		}
 		if s.flow == 0 {
-			dash := s.data[s.i] == '-'
-			for len(s.indents) > 0 && s.indents[len(s.indents)-1].encloses(indent, dash) {
+			dash, key := s.data[s.i] == '-', s.startsKey()
+			for len(s.indents) > 0 && s.indents[len(s.indents)-1].encloses(indent, dash, key) {
 				s.indents = s.indents[:len(s.indents)-1]
 			}
 			s.indents = append(s.indents, level{indent: indent})
