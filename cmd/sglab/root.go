@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -89,6 +90,8 @@ get refused, or time out.`,
 		return fmt.Errorf("%s: %w", cmd.CommandPath(), err)
 	})
 	tui.addFlags(root)
+	root.PersistentFlags().BoolVar(&tui.accessible, "accessible", accessibleEnv(),
+		"screen-reader mode: forms ask one line at a time, marks and outcomes read as words (or ACCESSIBLE=1)")
 	root.AddCommand(newCheckCmd(), newExplainCmd(), newVersionCmd())
 	root.AddCommand(newLabCmd(tui))
 	addPackFlag(root)
@@ -106,6 +109,16 @@ func newVersionCmd() *cobra.Command {
 			fmt.Fprintf(cmd.OutOrStdout(), "sglab %s (scenario format 1)\n", buildVersion())
 		},
 	}
+}
+
+// accessibleEnv reads ACCESSIBLE as huh and gum do, set meaning on, except
+// that a false value (0, false, no, off) means off.
+func accessibleEnv() bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv("ACCESSIBLE"))) {
+	case "", "0", "f", "false", "no", "off":
+		return false
+	}
+	return true
 }
 
 // isTerminal reports whether w is a terminal that takes colour.

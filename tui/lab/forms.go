@@ -19,6 +19,7 @@ import (
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/console"
 	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/internal/lineform"
 	"github.com/sglab/sglab/tui/theme"
 )
 
@@ -40,6 +41,10 @@ type form struct {
 	width   int
 	height  int
 	top     int // the first line shown, when the form is taller than its pane
+	// lines asks the fields as lines of text instead, in accessible mode
+	// (see lineform); up is how far it is scrolled up from its end.
+	lines *lineform.Form
+	up    int
 }
 
 // step is one field of a form and when it hides.
@@ -47,9 +52,34 @@ type step struct {
 	field huh.Field
 	group *huh.Group
 	hide  func() bool
+	// For accessible mode: an input's title that other answers change
+	// (huh's TitleFunc is evaluated only in its own loop), and the name
+	// of a select's value.
+	title, current func() string
 }
 
 func field(f huh.Field) step { return step{field: f, group: huh.NewGroup(f)} }
+
+// choice is a select of opts, inline, on value.
+func choice[T comparable](title string, opts []huh.Option[T], value *T) step {
+	s := field(huh.NewSelect[T]().Title(title).Options(opts...).Value(value).Inline(true))
+	s.current = func() string {
+		for _, o := range opts {
+			if o.Value == *value {
+				return o.Key
+			}
+		}
+		return ""
+	}
+	return s
+}
+
+// retitled gives an input whose TitleFunc is title the same title in
+// accessible mode.
+func retitled(s step, title func() string) step {
+	s.title = title
+	return s
+}
 
 func (s step) hideWhen(f func() bool) step {
 	s.hide = f
@@ -114,15 +144,27 @@ func newForm(e *env, title string, submit func() tea.Msg, steps ...step) *form {
 		groups[k] = s.group
 	}
 	layout := &stepsLayout{steps: steps, st: e.st}
+	theme := e.st.Form
+	if e.ctx.Accessible {
+		theme = &huh.Theme{} // the fields print plain lines: the lab styles them
+	}
 	f := huh.NewForm(groups...).
-		WithTheme(e.st.Form).
+		WithTheme(theme).
 		WithKeyMap(formKeys()).
 		WithShowHelp(false).
 		WithShowErrors(false).
 		WithLayout(layout)
 	f.SubmitCmd = func() tea.Msg { return formDoneMsg{then: submit()} }
 	f.CancelCmd = func() tea.Msg { return formCancelMsg{} }
-	return &form{id: id, title: safe(title), f: f, layout: layout}
+	fm := &form{id: id, title: safe(title), f: f, layout: layout}
+	if e.ctx.Accessible {
+		fields := make([]lineform.Field, len(steps))
+		for k, s := range steps {
+			fields[k] = lineform.Field{Field: s.field, Hide: s.hide, Title: s.title, Current: s.current}
+		}
+		fm.lines = lineform.New(fields)
+	}
+	return fm
 }
 
 // changeForm is a form whose submission changes the world with do.
@@ -157,12 +199,56 @@ func awsError(err error) error {
 	return &engine.Error{Code: engine.CodeInvalidValue, Message: err.Error()}
 }
 
-func (f *form) init() tea.Cmd { return tag(f.id, f.f.Init()) }
+func (f *form) init() tea.Cmd {
+	if f.lines != nil {
+		return f.outcome(f.lines.Start())
+	}
+	return tag(f.id, f.f.Init())
+}
 
 func (f *form) update(msg tea.Msg) tea.Cmd {
+	if f.lines != nil {
+		km, ok := msg.(tea.KeyMsg)
+		switch {
+		case !ok:
+			return nil
+		case key.Matches(km, f.scrollKeys()[0]):
+			f.up += max(f.height/2, 1)
+			return nil
+		case key.Matches(km, f.scrollKeys()[1]):
+			f.up = max(f.up-max(f.height/2, 1), 0)
+			return nil
+		}
+		f.up = 0
+		return f.outcome(f.lines.Update(km))
+	}
 	m, cmd := f.f.Update(msg)
 	f.f = m.(*huh.Form)
 	return tag(f.id, cmd)
+}
+
+// outcome is what a line form's state asks of the lab: submitting and
+// cancelling go through the same messages as huh's.
+func (f *form) outcome(o lineform.Outcome) tea.Cmd {
+	switch o {
+	case lineform.Done:
+		return tag(f.id, f.f.SubmitCmd)
+	case lineform.Cancelled:
+		return tag(f.id, f.f.CancelCmd)
+	}
+	return nil
+}
+
+// close ends a line form's questions.
+func (f *form) close() {
+	if f.lines != nil {
+		f.lines.Close()
+	}
+}
+
+// scrollKeys scroll a line form: page up and page down.
+func (f *form) scrollKeys() [2]key.Binding {
+	return [2]key.Binding{bind([]string{"pgup"}, "pgup", "scroll up"), bind([]string{"pgdown"}, "pgdn", "scroll down")}
 }
 
 func (f *form) setSize(w, h int) {
@@ -174,10 +260,17 @@ func (f *form) setSize(w, h int) {
 	f.f = f.f.WithWidth(inner).WithHeight(h)
 }
 
-func (f *form) keyBinds() []key.Binding { return f.f.KeyBinds() }
+func (f *form) keyBinds() []key.Binding {
+	if f.lines != nil {
+		sk := f.scrollKeys()
+		return append(f.lines.KeyBinds(), sk[0], sk[1])
+	}
+	return f.f.KeyBinds()
+}
 
 // render draws the form, scrolled so that the focused field shows when
-// the form is taller than its pane.
+// the form is taller than its pane; a line form, so that its last line
+// shows, unless scrolled up.
 func (f *form) render() []string {
 	var lines []string
 	if f.intro != "" {
@@ -188,6 +281,14 @@ func (f *form) render() []string {
 	}
 	if len(lines) > 0 {
 		lines = append(lines, "")
+	}
+	if f.lines != nil {
+		for _, l := range f.lines.Lines() {
+			lines = append(lines, common.Wrap(safe(l), f.width)...)
+		}
+		top := max(len(lines)-f.height-f.up, 0)
+		f.up = len(lines) - f.height - top // no further than the top
+		return lines[top:min(top+f.height, len(lines))]
 	}
 	head := len(lines)
 	lines = append(lines, common.Lines(f.f.View())...)
@@ -238,8 +339,7 @@ func vpcStep(w *engine.World, vpc *string) step {
 	for k, v := range w.VPCs {
 		opts[k] = huh.NewOption(safe(v.ID)+"  "+v.CIDR.String()+"  "+safe(w.RegionOf(v)), v.ID)
 	}
-	s := field(huh.NewSelect[string]().Title("VPC").Options(opts...).Value(vpc).Inline(true))
-	return s.hideWhen(func() bool { return len(w.VPCs) < 2 })
+	return choice("VPC", opts, vpc).hideWhen(func() bool { return len(w.VPCs) < 2 })
 }
 
 // newGroupForm creates a security group.
@@ -389,6 +489,12 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 			sel:  ref{kindGroup, groupID}, focus: paneDetail}, w.ReplaceRule(groupID, dir, index, r)
 	}
 
+	portTitle := func() string {
+		if console.Types[in.typ].Protocol.IsICMP() {
+			return "ICMP type, or type/code"
+		}
+		return "Port range"
+	}
 	typeOpts := make([]huh.Option[int], len(console.Types))
 	for k, t := range console.Types {
 		typeOpts[k] = huh.NewOption(t.Name, k)
@@ -418,13 +524,8 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 	}
 
 	f := changeForm(e, fmt.Sprintf("%s %s rule · %s", verb, dir, g.Label()), do,
-		field(huh.NewSelect[int]().Title("Type").Options(typeOpts...).Value(&in.typ).Inline(true)),
-		field(huh.NewInput().TitleFunc(func() string {
-			if console.Types[in.typ].Protocol.IsICMP() {
-				return "ICMP type, or type/code"
-			}
-			return "Port range"
-		}, &in.typ).PlaceholderFunc(func() string {
+		choice("Type", typeOpts, &in.typ),
+		retitled(field(huh.NewInput().TitleFunc(portTitle, &in.typ).PlaceholderFunc(func() string {
 			if console.Types[in.typ].Protocol.IsICMP() {
 				return "type, or type/code (8, 3/4)"
 			}
@@ -433,19 +534,19 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 			Validate(func(s string) error {
 				_, err := engine.ParsePorts(console.Types[in.typ].Protocol, s)
 				return awsError(err)
-			})).hideWhen(func() bool { return !console.Types[in.typ].Custom }),
+			})), portTitle).hideWhen(func() bool { return !console.Types[in.typ].Custom }),
 		field(huh.NewInput().Title("Protocol number").Placeholder("e.g. 50 (ESP)").Value(&in.proto).
 			Validate(func(s string) error {
 				_, err := customProtocol(s)
 				return awsError(err)
 			})).hideWhen(func() bool { return !console.Types[in.typ].Number }),
-		field(huh.NewSelect[int]().Title(peerTitle).Options(peerOpts...).Value(&in.peer).Inline(true)),
+		choice(peerTitle, peerOpts, &in.peer),
 		field(huh.NewInput().Title("CIDR block").Placeholder("e.g. 203.0.113.0/24 or 2001:db8::/32").Value(&in.cidr).
 			Validate(func(s string) error {
 				_, _, err := engine.ParseCIDR(s)
 				return awsError(err)
 			})).hideWhen(func() bool { return in.peer != peerCustom }),
-		field(huh.NewSelect[string]().Title(peerTitle+" group").Options(groupOpts...).Value(&in.group).Inline(true)).
+		choice(peerTitle+" group", groupOpts, &in.group).
 			hideWhen(func() bool { return in.peer != peerGroup }),
 		field(huh.NewInput().Title("Description (optional)").Value(&in.descr).
 			Validate(func(s string) error { in.descr = s; return trial(e, do) })),
@@ -698,8 +799,7 @@ func launchForm(e *env, vpc string) *form {
 		vpcStep(w, &vpc),
 		field(huh.NewInput().Title("Name").Value(&name).
 			Validate(func(s string) error { name = s; return trial(e, do) })),
-		field(huh.NewSelect[bool]().Title("Auto-assign public IP").Options(
-			huh.NewOption("Enable", true), huh.NewOption("Disable", false)).Value(&public).Inline(true)),
+		choice("Auto-assign public IP", []huh.Option[bool]{huh.NewOption("Enable", true), huh.NewOption("Disable", false)}, &public),
 		field(huh.NewMultiSelect[string]().Title("Security groups").Options(groupOpts...).Value(&chosen).
 			Height(min(len(groupOpts)+1, 8))),
 		field(huh.NewMultiSelect[engine.Service]().Title("Running").Options(svcOpts...).Value(&running).

@@ -201,6 +201,9 @@ func (m *Model) Unsaved() string {
 // Close waits for saves in flight and writes a pending autosave before
 // the program ends.
 func (m *Model) Close() error {
+	if m.form != nil {
+		m.form.close()
+	}
 	m.saving.Wait()
 	if m.saver == nil {
 		return nil
@@ -580,6 +583,7 @@ func (m *Model) save(replace bool) tea.Cmd {
 }
 
 func (m *Model) closeForm() {
+	m.form.close()
 	m.form = nil
 	m.layout()
 }
@@ -677,7 +681,9 @@ func (m *Model) SetSize(w, h int) {
 
 func (m *Model) layout() {
 	w, body := m.width, m.bodyHeight()
-	m.wide = w >= wideWidth && body >= wideHeight-2 && (m.side == nil || w >= sideWidth)
+	// Accessible mode stacks the panes at any size: panes side by side
+	// mix their lines for a screen reader, which reads across the screen.
+	m.wide = !m.env.ctx.Accessible && w >= wideWidth && body >= wideHeight-2 && (m.side == nil || w >= sideWidth)
 	clear(m.frames)
 	if m.wide {
 		// The rules and the connection read best up to about 100 columns;
@@ -754,7 +760,7 @@ func (m *Model) frame(id paneID) []string {
 	body := p.render()
 	note := ""
 	if s, ok := p.(interface{ more() bool }); ok && s.more() {
-		note = "↓ more"
+		note = m.env.ctx.Mark("↓ more", "more below")
 		if id != m.focus {
 			note += ": tab here"
 		}
@@ -779,7 +785,11 @@ func (m *Model) body() []string {
 				continue
 			}
 			st := m.env.st
-			out = append(out, common.Fit(st.Faint.Render(theme.Collapsed+" ")+st.PaneTitle.Render(p.title())+st.Faint.Render("  "+p.summary()), m.width))
+			folded := st.Faint.Render(theme.Collapsed+" ") + st.PaneTitle.Render(p.title()) + st.Faint.Render("  "+p.summary())
+			if m.env.ctx.Accessible {
+				folded = st.PaneTitle.Render(p.title()+": ") + st.Faint.Render(p.summary())
+			}
+			out = append(out, common.Fit(folded, m.width))
 		}
 		return out
 	}
@@ -811,7 +821,7 @@ func (m *Model) header() string {
 
 // statusLines is the last message, on at most two lines.
 func (m *Model) statusLines() []string {
-	return common.StatusLines(m.env.st, m.kind, m.status, m.width)
+	return common.StatusLines(m.env.ctx, m.kind, m.status, m.width)
 }
 
 // sidePane adapts a side panel to the lab's panes.

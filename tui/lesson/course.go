@@ -251,7 +251,7 @@ func (c *course) details() []string {
 
 // listHeight is how many rows of the list fit.
 func (c *course) listHeight() int {
-	return max(c.height-2-len(c.details())-len(c.l.note.lines(c.l.ctx.Styles, c.inner())), 1)
+	return max(c.height-2-len(c.details())-len(c.l.note.lines(c.l.ctx, c.inner())), 1)
 }
 
 // scroll keeps the cursor's row in sight.
@@ -291,7 +291,7 @@ func (c *course) View() string {
 		lines = append(lines, c.rowView(r))
 	}
 	lines = append(lines, c.details()...)
-	lines = append(lines, c.l.note.lines(st, c.inner())...)
+	lines = append(lines, c.l.note.lines(c.l.ctx, c.inner())...)
 	for k := range lines {
 		lines[k] = strings.Repeat(" ", margin) + lines[k]
 	}

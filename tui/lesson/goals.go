@@ -176,7 +176,7 @@ func (g *goals) refresh() {
 		lines = append(append(lines, ""), wrap(st.Muted.Render("Still stuck? Press s to see the solution."), w)...)
 	}
 	if n := g.l.note; n.kind == common.StatusErr || n.kind == common.StatusWarn {
-		lines = append(append(lines, ""), n.lines(st, w)...)
+		lines = append(append(lines, ""), n.lines(g.l.ctx, w)...)
 	}
 	g.vp.SetContent(common.JoinLines(lines))
 }

@@ -262,7 +262,7 @@ func (m *lessonView) layout() {
 		return
 	}
 	content := m.content()
-	notes := len(m.l.note.lines(m.l.ctx.Styles, m.width-2*margin))
+	notes := len(m.l.note.lines(m.l.ctx, m.width-2*margin))
 	room := max(m.height-2-notes, 1)
 	m.more = len(content) > room
 	if m.more {
@@ -295,7 +295,7 @@ func (m *lessonView) View() string {
 		}
 		lines = append(lines, pad(spread("", st.Faint.Render(hint), w)))
 	}
-	for _, l := range m.l.note.lines(st, w) {
+	for _, l := range m.l.note.lines(m.l.ctx, w) {
 		lines = append(lines, pad(l))
 	}
 	return common.JoinLines(common.Pad(lines, m.width, m.height))

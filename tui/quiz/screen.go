@@ -49,7 +49,7 @@ func (s *screen) setStatus(k common.StatusKind, msg string) { s.kind, s.status =
 
 // statusLines is the status message, one or two lines.
 func (s *screen) statusLines() []string {
-	lines := common.StatusLines(s.env.st, s.kind, s.status, s.width)
+	lines := common.StatusLines(s.env.ctx, s.kind, s.status, s.width)
 	for k, l := range lines {
 		lines[k] = common.Fit(l, s.width)
 	}
