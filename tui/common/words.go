@@ -18,13 +18,13 @@ func (c *Context) Route(from, to string) string { return from + c.Mark(" → ", 
 // keyWords are the names a screen reader says for the keys' glyphs and
 // abbreviations in the help.
 var keyWords = map[string]string{
-	"↑": "up arrow", "↓": "down arrow", "←": "left arrow", "→": "right arrow",
+	"↑": "up", "↓": "down", "←": "left", "→": "right",
 	"esc": "escape", "pgup": "page up", "pgdn": "page down", "pgdown": "page down",
 	"?": "question mark", "arrows": "arrow keys",
 }
 
 // KeyWords spells a key as the help names it ("↑/k", "ctrl+s", "a–c")
-// in words a screen reader says ("up arrow or k", "control s", "a to c").
+// in words a screen reader says ("up or k", "control s", "a to c").
 func KeyWords(k string) string {
 	groups := strings.Fields(k)
 	for g, group := range groups {

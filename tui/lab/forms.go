@@ -42,9 +42,11 @@ type form struct {
 	height  int
 	top     int // the first line shown, when the form is taller than its pane
 	// lines asks the fields as lines of text instead, in accessible mode
-	// (see lineform); up is how far it is scrolled up from its end.
+	// (see lineform); off is how far it is scrolled from where it shows
+	// the question being asked, and note says what the scroll hides.
 	lines *lineform.Form
-	up    int
+	off   int
+	note  string
 }
 
 // step is one field of a form and when it hides.
@@ -213,13 +215,13 @@ func (f *form) update(msg tea.Msg) tea.Cmd {
 		case !ok:
 			return nil
 		case key.Matches(km, f.scrollKeys()[0]):
-			f.up += max(f.height/2, 1)
+			f.off -= max(f.height/2, 1)
 			return nil
 		case key.Matches(km, f.scrollKeys()[1]):
-			f.up = max(f.up-max(f.height/2, 1), 0)
+			f.off += max(f.height/2, 1)
 			return nil
 		}
-		f.up = 0
+		f.off = 0
 		return f.outcome(f.lines.Update(km))
 	}
 	m, cmd := f.f.Update(msg)
@@ -283,12 +285,24 @@ func (f *form) render() []string {
 		lines = append(lines, "")
 	}
 	if f.lines != nil {
-		for _, l := range f.lines.Lines() {
-			lines = append(lines, common.Wrap(safe(l), f.width)...)
+		t := f.lines.Text()
+		current := -1
+		var prompt []string
+		for k, l := range t.Lines {
+			if k == t.Current {
+				current = len(lines)
+			}
+			wrapped := common.Wrap(safe(l), f.width)
+			if k >= t.Prompt {
+				prompt = append(prompt, wrapped...)
+			} else {
+				lines = append(lines, wrapped...)
+			}
 		}
-		top := max(len(lines)-f.height-f.up, 0)
-		f.up = len(lines) - f.height - top // no further than the top
-		return lines[top:min(top+f.height, len(lines))]
+		if current < 0 {
+			current = len(lines)
+		}
+		return f.window(lines, current, prompt)
 	}
 	head := len(lines)
 	lines = append(lines, common.Lines(f.f.View())...)
@@ -300,6 +314,37 @@ func (f *form) render() []string {
 	f.top = max(min(f.top, first), last-f.height+1, 0)
 	f.top = min(f.top, len(lines)-f.height)
 	return lines[f.top : f.top+f.height]
+}
+
+// window fits a line form to its pane: the prompt always shows, last,
+// and above it as much of the transcript as fits, from the start of the
+// question being asked when the question is too long to show whole, so
+// that a screen reader meets the question before its prompt. pgup and
+// pgdn move the window; a line says what it leaves out before the
+// prompt, and the frame's note what it leaves out above.
+func (f *form) window(body []string, current int, prompt []string) []string {
+	f.note = ""
+	room := f.height - len(prompt)
+	if len(body) <= room {
+		f.off = 0
+		return append(body, prompt...)
+	}
+	if room < 2 {
+		all := append(body, prompt...)
+		return all[max(len(all)-f.height, 0):]
+	}
+	start := max(min(current, len(body)-room), 0)
+	at := max(min(start+f.off, len(body)-room), 0)
+	f.off = at - start
+	if at > 0 {
+		f.note = "more above: page up"
+	}
+	if at+room >= len(body) {
+		return append(body[at:], prompt...)
+	}
+	shown := append(slices.Clone(body[at:at+room-1]),
+		f.layout.st.Faint.Render(fmt.Sprintf("(%d more lines: page down)", len(body)-(at+room-1))))
+	return append(shown, prompt...)
 }
 
 // stepsLayout draws every field that is not hidden, each followed by its
@@ -475,14 +520,14 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 		if err != nil {
 			return done{}, err
 		}
-		now := ruleText(w, r)
+		now := ruleText(e.ctx, w, dir, r)
 		if index < 0 {
 			return done{status: fmt.Sprintf("Added an %s rule to %s: %s", dir, g.Label(), now),
 				undo: fmt.Sprintf("%s no longer has the %s rule %s", g.Label(), dir, now),
 				redo: fmt.Sprintf("%s has the %s rule %s again", g.Label(), dir, now),
 				sel:  ref{kindGroup, groupID}, focus: paneDetail}, w.AddRule(groupID, dir, r)
 		}
-		was := ruleText(w, w.Group(groupID).Rules(dir)[index])
+		was := ruleText(e.ctx, w, dir, w.Group(groupID).Rules(dir)[index])
 		return done{status: fmt.Sprintf("Changed the %s rule %s of %s to %s", dir, was, g.Label(), now),
 			undo: fmt.Sprintf("the %s rule of %s is %s again", dir, g.Label(), was),
 			redo: fmt.Sprintf("the %s rule of %s is %s again", dir, g.Label(), now),
@@ -562,25 +607,29 @@ func rulePreview(e *env, dir engine.Direction, in *ruleInput, width int) []strin
 	r, _ := in.rule(e.w)
 	cells := consoleRow(e.w, r)
 	t := console.Types[in.typ]
+	unknown := e.ctx.Mark("?", "not valid yet")
 	if _, err := engine.ParsePorts(t.Protocol, in.ports); t.Custom && err != nil {
-		cells[2] = "?"
+		cells[2] = unknown
 	}
 	if _, err := customProtocol(in.proto); t.Number && err != nil {
-		cells[1] = "?"
+		cells[1] = unknown
 	}
 	if _, _, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err != nil {
-		cells[3] = "?"
+		cells[3] = unknown
 	}
-	tab := newTable(width, [][]string{console.Columns(dir)}, cells)
+	tab := newTable(e.ctx, width, [][]string{console.Columns(dir)}, cells)
 	var lines []string
 	for _, l := range tab.header(console.Columns(dir)) {
 		lines = append(lines, st.Faint.Render(l))
 	}
-	for _, l := range tab.row(cells) {
+	if e.ctx.Accessible {
+		lines = append(lines, st.Muted.Render("The rule so far:"))
+	}
+	for _, l := range tab.row(console.Columns(dir), cells) {
 		lines = append(lines, st.Bold.Render(l))
 	}
 	if p, changed, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err == nil && changed {
-		lines = append(lines, common.Wrap(st.Warn.Render(fmt.Sprintf("! %s has host bits set: AWS stores it as %s.", strings.TrimSpace(in.cidr), p)), width)...)
+		lines = append(lines, common.Wrap(st.Warn.Render(fmt.Sprintf("%s%s has host bits set: AWS stores it as %s.", e.ctx.Mark("! ", "Warning: "), strings.TrimSpace(in.cidr), p)), width)...)
 	}
 	return lines
 }

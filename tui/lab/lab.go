@@ -770,7 +770,8 @@ func (m *Model) frame(id paneID) []string {
 
 func (m *Model) formView() []string {
 	f := m.formFrame()
-	return common.Frame(m.env.st, m.form.title, m.form.render(), f.w, f.h, true)
+	body := m.form.render()
+	return common.FrameNote(m.env.st, m.form.title, m.form.note, body, f.w, f.h, true)
 }
 
 func (m *Model) body() []string {

@@ -305,14 +305,21 @@ func (c *course) rowView(r row) string {
 	}
 	ls := c.l.course.Lessons[r.lesson]
 	mark := st.Faint.Render(markNotStarted)
+	status := "not started"
 	switch c.l.progress.Status(ls.ID) {
 	case lessons.Done:
-		mark = st.OK.Render(markDone)
+		mark, status = st.OK.Render(markDone), "done"
 	case lessons.InProgress:
-		mark = st.Warn.Render(markInProgress)
+		mark, status = st.Warn.Render(markInProgress), "in progress"
 	}
 	minutes := fmt.Sprintf("%d min", ls.Minutes)
 	title := fmt.Sprintf("%2d  %s", r.lesson+1, safe(ls.Title))
+	if c.l.ctx.Accessible {
+		// The status in words after the lesson, whose number and title a
+		// screen reader should say first.
+		mark, title = "", fmt.Sprintf("%d. %s", r.lesson+1, safe(ls.Title))
+		minutes += ", " + status
+	}
 	titleW := c.inner() - 4 - len(minutes) - 2
 	if r.lesson == c.cursor {
 		return theme.Cursor + " " + mark + " " + st.Selected.Render(common.Fit(title, titleW)) + "  " + st.Muted.Render(minutes)

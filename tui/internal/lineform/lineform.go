@@ -64,10 +64,12 @@ const maxLine = 4000
 // New, then Start.
 type Form struct {
 	*fields
-	keys   KeyMap
-	line   []rune // the line being typed
-	run    *run
-	prefix string // the prompt huh printed for the line being typed
+	keys    KeyMap
+	line    []rune // the line being typed
+	run     *run
+	prefix  string // the prompt huh printed for the line being typed
+	current int    // where the question being asked starts in the transcript
+	said    int    // where what the field said about the last answer starts
 }
 
 // fields is what the coroutine works on. It is apart from the Form so
@@ -170,13 +172,23 @@ func (f *Form) startAt(from int) Outcome {
 // first asked, as the visual form shows it in the field, and the line it
 // refused when it asks again, to be corrected.
 func (f *Form) resume(sent bool) Outcome {
-	was, line := f.run.at, f.line
+	was, line, mark := f.run.at, f.line, f.out.Len()
 	f.line = nil
 	if _, ok := f.run.next(); !ok {
 		f.run.done = true
 		return Done
 	}
-	f.prefix = lastLine(f.out.String())
+	text := f.out.String()
+	f.prefix = lastLine(text)
+	// The question starts where the field started, or where it printed
+	// its list again (a multi-select, after each toggle); not where it
+	// only said what was wrong with the answer.
+	f.said = len(text) - len(f.prefix)
+	if chunk := text[mark:]; !sent || f.run.at != was || strings.Count(chunk, "\n") >= 2 {
+		f.current = mark + len(chunk) - len(strings.TrimLeft(chunk, "\n"))
+	} else {
+		f.said = mark // "Invalid: …" goes with the prompt, where it is seen
+	}
 	if in, ok := f.list[f.run.at].Field.(*huh.Input); ok {
 		if sent && f.run.at == was {
 			f.line = line
@@ -256,26 +268,44 @@ func (f *Form) back() Outcome {
 	return f.startAt(prev)
 }
 
-// KeyBinds are the form's keys for the help bar.
+// KeyBinds are the form's keys for the help bar, but esc, which the
+// screen names as it cancels its forms.
 func (f *Form) KeyBinds() []key.Binding {
-	return []key.Binding{f.keys.Submit, f.keys.Back, f.keys.Cancel}
+	return []key.Binding{f.keys.Submit, f.keys.Back}
 }
 
-// Lines is the transcript as lines, the last one the prompt with the line
-// being typed. Above the prompt, a line says what enter alone keeps in a
-// select. The text is as huh printed it, unstyled: the screen makes it
-// safe to draw.
-func (f *Form) Lines() []string {
+// Text is a form's transcript as lines: what the fields printed and the
+// lines typed, then the prompt. The text is as huh printed it, unstyled:
+// the screen makes it safe to draw.
+type Text struct {
+	Lines []string
+	// Current is the first line of the question being asked (its title,
+	// or the list it printed last), for the screen to keep in sight.
+	Current int
+	// Prompt is the first line of the prompt: what the field said about
+	// the answer it refused, a line that says what enter alone keeps in a
+	// select, then the line being typed, the last.
+	Prompt int
+}
+
+// Text is the transcript so far.
+func (f *Form) Text() Text {
 	text := f.out.String()
 	done := text[:len(text)-len(f.prefix)]
-	lines := strings.Split(strings.TrimSuffix(done, "\n"), "\n")
+	var t Text
+	if done != "" {
+		t.Lines = strings.Split(strings.TrimSuffix(done, "\n"), "\n")
+	}
+	t.Current = min(strings.Count(text[:f.current], "\n"), len(t.Lines))
+	t.Prompt = min(strings.Count(text[:f.said], "\n"), len(t.Lines))
 	if f.run == nil || f.run.done {
-		return lines
+		return t
 	}
 	if cur := f.list[f.run.at].Current; cur != nil {
-		lines = append(lines, "Enter alone keeps "+cur()+".")
+		t.Lines = append(t.Lines, "Enter alone keeps "+cur()+".")
 	}
-	return append(lines, f.prefix+string(f.line))
+	t.Lines = append(t.Lines, f.prefix+string(f.line))
+	return t
 }
 
 // lastLine is what follows the last newline of s.

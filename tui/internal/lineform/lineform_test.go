@@ -18,7 +18,7 @@ func typeLine(f *Form, s string) Outcome {
 	return f.Update(tea.KeyMsg{Type: tea.KeyEnter})
 }
 
-func screen(f *Form) string { return strings.Join(f.Lines(), "\n") }
+func screen(f *Form) string { return strings.Join(f.Text().Lines, "\n") }
 
 func shows(t *testing.T, f *Form, want ...string) {
 	t.Helper()

@@ -1,0 +1,98 @@
+package lesson_test
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sglab/sglab/internal/state"
+	"github.com/sglab/sglab/lessons"
+	"github.com/sglab/sglab/tui/app"
+	"github.com/sglab/sglab/tui/internal/tuitest"
+)
+
+// words checks an accessible screen: it fits, it shows want, and no glyph
+// carries meaning on it.
+func words(t *testing.T, m *app.Model, w, h int, want ...string) string {
+	t.Helper()
+	v := screen(t, m, w, h)
+	shows(t, strings.NewReplacer("┃", " ", "│", " ").Replace(v), want...) // read across a frame's sides
+	if g := tuitest.Glyphs(v); len(g) > 0 {
+		t.Fatalf("glyphs %q on an accessible screen:\n%s", g, v)
+	}
+	return v
+}
+
+// TestAccessibleLesson1 does lesson 1 in accessible mode, every screen
+// read as words: the course, the pages, the challenge's goals, the lab,
+// its form asked a line at a time, the verdicts, the grid as a list, the
+// check question and the end.
+func TestAccessibleLesson1(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		w, h := size[0], size[1]
+		ctx := tuitest.Accessible(t)
+		m := newApp(t, ctx, w, h)
+		words(t, m, w, h, "Start with lesson 1", "enter: open", "question mark: more keys")
+		tuitest.Drive(m, tuitest.Key("enter"))
+		words(t, m, w, h, "1. A firewall around your instance", "4 min, not started")
+		tuitest.Drive(m, tuitest.Keys("enter", "n", "n")...)
+		words(t, m, w, h, "Challenge · Let visitors in",
+			"Not met: A visitor opens the website on web-1 (tcp/80)", "Met: The website is all that is open on web-1")
+		tuitest.Drive(m, tuitest.Key("enter"))
+		// One pane at a time, whatever the size: the others fold to a line of words.
+		words(t, m, w, h, "World", "Connection: a visitor to web-1 HTTP 80: timeout",
+			"Reachability · tcp 21 22 80 443 3389: 0 connected, 5 refused, 5 timed out", "Goals: 1 of 2 goals met")
+
+		tuitest.Drive(m, tuitest.Keys("down", "down", "enter", "a")...) // web-sg's rules, add one
+		words(t, m, w, h, "Add inbound rule · web-sg", "2. HTTP", "Enter alone keeps SSH.", "Enter a number between 1 and 20:")
+		tuitest.Drive(m, tuitest.Type("25")...)
+		tuitest.Drive(m, tuitest.Key("enter"))
+		words(t, m, w, h, "Invalid: must be a number between 1 and 20")
+		tuitest.Drive(m, tuitest.Type("2")...) // a select's refused line is gone, as in a terminal
+		tuitest.Drive(m, tuitest.Key("enter"))
+		words(t, m, w, h, "Source", "1. Anywhere-IPv4 0.0.0.0/0", "Enter alone keeps Anywhere-IPv4 0.0.0.0/0.")
+		tuitest.Drive(m, tuitest.Keys("enter", "enter")...) // anywhere, no description
+		words(t, m, w, h, "Done: Added an inbound rule to web-sg: Type: HTTP, Protocol: TCP, Port range: 80, Source: 0.0.0.0/0",
+			"Goals: Solved: both goals met.", "Connection: a visitor to web-1 HTTP 80: connected")
+
+		tuitest.Drive(m, tuitest.Key("f"))
+		words(t, m, w, h, "CONNECTED: HTTP/1.1 200 OK",
+			"Allowed by: Inbound rule of web-sg: Type: HTTP, Protocol: TCP, Port range: 80, Source: 0.0.0.0/0")
+		tuitest.Drive(m, tuitest.Keys("tab", "down", "down", "down", "down", "down", "down", "down")...)
+		words(t, m, w, h, "a visitor to web-1: HTTP 80 connected (let in, and something listens)")
+		tuitest.Drive(m, tuitest.Key("?"))
+		words(t, m, w, h, "enter: fire this one", "up or k: up", "control r: redo")
+		tuitest.Drive(m, tuitest.Keys("?", "b")...)
+		words(t, m, w, h, "Solved. Press enter to open the lab again", "Met: A visitor opens the website on web-1 (tcp/80)")
+		tuitest.Drive(m, tuitest.Key("n"))
+		words(t, m, w, h, "Check question", "a) Your session is cut at once", "Press a, b, c or d to answer.")
+		tuitest.Drive(m, tuitest.Key("b"))
+		words(t, m, w, h, "b) New SSH attempts from your address now time out", "(the right answer, yours)", "Right.")
+		tuitest.Drive(m, tuitest.Key("n"))
+		words(t, m, w, h, "Lesson 1 done: A firewall around your instance", "Let visitors in (solved)", "Questions 1 of 1 right")
+		tuitest.Drive(m, tuitest.Keys("esc")...)
+		words(t, m, w, h, "1. A firewall around your instance", "4 min, done")
+	}
+}
+
+// TestAccessibleTimeout: a timeout waits without a spinner or a countdown,
+// says so in a plain line, and then says how long it waited.
+func TestAccessibleTimeout(t *testing.T) {
+	ctx := tuitest.Accessible(t)
+	ctx.Timeout = 1
+	m := newApp(t, ctx, 80, 24)
+	labOf(t, m, "1", 2)
+	tuitest.Drive(m, tuitest.Key("f"))
+	// The wait is one timer, not a frame every tenth of a second; the
+	// tests' clock stands still, so it is skipped with a key.
+	v := words(t, m, 80, 24, "Waiting for 54.210.0.10 to answer… (any key skips)", "waiting…")
+	if strings.Contains(v, "TIMED OUT") {
+		t.Fatalf("the verdict shows before the wait is over:\n%s", v)
+	}
+	tuitest.Drive(m, tuitest.Key("x"))
+	words(t, m, 80, 24, "TIMED OUT: curl: (7) Failed to connect")
+	_ = tea.Quit
+	_ = state.Open
+	_ = lessons.Done
+}
