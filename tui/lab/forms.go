@@ -274,6 +274,9 @@ func (f *form) keyBinds() []key.Binding {
 // the form is taller than its pane; a line form, so that its last line
 // shows, unless scrolled up.
 func (f *form) render() []string {
+	if f.lines != nil {
+		return f.renderLines()
+	}
 	var lines []string
 	if f.intro != "" {
 		lines = append(lines, common.Wrap(f.layout.st.Muted.Render(f.intro), f.width)...)
@@ -283,26 +286,6 @@ func (f *form) render() []string {
 	}
 	if len(lines) > 0 {
 		lines = append(lines, "")
-	}
-	if f.lines != nil {
-		t := f.lines.Text()
-		current := -1
-		var prompt []string
-		for k, l := range t.Lines {
-			if k == t.Current {
-				current = len(lines)
-			}
-			wrapped := common.Wrap(safe(l), f.width)
-			if k >= t.Prompt {
-				prompt = append(prompt, wrapped...)
-			} else {
-				lines = append(lines, wrapped...)
-			}
-		}
-		if current < 0 {
-			current = len(lines)
-		}
-		return f.window(lines, current, prompt)
 	}
 	head := len(lines)
 	lines = append(lines, common.Lines(f.f.View())...)
@@ -314,6 +297,34 @@ func (f *form) render() []string {
 	f.top = max(min(f.top, first), last-f.height+1, 0)
 	f.top = min(f.top, len(lines)-f.height)
 	return lines[f.top : f.top+f.height]
+}
+
+// renderLines draws a line form: the intro, the transcript, and the
+// preview just above the question being asked, where it says what the
+// answers so far make (the rule as it stands).
+func (f *form) renderLines() []string {
+	var lines []string
+	if f.intro != "" {
+		lines = append(common.Wrap(f.layout.st.Muted.Render(f.intro), f.width), "")
+	}
+	t := f.lines.Text()
+	current := -1
+	var prompt []string
+	for k, l := range t.Lines {
+		if k == t.Current || k == t.Prompt && current < 0 {
+			current = len(lines)
+			if f.preview != nil {
+				lines = append(append(lines, f.preview()...), "")
+			}
+		}
+		wrapped := common.Wrap(safe(l), f.width)
+		if k >= t.Prompt {
+			prompt = append(prompt, wrapped...)
+		} else {
+			lines = append(lines, wrapped...)
+		}
+	}
+	return f.window(lines, max(current, 0), prompt)
 }
 
 // window fits a line form to its pane: the prompt always shows, last,

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/sglab/sglab/internal/state"
 	"github.com/sglab/sglab/lessons"
@@ -92,7 +92,102 @@ func TestAccessibleTimeout(t *testing.T) {
 	}
 	tuitest.Drive(m, tuitest.Key("x"))
 	words(t, m, 80, 24, "TIMED OUT: curl: (7) Failed to connect")
-	_ = tea.Quit
-	_ = state.Open
-	_ = lessons.Done
+}
+
+// TestAccessibleStory does lesson 1 in accessible mode through a real
+// Bubble Tea program, from the keyboard, reading only words: the form
+// asks its questions a line at a time inside the running program, and
+// the lesson ends solved and done in the progress file.
+func TestAccessibleStory(t *testing.T) {
+	ctx := tuitest.Accessible(t)
+	ui := tuitest.Start(t, app.New(ctx, nil), 80, 24)
+
+	ui.WaitFor("Start with lesson 1", "enter: open")
+	ui.Keys("enter")
+	ui.WaitFor("4 min, not started")
+	ui.Keys("enter")
+	ui.WaitFor("page 1 of 3")
+	ui.Keys("n", "n")
+	ui.WaitFor("Not met: A visitor opens the website on web-1 (tcp/80)")
+	ui.Keys("enter")
+	ui.WaitFor("Connection: a visitor to web-1 HTTP 80: timeout", "Goals: 1 of 2 goals met")
+	ui.Keys("down", "down", "enter") // web-sg, in the world
+	ui.WaitFor("Inbound rules (0)")
+	ui.Keys("a")
+	ui.WaitFor("Enter alone keeps SSH.", "Enter a number between 1 and 20:")
+	ui.Type("2")
+	ui.Keys("enter")
+	ui.WaitFor("Enter alone keeps Anywhere-IPv4  0.0.0.0/0.", "Enter a number between 1 and 4:")
+	ui.Keys("enter")
+	ui.WaitFor("Description (optional)")
+	ui.Keys("enter")
+	ui.WaitFor("Goals: Solved: both goals met.")
+	ui.Keys("f")
+	ui.WaitFor("CONNECTED: HTTP/1.1 200 OK")
+	ui.Keys("b")
+	ui.WaitFor("Solved. Press enter to open the lab again", "Met: A visitor opens the website on web-1")
+	ui.Keys("n")
+	ui.WaitFor("Press a, b, c or d to answer.")
+	ui.Keys("b")
+	ui.WaitFor("(the right answer,", "Right.")
+	ui.Keys("n")
+	ui.WaitFor("Lesson 1 done: A firewall around your instance")
+	ui.Keys("q")
+	final := ui.Final().(*app.Model)
+	if err := final.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if g := tuitest.Glyphs(final.View()); len(g) > 0 {
+		t.Fatalf("glyphs %q on the last screen:\n%s", g, final.View())
+	}
+	store, err := state.Open(ctx.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := lessons.LoadProgress(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const id = "a-firewall-around-your-instance"
+	if p.Status(id) != lessons.Done || !p.Challenge(id, "open-the-website").Solved || !p.Lesson(id).Answers["question-1"].Correct {
+		t.Fatalf("lesson 1 is not done in the progress file: %+v", p.Lesson(id))
+	}
+}
+
+// The main screens in accessible mode at 80x24, on lesson 1. Update the
+// files with go test ./tui/lesson -run TestAccessibleGolden -update.
+func TestAccessibleGolden(t *testing.T) {
+	toLab := []string{"enter", "enter", "n", "n", "enter"}
+	solve := append(append([]string{}, toLab...), "down", "down", "enter", "a", "2", "enter", "enter", "enter")
+	screens := []struct {
+		name string
+		keys []string
+	}{
+		{"home", nil},
+		{"course", []string{"enter"}},
+		{"challenge", []string{"enter", "enter", "n", "n"}},
+		{"lab", toLab},
+		{"help", append(append([]string{}, toLab...), "?")},
+		{"rule-form", append(append([]string{}, toLab...), "down", "down", "enter", "a")},
+		{"rule-form-source", append(append([]string{}, toLab...), "down", "down", "enter", "a", "2", "enter")},
+		{"connected", append(append([]string{}, solve...), "f")},
+		{"reachability", append(append([]string{}, solve...), "tab", "tab", "down", "down", "down", "down", "down", "down", "down")},
+		{"goals", append(append([]string{}, solve...), "tab", "tab", "tab")},
+		{"question", append(append([]string{}, solve...), "b", "n", "b")},
+	}
+	for _, s := range screens {
+		t.Run(s.name, func(t *testing.T) {
+			ctx := tuitest.Accessible(t)
+			m := newApp(t, ctx, 80, 24)
+			tuitest.Drive(m, tuitest.Keys(s.keys...)...)
+			v := words(t, m, 80, 24)
+			// The state directory is a temporary one: name it, and drop the
+			// padding its length leaves.
+			lines := strings.Split(strings.ReplaceAll(v, ctx.DataDir, "$SGLAB_HOME"), "\n")
+			for k, l := range lines {
+				lines[k] = strings.TrimRight(l, " ")
+			}
+			golden.RequireEqual(t, []byte(strings.Join(lines, "\n")))
+		})
+	}
 }

@@ -317,7 +317,7 @@ func (c *course) rowView(r row) string {
 	if c.l.ctx.Accessible {
 		// The status in words after the lesson, whose number and title a
 		// screen reader should say first.
-		mark, title = "", fmt.Sprintf("%d. %s", r.lesson+1, safe(ls.Title))
+		mark, title = "", fmt.Sprintf("%2d. %s", r.lesson+1, safe(ls.Title))
 		minutes += ", " + status
 	}
 	titleW := c.inner() - 4 - len(minutes) - 2
