@@ -115,6 +115,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.width, m.height = msg.Width, msg.Height
 		return m.resize()
 	case tea.KeyMsg:
+		if notAKey(msg) {
+			return nil
+		}
 		// Bubble Tea v1 hands over the runes of one read as one key ("jj"
 		// when a key repeats fast or a script types). Screens match single
 		// keys, so split them, unless a text field is capturing: it takes
@@ -135,6 +138,23 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	}
 	_, cmd := m.top().Update(msg)
 	return cmd
+}
+
+// notAKey reports whether msg is only a modifier pressed alone. On
+// Windows, Bubble Tea v1 reads the console's key records, and Ctrl, Alt,
+// Caps Lock or the Windows key pressed alone (Alt as a learner switches
+// windows, Ctrl on its way to ctrl+s) comes as a NUL rune: it must not
+// skip a wait, answer a question or type into a field.
+func notAKey(msg tea.KeyMsg) bool {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) == 0 {
+		return false
+	}
+	for _, r := range msg.Runes {
+		if r != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
