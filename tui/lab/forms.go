@@ -76,8 +76,8 @@ func choice[T comparable](title string, opts []huh.Option[T], value *T) step {
 	return s
 }
 
-// retitled gives an input whose TitleFunc is title the same title in
-// accessible mode.
+// retitled gives a field whose title changes with other answers (an
+// input's or a confirm's TitleFunc) its title in accessible mode.
 func retitled(s step, title func() string) step {
 	s.title = title
 	return s
@@ -668,7 +668,7 @@ func instanceGroupsForm(e *env, instanceID string) *form {
 	}
 	return changeForm(e, "Security groups of "+i.Label(), do,
 		field(huh.NewMultiSelect[string]().
-			Title(fmt.Sprintf("Attached to %s (space toggles, at most %d)", safe(i.Label()), w.Quotas.GroupsPerInstance)).
+			Title(fmt.Sprintf("Attached to %s (%sat most %d)", safe(i.Label()), e.ctx.Mark("space toggles, ", ""), w.Quotas.GroupsPerInstance)).
 			Options(opts...).Value(&chosen).Height(min(len(opts)+1, 12)).
 			Validate(func(ids []string) error { chosen = ids; return trial(e, do) })),
 	)
@@ -749,7 +749,7 @@ func groupInstancesForm(e *env, groupID string) *form {
 			field(huh.NewNote().Title("No instances in "+safe(g.VPC)).Description("Press i to launch one first.")))
 	}
 	return changeForm(e, "Attach "+g.Label(), do,
-		field(huh.NewMultiSelect[string]().Title("Instances with "+safe(g.Label())+" (space toggles)").
+		field(huh.NewMultiSelect[string]().Title("Instances with "+safe(g.Label())+e.ctx.Mark(" (space toggles)", "")).
 			Options(opts...).Value(&chosen).Height(min(len(opts)+1, 12)).
 			Validate(func(ids []string) error { chosen = ids; return trial(e, do) })),
 	)
@@ -811,7 +811,7 @@ func servicesForm(e *env, sel ref) *form {
 			redo: ep.Label() + " runs " + services(want) + " again"}, nil
 	}
 	return changeForm(e, "Services on "+ep.Label(), do,
-		field(huh.NewMultiSelect[engine.Service]().Title("Running (space starts or stops)").
+		field(huh.NewMultiSelect[engine.Service]().Title("Running"+e.ctx.Mark(" (space starts or stops)", "")).
 			Options(opts...).Value(&chosen).Height(len(opts)+1)),
 		field(huh.NewInput().Title("Other services (optional)").Placeholder("e.g. tcp/8080 udp/123").Value(&other).
 			Validate(func(s string) error { other = s; return trial(e, do) })),
@@ -893,9 +893,13 @@ func saveAsForm(e *env, suggest string) *form {
 			exists = err == nil && statErr == nil
 			return err
 		})),
-		field(huh.NewConfirm().TitleFunc(func() string { return filepath.Base(path) + " exists already. Replace it?" }, &path).
+		retitled(field(huh.NewConfirm().TitleFunc(func() string { return filepath.Base(path) + " exists already. Replace it?" }, &path).
 			Description("Keep it saves nothing; shift+tab goes back to the name.").
-			Affirmative("Replace").Negative("Keep it").Value(&replace)).hideWhen(func() bool { return !exists }),
+			Affirmative("Replace").Negative("Keep it").Value(&replace)),
+			// huh's accessible prompt has no room for the description.
+			func() string {
+				return filepath.Base(path) + " exists already. Replace it? No keeps it and saves nothing; shift+tab goes back to the name."
+			}).hideWhen(func() bool { return !exists }),
 	)
 	f.intro = "A scenario file (YAML), saved in " + dir + " unless you type another directory: open it later with o, or run `sglab check` on it."
 	return f

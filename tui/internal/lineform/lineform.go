@@ -38,9 +38,10 @@ type Field struct {
 	Field huh.Field
 	// Hide, if set, skips the field while it reports true.
 	Hide func() bool
-	// Title, if set, is an input's title as other answers make it: huh
-	// evaluates a TitleFunc only in its own event loop, which does not run
-	// here (and would set the value back to what the visual field holds).
+	// Title, if set, is an input's or a confirm's title as other answers
+	// make it: huh evaluates a TitleFunc only in its own event loop, which
+	// does not run here (and would set an input's value back to what its
+	// visual field holds).
 	Title func() string
 	// Current, if set, names the value a select keeps when enter is
 	// pressed on an empty line; huh's prompt does not say.
@@ -145,8 +146,13 @@ func (f *Form) startAt(from int) Outcome {
 				continue
 			}
 			r.at = k
-			if in, ok := fl.Field.(*huh.Input); ok && fl.Title != nil {
-				in.Title(fl.Title())
+			if fl.Title != nil {
+				switch f := fl.Field.(type) {
+				case *huh.Input:
+					f.Title(fl.Title())
+				case *huh.Confirm:
+					f.Title(fl.Title())
+				}
 			}
 			// Neither Focus nor Blur: huh's Input.Blur would set the value
 			// back to what its text field held before the answer.
@@ -296,6 +302,9 @@ func (f *Form) Text() Text {
 	if done != "" {
 		t.Lines = strings.Split(strings.TrimSuffix(done, "\n"), "\n")
 	}
+	for k, l := range t.Lines {
+		t.Lines[k] = ticked(l)
+	}
 	t.Current = min(strings.Count(text[:f.current], "\n"), len(t.Lines))
 	t.Prompt = min(strings.Count(text[:f.said], "\n"), len(t.Lines))
 	if f.run == nil || f.run.done {
@@ -306,6 +315,20 @@ func (f *Form) Text() Text {
 	}
 	t.Lines = append(t.Lines, f.prefix+string(f.line))
 	return t
+}
+
+// ticked says in words what huh's multi-select marks with a glyph: its
+// options print as "2. ✓ web-sg" when chosen, "2.   web-sg" when not
+// (the field's theme left empty, as a line form's fields should have it).
+func ticked(line string) string {
+	num, rest, ok := strings.Cut(line, ". ")
+	if !ok || num == "" || strings.Trim(num, "0123456789") != "" {
+		return line
+	}
+	if label, ok := strings.CutPrefix(rest, "✓ "); ok {
+		return num + ". " + label + " (selected)"
+	}
+	return num + ". " + strings.TrimLeft(rest, " ")
 }
 
 // lastLine is what follows the last newline of s.

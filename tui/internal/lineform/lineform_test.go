@@ -79,9 +79,9 @@ func TestAsksEachFieldInTurn(t *testing.T) {
 	typeLine(f, "2")
 	shows(t, f, "Custom port") // the title follows the select
 	typeLine(f, "8080")
-	shows(t, f, "Groups", "1.   web-sg", "0.   Confirm selection")
+	shows(t, f, "Groups", "1. web-sg", "0. Confirm selection")
 	typeLine(f, "1")
-	shows(t, f, "1. ✓ web-sg")
+	shows(t, f, "1. web-sg (selected)", "2. ssh-sg\n") // huh's ✓, in words
 	if got := typeLine(f, "0"); got != Done {
 		t.Fatalf("after the last field: %v\n%s", got, screen(f))
 	}
