@@ -26,6 +26,9 @@ var keyWords = map[string]string{
 // KeyWords spells a key as the help names it ("↑/k", "ctrl+s", "a–c")
 // in words a screen reader says ("up or k", "control s", "a to c").
 func KeyWords(k string) string {
+	if !strings.Contains(k, "/") {
+		return keyWord(k) // one key, maybe of several words: "any key"
+	}
 	groups := strings.Fields(k)
 	for g, group := range groups {
 		alts := strings.Split(group, "/")
