@@ -78,7 +78,7 @@ func newLearner(ctx *common.Context) (*learner, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &learner{ctx: ctx, course: course, progress: p, rec: rec, md: newMarkdown(ctx.Styles), labs: map[string]*lab.Model{}}
+	l := &learner{ctx: ctx, course: course, progress: p, rec: rec, md: newMarkdown(ctx), labs: map[string]*lab.Model{}}
 	if len(warnings) > 0 {
 		l.note = note{strings.Join(warnings, "; "), common.StatusWarn}
 	}
