@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -54,7 +55,10 @@ func Builtin() (*Pack, error) {
 	return p, nil
 }
 
-// LoadDir reads the lesson pack in directory dir.
+// LoadDir reads the lesson pack in directory dir. It reads only the
+// pack's own regular files (see packFS): a symbolic link out of the
+// directory, a FIFO, a device or a file over MaxPackFileSize is refused
+// with an error at that file.
 func LoadDir(dir string) (*Pack, engine.Diagnostics) {
 	fi, err := os.Stat(dir)
 	switch {
@@ -63,7 +67,87 @@ func LoadDir(dir string) (*Pack, engine.Diagnostics) {
 	case !fi.IsDir():
 		return nil, engine.Diagnostics{{File: dir, Code: CodeFileNotFound, Message: "a lesson pack is a directory of lesson files, not a file"}}
 	}
-	return LoadFS(os.DirFS(dir), dir)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, engine.Diagnostics{{File: dir, Code: CodeFileNotFound, Message: "cannot read the lesson pack: " + unwrapPathError(err).Error()}}
+	}
+	defer root.Close()
+	return LoadFS(packFS{root: root, dir: dir}, dir)
+}
+
+// MaxPackFileSize bounds each file of a lesson pack: a lesson or a
+// scenario a challenge starts from. The built-in course's largest file is
+// a few kilobytes.
+const MaxPackFileSize = 16 << 20
+
+// packFS is a lesson pack's directory as LoadFS reads it. Packs come from
+// other people, so it reads only regular files inside the directory: a
+// symbolic link is followed only while it stays inside (os.Root sees to
+// that; "start: s.yaml" with s.yaml -> /etc/passwd is refused), a FIFO is
+// refused before it is opened (opening one blocks), a device or a
+// directory too, and a file is read to MaxPackFileSize at most, so a link
+// to /dev/zero could not fill the memory even if it were followed.
+type packFS struct {
+	root *os.Root
+	dir  string
+}
+
+func (p packFS) Open(name string) (fs.File, error) {
+	if err := p.check(name, true); err != nil {
+		return nil, err
+	}
+	return p.root.FS().Open(name)
+}
+
+func (p packFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	return fs.ReadDir(p.root.FS(), name)
+}
+
+func (p packFS) ReadFile(name string) ([]byte, error) {
+	if err := p.check(name, false); err != nil {
+		return nil, err
+	}
+	f, err := p.root.Open(filepath.FromSlash(name))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("it changed while sglab opened it; it is no longer a regular file")}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxPackFileSize+1))
+	if err == nil && len(data) > MaxPackFileSize {
+		err = &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("it is larger than %d MiB, the limit for a file of a lesson pack", MaxPackFileSize>>20)}
+	}
+	return data, err
+}
+
+// check makes sure name is a regular file inside the pack (or a
+// directory, with dirOK), with an error that says what it is otherwise.
+func (p packFS) check(name string, dirOK bool) error {
+	fail := func(format string, args ...any) error {
+		return &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf(format, args...)}
+	}
+	native := filepath.FromSlash(name)
+	fi, err := p.root.Stat(native)
+	if err != nil {
+		if lfi, lerr := p.root.Lstat(native); lerr == nil && lfi.Mode()&fs.ModeSymlink != 0 {
+			target, _ := os.Readlink(filepath.Join(p.dir, native))
+			return fail("it is a symbolic link that leads out of the lesson pack (to %s); a pack reads only its own files", target)
+		}
+		return err
+	}
+	switch m := fi.Mode(); {
+	case m.IsRegular(), m.IsDir() && dirOK:
+		return nil
+	case m.IsDir():
+		return fail("it is a directory, not a lesson or scenario file")
+	case m&fs.ModeNamedPipe != 0:
+		return fail("it is a FIFO, not a regular file; a pack holds regular files only")
+	case m&fs.ModeDevice != 0:
+		return fail("it is a device, not a regular file; a pack holds regular files only")
+	}
+	return fail("it is not a regular file; a pack holds regular files only")
 }
 
 // LoadFS reads a lesson pack: every .md file at the top of fsys except

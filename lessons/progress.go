@@ -2,7 +2,10 @@ package lessons
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
+	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/internal/state"
 )
 
@@ -88,10 +91,9 @@ func (p *Progress) upgrade(from int) error {
 	if p.Lessons == nil {
 		p.Lessons = map[string]*LessonProgress{}
 	}
-	for id, lp := range p.Lessons {
+	for _, lp := range p.Lessons {
 		if lp == nil {
-			delete(p.Lessons, id)
-			continue
+			continue // Validate drops it
 		}
 		if from == 1 {
 			lp.Status = InProgress
@@ -100,11 +102,97 @@ func (p *Progress) upgrade(from int) error {
 			}
 		}
 		lp.LegacyDone = false
-		if lp.Status != InProgress && lp.Status != Done {
-			return fmt.Errorf("lesson %q has the unknown status %q", id, lp.Status)
-		}
 	}
 	return nil
+}
+
+// Limits on what a progress file may hold. Nothing sglab writes comes near
+// them; a file that goes past one was not written by sglab.
+const (
+	maxID    = 200  // bytes in a lesson, challenge or question id
+	maxPage  = 1000 // pages in a lesson
+	maxCount = 1000 // hints shown, goals of a challenge, choices of a question
+)
+
+// Validate implements state.Validator: it drops each record that sglab
+// could not have written: a lesson, challenge or answer with no record
+// (null) or an id that is not one, an unknown status, counts below zero or
+// past the limits. A page out of range goes back to the lesson's first
+// page. Records of lessons the course does not have (a pack not loaded
+// today) are kept, so that they lose nothing: whatever reads the progress
+// looks lessons up in the course it has, and Page keeps the page within
+// the lesson.
+func (p *Progress) Validate() []string {
+	var dropped []string
+	drop := func(format string, args ...any) { dropped = append(dropped, fmt.Sprintf(format, args...)) }
+	if p.Lessons == nil {
+		p.Lessons = map[string]*LessonProgress{}
+	}
+	if p.Last != "" && !validID(p.Last) {
+		drop("the last lesson opened, %s, which is not a lesson id", state.Quote(p.Last))
+		p.Last = ""
+	}
+	for _, id := range slices.Sorted(maps.Keys(p.Lessons)) {
+		lp := p.Lessons[id]
+		switch {
+		case !validID(id):
+			drop("a lesson id %s", state.Quote(id))
+		case lp == nil:
+			drop("lesson %s, which has no record (null)", state.Quote(id))
+		case lp.Status != InProgress && lp.Status != Done:
+			drop("lesson %s, whose status %s is not in-progress or done", state.Quote(id), state.Quote(string(lp.Status)))
+		default:
+			if lp.Page < 0 || lp.Page >= maxPage {
+				drop("lesson %s's page %d (it starts again at its first page)", state.Quote(id), lp.Page)
+				lp.Page = 0
+			}
+			dropped = append(dropped, lp.validate(id)...)
+			continue
+		}
+		delete(p.Lessons, id)
+	}
+	return dropped
+}
+
+// validate drops the lesson's challenge and answer records that are not
+// valid.
+func (lp *LessonProgress) validate(lesson string) []string {
+	var dropped []string
+	drop := func(format string, args ...any) {
+		dropped = append(dropped, fmt.Sprintf("lesson %s's ", state.Quote(lesson))+fmt.Sprintf(format, args...))
+	}
+	for _, id := range slices.Sorted(maps.Keys(lp.Challenges)) {
+		cp := lp.Challenges[id]
+		switch {
+		case !validID(id):
+			drop("challenge id %s", state.Quote(id))
+		case cp == nil:
+			drop("challenge %s, which has no record (null)", state.Quote(id))
+		case cp.Goals < 0 || cp.Goals > maxCount || cp.GoalsMet < 0 || cp.GoalsMet > cp.Goals || cp.Hints < 0 || cp.Hints > maxCount:
+			drop("challenge %s, whose counts are out of range (%d of %d goals met, %d hints)", state.Quote(id), cp.GoalsMet, cp.Goals, cp.Hints)
+		default:
+			continue
+		}
+		delete(lp.Challenges, id)
+	}
+	for _, id := range slices.Sorted(maps.Keys(lp.Answers)) {
+		switch a := lp.Answers[id]; {
+		case !validID(id):
+			drop("question id %s", state.Quote(id))
+		case a.Choice < 0 || a.Choice >= maxCount:
+			drop("answer to %s, whose choice %d is not one", state.Quote(id), a.Choice)
+		default:
+			continue
+		}
+		delete(lp.Answers, id)
+	}
+	return dropped
+}
+
+// validID reports whether s could be an id sglab wrote: not empty, not
+// too long, no control characters.
+func validID(s string) bool {
+	return s != "" && len(s) <= maxID && safetext.Index(s) < 0
 }
 
 // LoadProgress reads the learner's progress from the store. A corrupt file
@@ -249,10 +337,16 @@ func (p *Progress) Resume(c *Course) (l *Lesson, page int) {
 	for k := range c.Lessons {
 		l := c.Lessons[(from+k)%len(c.Lessons)]
 		if lp := p.Lesson(l.ID); lp.Status != Done {
-			return l, min(lp.Page, len(l.Pages)-1)
+			return l, p.Page(l)
 		}
 	}
 	return nil, 0
+}
+
+// Page returns the page of lesson l to resume on, from 0: the one
+// recorded, within the pages the lesson has today.
+func (p *Progress) Page(l *Lesson) int {
+	return max(min(p.Lesson(l.ID).Page, len(l.Pages)-1), 0)
 }
 
 // Counts returns how many lessons of the course are done and in progress.

@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/safetext"
 )
 
 func newCheckCmd() *cobra.Command {
@@ -16,7 +18,7 @@ func newCheckCmd() *cobra.Command {
 		Long: `Evaluate every connection of one or more scenario files. Exit status: 0 when
 no expectation failed, 1 when one did, 2 when a file is invalid.`,
 		Example: "  sglab check examples/scenarios/ssh-my-ip.yaml\n  sglab check --json scenario.yaml",
-		Args:    cobra.MinimumNArgs(1),
+		Args:    args("FILE", "the scenario files to check", 1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			code := exitOK
 			for k, path := range args {
@@ -58,7 +60,7 @@ func checkFile(cmd *cobra.Command, path string, asJSON bool) int {
 	} else {
 		title := w.Name
 		if title == "" {
-			title = path
+			title = filepath.FromSlash(path)
 		}
 		writeTable(out, newStyles(out), title, w.Connections, results, rep.Summary)
 	}
@@ -72,7 +74,7 @@ func checkFile(cmd *cobra.Command, path string, asJSON bool) int {
 func load(cmd *cobra.Command, path string) (*engine.World, bool) {
 	w, ds, err := engine.LoadFile(path)
 	if err != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "sglab: cannot read %s: %v\n", path, unwrapPathError(err))
+		fmt.Fprintf(cmd.ErrOrStderr(), "sglab: cannot read %s: %s\n", safetext.Line(path), safetext.Line(unwrapPathError(err).Error()))
 		return nil, false
 	}
 	printDiagnostics(cmd.ErrOrStderr(), ds)

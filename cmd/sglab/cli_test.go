@@ -257,10 +257,3 @@ func TestExplainShowsEveryStep(t *testing.T) {
 		t.Errorf("explain --json: %+v", rep)
 	}
 }
-
-func TestVersion(t *testing.T) {
-	out, _, code := sglab(t, ".", "version")
-	if code != 0 || !strings.HasPrefix(out, "sglab ") {
-		t.Errorf("version: exit %d, %q", code, out)
-	}
-}

@@ -13,7 +13,7 @@ import (
 func newExplainCmd() *cobra.Command {
 	var (
 		from, to, protocol string
-		port               int
+		port               portValue
 		asJSON             bool
 	)
 	cmd := &cobra.Command{
@@ -23,23 +23,23 @@ func newExplainCmd() *cobra.Command {
 chosen, each group and rule looked at, and the service check. A and B are
 instances or hosts (id or name) or IP addresses.`,
 		Example: "  sglab explain examples/scenarios/ssh-my-ip.yaml --from \"someone else's computer\" --to web-1 --port 22",
-		Args:    cobra.ExactArgs(1),
+		Args:    args("FILE", "the scenario file that holds the connection", 1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needFrom(cmd); err != nil {
+				return err
+			}
 			p, err := engine.ParseProtocol(protocol)
 			if err != nil || !(p.HasPorts() || p.IsICMP()) {
-				return fmt.Errorf("--protocol is tcp, udp, icmp or icmpv6, not %q", protocol)
+				return usage(cmd, "--protocol is tcp, udp, icmp or icmpv6, not %q", protocol)
 			}
 			if p.HasPorts() && !cmd.Flags().Changed("port") {
-				return fmt.Errorf("a %s connection needs --port", p)
-			}
-			if p.HasPorts() && (port < 0 || port > 65535) {
-				return fmt.Errorf("--port %d is out of range 0-65535", port)
+				return usage(cmd, "missing --port: a %s connection goes to a port", p)
 			}
 			w, ok := load(cmd, args[0])
 			if !ok {
 				return exitError{exitInvalid}
 			}
-			c := engine.Connection{From: from, To: to, Protocol: p, Port: port}
+			c := engine.Connection{From: from, To: to, Protocol: p, Port: int(port)}
 			if !p.HasPorts() {
 				c.Port = 0
 			}
@@ -61,11 +61,23 @@ instances or hosts (id or name) or IP addresses.`,
 	f.StringVar(&from, "from", "", "where the connection starts: an instance, a host or an IP address")
 	f.StringVar(&to, "to", "", "where it goes: an instance, a host or an IP address")
 	f.StringVar(&protocol, "protocol", "tcp", "tcp, udp, icmp or icmpv6")
-	f.IntVar(&port, "port", 0, "destination port (tcp and udp)")
+	f.Var(&port, "port", "destination port, 0-65535 (tcp and udp)")
 	f.BoolVar(&asJSON, "json", false, "print a JSON document with the trace")
-	cmd.MarkFlagRequired("from")
-	cmd.MarkFlagRequired("to")
 	return cmd
+}
+
+// needFrom checks that explain was told both ends of the connection.
+func needFrom(cmd *cobra.Command) error {
+	from, to := cmd.Flags().Changed("from"), cmd.Flags().Changed("to")
+	switch {
+	case !from && !to:
+		return usage(cmd, "missing --from and --to: where the connection starts and where it goes (instances, hosts or IP addresses)")
+	case !from:
+		return usage(cmd, "missing --from: where the connection starts (an instance, a host or an IP address)")
+	case !to:
+		return usage(cmd, "missing --to: where the connection goes (an instance, a host or an IP address)")
+	}
+	return nil
 }
 
 // unwrapPathError drops the path from an error that repeats it.

@@ -35,7 +35,7 @@ type tuiOptions struct {
 func (o *tuiOptions) addFlags(root *cobra.Command) {
 	f := root.PersistentFlags()
 	f.StringVar(&o.theme, "theme", "", "light or dark: override the guess of the terminal's background")
-	f.StringVar(&o.dataDir, "data-dir", "", "where sglab keeps your scratch lab and progress (default $SGLAB_HOME or the XDG state directory)")
+	f.StringVar(&o.dataDir, "data-dir", "", "where sglab keeps your scratch lab and progress (default $SGLAB_HOME, else ~/.local/state/sglab on Linux, ~/Library/Application Support/sglab on macOS, %LocalAppData%\\sglab on Windows)")
 	f.Float64Var(&o.timeout, "timeout-seconds", 3, "how long a timed-out connection makes you wait in the lab")
 }
 
@@ -46,7 +46,7 @@ func newLabCmd(o *tuiOptions) *cobra.Command {
 		Long: `Open the lab on a scenario file, or on your scratch lab (autosaved in the
 state directory and restored next time) when no file is given.`,
 		Example: "  sglab lab\n  sglab lab examples/scenarios/ssh-my-ip.yaml",
-		Args:    cobra.MaximumNArgs(1),
+		Args:    args("FILE", "", 0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file := ""
 			if len(args) == 1 {
@@ -62,10 +62,10 @@ state directory and restored next time) when no file is given.`,
 func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error {
 	mode, err := theme.ParseMode(o.theme)
 	if err != nil {
-		return err
+		return usage(cmd, "%s", err)
 	}
 	if o.timeout < 0 || o.timeout > 60 {
-		return fmt.Errorf("--timeout-seconds is 0 to 60, not %g", o.timeout)
+		return usage(cmd, "--timeout-seconds is 0 to 60, not %g", o.timeout)
 	}
 	dir, err := state.Dir(o.dataDir)
 	if err != nil {
@@ -116,7 +116,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error 
 	}
 	if c := root.Crashed(); c != nil {
 		log := filepath.Join(dir, "crash-"+time.Now().UTC().Format("20060102T150405")+".log")
-		if os.MkdirAll(dir, 0o755) == nil && os.WriteFile(log, fmt.Appendf(nil, "%v\n\n%s", c.Value, c.Stack), 0o644) == nil {
+		if os.MkdirAll(dir, 0o700) == nil && os.WriteFile(log, fmt.Appendf(nil, "%v\n\n%s", c.Value, c.Stack), 0o600) == nil {
 			return fmt.Errorf("%w (details in %s; please report it)", root.Err(), log)
 		}
 	}

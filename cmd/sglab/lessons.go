@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/internal/state"
 	"github.com/sglab/sglab/lessons"
 )
@@ -21,11 +22,13 @@ func addPackFlag(root *cobra.Command) {
 
 func newLessonsCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "lessons",
+		Use:   "lessons COMMAND",
 		Short: "List the course's lessons, or validate a lesson pack",
 		Long: `The course is a series of lessons, each with pages to read, hands-on
 challenges checked by the engine, hints and check questions. Instructors
 add their own lessons with --pack DIR; see docs/lesson-format.md.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newLessonsListCmd(), newLessonsValidateCmd())
 	return cmd
@@ -37,7 +40,7 @@ func newLessonsListCmd() *cobra.Command {
 		Use:     "list",
 		Short:   "List the lessons, with your progress in each",
 		Example: "  sglab lessons list\n  sglab lessons list --json --pack workshop/",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			course, err := loadCourse(cmd)
 			if err != nil {
@@ -68,7 +71,7 @@ starting world that does not. Problems are printed on standard error as
 FILE:LINE:COL: CODE: message. Exit status: 0 when the pack is valid, 1 when
 it is not.`,
 		Example: "  sglab lessons validate workshop/",
-		Args:    cobra.ExactArgs(1),
+		Args:    args("DIR", "the lesson pack to check", 1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			pack, ds := lessons.LoadDir(dir)
@@ -77,14 +80,14 @@ it is not.`,
 			}
 			printDiagnostics(cmd.ErrOrStderr(), ds)
 			if errs := ds.Errors(); len(errs) > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d %s\n", dir, len(errs), plural(len(errs), "problem"))
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d %s\n", safetext.Line(dir), len(errs), plural(len(errs), "problem"))
 				return exitError{exitFailed}
 			}
 			challenges := 0
 			for _, l := range pack.Lessons {
 				challenges += len(l.Challenges)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d %s, %d %s: valid\n", dir,
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d %s, %d %s: valid\n", safetext.Line(dir),
 				len(pack.Lessons), plural(len(pack.Lessons), "lesson"), challenges, plural(challenges, "challenge"))
 			return nil
 		},
@@ -132,7 +135,7 @@ func openStore(cmd *cobra.Command) (*state.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	store.Warn = func(msg string) { fmt.Fprintf(cmd.ErrOrStderr(), "sglab: warning: %s\n", msg) }
+	store.Warn = func(msg string) { fmt.Fprintf(cmd.ErrOrStderr(), "sglab: warning: %s\n", safetext.Line(msg)) }
 	return store, nil
 }
 
@@ -161,10 +164,10 @@ func writeLessonList(w io.Writer, st styles, course *lessons.Course, progress *l
 			if pack != lessons.BuiltinName {
 				title = "Pack " + pack
 			}
-			fmt.Fprintln(w, st.title.Render(title))
+			fmt.Fprintln(w, st.title.Render(safetext.Line(title)))
 		}
-		fmt.Fprintf(w, "%3d  %s  %s\n", k+1, statusMark(st, progress.Status(l.ID)), l.Title)
-		fmt.Fprintf(w, "%20s%s\n", "", st.dim.Render(l.ID+" · "+strings.Join(l.Concepts, ", ")))
+		fmt.Fprintf(w, "%3d  %s  %s\n", k+1, statusMark(st, progress.Status(l.ID)), safetext.Line(l.Title))
+		fmt.Fprintf(w, "%20s%s\n", "", st.dim.Render(safetext.Line(l.ID+" · "+strings.Join(l.Concepts, ", "))))
 	}
 }
 

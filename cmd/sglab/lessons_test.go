@@ -187,7 +187,7 @@ func TestLessonsValidate(t *testing.T) {
 	})
 	t.Run("no directory given", func(t *testing.T) {
 		_, errOut, code := sglab(t, ".", "lessons", "validate")
-		if code != 2 || !strings.Contains(errOut, "accepts 1 arg") {
+		if code != 2 || !strings.Contains(errOut, "missing DIR: the lesson pack to check\nUsage: sglab lessons validate DIR") {
 			t.Errorf("exit %d, stderr:\n%s", code, errOut)
 		}
 	})

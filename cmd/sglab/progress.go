@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/quiz"
 )
@@ -22,7 +24,7 @@ you will resume, and per lesson the challenges solved, hints used, solutions
 shown and check questions answered. Then the quiz: accuracy per topic, best
 drills, the last exam, and which questions are due for review.`,
 		Example: "  sglab progress\n  sglab progress --json",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			course, err := loadCourse(cmd)
 			if err != nil {
@@ -48,7 +50,7 @@ drills, the last exam, and which questions are due for review.`,
 			}
 			writeProgress(out, newStyles(out), course, progress)
 			fmt.Fprintln(out)
-			return stats.Write(out)
+			return writeSafe(out, stats.Write)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document on standard output")
@@ -90,17 +92,17 @@ func writeProgress(w io.Writer, st styles, course *lessons.Course, p *lessons.Pr
 	if l, page := p.Resume(course); l == nil {
 		fmt.Fprintln(w, "Every lesson is done. Well done!")
 	} else {
-		fmt.Fprintf(w, "%s lesson %d, %q, page %d of %d.\n", st.title.Render("Next:"), course.Index(l.ID)+1, l.Title, page+1, len(l.Pages))
+		fmt.Fprintf(w, "%s lesson %d, %s, page %d of %d.\n", st.title.Render("Next:"), course.Index(l.ID)+1, safetext.Line(strconv.Quote(l.Title)), page+1, len(l.Pages))
 	}
 	fmt.Fprintln(w)
 	for k, l := range course.Lessons {
 		status := p.Status(l.ID)
-		fmt.Fprintf(w, "%3d  %s  %s\n", k+1, statusMark(st, status), l.Title)
+		fmt.Fprintf(w, "%3d  %s  %s\n", k+1, statusMark(st, status), safetext.Line(l.Title))
 		if status == lessons.NotStarted {
 			continue
 		}
 		t := tally(l, p)
-		parts := []string{fmt.Sprintf("page %d/%d", p.Lesson(l.ID).Page+1, len(l.Pages))}
+		parts := []string{fmt.Sprintf("page %d/%d", p.Page(l)+1, len(l.Pages))}
 		if t.challenges > 0 {
 			parts = append(parts, fmt.Sprintf("%d/%d %s solved", t.solved, t.challenges, plural(t.challenges, "challenge")))
 		}
@@ -198,11 +200,11 @@ func progressJSON(course *lessons.Course, p *lessons.Progress) progressDoc {
 	}
 	for _, l := range course.Lessons {
 		lp := p.Lesson(l.ID)
-		out := lessonProgressJSON{ID: l.ID, Title: l.Title, Status: statusJSON(lp.Status), Page: lp.Page + 1, Pages: len(l.Pages),
+		out := lessonProgressJSON{ID: l.ID, Title: l.Title, Status: statusJSON(lp.Status), Page: p.Page(l) + 1, Pages: len(l.Pages),
 			Challenges: []challengeJSON{}, Questions: []answerJSON{}}
 		for _, c := range l.Challenges {
 			cp := p.Challenge(l.ID, c.ID)
-			out.Challenges = append(out.Challenges, challengeJSON{ID: c.ID, GoalsMet: cp.GoalsMet, Goals: len(c.Goals),
+			out.Challenges = append(out.Challenges, challengeJSON{ID: c.ID, GoalsMet: min(cp.GoalsMet, len(c.Goals)), Goals: len(c.Goals),
 				Solved: cp.Solved, Hints: cp.Hints, SolutionShown: cp.SolutionShown})
 		}
 		for _, q := range l.Questions {

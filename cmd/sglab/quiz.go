@@ -53,7 +53,7 @@ a question sheet and its answer key instead of opening the quiz.`,
   sglab quiz --mode drill --topic ports
   sglab quiz --print --topic scenarios --count 10 --seed 42
   sglab quiz --print --json --seed 42 > quiz.json`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
 			if !f.Changed("seed") {
@@ -63,11 +63,11 @@ a question sheet and its answer key instead of opening the quiz.`,
 				return printSheet(cmd, f.Changed("mode"), topic, count, f.Changed("count"), seed, asJSON)
 			}
 			if asJSON {
-				return fmt.Errorf("--json goes with --print: the interactive quiz has no JSON output")
+				return usage(cmd, "--json goes with --print: the interactive quiz has no JSON output")
 			}
 			opts, err := quizOptions(mode, topic, count, f.Changed("count"), seed, f.Changed("seed"))
 			if err != nil {
-				return err
+				return usage(cmd, "%s", err)
 			}
 			return openQuiz(cmd, o, opts)
 		},
@@ -111,23 +111,23 @@ func quizOptions(mode, topic string, count int, countSet bool, seed uint64, seed
 // printSheet prints the question sheet and its answer key.
 func printSheet(cmd *cobra.Command, modeSet bool, topic string, count int, countSet bool, seed uint64, asJSON bool) error {
 	if modeSet {
-		return fmt.Errorf("--mode does not go with --print: a printed sheet is the same in every mode")
+		return usage(cmd, "--mode does not go with --print: a printed sheet is the same in every mode")
 	}
 	t, err := quiz.ParseTopic(topic)
 	if err != nil {
-		return fmt.Errorf("--topic is ports, concepts, scenarios or all, not %q", topic)
+		return usage(cmd, "--topic is ports, concepts, scenarios or all, not %q", topic)
 	}
 	if !countSet {
 		count = quiz.DefaultExamCount
 	}
 	sheet, err := quiz.NewSheet(t, count, seed)
 	if err != nil {
-		return fmt.Errorf("--count: %w", err)
+		return usage(cmd, "--count: %s", err)
 	}
 	if asJSON {
 		return sheet.WriteJSON(cmd.OutOrStdout())
 	}
-	return sheet.WriteText(cmd.OutOrStdout())
+	return writeSafe(cmd.OutOrStdout(), sheet.WriteText)
 }
 
 // newSeed picks a seed when none is given. It is short, so that a teacher

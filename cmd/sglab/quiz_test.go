@@ -104,15 +104,15 @@ func TestQuizMisuse(t *testing.T) {
 		{[]string{"--count", "0"}, "--count: the number of questions is 1 to 200, not 0"},
 		{[]string{"--print", "--count", "0"}, "--count: the number of questions is 1 to 200, not 0"},
 		{[]string{"--count", "500", "--topic", "scenarios"}, "1 to 200"},
-		{[]string{"--count", "abc"}, `invalid argument "abc"`},
-		{[]string{"--seed", "-3"}, `invalid argument "-3"`},
+		{[]string{"--count", "abc"}, `--count: "abc" is not a whole number`},
+		{[]string{"--seed", "-3"}, `--seed: "-3" is not a whole number, 0 or more`},
 		{[]string{"--print", "--topic", "concepts", "--count", "60"}, "ask for"},
 		{[]string{"--mode", "exam", "--topic", "ports", "--count", "60"}, "the bank has"},
 		{[]string{"--json"}, "--json goes with --print"},
 		{[]string{"--print", "--mode", "exam"}, "--mode does not go with --print"},
 		{[]string{"--mode", "drill", "--count", "5"}, "--count does not go with --mode drill"},
 		{[]string{"--mode", "review", "--seed", "3"}, "--seed does not go with --mode review"},
-		{[]string{"extra"}, `unknown command "extra"`},
+		{[]string{"extra"}, `quiz takes no arguments, but was given "extra"`},
 	} {
 		out, errOut, code := runQuiz(tc.args...)
 		if code != exitInvalid || out != "" || !strings.Contains(errOut, tc.want) {

@@ -11,6 +11,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/safetext"
 )
 
 // report is the JSON document of `check` and `explain`, as the scenario
@@ -155,10 +156,11 @@ func (s styles) expectation(c engine.Connection, r engine.Result) string {
 	return s.fail.Render("✗ " + c.Expect.String())
 }
 
-// writeTable prints the results of check as a table.
+// writeTable prints the results of check as a table. Names and ids come
+// from the scenario file: every one is shown through safetext.
 func writeTable(w io.Writer, st styles, title string, conns []engine.Connection, results []engine.Result, sum summary) {
 	if title != "" {
-		fmt.Fprintln(w, st.title.Render(title))
+		fmt.Fprintln(w, st.title.Render(safetext.Line(title)))
 	}
 	t := table.New().
 		Border(lipgloss.HiddenBorder()).BorderTop(false).BorderBottom(false).BorderLeft(false).BorderRight(false).
@@ -172,7 +174,7 @@ func writeTable(w io.Writer, st styles, title string, conns []engine.Connection,
 		})
 	for k, c := range conns {
 		r := results[k]
-		t.Row(c.From, c.To, c.What(), st.outcome(r.Outcome), r.Reason.String(), st.expectation(c, r))
+		t.Row(safetext.Line(c.From), safetext.Line(c.To), safetext.Line(c.What()), st.outcome(r.Outcome), r.Reason.String(), st.expectation(c, r))
 	}
 	fmt.Fprintln(w, t.Render())
 	fmt.Fprintln(w)
@@ -181,8 +183,8 @@ func writeTable(w io.Writer, st styles, title string, conns []engine.Connection,
 		line = st.fail.Render(line)
 		for k, c := range conns {
 			if c.Expect != engine.OutcomeNone && c.Expect != results[k].Outcome {
-				fmt.Fprintf(w, "%s %s → %s %s: expected %s, got %s. %s\n", st.fail.Render("✗"), c.From, c.To, c.What(),
-					c.Expect, results[k].Outcome, results[k].Explanation())
+				fmt.Fprintf(w, "%s %s → %s %s: expected %s, got %s. %s\n", st.fail.Render("✗"), safetext.Line(c.From), safetext.Line(c.To),
+					safetext.Line(c.What()), c.Expect, results[k].Outcome, safetext.Line(results[k].Explanation()))
 			}
 		}
 	}
@@ -191,7 +193,7 @@ func writeTable(w io.Writer, st styles, title string, conns []engine.Connection,
 
 // writeTrace prints explain's step-by-step account of one connection.
 func writeTrace(w io.Writer, st styles, c engine.Connection, r engine.Result) {
-	fmt.Fprintf(w, "%s %s %s: %s (%s)\n\n", st.title.Render(c.From+" → "+c.To), st.dim.Render("on"), c.What(), st.outcome(r.Outcome), r.Reason)
+	fmt.Fprintf(w, "%s %s %s: %s (%s)\n\n", st.title.Render(safetext.Line(c.From+" → "+c.To)), st.dim.Render("on"), safetext.Line(c.What()), st.outcome(r.Outcome), r.Reason)
 	for k, s := range r.Trace {
 		if s.Phase == engine.PhaseVerdict {
 			continue // the explanation below says it
@@ -200,14 +202,14 @@ func writeTrace(w io.Writer, st styles, c engine.Connection, r engine.Result) {
 		if !s.Match {
 			mark = st.fail.Render("✗")
 		}
-		text := s.Text
+		text := safetext.Line(s.Text)
 		if s.Code != "" {
-			text += " " + st.dim.Render("["+s.Code+"]")
+			text += " " + st.dim.Render("["+safetext.Line(s.Code)+"]")
 		}
 		fmt.Fprintf(w, "%3d  %-9s %s %s\n", k+1, s.Phase, mark, text)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, r.Explanation())
+	fmt.Fprintln(w, safetext.Line(r.Explanation()))
 }
 
 func plural(n int, word string) string {
@@ -217,12 +219,26 @@ func plural(n int, word string) string {
 	return word + "s"
 }
 
-// printDiagnostics writes every error and warning, one line each.
+// printDiagnostics writes every error and warning, one line each. File
+// names and messages quote what the file holds: each line is shown
+// through safetext.
 func printDiagnostics(w io.Writer, ds engine.Diagnostics) {
 	var b strings.Builder
 	for _, d := range ds {
-		b.WriteString(d.String())
+		b.WriteString(safetext.Line(d.String()))
 		b.WriteByte('\n')
 	}
 	io.WriteString(w, b.String())
+}
+
+// writeSafe runs write, which prints plain text that may quote files
+// (state files, lesson packs), and passes what it printed to w through
+// safetext.
+func writeSafe(w io.Writer, write func(io.Writer) error) error {
+	var b strings.Builder
+	if err := write(&b); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, safetext.Block(b.String()))
+	return err
 }

@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/safetext"
 )
 
 // Exit statuses of the scenario format's contract.
@@ -26,25 +25,12 @@ type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
-// version is set by the release build; otherwise the module version is used.
-var version = ""
-
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "dev"
-}
-
 // run executes sglab with args and returns the exit status. Errors are
 // printed as one clear line; no Go stack trace ever reaches the user.
 func run(args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "sglab: internal error: %v\nPlease report this with the command you ran.\n", r)
+			fmt.Fprintf(stderr, "sglab: internal error: %s\nPlease report this with the command you ran.\n", safetext.Line(fmt.Sprint(r)))
 			code = exitInvalid
 		}
 	}()
@@ -57,14 +43,9 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return exitOK
 	case errors.As(err, &ee):
 		return ee.code
-	default:
-		fmt.Fprintf(stderr, "sglab: %v\n", err)
-		var ae *engine.Error
-		if !errors.As(err, &ae) {
-			fmt.Fprintln(stderr, "Run 'sglab --help' for usage.")
-		}
-		return exitInvalid
 	}
+	printError(stderr, err)
+	return exitInvalid
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
@@ -75,6 +56,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Long: `sglab teaches AWS security groups by letting you use them: build groups,
 attach them to instances, fire test connections and watch them connect,
 get refused, or time out.`,
+		Version:       currentBuild().String(),
+		Args:          noArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -86,9 +69,8 @@ get refused, or time out.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return fmt.Errorf("%s: %w", cmd.CommandPath(), err)
-	})
+	root.SetFlagErrorFunc(flagError)
+	root.SetVersionTemplate("{{.Version}}\n")
 	tui.addFlags(root)
 	root.PersistentFlags().BoolVar(&tui.accessible, "accessible", accessibleEnv(),
 		"screen-reader mode: forms ask one line at a time, marks and outcomes read as words (or ACCESSIBLE=1)")
@@ -97,18 +79,10 @@ get refused, or time out.`,
 	addPackFlag(root)
 	root.AddCommand(newLessonsCmd(), newProgressCmd())
 	root.AddCommand(newQuizCmd(tui))
+	root.AddCommand(newImportCmd())
+	root.AddCommand(newAuditCmd())
+	root.AddCommand(newExportCmd())
 	return root
-}
-
-func newVersionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print sglab's version",
-		Args:  cobra.NoArgs,
-		Run: func(cmd *cobra.Command, args []string) {
-			fmt.Fprintf(cmd.OutOrStdout(), "sglab %s (scenario format 1)\n", buildVersion())
-		},
-	}
 }
 
 // accessibleEnv reads ACCESSIBLE as huh and gum do, set meaning on, except

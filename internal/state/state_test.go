@@ -137,21 +137,42 @@ func TestUpdateAppliesChangeUnderLock(t *testing.T) {
 }
 
 func TestDirPrecedence(t *testing.T) {
-	t.Setenv("SGLAB_HOME", "/from/env")
-	t.Setenv("XDG_STATE_HOME", "/xdg")
-	if d, _ := Dir("/flag"); d != "/flag" {
+	t.Setenv("SGLAB_HOME", filepath.FromSlash("/from/env"))
+	if d, _ := Dir(filepath.FromSlash("/flag")); d != filepath.FromSlash("/flag") {
 		t.Errorf("--data-dir wins: %s", d)
 	}
-	if d, _ := Dir(""); d != "/from/env" {
+	if d, _ := Dir(""); d != filepath.FromSlash("/from/env") {
 		t.Errorf("SGLAB_HOME next: %s", d)
 	}
-	t.Setenv("SGLAB_HOME", "")
-	if d, _ := Dir(""); d != "/xdg/sglab" {
-		t.Errorf("then XDG_STATE_HOME: %s", d)
+}
+
+func TestSystemDirIsWhereEachSystemKeepsState(t *testing.T) {
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	j := filepath.Join
+	tests := []struct {
+		goos string
+		env  map[string]string
+		home string
+		want string
+	}{
+		{"linux", map[string]string{"XDG_STATE_HOME": "/xdg"}, "/home/me", j("/xdg", "sglab")},
+		{"linux", nil, "/home/me", j("/home/me", ".local", "state", "sglab")},
+		// The XDG specification: a relative path is invalid and ignored.
+		{"linux", map[string]string{"XDG_STATE_HOME": "relative"}, "/home/me", j("/home/me", ".local", "state", "sglab")},
+		{"freebsd", nil, "/home/me", j("/home/me", ".local", "state", "sglab")},
+		{"darwin", map[string]string{"XDG_STATE_HOME": "/xdg"}, "/Users/me", j("/Users/me", "Library", "Application Support", "sglab")},
+		{"windows", map[string]string{"LocalAppData": `C:\Users\me\AppData\Local`}, `C:\Users\me`, j(`C:\Users\me\AppData\Local`, "sglab")},
+		{"windows", nil, `C:\Users\me`, j(`C:\Users\me`, "AppData", "Local", "sglab")},
 	}
-	t.Setenv("XDG_STATE_HOME", "relative")
-	t.Setenv("HOME", "/home/me")
-	if d, _ := Dir(""); d != "/home/me/.local/state/sglab" {
-		t.Errorf("a relative XDG_STATE_HOME is ignored, as the spec says: %s", d)
+	for _, tt := range tests {
+		got, err := systemDir(tt.goos, env(tt.env), tt.home)
+		if err != nil || got != tt.want {
+			t.Errorf("%s %v: %q, %v; want %q", tt.goos, tt.env, got, err, tt.want)
+		}
+	}
+	for _, goos := range []string{"linux", "darwin", "windows"} {
+		if _, err := systemDir(goos, env(nil), ""); err == nil {
+			t.Errorf("%s without a home: no error", goos)
+		}
 	}
 }

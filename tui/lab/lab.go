@@ -75,12 +75,6 @@ func absolute(path string) string {
 	return path
 }
 
-// WithAutosave writes the world to path after every change: the scratch
-// lab, which is never "unsaved".
-func WithAutosave(path string) Option {
-	return func(m *Model) { m.saver = &autosaver{path: path} }
-}
-
 // WithStatus shows a first message in the status line, such as a warning
 // about a scratch file that did not load.
 func WithStatus(msg string) Option { return func(m *Model) { m.setStatus(common.StatusWarn, msg) } }
@@ -333,6 +327,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case autosaveFailedMsg:
 		m.setStatus(common.StatusErr, "Autosave failed: "+msg.err.Error())
 		return nil
+	case scratchMsg:
+		return m.scratch(msg)
 	}
 	if m.side != nil {
 		_, cmd := m.side.Update(msg)

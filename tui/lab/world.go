@@ -1,17 +1,22 @@
 package lab
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"os"
-	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
 
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/safetext"
+	"github.com/sglab/sglab/internal/state"
 	"github.com/sglab/sglab/tui/common"
 )
 
@@ -58,26 +63,37 @@ func must(err error) {
 	}
 }
 
-// LoadScratch reads the scratch lab from path. A missing file gives the
-// default world; a file that no longer loads is set aside as
-// path.corrupt-TIME, so nothing is lost, and the lab starts from the
-// default world with a warning saying so.
-func LoadScratch(path string, now time.Time) (w *engine.World, warning string, err error) {
-	w, ds, err := engine.LoadFile(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return DefaultWorld(), "", nil
-	case err != nil:
-		return nil, "", err
-	case w != nil:
-		return w, "", nil
+// loadScratch reads the scratch lab from the store, under its lock, and
+// returns the saver that keeps it. A missing file gives the default
+// world; a file that no longer loads is set aside as lab.yaml.corrupt-TIME,
+// so nothing is lost, and the lab starts from the default world with a
+// warning saying so.
+func loadScratch(store *state.Store) (w *engine.World, a *autosaver, warning string, err error) {
+	unlock, err := store.Lock(ScratchFile)
+	if err != nil {
+		return nil, nil, "", err
 	}
-	aside := path + ".corrupt-" + now.UTC().Format("20060102T150405")
-	if err := os.Rename(path, aside); err != nil {
-		return nil, "", fmt.Errorf("%s does not load (%v) and could not be set aside: %w", path, ds.Errors()[0], err)
+	defer unlock()
+	a = &autosaver{store: store}
+	data, err := store.ReadFile(ScratchFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return DefaultWorld(), a, "", nil
+	case err != nil:
+		return nil, nil, "", err
+	}
+	path := store.Path(ScratchFile)
+	w, ds := engine.Parse(path, data)
+	if w != nil {
+		a.base = sha256.Sum256(data)
+		return w, a, "", nil
 	}
 	first := ds.Errors()[0]
-	return DefaultWorld(), fmt.Sprintf("Your last lab did not load (%s: %s); it was kept as %s and the lab starts fresh.",
+	aside, err := store.SetAside(ScratchFile)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("%s does not load (%v) and could not be set aside: %w", path, first, err)
+	}
+	return DefaultWorld(), a, fmt.Sprintf("Your last lab did not load (%s: %s); it was kept as %s and the lab starts fresh.",
 		first.Code, first.Message, aside), nil
 }
 
@@ -90,34 +106,68 @@ func OpenScratch(ctx *common.Context) (*Model, error) {
 }
 
 func openScratch(ctx *common.Context) (*Model, error) {
-	path := filepath.Join(ctx.DataDir, ScratchFile)
-	w, warning, err := LoadScratch(path, ctx.Now())
+	store, err := state.Open(ctx.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	opts := []Option{WithAutosave(path)}
+	store.Now = ctx.Now
+	w, saver, warning, err := loadScratch(store)
+	if err != nil {
+		return nil, err
+	}
+	saver.now = ctx.Now
+	opts := []Option{func(m *Model) { m.saver = saver }}
 	if warning != "" {
 		opts = append(opts, WithStatus(warning))
 	}
 	return New(ctx, w, opts...), nil
 }
 
-// autosaver writes the world to a file after every change without holding
-// up the UI: each change is marshalled at once and written by a command.
-// Writes carry a version and the newest one wins, whatever order the
-// commands run in; Flush writes what is still pending, for the end of the
-// program.
+// autosaver writes the scratch lab to the state directory after every
+// change without holding up the UI: each change is marshalled at once and
+// written by a command. Writes carry a version and the newest one wins,
+// whatever order the commands run in; Flush writes what is still pending,
+// for the end of the program.
+//
+// Two sglab processes may have the scratch lab open at once. Each write
+// happens under the state lock, and only if the file is still the one
+// this lab last read or wrote (base, the SHA-256 of its bytes): when
+// another process changed it, nothing is written, and the lab asks the
+// learner whether to keep theirs or load the other one (scratchMsg).
+// Neither is ever overwritten silently.
 type autosaver struct {
-	path string
+	store *state.Store
+	now   func() time.Time
 
 	mu      sync.Mutex
 	latest  uint64 // the version of the newest change
 	written uint64 // the newest version on disk
 	data    []byte // the newest change, marshalled
+	// base is the SHA-256 of the file as this lab last read or wrote it;
+	// zero when there was no file.
+	base [sha256.Size]byte
 }
 
 // autosaveFailedMsg reports a failed autosave.
 type autosaveFailedMsg struct{ err error }
+
+// scratchMsg is about the scratch file and another sglab: it changed under
+// this lab (theirs is what it holds now, sum its hash), then the learner's
+// choice about it; or note says what was done about a file another sglab
+// left that does not load.
+type scratchMsg struct {
+	theirs *engine.World
+	sum    [sha256.Size]byte
+	// chosen is set once the learner has chosen: keep is true to keep
+	// this lab's world, false to load theirs.
+	chosen, keep bool
+	note         string
+}
+
+// conflictError is flush's error when another sglab changed the file.
+type conflictError struct{ msg scratchMsg }
+
+func (conflictError) Error() string { return "another sglab changed your scratch lab" }
 
 // save queues the world's current state, with conns as its test
 // connections, and returns the command that writes it.
@@ -129,24 +179,173 @@ func (a *autosaver) save(w *engine.World, conns []engine.Connection) tea.Cmd {
 	a.latest++
 	a.data = data
 	a.mu.Unlock()
-	return func() tea.Msg {
-		if err := a.Flush(); err != nil {
-			return autosaveFailedMsg{err}
-		}
-		return nil
-	}
+	return a.write
 }
 
-// Flush writes the newest change if it is not on disk yet.
-func (a *autosaver) Flush() error {
+// write is the command that writes the newest change, and says when
+// another sglab got there first.
+func (a *autosaver) write() tea.Msg {
+	var conflict conflictError
+	switch err := a.flush(); {
+	case errors.As(err, &conflict):
+		return conflict.msg
+	case err != nil:
+		return autosaveFailedMsg{err}
+	}
+	return nil
+}
+
+// flush writes the newest change if it is not on disk yet, and if the
+// file is still the one this lab knows; otherwise it returns a
+// conflictError with what the file holds now.
+func (a *autosaver) flush() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.written == a.latest {
 		return nil
 	}
-	if err := engine.WriteFileAtomic(a.path, a.data, 0o644); err != nil {
+	unlock, err := a.store.Lock(ScratchFile)
+	if err != nil {
 		return err
 	}
-	a.written = a.latest
+	defer unlock()
+	current, err := a.store.ReadFile(ScratchFile)
+	exists := err == nil
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	// A file gone since (removed to start over) holds nobody's work.
+	var note string
+	if sum := sha256.Sum256(current); exists && sum != a.base {
+		theirs, ds := engine.Parse(a.store.Path(ScratchFile), current)
+		if theirs != nil {
+			return conflictError{scratchMsg{theirs: theirs, sum: sum}}
+		}
+		// What another sglab left does not load: there is no lab of theirs
+		// to choose, but the file is kept all the same.
+		first := ds.Errors()[0]
+		aside, err := a.store.SetAside(ScratchFile)
+		if err != nil {
+			return fmt.Errorf("another sglab left a scratch lab that does not load (%v), and it could not be set aside: %w", first, err)
+		}
+		note = fmt.Sprintf("Your lab is saved. The scratch lab another sglab left did not load (%s: %s); it was kept as %s.", first.Code, first.Message, aside)
+		exists = false
+	}
+	mine := sha256.Sum256(a.data)
+	if !exists || mine != sha256.Sum256(current) {
+		if err := a.store.WriteFile(ScratchFile, a.data); err != nil {
+			return err
+		}
+	}
+	a.base, a.written = mine, a.latest
+	if note != "" {
+		return conflictError{scratchMsg{note: note}}
+	}
 	return nil
+}
+
+// keepMine takes the learner's choice to keep this lab: the version of
+// the file they were shown may be overwritten, and the newest change is
+// written over it. A change another sglab made since is a new conflict.
+func (a *autosaver) keepMine(theirs [sha256.Size]byte) tea.Cmd {
+	a.mu.Lock()
+	a.base = theirs
+	a.mu.Unlock()
+	return a.write
+}
+
+// adopt takes the learner's choice to load the other sglab's lab: its
+// file is the one this lab knows from now on.
+func (a *autosaver) adopt(theirs [sha256.Size]byte) {
+	a.mu.Lock()
+	a.base = theirs
+	a.mu.Unlock()
+}
+
+// Flush writes a pending change when the learner leaves the lab or quits.
+// When another sglab changed the file and the learner has not chosen,
+// there is no one to ask: theirs stays, and this lab is written beside it,
+// with an error that says where. (A lab the learner comes back to in the
+// same run asks again at its next change.)
+func (a *autosaver) Flush() error {
+	err := a.flush()
+	var conflict conflictError
+	switch {
+	case !errors.As(err, &conflict):
+		return err
+	case conflict.msg.theirs == nil:
+		return nil // theirs did not load and was set aside; this lab is saved
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	name := fmt.Sprintf("lab-kept-%s-%d.yaml", a.now().UTC().Format("20060102T150405"), os.Getpid())
+	if err := a.store.WriteFile(name, a.data); err != nil {
+		return fmt.Errorf("another sglab changed your scratch lab, and yours could not be kept beside it: %w", err)
+	}
+	a.written = a.latest // kept: leaving again does not keep another copy
+	return fmt.Errorf("another sglab changed your scratch lab while this one was open; yours is kept in %s (sglab lab %s opens it)",
+		a.store.Path(name), a.store.Path(name))
+}
+
+// scratch handles a scratchMsg: it asks the learner to choose when
+// another sglab changed the scratch file, then acts on the choice.
+func (m *Model) scratch(msg scratchMsg) tea.Cmd {
+	switch {
+	case m.saver == nil:
+		return nil // the lab was saved to a file since: no longer the scratch lab
+	case msg.note != "":
+		m.setStatus(common.StatusWarn, msg.note)
+		return nil
+	case !msg.chosen:
+		if m.form != nil {
+			return nil // asked already; the next change asks again
+		}
+		m.setStatus(common.StatusWarn, "Another sglab changed your scratch lab. Your changes stay here, but nothing is saved until you choose.")
+		return openForm(conflictForm(m.env, msg))
+	case msg.keep:
+		m.setStatus(common.StatusOK, "Kept your lab: the other sglab's changes were replaced by yours.")
+		return m.saver.keepMine(msg.sum)
+	}
+	m.saver.adopt(msg.sum)
+	theirs := msg.theirs
+	cmd := m.apply(func(w *engine.World) (done, error) {
+		*w = *theirs.Clone()
+		return done{status: "Loaded the lab the other sglab saved; u brings yours back."}, nil
+	})
+	// Take their history of tests too, so that what this lab saves next
+	// is their file as it is, not a change to it.
+	m.conn.seed(theirs.Connections)
+	return tea.Batch(cmd, m.saver.save(m.env.w, m.conn.connections()))
+}
+
+// conflictForm asks whether to keep this lab or load the one another
+// sglab saved.
+func conflictForm(e *env, msg scratchMsg) *form {
+	keep := true
+	f := newForm(e, "Another sglab changed your scratch lab", func() tea.Msg {
+		msg.chosen, msg.keep = true, keep
+		return msg
+	}, field(huh.NewSelect[bool]().Title("Which lab do you keep?").Options(
+		huh.NewOption("Keep mine: the other sglab's changes are replaced", true),
+		huh.NewOption("Load theirs: mine stays one undo (u) away", false),
+	).Value(&keep).Height(3)))
+	f.intro = fmt.Sprintf("Another sglab saved the scratch lab while this one was open; nothing was overwritten. Theirs has %s; yours has %s.",
+		groupNames(msg.theirs), groupNames(e.w))
+	return f
+}
+
+// groupNames lists a world's security groups for the learner to tell two
+// labs apart: "the groups default, web-sg", or "no group".
+func groupNames(w *engine.World) string {
+	names := make([]string, len(w.Groups))
+	for k, g := range w.Groups {
+		names[k] = safetext.Line(g.Label())
+	}
+	switch len(names) {
+	case 0:
+		return "no group"
+	case 1:
+		return "the group " + names[0]
+	}
+	return "the groups " + strings.Join(names, ", ")
 }
