@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/console"
@@ -152,4 +155,28 @@ func indexOfType(name string) int {
 		}
 	}
 	panic("no rule type " + name)
+}
+
+// A timeout in accessible mode waits with one timer, not a spinner's frame
+// after frame: nothing moves on screen while the client waits, and the
+// result says how long it waited.
+func TestAccessibleWaitIsOneTimer(t *testing.T) {
+	m := newAccessibleLab(t)
+	now := tuitest.Epoch
+	m.env.ctx.Now = func() time.Time { return now }
+	m.env.ctx.Timeout = 3 * time.Second
+	if n := tuitest.Run(m, tuitest.Key("f")); n != 1 { // your computer to web-1 on SSH: it times out
+		t.Fatalf("firing a timeout asked for %d timers, want the one that ends the wait", n)
+	}
+	says(t, m.conn.View(), "Waiting for 54.210.0.10 to answer… (any key skips)")
+	// A timer that fires early asks for the rest of the wait, once.
+	now = now.Add(time.Second)
+	if n := tuitest.Run(m, spinner.TickMsg{ID: m.conn.spin.ID()}); n != 1 || !m.conn.pending {
+		t.Fatalf("an early end of the wait: %d timers, pending %v", n, m.conn.pending)
+	}
+	now = now.Add(2 * time.Second)
+	if n := tuitest.Run(m, spinner.TickMsg{ID: m.conn.spin.ID()}); n != 0 || m.conn.pending {
+		t.Fatalf("the end of the wait: %d timers, pending %v", n, m.conn.pending)
+	}
+	says(t, m.conn.View(), "TIMED OUT after 3 s: ssh: connect to host 54.210.0.10 port 22: Connection timed out")
 }

@@ -136,7 +136,7 @@ func (f *Form) startAt(from int) Outcome {
 	seq := func(yield func(struct{}) bool) {
 		r.yield = yield
 		defer func() {
-			if p := recover(); p != nil && p != errStopped { //nolint:errorlint // the sentinel itself
+			if p := recover(); p != nil && p != errStopped {
 				panic(p)
 			}
 		}()
@@ -209,6 +209,7 @@ func (f *Form) resume(sent bool) Outcome {
 func (f *Form) Close() {
 	if f.run != nil {
 		f.run.stop()
+		f.run.done = true
 	}
 }
 
