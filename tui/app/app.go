@@ -295,11 +295,13 @@ func (m *Model) footer() []string {
 		anchored = a.AnchoredHelp()
 	}
 	kept := append(anchored, b.root...)
-	lines := 1
-	if m.ctx.Accessible {
-		lines = 2 // keys in words take room: the screen's own keep theirs
+	if !m.ctx.Accessible {
+		return m.shortHelp(append(b.top.ShortHelp(), kept...), len(kept), 1)
 	}
-	return m.shortHelp(append(b.top.ShortHelp(), kept...), len(kept), lines)
+	// Keys in words take room: two lines, always two, so that the screen
+	// above keeps its height as its keys change.
+	bar := m.shortHelp(append(b.top.ShortHelp(), kept...), len(kept), 2)
+	return append(bar, make([]string, 2-len(bar))...)
 }
 
 // fullHelp is every key, when asked for with ?, its columns wrapped onto

@@ -271,8 +271,7 @@ func (f *form) keyBinds() []key.Binding {
 }
 
 // render draws the form, scrolled so that the focused field shows when
-// the form is taller than its pane; a line form, so that its last line
-// shows, unless scrolled up.
+// the form is taller than its pane (a line form: see renderLines).
 func (f *form) render() []string {
 	if f.lines != nil {
 		return f.renderLines()
