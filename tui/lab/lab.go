@@ -784,7 +784,11 @@ func (m *Model) body() []string {
 			st := m.env.st
 			folded := st.Faint.Render(theme.Collapsed+" ") + st.PaneTitle.Render(p.title()) + st.Faint.Render("  "+p.summary())
 			if m.env.ctx.Accessible {
-				folded = st.PaneTitle.Render(p.title()+": ") + st.Faint.Render(p.summary())
+				// Cut, the line would lose the end of its summary, which a
+				// screen reader cannot see is missing: the title's details
+				// ("Reachability · tcp 21 22 …") go first.
+				name, _, _ := strings.Cut(p.title(), " · ")
+				folded = st.PaneTitle.Render(name+": ") + st.Faint.Render(p.summary())
 			}
 			out = append(out, common.Fit(folded, m.width))
 		}
