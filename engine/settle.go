@@ -116,7 +116,8 @@ func (w *World) applyDefaults() groupIndex {
 func (w *World) applyACLDefaults() {
 	var defaults []*NetworkACL
 	for _, v := range w.VPCs {
-		if v.ID != "" && w.DefaultACL(v.ID) == nil {
+		// Two VPCs with one id (reported as such) share one default ACL.
+		if v.ID != "" && w.DefaultACL(v.ID) == nil && !slices.ContainsFunc(defaults, func(a *NetworkACL) bool { return a.VPC == v.ID }) {
 			defaults = append(defaults, newDefaultACL(v))
 		}
 	}
