@@ -88,7 +88,7 @@ func parseACLItem(r *reader, n *yamlread.Node, key string, d engine.Direction) (
 		ok = false
 	}
 	if len(errs) == 0 && (rule.Peer.IsGroup() || rule.Peer.Self) {
-		r.errorf(f.at("cidr"), engine.CodeInvalidValue, "cidr is an IPv4 or IPv6 CIDR, not %q", text.Peer)
+		r.errorf(f.at("cidr"), engine.CodeInvalidValue, "%s", cidrOnly(rule.Peer, text.Peer))
 		ok = false
 	}
 	return rule, ok

@@ -129,7 +129,7 @@ func entryStep(r *reader, f fields, s Step) (Step, bool) {
 		ok = false
 	}
 	if len(errs) == 0 && (rule.Peer.IsGroup() || rule.Peer.Self) {
-		r.errorf(f.at("cidr"), engine.CodeInvalidValue, "an entry's cidr is an IPv4 or IPv6 CIDR, never a security group or self, not %q", text.Peer)
+		r.errorf(f.at("cidr"), engine.CodeInvalidValue, "%s", cidrOnly(rule.Peer, text.Peer))
 		ok = false
 	}
 	if !ok {
@@ -202,4 +202,13 @@ func findSubnetByName(w *engine.World, name string) *engine.Subnet {
 		}
 	}
 	return nil
+}
+
+// cidrOnly says why a peer that is not a CIDR cannot be an entry's: a
+// mistyped address, or a group or self, which only security groups take.
+func cidrOnly(p engine.Peer, written string) string {
+	if err := p.MeantAsAddress(); err != nil {
+		return "cidr: " + err.Error()
+	}
+	return fmt.Sprintf("an entry's cidr is an IPv4 or IPv6 CIDR, never a security group or self, not %q", written)
 }

@@ -43,7 +43,9 @@ const (
 	vInbound
 	vOutbound
 	vUnreachable
-	vReply // the misconception: the reply needs an outbound rule
+	vReply    // the misconception: the reply needs an outbound rule in a security group
+	vACLIn    // the destination subnet's network ACL drops the request
+	vACLReply // the destination subnet's network ACL drops the reply
 )
 
 // askOutcome asks what happens to a connection, and why. The choices are
@@ -52,7 +54,8 @@ const (
 func askOutcome(s *situation, r *rng) (Question, bool) {
 	res := s.res
 	right := map[engine.Reason]verdict{engine.Allowed: vConnected, engine.NoListener: vRefused, engine.InboundBlocked: vInbound,
-		engine.OutboundBlocked: vOutbound, engine.Unreachable: vUnreachable}[res.Reason]
+		engine.OutboundBlocked: vOutbound, engine.Unreachable: vUnreachable, engine.ACLInboundBlocked: vACLIn,
+		engine.ACLReplyBlocked: vACLReply}[res.Reason]
 	// The other answers, the likeliest mistake for this cause first.
 	others := map[Cause][]verdict{
 		CauseAllowed:     {vRefused, vInbound, vReply, vOutbound, vUnreachable},
@@ -62,13 +65,16 @@ func askOutcome(s *situation, r *rng) (Question, bool) {
 		CauseUnreachable: {vInbound, vConnected, vRefused, vOutbound},
 		CausePublicRef:   {vConnected, vOutbound, vRefused, vUnreachable},
 		CauseStateful:    {vReply, vInbound, vRefused, vOutbound},
+		CauseACLInbound:  {vInbound, vACLReply, vRefused, vConnected},
+		CauseACLReply:    {vReply, vConnected, vACLIn, vInbound, vRefused},
 	}[s.cause]
 	ping := s.conn.Protocol.IsICMP()
 	opts := []option{{text: verdictText(s, right), why: explain(s.w, res), right: true}}
 	for _, v := range others {
 		switch {
 		case len(opts) == 4:
-		case v == vRefused && ping, v == vOutbound && res.From.Instance == nil, v == vReply && res.To.Instance == nil:
+		case v == vRefused && ping, v == vOutbound && res.From.Instance == nil, v == vReply && res.To.Instance == nil,
+			(v == vACLIn || v == vACLReply) && subnetOf(s.w, res.To) == nil:
 		default:
 			opts = append(opts, option{text: verdictText(s, v), why: whyNot(s, v)})
 		}
@@ -106,8 +112,12 @@ func verdictText(s *situation, v verdict) string {
 		return "It times out: no outbound rule of " + src + "'s groups lets it out."
 	case vUnreachable:
 		return "It times out: " + src + " has no address it can reach " + dst + " at."
+	case vACLIn:
+		return "It times out: the network ACL of " + dst + "'s subnet drops it on the way in."
+	case vACLReply:
+		return "It times out: " + dst + " answers, but the network ACL of its subnet drops the reply."
 	}
-	return "It times out: the reply cannot get back out of " + dst + "."
+	return "It times out: the reply needs an outbound rule in " + dst + "'s security groups, and there is none."
 }
 
 // whyNot says why answer v is wrong in this situation.
@@ -117,6 +127,9 @@ func whyNot(s *situation, v verdict) string {
 	case vConnected:
 		if res.Reason == engine.NoListener {
 			return "Nothing on " + res.To.Label() + " listens on " + s.conn.What() + ", so it answers with a refusal."
+		}
+		if res.Reason == engine.ACLReplyBlocked {
+			return "The answer never arrives: " + clause(explain(s.w, res))
 		}
 		return "No answer ever comes: " + clause(explain(s.w, res))
 	case vRefused:
@@ -145,8 +158,49 @@ func whyNot(s *situation, v verdict) string {
 		return res.From.Label() + "'s groups let it out."
 	case vUnreachable:
 		return res.To.Label() + " can be reached: the packet goes to " + res.DstAddr.String() + "."
+	case vACLIn:
+		if d, ok := aclDecision(res, engine.Inbound, false); ok {
+			return aclRuleName(s.w, d) + " lets it in."
+		}
+		return "It never gets that far: " + clause(explain(s.w, res))
+	case vACLReply:
+		if d, ok := aclDecision(res, engine.Outbound, true); ok {
+			return aclRuleName(s.w, d) + " lets the reply out."
+		}
+		return "No reply is ever sent: " + clause(explain(s.w, res))
 	}
 	return "Security groups are stateful: the reply to a connection they let in always goes back, whatever the outbound rules say."
+}
+
+// subnetOf is the subnet of an instance, or nil for a host or an instance
+// of a VPC that declares none.
+func subnetOf(w *engine.World, e engine.Endpoint) *engine.Subnet {
+	if e.Instance == nil {
+		return nil
+	}
+	return w.SubnetOf(e.Instance)
+}
+
+// aclDecision is the network ACL decision of the destination's subnet in
+// direction d, on the request or on the reply, that let the packet pass.
+func aclDecision(res engine.Result, d engine.Direction, reply bool) (engine.ACLDecision, bool) {
+	for _, dec := range res.ACLDecisions() {
+		if dec.Direction == d && dec.Reply == reply && dec.Allowed {
+			return dec, true
+		}
+	}
+	return engine.ACLDecision{}, false
+}
+
+// aclRuleName names the entry that decided: "acl-public's inbound rule
+// 100 (allow tcp 80 from 0.0.0.0/0)".
+func aclRuleName(w *engine.World, d engine.ACLDecision) string {
+	a := w.NetworkACL(d.ACL)
+	e, ok := a.Entry(d.Direction, d.Rule)
+	if !ok {
+		return a.Label() + "'s " + d.Direction.String() + " * rule"
+	}
+	return fmt.Sprintf("%s's %s rule %d (%s)", a.Label(), d.Direction, e.Rule, entryText(e, d.Direction))
 }
 
 // statefulNote adds the point of a stateful question to its explanation.
@@ -564,6 +618,8 @@ func lessonFor(s *situation) string {
 		return "references-match-private-addresses"
 	case CauseStateful:
 		return "stateful"
+	case CauseACLInbound, CauseACLReply:
+		return "security-groups-and-network-acls"
 	case CauseInbound:
 		switch {
 		case res.SrcAddr.Is6():
@@ -589,10 +645,16 @@ const (
 	docRules      = "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"
 	docTracking   = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html"
 	docConnecting = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html"
+	docNACLRules  = "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html"
+	docEphemeral  = "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html"
 )
 
 func docFor(c Cause) string {
 	switch c {
+	case CauseACLInbound:
+		return docNACLRules
+	case CauseACLReply:
+		return docEphemeral
 	case CauseStateful:
 		return docTracking
 	case CauseUnreachable:
@@ -608,6 +670,11 @@ func action(s *situation) string {
 	c, res := s.conn, s.res
 	to := target(s.w, c.To)
 	src := res.From.Label()
+	// Where network ACLs stand, the client's port decides the reply's
+	// fate, so the question says it.
+	if c.Protocol.HasPorts() && len(s.w.Subnets) > 0 {
+		src += fmt.Sprintf(" (from port %d)", res.SourcePort())
+	}
 	switch c.Protocol {
 	case engine.ProtoICMP:
 		return src + " pings " + to

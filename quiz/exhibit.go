@@ -2,6 +2,8 @@ package quiz
 
 import (
 	"net/netip"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -15,6 +17,28 @@ import (
 type Exhibit struct {
 	Machines Table        `json:"machines"`
 	Groups   []GroupRules `json:"groups"`
+	// ACLs are the network ACLs of the subnets the instances are in, when
+	// the world has subnets.
+	ACLs []ACLRules `json:"acls,omitempty"`
+}
+
+// ACLRules is one network ACL's two entry tables, in rule order, each
+// ending with the * rule, as the console lists them.
+type ACLRules struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Subnets  []string `json:"subnets"`
+	Inbound  Table    `json:"inbound"`
+	Outbound Table    `json:"outbound"`
+}
+
+// Title names the ACL and the subnets it guards: "acl-public (subnet-public)".
+func (a ACLRules) Title() string {
+	name := a.ID
+	if a.Name != "" && a.Name != a.ID {
+		name = a.Name + " (" + a.ID + ")"
+	}
+	return name + ", for " + strings.Join(a.Subnets, ", ")
 }
 
 // GroupRules is one security group's two rule tables.
@@ -80,6 +104,15 @@ func (e *Exhibit) Lines() []string {
 			lines = append(lines, indent(part.t.Lines())...)
 		}
 	}
+	for _, a := range e.ACLs {
+		for _, part := range []struct {
+			dir string
+			t   Table
+		}{{"inbound", a.Inbound}, {"outbound", a.Outbound}} {
+			lines = append(lines, "", "Network ACL "+a.Title()+": "+part.dir+" rules")
+			lines = append(lines, indent(part.t.Lines())...)
+		}
+	}
 	return lines
 }
 
@@ -95,16 +128,42 @@ func indent(lines []string) []string {
 // be noise).
 func NewExhibit(w *engine.World) *Exhibit {
 	e := &Exhibit{Machines: Table{Columns: []string{"Name", "Kind", "Private IP", "Public IP", "Security groups", "Listening"}}}
+	subnets := len(w.Subnets) > 0
+	if subnets {
+		e.Machines.Columns = slices.Insert(e.Machines.Columns, 2, "Subnet")
+	}
+	var acls []*engine.NetworkACL
+	guards := map[*engine.NetworkACL][]string{}
 	for _, i := range w.Instances {
 		var groups []string
 		for _, g := range w.GroupsOf(i) {
 			groups = append(groups, g.Label())
 		}
-		e.Machines.Rows = append(e.Machines.Rows, []string{i.Label(), "instance", addr(i.PrivateIP),
-			addr(i.PublicIP), strings.Join(groups, ", "), services(i.Listening)})
+		row := []string{i.Label(), "instance", addr(i.PrivateIP), addr(i.PublicIP), strings.Join(groups, ", "), services(i.Listening)}
+		if sn := w.SubnetOf(i); subnets && sn != nil {
+			row = slices.Insert(row, 2, sn.Label())
+			a := w.ACLOf(sn.VPC, sn)
+			if _, seen := guards[a]; !seen {
+				acls = append(acls, a)
+			}
+			if !slices.Contains(guards[a], sn.Label()) {
+				guards[a] = append(guards[a], sn.Label())
+			}
+		} else if subnets {
+			row = slices.Insert(row, 2, "-")
+		}
+		e.Machines.Rows = append(e.Machines.Rows, row)
 	}
 	for _, h := range w.Hosts {
-		e.Machines.Rows = append(e.Machines.Rows, []string{h.Label(), "outside host", "-", addr(h.IP), "-", services(h.Listening)})
+		row := []string{h.Label(), "outside host", "-", addr(h.IP), "-", services(h.Listening)}
+		if subnets {
+			row = slices.Insert(row, 2, "-")
+		}
+		e.Machines.Rows = append(e.Machines.Rows, row)
+	}
+	for _, a := range acls {
+		e.ACLs = append(e.ACLs, ACLRules{ID: a.ID, Name: a.Name, Subnets: guards[a],
+			Inbound: ACLTable(w, a, engine.Inbound), Outbound: ACLTable(w, a, engine.Outbound)})
 	}
 	for _, g := range w.Groups {
 		if len(w.InstancesWith(g.ID)) == 0 {
@@ -154,4 +213,42 @@ func RuleTable(w *engine.World, g *engine.Group, d engine.Direction) Table {
 func ruleText(w *engine.World, d engine.Direction, r engine.Rule) string {
 	row := console.Row(w, r)
 	return row[0] + ", " + row[1] + ", " + row[2] + ", " + strings.ToLower(console.Columns(d)[3]) + " " + row[3]
+}
+
+// ACLTable lists a network ACL's entries of direction d as the console
+// does: in rule order, then the * rules that deny the rest (the IPv6 one
+// in a VPC with IPv6).
+func ACLTable(w *engine.World, a *engine.NetworkACL, d engine.Direction) Table {
+	peer := "Source"
+	if d == engine.Outbound {
+		peer = "Destination"
+	}
+	t := Table{Columns: []string{"Rule #", "Type", "Protocol", "Port range", peer, "Allow/Deny"}}
+	for _, e := range a.Sorted(d) {
+		r := engine.Rule{Protocol: e.Protocol, Ports: e.Ports, Peer: engine.CIDRPeer(e.CIDR)}
+		t.Rows = append(t.Rows, []string{strconv.Itoa(e.Rule), console.TypeName(r), console.ProtocolName(e.Protocol),
+			console.PortRange(e.Protocol, e.Ports), e.CIDR.String(), strings.ToUpper(e.Action.String())})
+	}
+	t.Rows = append(t.Rows, []string{"*", "All traffic", "All", "All", "0.0.0.0/0", "DENY"})
+	if v := w.VPC(a.VPC); v != nil && v.IPv6CIDR.IsValid() {
+		t.Rows = append(t.Rows, []string{"*", "All IPv6 traffic", "All", "All", "::/0", "DENY"})
+	}
+	return t
+}
+
+// entryText is an entry on one line, for a choice or an explanation:
+// "allow tcp 80 from 0.0.0.0/0".
+func entryText(e engine.ACLEntry, d engine.Direction) string {
+	what := "all traffic"
+	if e.Protocol != engine.ProtoAll {
+		what = strings.ToLower(console.ProtocolName(e.Protocol))
+		if p := console.PortRange(e.Protocol, e.Ports); p != "All" || e.Protocol.HasPorts() {
+			what += " " + p
+		}
+	}
+	prep := "from"
+	if d == engine.Outbound {
+		prep = "to"
+	}
+	return e.Action.String() + " " + what + " " + prep + " " + e.CIDR.String()
 }
