@@ -711,7 +711,7 @@ func target(w *engine.World, to string) string {
 // clause makes a sentence of explain a clause after a colon: "No inbound
 // rule..." becomes "no inbound rule...". Names keep their case.
 func clause(s string) string {
-	for _, w := range []string{"No ", "A "} {
+	for _, w := range []string{"No ", "A ", "The "} {
 		if strings.HasPrefix(s, w) {
 			return strings.ToLower(w[:1]) + s[1:]
 		}
