@@ -58,11 +58,11 @@ func isACL(c Cause) bool { return c == CauseACLInbound || c == CauseACLReply }
 
 // The ACL mistakes a question can turn on.
 const (
-	aclPortMissing   = iota // inbound allows other ports, not the request's
-	aclDenyFirst            // a deny for the client, numbered before the allow
-	aclMirrorReply          // outbound allows the request's port instead of the client's
-	aclNarrowReply          // outbound allows 49152-65535; a Linux client uses 32768
-	aclNoICMPOutbound       // outbound has no ICMP entry for the echo reply
+	aclPortMissing    = iota // inbound allows other ports, not the request's
+	aclDenyFirst             // a deny for the client, numbered before the allow
+	aclMirrorReply           // outbound allows the request's port instead of the client's
+	aclNarrowReply           // outbound allows 49152-65535; a Linux client uses 32768
+	aclNoICMPOutbound        // outbound has no ICMP entry for the echo reply
 )
 
 // stageACL gives the destination's subnet a custom network ACL that lets

@@ -136,8 +136,8 @@ const maxWorlds = 60
 var causeWeights = map[ScenarioKind]map[Cause]int{
 	AskOutcome: {CauseAllowed: 10, CauseNoListener: 13, CauseInbound: 14, CauseOutbound: 16, CauseUnreachable: 20, CausePublicRef: 13, CauseStateful: 12,
 		CauseACLInbound: 17, CauseACLReply: 17},
-	AskRule:    {CauseAllowed: 60, CauseNoListener: 20, CauseStateful: 20},
-	AskFix:     {CauseInbound: 45, CauseOutbound: 33, CausePublicRef: 22},
+	AskRule: {CauseAllowed: 60, CauseNoListener: 20, CauseStateful: 20},
+	AskFix:  {CauseInbound: 45, CauseOutbound: 33, CausePublicRef: 22},
 }
 
 // trafficWeights are how often each kind of traffic is drawn.

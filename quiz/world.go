@@ -76,8 +76,8 @@ type plan struct {
 	v6    bool
 	// subnets puts each tier in a subnet of its own (acl.go).
 	subnets bool
-	roles []role // one entry per instance, in launch order
-	hosts []engine.Host
+	roles   []role // one entry per instance, in launch order
+	hosts   []engine.Host
 }
 
 // planWorld chooses the roles and hosts of a world: more of them at higher
