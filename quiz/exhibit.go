@@ -32,13 +32,15 @@ type ACLRules struct {
 	Outbound Table    `json:"outbound"`
 }
 
-// Title names the ACL and the subnets it guards: "acl-public (subnet-public)".
+// Title names the ACL and the subnets it guards: "acl-public, on
+// subnet-public". The default ACL goes by its name, as the console shows
+// it.
 func (a ACLRules) Title() string {
 	name := a.ID
-	if a.Name != "" && a.Name != a.ID {
-		name = a.Name + " (" + a.ID + ")"
+	if a.Name != "" {
+		name = a.Name
 	}
-	return name + ", for " + strings.Join(a.Subnets, ", ")
+	return name + ", on " + strings.Join(a.Subnets, ", ")
 }
 
 // GroupRules is one security group's two rule tables.
@@ -128,9 +130,12 @@ func indent(lines []string) []string {
 // be noise).
 func NewExhibit(w *engine.World) *Exhibit {
 	e := &Exhibit{Machines: Table{Columns: []string{"Name", "Kind", "Private IP", "Public IP", "Security groups", "Listening"}}}
+	// Where the world has subnets, the Kind column names each instance's
+	// subnet instead (a host is still an outside host): one column more
+	// would not fit beside the question.
 	subnets := len(w.Subnets) > 0
 	if subnets {
-		e.Machines.Columns = slices.Insert(e.Machines.Columns, 2, "Subnet")
+		e.Machines.Columns[1] = "Subnet"
 	}
 	var acls []*engine.NetworkACL
 	guards := map[*engine.NetworkACL][]string{}
@@ -141,7 +146,7 @@ func NewExhibit(w *engine.World) *Exhibit {
 		}
 		row := []string{i.Label(), "instance", addr(i.PrivateIP), addr(i.PublicIP), strings.Join(groups, ", "), services(i.Listening)}
 		if sn := w.SubnetOf(i); subnets && sn != nil {
-			row = slices.Insert(row, 2, sn.Label())
+			row[1] = sn.Label()
 			a := w.ACLOf(sn.VPC, sn)
 			if _, seen := guards[a]; !seen {
 				acls = append(acls, a)
@@ -149,17 +154,11 @@ func NewExhibit(w *engine.World) *Exhibit {
 			if !slices.Contains(guards[a], sn.Label()) {
 				guards[a] = append(guards[a], sn.Label())
 			}
-		} else if subnets {
-			row = slices.Insert(row, 2, "-")
 		}
 		e.Machines.Rows = append(e.Machines.Rows, row)
 	}
 	for _, h := range w.Hosts {
-		row := []string{h.Label(), "outside host", "-", addr(h.IP), "-", services(h.Listening)}
-		if subnets {
-			row = slices.Insert(row, 2, "-")
-		}
-		e.Machines.Rows = append(e.Machines.Rows, row)
+		e.Machines.Rows = append(e.Machines.Rows, []string{h.Label(), "outside host", "-", addr(h.IP), "-", services(h.Listening)})
 	}
 	for _, a := range acls {
 		e.ACLs = append(e.ACLs, ACLRules{ID: a.ID, Name: a.Name, Subnets: guards[a],

@@ -10,8 +10,8 @@ import (
 )
 
 // exhibitLines draws a scenario's exhibit in width cells: the machines,
-// then each group's inbound and outbound rules, as the console lists
-// them. Tables wrap their cells rather than cut them: a question about a
+// then each group's inbound and outbound rules, then each network ACL's,
+// as the console lists them. Tables wrap their cells rather than cut them: a question about a
 // world must show all of it.
 func exhibitLines(ctx *common.Context, e *qz.Exhibit, width int) []string {
 	st := ctx.Styles
@@ -27,6 +27,16 @@ func exhibitLines(ctx *common.Context, e *qz.Exhibit, width int) []string {
 				lines = append(lines, "  "+st.Faint.Render("(none)"))
 				continue
 			}
+			lines = append(lines, indent(tableLines(ctx, part.t, width-2))...)
+		}
+	}
+	// Network ACLs list their * rules too, so their tables are never empty.
+	for _, a := range e.ACLs {
+		for _, part := range []struct {
+			dir string
+			t   qz.Table
+		}{{"inbound", a.Inbound}, {"outbound", a.Outbound}} {
+			lines = append(lines, "", st.Heading.Render("Network ACL "+a.Title())+st.Muted.Render(" · "+part.dir+" rules"))
 			lines = append(lines, indent(tableLines(ctx, part.t, width-2))...)
 		}
 	}
