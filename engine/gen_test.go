@@ -369,6 +369,7 @@ type scale struct {
 	instances, groups  int
 	minRules, maxRules int // inbound rules per group; outbound get a quarter
 	perInstance        int // groups on each instance
+	acls               bool
 }
 
 // scaleWorld builds the large worlds of the benchmarks: instances spread
@@ -422,12 +423,62 @@ func scaleWorld(sc scale) *engine.World {
 		grp.Inbound = g.rules(grp, peers[v], pools[v], sc.minRules+g.intn(sc.maxRules-sc.minRules+1))
 		grp.Outbound = g.rules(grp, peers[v], pools[v], 1+g.intn(sc.maxRules/4+1))
 	}
+	if sc.acls {
+		scaleACLs(g, w, pools)
+	}
 	data := engine.Marshal(w)
 	loaded, ds := engine.Parse("scale.yaml", data)
 	if loaded == nil {
 		panic("scale world does not load: " + ds.Error())
 	}
 	return loaded
+}
+
+// scaleACLs gives each VPC of a scale world sixteen subnets (the /26s of
+// 10.v.0.0/22, which hold all its instances) and three network ACLs of 12
+// entries per direction: denies of single addresses, allows of ports and
+// ranges, and the ephemeral ports' return entry on some; one subnet in
+// four keeps the default ACL.
+func scaleACLs(g *gen, w *engine.World, pools [][]netip.Prefix) {
+	for v, vpc := range w.VPCs {
+		var acls []string
+		for k := range 3 {
+			a := &engine.NetworkACL{ID: fmt.Sprintf("acl-%d-%d", v, k), VPC: vpc.ID}
+			for _, d := range []engine.Direction{engine.Inbound, engine.Outbound} {
+				var entries []engine.ACLEntry
+				for n := range 11 {
+					e := engine.ACLEntry{Rule: 10 * (n + 1), Action: engine.Allow, Protocol: engine.ProtoTCP, CIDR: pick(g, pools[v])}
+					if !e.CIDR.Addr().Is4() {
+						e.CIDR = netip.MustParsePrefix("0.0.0.0/0")
+					}
+					switch {
+					case g.chance(0.3):
+						e.Action, e.Protocol = engine.Deny, engine.ProtoAll
+					default:
+						p := pick(g, matrixPorts)
+						e.Ports = engine.PortRange{Lo: p, Hi: p}
+					}
+					entries = append(entries, e)
+				}
+				last := engine.ACLEntry{Rule: 200, Action: engine.Allow, Protocol: engine.ProtoTCP,
+					Ports: engine.PortRange{Lo: 1024, Hi: 65535}, CIDR: netip.MustParsePrefix("0.0.0.0/0")}
+				if g.chance(0.3) {
+					last.Ports.Lo = 49152 // instances' replies to 32768 are dropped
+				}
+				*map[engine.Direction]*[]engine.ACLEntry{engine.Inbound: &a.Inbound, engine.Outbound: &a.Outbound}[d] = append(entries, last)
+			}
+			w.NetworkACLs = append(w.NetworkACLs, a)
+			acls = append(acls, a.ID)
+		}
+		for k := range 16 {
+			s := &engine.Subnet{ID: fmt.Sprintf("subnet-%d-%d", v, k), VPC: vpc.ID,
+				CIDR: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(v), byte(k / 4), byte(64 * (k % 4))}), 26)}
+			if k%4 < 3 {
+				s.NetworkACL = acls[k%4]
+			}
+			w.Subnets = append(w.Subnets, s)
+		}
+	}
 }
 
 // pickN draws n elements of list (fewer if it is shorter), in list order.
