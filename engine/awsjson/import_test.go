@@ -517,3 +517,42 @@ func TestQuotasRaised(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestImportNetworkACLEdgeCases: subnets and ACLs the format refuses as
+// AWS describes them are left out or trimmed, each with a warning, and
+// the file still loads.
+func TestImportNetworkACLEdgeCases(t *testing.T) {
+	data, err := os.ReadFile("testdata/acl-edge-cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, res := load(t, []Input{{Name: "acl-edge-cases.json", Data: data}}, Options{})
+	for _, want := range [][]string{
+		{"acl-1", "rule 100 skipped", "second entry"},
+		{"acl-1", "rule 0 skipped"},
+		{"acl-2", "second default network ACL"},
+		{"acl-2", "Name tag \"default\" left out"},
+		{"acl-3", "rule 5 skipped", "\"maybe\""},
+		{"subnet-2", "overlaps subnet-1"},
+		{"subnet-3", "outside VPC vpc-1"},
+		{"eni-2", "in no subnet"},
+	} {
+		if !warned(res, want...) {
+			t.Errorf("no warning with %q in %v", want, res.Warnings)
+		}
+	}
+	if w.Subnet("subnet-2") != nil || w.Subnet("subnet-3") != nil || w.Instance("eni-2") != nil {
+		t.Error("a refused subnet or machine was written")
+	}
+	a := w.NetworkACL("acl-1")
+	if a == nil || a.Name != "default" || len(a.Inbound) != 1 || len(a.Outbound) != 1 {
+		t.Fatalf("acl-1 = %+v", a)
+	}
+	if s := w.Subnet("subnet-4"); s == nil || s.NetworkACL != "acl-2" || s.Name != "default" {
+		t.Errorf("subnet-4 = %+v", s)
+	}
+	// eni-1 is in subnet-1, which acl-1 guards: only tcp/443 gets in.
+	if r := engine.Evaluate(w, engine.Connection{From: "203.0.113.9", To: "10.0.1.5", Protocol: engine.ProtoTCP, Port: 22}); r.Reason != engine.Unreachable {
+		t.Errorf("outside to a private address: %s", r.Reason)
+	}
+}

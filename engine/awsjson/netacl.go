@@ -90,8 +90,11 @@ func aclEntryOf(e aclEntryJSON) aclEntry {
 	if ent.cidr == "" {
 		ent.cidr = e.Ipv6CidrBlock
 	}
-	if err != nil || (e.RuleAction != "allow" && e.RuleAction != "deny") {
-		ent.comment = fmt.Sprintf("rule %d skipped: %s", e.RuleNumber, clean(fmt.Sprint(err)))
+	if err == nil && e.RuleAction != "allow" && e.RuleAction != "deny" {
+		err = fmt.Errorf("action %s is neither allow nor deny", strqLine(e.RuleAction))
+	}
+	if err != nil {
+		ent.comment = fmt.Sprintf("rule %d skipped: %s", e.RuleNumber, clean(err.Error()))
 		return ent
 	}
 	ent.proto = proto.String()
@@ -153,7 +156,11 @@ func (b *builder) settleACLs() {
 			seen := map[int]bool{}
 			for k := range *list {
 				ent := &(*list)[k]
-				if ent.isDefaultCatchAll || ent.comment != "" {
+				if ent.isDefaultCatchAll {
+					continue
+				}
+				if ent.comment != "" {
+					b.warn(a.id, "%s", ent.comment)
 					continue
 				}
 				p, _, err := engine.ParseCIDR(ent.cidr)
