@@ -10,13 +10,13 @@ import (
 
 // Codes of the subnet and network ACL problems, as AWS names them.
 const (
-	CodeSubnetRange         = "InvalidSubnet.Range"
-	CodeSubnetConflict      = "InvalidSubnet.Conflict"
-	CodeSubnetNotFound      = "InvalidSubnetID.NotFound"
-	CodeACLNotFound         = "InvalidNetworkAclID.NotFound"
-	CodeACLEntryExists      = "NetworkAclEntryAlreadyExists"
-	CodeACLEntryLimit       = "NetworkAclEntryLimitExceeded"
-	CodeACLEntryNotFound    = "InvalidNetworkAclEntry.NotFound"
+	CodeSubnetRange      = "InvalidSubnet.Range"
+	CodeSubnetConflict   = "InvalidSubnet.Conflict"
+	CodeSubnetNotFound   = "InvalidSubnetID.NotFound"
+	CodeACLNotFound      = "InvalidNetworkAclID.NotFound"
+	CodeACLEntryExists   = "NetworkAclEntryAlreadyExists"
+	CodeACLEntryLimit    = "NetworkAclEntryLimitExceeded"
+	CodeACLEntryNotFound = "InvalidNetworkAclEntry.NotFound"
 )
 
 func (w *World) mustACL(id string) (*NetworkACL, error) {
