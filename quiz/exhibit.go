@@ -241,8 +241,8 @@ func entryText(e engine.ACLEntry, d engine.Direction) string {
 	what := "all traffic"
 	if e.Protocol != engine.ProtoAll {
 		what = strings.ToLower(console.ProtocolName(e.Protocol))
-		if p := console.PortRange(e.Protocol, e.Ports); p != "All" || e.Protocol.HasPorts() {
-			what += " " + p
+		if e.Protocol.HasPorts() || (e.Protocol.IsICMP() && e.Ports != engine.AnyICMP) {
+			what += " " + e.Ports.Format(e.Protocol)
 		}
 	}
 	prep := "from"

@@ -134,8 +134,8 @@ const maxWorlds = 60
 // outbound rules and unreachable instances as often as missing inbound
 // rules, so that a learner does not learn that every timeout is inbound.
 var causeWeights = map[ScenarioKind]map[Cause]int{
-	AskOutcome: {CauseAllowed: 10, CauseNoListener: 13, CauseInbound: 14, CauseOutbound: 16, CauseUnreachable: 20, CausePublicRef: 13, CauseStateful: 12,
-		CauseACLInbound: 17, CauseACLReply: 17},
+	AskOutcome: {CauseAllowed: 10, CauseNoListener: 13, CauseInbound: 12, CauseOutbound: 16, CauseUnreachable: 20, CausePublicRef: 13, CauseStateful: 12,
+		CauseACLInbound: 19, CauseACLReply: 21},
 	AskRule: {CauseAllowed: 60, CauseNoListener: 20, CauseStateful: 20},
 	AskFix:  {CauseInbound: 45, CauseOutbound: 33, CausePublicRef: 22},
 }
