@@ -23,9 +23,9 @@ type tierSubnet struct {
 }
 
 var tierSubnets = []tierSubnet{
-	{"subnet-public", netip.MustParsePrefix("10.0.1.0/24"), netip.MustParsePrefix("2600:1f18:1234:5601::/64"), []string{"lb", "web", "bastion"}},
+	{"subnet-web", netip.MustParsePrefix("10.0.1.0/24"), netip.MustParsePrefix("2600:1f18:1234:5601::/64"), []string{"lb", "web", "bastion"}},
 	{"subnet-app", netip.MustParsePrefix("10.0.2.0/24"), netip.MustParsePrefix("2600:1f18:1234:5602::/64"), []string{"app", "dns"}},
-	{"subnet-data", netip.MustParsePrefix("10.0.3.0/24"), netip.MustParsePrefix("2600:1f18:1234:5603::/64"), []string{"db", "cache"}},
+	{"subnet-db", netip.MustParsePrefix("10.0.3.0/24"), netip.MustParsePrefix("2600:1f18:1234:5603::/64"), []string{"db", "cache"}},
 }
 
 // subnetFor is the subnet a role's instances are launched into.

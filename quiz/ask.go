@@ -143,6 +143,8 @@ func whyNot(s *situation, v verdict) string {
 			return "It never gets that far: it is stopped as it leaves " + res.From.Label() + "."
 		case engine.Unreachable:
 			return "The rules never see it: " + clause(explain(s.w, res))
+		case engine.ACLOutboundBlocked, engine.ACLInboundBlocked:
+			return "The security groups never see it: " + clause(explain(s.w, res))
 		}
 		if ref, ok := res.FirstMatch(engine.Inbound); ok {
 			return ruleName(s.w, ref) + " lets it in."

@@ -23,24 +23,40 @@ type Exhibit struct {
 }
 
 // ACLRules is one network ACL's two entry tables, in rule order, each
-// ending with the * rule, as the console lists them.
+// ending with the * rule, as the console lists them, and the subnets it
+// guards with the instances in each.
 type ACLRules struct {
-	ID       string   `json:"id"`
-	Name     string   `json:"name"`
-	Subnets  []string `json:"subnets"`
-	Inbound  Table    `json:"inbound"`
-	Outbound Table    `json:"outbound"`
+	ID       string         `json:"id"`
+	Name     string         `json:"name"`
+	Subnets  []SubnetMember `json:"subnets"`
+	Inbound  Table          `json:"inbound"`
+	Outbound Table          `json:"outbound"`
 }
 
-// Title names the ACL and the subnets it guards: "acl-public, on
-// subnet-public". The default ACL goes by its name, as the console shows
-// it.
+// SubnetMember is a subnet and the instances in it.
+type SubnetMember struct {
+	Subnet    string   `json:"subnet"`
+	CIDR      string   `json:"cidr"`
+	Instances []string `json:"instances"`
+}
+
+// Title names the ACL: by its name, as the console shows the default one,
+// else by its id.
 func (a ACLRules) Title() string {
-	name := a.ID
 	if a.Name != "" {
-		name = a.Name
+		return a.Name
 	}
-	return name + ", on " + strings.Join(a.Subnets, ", ")
+	return a.ID
+}
+
+// Guards says what the ACL guards: "on subnet-web (10.0.1.0/24): web-1,
+// lb-1; subnet-app (10.0.2.0/24): app-1".
+func (a ACLRules) Guards() string {
+	parts := make([]string, len(a.Subnets))
+	for k, s := range a.Subnets {
+		parts[k] = s.Subnet + " (" + s.CIDR + "): " + strings.Join(s.Instances, ", ")
+	}
+	return "on " + strings.Join(parts, "; ")
 }
 
 // GroupRules is one security group's two rule tables.
@@ -111,7 +127,7 @@ func (e *Exhibit) Lines() []string {
 			dir string
 			t   Table
 		}{{"inbound", a.Inbound}, {"outbound", a.Outbound}} {
-			lines = append(lines, "", "Network ACL "+a.Title()+": "+part.dir+" rules")
+			lines = append(lines, "", "Network ACL "+a.Title()+": "+part.dir+" rules", "  "+a.Guards())
 			lines = append(lines, indent(part.t.Lines())...)
 		}
 	}
@@ -130,32 +146,31 @@ func indent(lines []string) []string {
 // be noise).
 func NewExhibit(w *engine.World) *Exhibit {
 	e := &Exhibit{Machines: Table{Columns: []string{"Name", "Kind", "Private IP", "Public IP", "Security groups", "Listening"}}}
-	// Where the world has subnets, the Kind column names each instance's
-	// subnet instead (a host is still an outside host): one column more
-	// would not fit beside the question.
-	subnets := len(w.Subnets) > 0
-	if subnets {
-		e.Machines.Columns[1] = "Subnet"
-	}
+	// The network ACLs, where the world has subnets, each with the subnets
+	// it guards and who is in them (a column more in the machines table
+	// would not fit beside the question).
 	var acls []*engine.NetworkACL
-	guards := map[*engine.NetworkACL][]string{}
+	guards := map[*engine.NetworkACL][]SubnetMember{}
 	for _, i := range w.Instances {
 		var groups []string
 		for _, g := range w.GroupsOf(i) {
 			groups = append(groups, g.Label())
 		}
-		row := []string{i.Label(), "instance", addr(i.PrivateIP), addr(i.PublicIP), strings.Join(groups, ", "), services(i.Listening)}
-		if sn := w.SubnetOf(i); subnets && sn != nil {
-			row[1] = sn.Label()
-			a := w.ACLOf(sn.VPC, sn)
-			if _, seen := guards[a]; !seen {
-				acls = append(acls, a)
-			}
-			if !slices.Contains(guards[a], sn.Label()) {
-				guards[a] = append(guards[a], sn.Label())
-			}
+		e.Machines.Rows = append(e.Machines.Rows, []string{i.Label(), "instance", addr(i.PrivateIP), addr(i.PublicIP), strings.Join(groups, ", "), services(i.Listening)})
+		sn := w.SubnetOf(i)
+		if sn == nil {
+			continue
 		}
-		e.Machines.Rows = append(e.Machines.Rows, row)
+		a := w.ACLOf(sn.VPC, sn)
+		if _, seen := guards[a]; !seen {
+			acls = append(acls, a)
+		}
+		k := slices.IndexFunc(guards[a], func(m SubnetMember) bool { return m.Subnet == sn.Label() })
+		if k < 0 {
+			guards[a] = append(guards[a], SubnetMember{Subnet: sn.Label(), CIDR: sn.CIDR.String()})
+			k = len(guards[a]) - 1
+		}
+		guards[a][k].Instances = append(guards[a][k].Instances, i.Label())
 	}
 	for _, h := range w.Hosts {
 		e.Machines.Rows = append(e.Machines.Rows, []string{h.Label(), "outside host", "-", addr(h.IP), "-", services(h.Listening)})
@@ -225,7 +240,11 @@ func ACLTable(w *engine.World, a *engine.NetworkACL, d engine.Direction) Table {
 	t := Table{Columns: []string{"Rule #", "Type", "Protocol", "Port range", peer, "Allow/Deny"}}
 	for _, e := range a.Sorted(d) {
 		r := engine.Rule{Protocol: e.Protocol, Ports: e.Ports, Peer: engine.CIDRPeer(e.CIDR)}
-		t.Rows = append(t.Rows, []string{strconv.Itoa(e.Rule), console.TypeName(r), console.ProtocolName(e.Protocol),
+		typ := console.TypeName(r)
+		if e.Protocol == engine.ProtoAll && e.CIDR.Addr().Is6() {
+			typ = "All IPv6 traffic" // as the console names the default ACL's rule 101
+		}
+		t.Rows = append(t.Rows, []string{strconv.Itoa(e.Rule), typ, console.ProtocolName(e.Protocol),
 			console.PortRange(e.Protocol, e.Ports), e.CIDR.String(), strings.ToUpper(e.Action.String())})
 	}
 	t.Rows = append(t.Rows, []string{"*", "All traffic", "All", "All", "0.0.0.0/0", "DENY"})

@@ -92,9 +92,9 @@ func TestTableLinesAlign(t *testing.T) {
 	}
 }
 
-// TestExhibitListsNetworkACLs: where a world has subnets, the machines
-// table names each instance's subnet, and each ACL that guards one is
-// listed as the console lists it: entries in rule order whatever order
+// TestExhibitListsNetworkACLs: where a world has subnets, each ACL that
+// guards an instance's subnet is listed with its subnets and who is in
+// them, as the console lists it: entries in rule order whatever order
 // they were written in, then the * rules, the IPv6 one in a VPC with IPv6.
 func TestExhibitListsNetworkACLs(t *testing.T) {
 	w, ds := engine.Parse("acl.yaml", []byte(`
@@ -122,14 +122,11 @@ hosts:
 		t.Fatal(ds)
 	}
 	e := NewExhibit(w)
-	if e.Machines.Columns[1] != "Subnet" || e.Machines.Rows[0][1] != "subnet-web" || e.Machines.Rows[2][1] != "outside host" {
-		t.Errorf("machines: %v %v", e.Machines.Columns, e.Machines.Rows)
-	}
 	var titles []string
 	for _, a := range e.ACLs {
-		titles = append(titles, a.Title())
+		titles = append(titles, a.Title()+" "+a.Guards())
 	}
-	if !slices.Equal(titles, []string{"acl-web, on subnet-web", "default, on subnet-db"}) {
+	if !slices.Equal(titles, []string{"acl-web on subnet-web (10.0.1.0/24): web-1", "default on subnet-db (10.0.2.0/24): db-1"}) {
 		t.Errorf("ACLs shown: %v (an ACL that guards no instance's subnet is noise)", titles)
 	}
 	want := [][]string{
@@ -146,7 +143,7 @@ hosts:
 		t.Errorf("acl-web outbound: %v %v", got.Columns, got.Rows)
 	}
 	lines := strings.Join(e.Lines(), "\n")
-	for _, s := range []string{"Network ACL acl-web, on subnet-web: inbound rules", "Network ACL default, on subnet-db: outbound rules"} {
+	for _, s := range []string{"Network ACL acl-web: inbound rules\n  on subnet-web (10.0.1.0/24): web-1", "Network ACL default: outbound rules\n  on subnet-db (10.0.2.0/24): db-1"} {
 		if !strings.Contains(lines, s) {
 			t.Errorf("the exhibit lacks %q:\n%s", s, lines)
 		}
@@ -178,6 +175,11 @@ func TestACLQuestions(t *testing.T) {
 		}
 		if !strings.Contains(q.Explanation, "network ACL acl-") || !(strings.Contains(q.Explanation, "rule ") || strings.Contains(q.Explanation, "* rule")) {
 			t.Errorf("%s does not name the ACL and its entry: %q", q.ID, q.Explanation)
+		}
+		for _, why := range q.Why {
+			if strings.Contains(why, "outside AWS") {
+				t.Errorf("%s calls an instance behind an ACL outside AWS: %q", q.ID, why)
+			}
 		}
 		if s.Cause == CauseACLReply && !strings.Contains(q.Explanation, "stateless") {
 			t.Errorf("%s does not say why the reply needs an entry: %q", q.ID, q.Explanation)

@@ -37,6 +37,9 @@ func exhibitLines(ctx *common.Context, e *qz.Exhibit, width int) []string {
 			t   qz.Table
 		}{{"inbound", a.Inbound}, {"outbound", a.Outbound}} {
 			lines = append(lines, "", st.Heading.Render("Network ACL "+a.Title())+st.Muted.Render(" · "+part.dir+" rules"))
+			for _, l := range wrapWords(a.Guards(), width-2) {
+				lines = append(lines, "  "+st.Muted.Render(l))
+			}
 			lines = append(lines, indent(tableLines(ctx, part.t, width-2))...)
 		}
 	}
@@ -82,7 +85,7 @@ func tableLines(ctx *common.Context, t qz.Table, width int) []string {
 	for _, row := range rows {
 		for k, cell := range row[:min(len(row), n)] {
 			widths[k] = max(widths[k], ansi.StringWidth(cell))
-			for _, w := range strings.Fields(cell) {
+			for _, w := range unbreakable(cell) {
 				least[k] = max(least[k], ansi.StringWidth(w))
 			}
 		}
