@@ -8,8 +8,8 @@ import (
 )
 
 // The solution steps that change network ACLs, as the lab does: an entry
-// added, replaced or removed (rule numbers never change, as in AWS), a
-// custom ACL created, a subnet associated with an ACL.
+// added, replaced or removed (found by its rule number, as AWS's API finds
+// it), a custom ACL created, a subnet associated with an ACL.
 const (
 	opAddEntry     = "add-entry"
 	opReplaceEntry = "replace-entry"
