@@ -180,9 +180,12 @@ func (m *Model) Init() tea.Cmd {
 	return nil
 }
 
-// Capturing reports whether the lab takes every key: a form is open, or a
-// connection is waiting (any key skips the wait).
-func (m *Model) Capturing() bool { return m.form != nil || m.conn.pending }
+// Capturing reports whether the lab takes every key: a form is open, a
+// connection is waiting (any key skips the wait), or the focused pane
+// takes text (the world's filter).
+func (m *Model) Capturing() bool {
+	return m.form != nil || m.conn.pending || common.IsCapturing(m.panes[m.focus])
+}
 
 // Unsaved names the changes that quitting would lose.
 func (m *Model) Unsaved() string {
@@ -213,9 +216,16 @@ type (
 	changeMsg struct {
 		do func(w *engine.World) (done, error)
 	}
-	formMsg      struct{ f *form }
-	focusMsg     struct{ pane paneID }
-	fireMsg      struct{ conn engine.Connection }
+	formMsg  struct{ f *form }
+	focusMsg struct{ pane paneID }
+	fireMsg  struct{ conn engine.Connection }
+	// aimMsg puts a machine in the Connection pane's To picker, or its
+	// From picker, so that f tests it: how a connection finds one machine
+	// among thousands.
+	aimMsg struct {
+		id   string
+		from bool
+	}
 	openWorldMsg struct {
 		path string
 		w    *engine.World
@@ -303,6 +313,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case fireMsg:
 		m.setFocus(paneConn)
 		return m.conn.fire(msg.conn)
+	case aimMsg:
+		m.conn.aim(msg.id, msg.from)
+		conn := m.conn.composedConn()
+		m.setStatus(common.StatusInfo, "Next test: "+m.env.ctx.Route(m.conn.label(conn.From), m.conn.label(conn.To))+" "+
+			portLabel(conn.Protocol, conn.Port)+". f fires it; the Connection pane changes the port.")
+		return nil
 	case spinner.TickMsg:
 		return m.conn.tick(msg)
 	case openWorldMsg:
@@ -394,6 +410,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.save(true) // the lab's own file
 	case key.Matches(msg, k.Open):
 		return openForm(openFileForm(m.env, m.Unsaved()))
+	case key.Matches(msg, m.tree.keys.Filter):
+		// From any pane: the filter is how to find one thing among many.
+		m.setFocus(paneWorld)
+		_, cmd := m.tree.Update(msg)
+		return cmd
 	case m.forwarded(msg):
 		// A side panel's own key (h for a hint) works from any pane, and
 		// shows the panel it acts on.
@@ -585,6 +606,9 @@ func (m *Model) closeForm() {
 }
 
 func (m *Model) setFocus(p paneID) {
+	if p != paneWorld {
+		m.tree.stopTyping()
+	}
 	if int(p) < len(m.panes) && p != m.focus {
 		m.focus = p
 		m.layout() // the stacked layout unfolds the focused pane
@@ -655,6 +679,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	full := m.panes[m.focus].FullHelp()
 	if side := m.sideKeys(); m.focus != paneSide && len(side) > 0 {
 		full = append(full, side) // the root routes to the lab only the keys its help lists
+	}
+	if m.focus != paneWorld {
+		full = append(full, []key.Binding{m.tree.keys.Filter})
 	}
 	return append(full,
 		[]key.Binding{k.Next, k.Prev, k.Fire, k.Undo, k.Redo},
