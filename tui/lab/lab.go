@@ -230,21 +230,25 @@ type (
 		path string
 		w    *engine.World
 	}
-	// saveAsMsg asks to save the lab at path, an absolute path; replace
-	// says the learner agreed to replace a file there.
+	// saveAsMsg asks to save the lab at path, an absolute path, in
+	// format; replace says the learner agreed to replace a file there.
 	saveAsMsg struct {
 		path    string
 		replace bool
+		format  saveFormat
 	}
 	// statusMsg puts a message in the status line.
 	statusMsg struct {
 		kind common.StatusKind
 		text string
 	}
-	// savedMsg reports a save: version is the lab's version it wrote.
+	// savedMsg reports a save: version is the lab's version it wrote,
+	// what is what it wrote ("the lab", or an export of its groups).
 	savedMsg struct {
 		path    string
 		version int
+		export  bool
+		what    string
 		err     error
 	}
 )
@@ -324,6 +328,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case openWorldMsg:
 		return m.open(msg.path, msg.w)
 	case saveAsMsg:
+		if msg.format.export != "" {
+			// An export is a copy for AWS: the lab stays the file it was.
+			return m.write(msg.path, msg.replace, msg.format)
+		}
 		m.path = msg.path
 		m.saver = nil // a lab saved to a file is that file's now, not the scratch lab
 		return m.save(msg.replace)
@@ -335,10 +343,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.setStatus(common.StatusErr, "Could not save: "+msg.err.Error())
 			return nil
 		}
+		if msg.export {
+			m.setStatus(common.StatusOK, "Wrote "+msg.what+" to "+msg.path)
+			return nil
+		}
 		if msg.version == m.version {
 			m.dirty = false
 		}
-		m.setStatus(common.StatusOK, "Saved "+msg.path)
+		m.setStatus(common.StatusOK, "Saved "+msg.path+" · ctrl+s again exports it")
 		return nil
 	case autosaveFailedMsg:
 		m.setStatus(common.StatusErr, "Autosave failed: "+msg.err.Error())
@@ -404,7 +416,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Leave):
 		return common.Back
 	case key.Matches(msg, k.Save):
-		if m.path == "" {
+		if m.path == "" || !m.dirty {
+			// Nothing to save to the lab's own file: save elsewhere, or export.
 			return openForm(saveAsForm(m.env, m.suggestPath()))
 		}
 		return m.save(true) // the lab's own file
@@ -474,6 +487,9 @@ func (m *Model) vpcOf(sel ref) string {
 // lab in the working directory, as an absolute path, so that the form
 // names the directory it saves in.
 func (m *Model) suggestPath() string {
+	if m.path != "" {
+		return m.path
+	}
 	name := strings.ToLower(strings.Join(strings.Fields(m.env.w.Name), "-"))
 	if name == "" {
 		name = "lab"
@@ -587,15 +603,27 @@ func (m *Model) open(path string, w *engine.World) tea.Cmd {
 // goroutine. Unless replace is set, a file that appeared at the path in
 // the meantime is left alone. Close waits for saves in flight.
 func (m *Model) save(replace bool) tea.Cmd {
-	w, path, version := m.env.w, m.path, m.version // a world the lab has shown is never changed
+	return m.write(m.path, replace, saveFormats()[0])
+}
+
+// write writes the world to path in format f, as save does.
+func (m *Model) write(path string, replace bool, f saveFormat) tea.Cmd {
+	w, version := m.env.w, m.version // a world the lab has shown is never changed
+	source := w.Name
+	if source == "" {
+		source = "the sglab lab"
+	}
 	m.setStatus(common.StatusInfo, "Saving "+path+"…")
 	m.saving.Add(1)
 	return func() tea.Msg {
 		defer m.saving.Done()
+		done := savedMsg{path: path, version: version, export: f.export != "", what: f.describe(w)}
 		if _, err := os.Lstat(path); err == nil && !replace {
-			return savedMsg{path: path, err: fmt.Errorf("%s exists now; save again to choose", path)}
+			done.err = fmt.Errorf("%s exists now; save again to choose", path)
+			return done
 		}
-		return savedMsg{path: path, version: version, err: engine.Save(w, path)}
+		done.err = f.writeFile(w, path, source)
+		return done
 	}
 }
 
@@ -682,6 +710,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	if m.focus != paneWorld {
 		full = append(full, []key.Binding{m.tree.keys.Filter})
+	}
+	if m.path == "" || !m.dirty { // see key: the form, with the export formats
+		k.Save.SetHelp("ctrl+s", "save as/export")
 	}
 	return append(full,
 		[]key.Binding{k.Next, k.Prev, k.Fire, k.Undo, k.Redo},

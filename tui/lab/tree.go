@@ -57,6 +57,7 @@ const (
 type treeLine struct {
 	thing any
 	says  lineKind
+	match bool // the thing matches the filter, or there is none; a VPC shown for what it holds does not
 }
 
 // ref is the thing the line selects, or none for a heading or a detail.
@@ -110,7 +111,7 @@ type treePane struct {
 	input  textinput.Model // the filter as it is typed
 	typing bool            // the filter's input has the keys
 	query  string          // the filter applied; "" shows everything
-	shown  int             // things shown, with a filter
+	shown  int             // things that match the filter
 	hay    haystacks
 }
 
@@ -164,7 +165,7 @@ func (t *treePane) summary() string {
 	s := fmt.Sprintf("%s · %s · %s · %s outside AWS", plural(len(w.VPCs), "VPC"), plural(len(w.Groups), "group"),
 		plural(len(w.Instances), "instance"), plural(len(w.Hosts), "host"))
 	if t.query != "" {
-		s = fmt.Sprintf("filter %s: %d of %d shown · ", quoted(t.query), t.shown, t.things()) + s
+		s = fmt.Sprintf("filter %s: %d of %d match · ", quoted(t.query), t.shown, t.things()) + s
 	}
 	return s
 }
@@ -273,26 +274,28 @@ func (t *treePane) build() {
 				continue
 			}
 		}
-		t.add(v, saysVPC)
+		// In a VPC that matches, every thing shows and counts only if it matches too.
+		matches := func(thing any) bool { return !whole || keep(thing) }
+		t.add(v, saysVPC, whole)
 		if v.IPv6CIDR.IsValid() {
-			t.add(v, saysVPCIPv6)
+			t.add(v, saysVPCIPv6, false)
 		}
 		if whole || len(gs) > 0 {
-			t.add(v, saysGroups)
+			t.add(v, saysGroups, false)
 		}
 		for _, g := range gs {
-			t.add(g, saysGroup)
+			t.add(g, saysGroup, matches(g))
 		}
 		if whole || len(is) > 0 {
-			t.add(v, saysInstances)
+			t.add(v, saysInstances, false)
 		}
 		for _, i := range is {
-			t.add(i, saysInstance)
+			t.add(i, saysInstance, matches(i))
 			if i.IPv6.IsValid() {
-				t.add(i, saysIPv6)
+				t.add(i, saysIPv6, false)
 			}
-			t.add(i, saysAttached)
-			t.add(i, saysRunning)
+			t.add(i, saysAttached, false)
+			t.add(i, saysRunning, false)
 		}
 	}
 	hs := w.Hosts
@@ -300,16 +303,16 @@ func (t *treePane) build() {
 		hs = slices.DeleteFunc(slices.Clone(hs), func(h *engine.Host) bool { return !keep(h) })
 	}
 	if len(hs) > 0 {
-		t.add(nil, saysOutside)
+		t.add(nil, saysOutside, false)
 		for _, h := range hs {
-			t.add(h, saysHost)
+			t.add(h, saysHost, true)
 		}
 	}
 }
 
-func (t *treePane) add(thing any, s lineKind) {
-	l := treeLine{thing: thing, says: s}
-	if l.selectable() {
+func (t *treePane) add(thing any, s lineKind, match bool) {
+	l := treeLine{thing: thing, says: s, match: match}
+	if l.match {
 		t.shown++
 	}
 	t.lines = append(t.lines, l)
@@ -319,10 +322,10 @@ func (t *treePane) add(thing any, s lineKind) {
 // Otherwise a filter puts it on the first match, and a change to the
 // world near where it was (at), which is then the choice.
 func (t *treePane) place(at int) {
-	if k := t.find(t.chosen); k >= 0 {
+	if k := t.find(t.chosen); k >= 0 && t.lines[k].match {
 		t.cursor = k
 	} else if t.query != "" {
-		t.cursor = 0
+		t.cursor = max(slices.IndexFunc(t.lines, func(l treeLine) bool { return l.match }), 0)
 		t.settle(1)
 	} else {
 		t.cursor = max(min(at, len(t.lines)-1), 0)
@@ -492,6 +495,7 @@ func (t *treePane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if t.typing {
 		return t, t.typed(km)
 	}
+	t.syncKeys() // a key does only what the selection allows
 	var cmd tea.Cmd
 	switch {
 	case t.navigate(km):
@@ -644,6 +648,7 @@ func (t *treePane) syncKeys() {
 	default:
 		t.keys.Delete.SetEnabled(false)
 	}
+	t.keys.Open.SetEnabled(sel != kindNone)
 	machine := sel == kindInstance || sel == kindHost
 	t.keys.To.SetEnabled(machine)
 	t.keys.From.SetEnabled(machine)
@@ -702,7 +707,7 @@ func (t *treePane) filterLine() string {
 	if t.typing {
 		return common.Fit(t.input.View(), t.width)
 	}
-	text := fmt.Sprintf("%d of %d shown", t.shown, t.things())
+	text := fmt.Sprintf("%d of %d match", t.shown, t.things())
 	return common.Fit(st.Accent.Render(t.input.Prompt+safe(t.query))+st.Faint.Render("  "+text), t.width)
 }
 
