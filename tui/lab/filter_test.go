@@ -32,6 +32,9 @@ func TestFilterKeepsWhatMatches(t *testing.T) {
 		t.Fatalf("/ from the Connection pane: focus %v, capturing %v", m.focus, m.Capturing())
 	}
 	says(t, shortHelp(m), "enter done", "esc clear filter", "↑/↓ move")
+	if h := fullHelp(m); strings.Contains(h, "fire") || strings.Contains(h, "leave") {
+		t.Fatalf("the help names keys that type into the filter:\n%s", h)
+	}
 	drive(m, text("server-004"))
 	// server-0040 to server-0049: ten instances, in the VPCs they sit in.
 	var shown []string

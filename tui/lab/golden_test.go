@@ -50,6 +50,15 @@ func TestGolden(t *testing.T) {
 		// An AWS error that wraps keeps its indent under the field.
 		{"group-form-error", func(t *testing.T, m *Model) { drive(m, "n", text("sg-bad"), "enter") }},
 		{"attach-form", func(t *testing.T, m *Model) { story(t, m); drive(m, "g") }},
+		// The world's filter as it is typed, kept, and matching nothing.
+		{"filter-typing", func(t *testing.T, m *Model) { drive(m, "/", text("web")) }},
+		{"filter-kept", func(t *testing.T, m *Model) { drive(m, "/", text("10.0"), "enter", "down") }},
+		{"filter-none", func(t *testing.T, m *Model) { drive(m, "/", text("nothing-here")) }},
+		// Save as Terraform: the file is named for the format.
+		{"save-form", func(t *testing.T, m *Model) {
+			m.path = "/home/learner/lab.yaml" // saved: ctrl+s offers a copy or an export beside it
+			drive(m, "ctrl+s", "right")
+		}},
 		{"refusal", func(t *testing.T, m *Model) {
 			selectThing(m, ref{kindGroup, engine.DefaultGroupID("vpc-main")})
 			drive(m, "x")

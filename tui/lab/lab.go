@@ -679,6 +679,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{m.keys.Skip}
 	case m.form != nil:
 		return append(m.form.keyBinds(), m.keys.Cancel)
+	case m.tree.typing: // every other key types
+		return m.tree.ShortHelp()
 	}
 	k := m.keys
 	short := append(m.panes[m.focus].ShortHelp(), k.Fire)
@@ -693,14 +695,14 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // AnchoredHelp is the way out of the lab, which the help bar always shows.
 func (m *Model) AnchoredHelp() []key.Binding {
-	if m.form != nil || m.conn.pending {
+	if m.form != nil || m.conn.pending || m.tree.typing {
 		return nil
 	}
 	return []key.Binding{m.keys.Leave}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
-	if m.form != nil || m.conn.pending {
+	if m.form != nil || m.conn.pending || m.tree.typing {
 		return [][]key.Binding{m.ShortHelp()}
 	}
 	k := m.keys

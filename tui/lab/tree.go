@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/tui/common"
@@ -154,7 +155,6 @@ func (t *treePane) Init() tea.Cmd { return nil }
 func (t *treePane) SetSize(w, h int) {
 	t.width, t.height = w, h
 	t.drawn.reset(h)
-	t.input.Width = max(w-4, 1) // the prompt and the cursor
 	t.scroll()
 }
 
@@ -704,11 +704,16 @@ func (t *treePane) draw(l treeLine) string {
 // many things it shows.
 func (t *treePane) filterLine() string {
 	st := t.env.st
-	if t.typing {
-		return common.Fit(t.input.View(), t.width)
+	count := ""
+	if t.query != "" {
+		count = st.Faint.Render(fmt.Sprintf("  %d of %d match", t.shown, t.things()))
 	}
-	text := fmt.Sprintf("%d of %d match", t.shown, t.things())
-	return common.Fit(st.Accent.Render(t.input.Prompt+safe(t.query))+st.Faint.Render("  "+text), t.width)
+	if t.typing {
+		// The input pads its text to its width: leave the count room.
+		t.input.Width = max(t.width-ansi.StringWidth(t.input.Prompt)-1-ansi.StringWidth(count), 1)
+		return common.Fit(t.input.View()+count, t.width)
+	}
+	return common.Fit(st.Accent.Render(t.input.Prompt+safe(t.query))+count, t.width)
 }
 
 // text is a line's label (the name, emphasised) and info (addresses and
