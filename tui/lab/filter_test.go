@@ -82,9 +82,15 @@ func TestFilterMatchesEveryWord(t *testing.T) {
 	if m.tree.selected() != (ref{kindInstance, i.ID}) || m.tree.shown != 1 {
 		t.Fatalf("filter %q: %d shown, selected %+v\n%s", m.tree.query, m.tree.shown, m.tree.selected(), m.tree.View())
 	}
+	// By the group's id, in capitals: the group and the instances it
+	// guards match, and the selection stays on the instance, which does.
 	drive(m, "/", "ctrl+u", text(strings.ToUpper(g.ID)), "enter")
-	if m.tree.selected() != (ref{kindGroup, g.ID}) {
+	if m.tree.selected() != (ref{kindInstance, i.ID}) || m.tree.find(ref{kindGroup, g.ID}) < 0 {
 		t.Fatalf("filter by id: selected %+v\n%s", m.tree.selected(), m.tree.View())
+	}
+	want := 1 + len(m.World().InstancesWith(g.ID))
+	if m.tree.shown != want {
+		t.Fatalf("filter by id: %d match, want the group and its %d instances", m.tree.shown, want-1)
 	}
 }
 

@@ -366,6 +366,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	// The status line's advice names keys that type into the filter once
+	// it opens: say what the keys do as the filter opens and closes.
+	typing, filtered := m.tree.typing, m.tree.query != ""
+	defer func() {
+		switch t := m.tree; {
+		case t.typing && !typing:
+			m.setStatus(common.StatusInfo, "Filter the world: type part of a name, id, address or group. enter keeps the filter, esc clears it.")
+		case typing && !t.typing && t.query != "":
+			m.setStatus(common.StatusInfo, "Filter "+quoted(t.query)+" kept: "+t.matches()+". / changes it, esc clears it.")
+		case (typing || filtered) && !t.typing && t.query == "":
+			m.setStatus(common.StatusInfo, "The filter is cleared: the world tree shows everything.")
+		}
+	}()
 	if m.conn.pending {
 		m.conn.skip()
 		return nil

@@ -165,10 +165,13 @@ func (t *treePane) summary() string {
 	s := fmt.Sprintf("%s · %s · %s · %s outside AWS", plural(len(w.VPCs), "VPC"), plural(len(w.Groups), "group"),
 		plural(len(w.Instances), "instance"), plural(len(w.Hosts), "host"))
 	if t.query != "" {
-		s = fmt.Sprintf("filter %s: %d of %d match · ", quoted(t.query), t.shown, t.things()) + s
+		s = "filter " + quoted(t.query) + ": " + t.matches() + " · " + s
 	}
 	return s
 }
+
+// matches says how many things the filter lets through.
+func (t *treePane) matches() string { return fmt.Sprintf("%d of %d match", t.shown, t.things()) }
 
 // things counts what the world tree can select.
 func (t *treePane) things() int {
@@ -577,9 +580,11 @@ func (t *treePane) typed(km tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// stopTyping leaves the filter's input, keeping the filter.
+// stopTyping leaves the filter's input, keeping the filter; what the
+// cursor is on is the learner's choice now.
 func (t *treePane) stopTyping() {
 	if t.typing {
+		t.choose()
 		t.typing = false
 		t.input.Blur()
 		t.scroll()
@@ -706,7 +711,7 @@ func (t *treePane) filterLine() string {
 	st := t.env.st
 	count := ""
 	if t.query != "" {
-		count = st.Faint.Render(fmt.Sprintf("  %d of %d match", t.shown, t.things()))
+		count = st.Faint.Render("  " + t.matches())
 	}
 	if t.typing {
 		// The input pads its text to its width: leave the count room.
