@@ -222,3 +222,18 @@ func helpText(m *Model, keys [][]key.Binding) string {
 	}
 	return b.String()
 }
+
+// In accessible mode the filter is in words, and nothing matching says so
+// without glyphs.
+func TestAccessibleFilter(t *testing.T) {
+	m := newAccessibleLab(t)
+	drive(m, "/", text("web"))
+	v := m.View()
+	says(t, v, "Filter: web", "2 of 6 match")
+	drive(m, text("zzz"))
+	v = m.View()
+	says(t, v, "Nothing matches", "esc clears the filter")
+	if g := tuitest.Glyphs(v); len(g) > 0 {
+		t.Fatalf("glyphs %q on an accessible screen:\n%s", g, v)
+	}
+}
