@@ -109,11 +109,12 @@ type treePane struct {
 	width, height int
 	keys          treeKeys
 
-	input  textinput.Model // the filter as it is typed
-	typing bool            // the filter's input has the keys
-	query  string          // the filter applied; "" shows everything
-	shown  int             // things that match the filter
-	hay    haystacks
+	input                     textinput.Model // the filter as it is typed
+	typing                    bool            // the filter's input has the keys
+	query                     string          // the filter applied; "" shows everything
+	shown                     int             // things that match the filter
+	hostHay                   []string        // what the filter matches each host on
+	keptGroups, keptInstances []kept          // build's scratch
 }
 
 type treeKeys struct {
@@ -227,7 +228,7 @@ func (t *treePane) find(r ref) int {
 // same thing when it still exists and near where it was otherwise.
 func (t *treePane) refresh() {
 	w := t.env.w
-	t.hay = haystacks{}
+	t.hostHay = nil // the hay is made again for this world on the next filter
 	t.sections = t.sections[:0]
 	at := make(map[string]int, len(w.VPCs))
 	for k, v := range w.VPCs {
@@ -248,37 +249,57 @@ func (t *treePane) refresh() {
 	t.place(t.cursor)
 }
 
-// section is a VPC and its groups and instances, gathered once per world.
+// section is a VPC and its groups and instances, gathered once per world,
+// with what the filter matches each on (see hay), made on the first filter.
 type section struct {
 	vpc       *engine.VPC
 	groups    []*engine.Group
 	instances []*engine.Instance
+	hay       struct {
+		vpc               string
+		groups, instances []string
+	}
 }
 
 // build lays out the lines the filter keeps: every VPC with a match, its
 // headings and its matching groups and instances (the whole VPC when the
 // VPC itself matches), then the hosts that match.
 func (t *treePane) build() {
-	w := t.env.w
-	keep := func(any) bool { return true }
+	var terms []string
 	if t.query != "" {
-		terms := strings.Fields(strings.ToLower(t.query))
-		keep = func(thing any) bool { return t.hay.match(w, thing, terms) }
+		terms = strings.Fields(strings.ToLower(t.query))
+		t.makeHay()
+	}
+	matches := func(hay string) bool {
+		for _, term := range terms {
+			if !strings.Contains(hay, term) {
+				return false
+			}
+		}
+		return true
 	}
 	t.lines, t.shown = t.lines[:0], 0
 	t.drawn.reset(t.height)
-	for _, s := range t.sections {
-		v, whole := s.vpc, keep(s.vpc)
-		gs, is := s.groups, s.instances
-		if !whole {
-			gs = slices.DeleteFunc(slices.Clone(gs), func(g *engine.Group) bool { return !keep(g) })
-			is = slices.DeleteFunc(slices.Clone(is), func(i *engine.Instance) bool { return !keep(i) })
-			if len(gs) == 0 && len(is) == 0 {
-				continue
+	for k := range t.sections {
+		s := &t.sections[k]
+		v, whole := s.vpc, matches(s.hay.vpc)
+		// The groups and instances shown: all of a VPC that matches, each
+		// counted as a match only if it matches too.
+		gs, is := t.keptGroups[:0], t.keptInstances[:0]
+		for n := range s.groups {
+			if m := matches(hayAt(s.hay.groups, n)); m || whole {
+				gs = append(gs, kept{n, m})
 			}
 		}
-		// In a VPC that matches, every thing shows and counts only if it matches too.
-		matches := func(thing any) bool { return !whole || keep(thing) }
+		for n := range s.instances {
+			if m := matches(hayAt(s.hay.instances, n)); m || whole {
+				is = append(is, kept{n, m})
+			}
+		}
+		t.keptGroups, t.keptInstances = gs, is
+		if !whole && len(gs) == 0 && len(is) == 0 {
+			continue
+		}
 		t.add(v, saysVPC, whole)
 		if v.IPv6CIDR.IsValid() {
 			t.add(v, saysVPCIPv6, false)
@@ -287,30 +308,48 @@ func (t *treePane) build() {
 			t.add(v, saysGroups, false)
 		}
 		for _, g := range gs {
-			t.add(g, saysGroup, matches(g))
+			t.add(s.groups[g.n], saysGroup, g.match)
 		}
 		if whole || len(is) > 0 {
 			t.add(v, saysInstances, false)
 		}
 		for _, i := range is {
-			t.add(i, saysInstance, matches(i))
-			if i.IPv6.IsValid() {
-				t.add(i, saysIPv6, false)
+			x := s.instances[i.n]
+			t.add(x, saysInstance, i.match)
+			if x.IPv6.IsValid() {
+				t.add(x, saysIPv6, false)
 			}
-			t.add(i, saysAttached, false)
-			t.add(i, saysRunning, false)
+			t.add(x, saysAttached, false)
+			t.add(x, saysRunning, false)
 		}
 	}
-	hs := w.Hosts
-	if t.query != "" {
-		hs = slices.DeleteFunc(slices.Clone(hs), func(h *engine.Host) bool { return !keep(h) })
-	}
-	if len(hs) > 0 {
-		t.add(nil, saysOutside, false)
-		for _, h := range hs {
-			t.add(h, saysHost, true)
+	outside := false
+	for n, h := range t.env.w.Hosts {
+		if !matches(hayAt(t.hostHay, n)) {
+			continue
 		}
+		if !outside {
+			t.add(nil, saysOutside, false)
+			outside = true
+		}
+		t.add(h, saysHost, true)
 	}
+}
+
+// hayAt is the nth of hay, or nothing before the hay is made (with no
+// filter, when everything matches).
+func hayAt(hay []string, n int) string {
+	if n < len(hay) {
+		return hay[n]
+	}
+	return ""
+}
+
+// kept is the nth group or instance of a section that the filter shows,
+// and whether it matches itself.
+type kept struct {
+	n     int
+	match bool
 }
 
 func (t *treePane) add(thing any, s lineKind, match bool) {
@@ -338,23 +377,31 @@ func (t *treePane) place(at int) {
 	t.scroll()
 }
 
-// haystacks is what the filter matches each thing on, in lower case: its
-// name, id and addresses, and an instance's groups' names and ids. They
-// are made for a world on the first filter, and dropped with the world.
-type haystacks map[any]string
-
-func (h haystacks) match(w *engine.World, thing any, terms []string) bool {
-	s, ok := h[thing]
-	if !ok {
-		s = strings.ToLower(haystack(w, thing))
-		h[thing] = s
+// makeHay makes what the filter matches each thing on, once per world:
+// in lower case, its name, id and addresses, and an instance's groups'
+// names and ids.
+func (t *treePane) makeHay() {
+	w := t.env.w
+	if t.hostHay != nil || len(w.Hosts) == 0 && len(t.sections) == 0 {
+		return
 	}
-	for _, term := range terms {
-		if !strings.Contains(s, term) {
-			return false
+	hay := func(thing any) string { return strings.ToLower(haystack(w, thing)) }
+	for k := range t.sections {
+		s := &t.sections[k]
+		s.hay.vpc = hay(s.vpc)
+		s.hay.groups = make([]string, len(s.groups))
+		for n, g := range s.groups {
+			s.hay.groups[n] = hay(g)
+		}
+		s.hay.instances = make([]string, len(s.instances))
+		for n, i := range s.instances {
+			s.hay.instances[n] = hay(i)
 		}
 	}
-	return true
+	t.hostHay = make([]string, len(w.Hosts))
+	for n, h := range w.Hosts {
+		t.hostHay[n] = hay(h)
+	}
 }
 
 func haystack(w *engine.World, thing any) string {
