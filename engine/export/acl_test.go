@@ -415,7 +415,9 @@ func TestCloudFormationACLs(t *testing.T) {
 	// The default ACL's changed entry 100 is a comment: CloudFormation
 	// cannot change an entry it did not create.
 	want, _ := entrySet(w)
-	want = slices.DeleteFunc(want, func(s string) bool { return strings.HasPrefix(s, "default inbound 100 ") || strings.HasPrefix(s, "default outbound 100 ") })
+	want = slices.DeleteFunc(want, func(s string) bool {
+		return strings.HasPrefix(s, "default inbound 100 ") || strings.HasPrefix(s, "default outbound 100 ")
+	})
 	slices.Sort(got)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("entries:\n%s\nwant:\n%s\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), src)
