@@ -174,11 +174,15 @@ func TestACLMutations(t *testing.T) {
 		{"entry number taken", func() error {
 			return w.AddACLEntry("acl-web", engine.Inbound, allow(100, engine.ProtoTCP, 80, 80, "0.0.0.0/0"))
 		}, engine.CodeACLEntryExists},
-		{"rule 0", func() error { return w.AddACLEntry("acl-web", engine.Inbound, allow(0, engine.ProtoAll, 0, 0, "0.0.0.0/0")) }, engine.CodeInvalidValue},
+		{"rule 0", func() error {
+			return w.AddACLEntry("acl-web", engine.Inbound, allow(0, engine.ProtoAll, 0, 0, "0.0.0.0/0"))
+		}, engine.CodeInvalidValue},
 		{"rule 32767", func() error {
 			return w.AddACLEntry("acl-web", engine.Inbound, allow(32767, engine.ProtoAll, 0, 0, "0.0.0.0/0"))
 		}, engine.CodeInvalidValue},
-		{"no such ACL", func() error { return w.AddACLEntry("acl-nope", engine.Inbound, allow(1, engine.ProtoAll, 0, 0, "0.0.0.0/0")) }, engine.CodeACLNotFound},
+		{"no such ACL", func() error {
+			return w.AddACLEntry("acl-nope", engine.Inbound, allow(1, engine.ProtoAll, 0, 0, "0.0.0.0/0"))
+		}, engine.CodeACLNotFound},
 		{"replace a missing entry", func() error {
 			return w.ReplaceACLEntry("acl-web", engine.Outbound, allow(7, engine.ProtoAll, 0, 0, "0.0.0.0/0"))
 		}, engine.CodeACLEntryNotFound},
@@ -204,8 +208,14 @@ func TestACLMutations(t *testing.T) {
 			_, err := w.LaunchInstance(engine.Instance{VPC: "vpc-main", Subnet: "subnet-db", PrivateIP: netip.MustParseAddr("10.0.1.99")})
 			return err
 		}, engine.CodeInvalidValue},
-		{"a second default ACL", func() error { _, err := w.CreateNetworkACL(engine.NetworkACL{VPC: "vpc-main", Name: "default"}); return err }, engine.CodeInvalidValue},
-		{"a taken ACL name", func() error { _, err := w.CreateNetworkACL(engine.NetworkACL{VPC: "vpc-main", Name: "web-acl"}); return err }, engine.CodeDuplicateID},
+		{"a second default ACL", func() error {
+			_, err := w.CreateNetworkACL(engine.NetworkACL{VPC: "vpc-main", Name: "default"})
+			return err
+		}, engine.CodeInvalidValue},
+		{"a taken ACL name", func() error {
+			_, err := w.CreateNetworkACL(engine.NetworkACL{VPC: "vpc-main", Name: "web-acl"})
+			return err
+		}, engine.CodeDuplicateID},
 	}
 	for _, tt := range failing {
 		wantCode(t, tt.what, tt.do(), tt.code)
