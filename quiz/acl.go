@@ -151,3 +151,47 @@ func stageACL(w *engine.World, r *rng, cause Cause, c candidate) (*engine.World,
 	}
 	return bad, true
 }
+
+// aclReplyFixes are the key, the entries that work but open more, and the
+// mistakes, for a reply that the destination subnet's network ACL drops
+// on its way out. The key is what AWS suggests for replies to every kind
+// of client: tcp or udp to ports 1024-65535. The mistakes are a security
+// group rule (stateful, so it changes nothing), the entry inbound, the
+// request's port instead of the client's, and, for a Linux client, only
+// the range Windows uses.
+func aclReplyFixes(s *situation) (key Fix, wider, wrong []Fix) {
+	res, c := s.res, s.conn
+	d, _ := res.Dropped()
+	a := s.w.NetworkACL(d.ACL)
+	every := anyIPv4
+	if res.SrcAddr.Is6() {
+		every = anyIPv6
+	}
+	entry := func(dir engine.Direction, p engine.Protocol, pr engine.PortRange) Fix {
+		return Fix{ACL: a.ID, Direction: dir, Entry: engine.ACLEntry{Rule: freeRule(a, dir), Action: engine.Allow, Protocol: p, Ports: pr, CIDR: every}}
+	}
+	ephemeral := engine.PortRange{Lo: 1024, Hi: 65535}
+	key = entry(engine.Outbound, c.Protocol, ephemeral)
+	wider = []Fix{entry(engine.Outbound, engine.ProtoAll, engine.PortRange{}), entry(engine.Outbound, c.Protocol, engine.AllPorts)}
+	wrong = []Fix{
+		{Group: res.To.Instance.Groups[0], Direction: engine.Outbound, Rule: engine.Rule{Protocol: c.Protocol, Ports: ephemeral, Peer: engine.CIDRPeer(every)}},
+		entry(engine.Inbound, c.Protocol, ephemeral),
+		entry(engine.Outbound, c.Protocol, engine.PortRange{Lo: c.Port, Hi: c.Port}),
+	}
+	if res.SourcePort() < 49152 {
+		wrong = append(wrong, entry(engine.Outbound, c.Protocol, engine.PortRange{Lo: 49152, Hi: 65535}))
+	}
+	return key, wider, wrong
+}
+
+// freeRule is a rule number between the ACL's entries of direction d
+// that none has: 110, else the next free ten.
+func freeRule(a *engine.NetworkACL, d engine.Direction) int {
+	n := 110
+	for {
+		if _, taken := a.Entry(d, n); !taken {
+			return n
+		}
+		n += 10
+	}
+}

@@ -396,8 +396,11 @@ func alone(w *engine.World, c engine.Connection, ref engine.RuleRef, rule engine
 // what then happens.
 func askFix(s *situation, r *rng) (Question, bool) {
 	res := s.res
-	if res.To.Instance == nil && s.cause != CauseOutbound {
+	switch {
+	case res.To.Instance == nil && s.cause != CauseOutbound:
 		return Question{}, false
+	case s.cause == CauseACLReply && !s.conn.Protocol.HasPorts():
+		return Question{}, false // an echo reply has no ephemeral port to open
 	}
 	key, wider, wrong := fixCandidates(s)
 	fixed, err := key.Apply(s.w)
@@ -451,6 +454,14 @@ func askFix(s *situation, r *rng) (Question, bool) {
 			explain(fixed, engine.Evaluate(fixed, s.conn)),
 		Scenario: &Scenario{},
 	}
+	if key.ACL != "" {
+		acl := s.w.NetworkACL(key.ACL).Label()
+		q.Prompt = fmt.Sprintf("When %s, it times out, though %s answers. Which one entry, added, lets the answers out to every kind of client while opening the least?",
+			action(s), res.To.Label())
+		q.Explanation = "As it is, " + clause(explain(s.w, res)) + " The client picks the port the answer goes to: many Linux kernels use 32768-61000, " +
+			"Windows 49152-65535, NAT gateways and load balancers 1024-65535. So " + acl + " needs an outbound entry that allows " +
+			strings.TrimPrefix(entryText(key.Entry, engine.Outbound), "allow ") + ", as AWS suggests. With it, " + explain(fixed, engine.Evaluate(fixed, s.conn))
+	}
 	shuffle(r, opts)
 	for i, o := range opts {
 		q.Choices, q.Why = append(q.Choices, o.text), append(q.Why, o.why)
@@ -465,6 +476,9 @@ func askFix(s *situation, r *rng) (Question, bool) {
 // fixCandidates are the key, the rules that work but open more, and the
 // mistakes, for a situation whose connection times out.
 func fixCandidates(s *situation) (key Fix, wider, wrong []Fix) {
+	if s.cause == CauseACLReply {
+		return aclReplyFixes(s) // acl.go
+	}
 	res, c := s.res, s.conn
 	ports := engine.PortRange{Lo: c.Port, Hi: c.Port}
 	if c.Protocol.IsICMP() {
@@ -496,18 +510,18 @@ func fixCandidates(s *situation) (key Fix, wider, wrong []Fix) {
 		if res.Private && dst != nil {
 			peer = engine.GroupPeer(dst.Groups[0])
 		}
-		key = Fix{g, engine.Outbound, rule(c.Protocol, ports, peer)}
+		key = Fix{Group: g, Direction: engine.Outbound, Rule: rule(c.Protocol, ports, peer)}
 		wider = []Fix{
-			{g, engine.Outbound, rule(engine.ProtoAll, engine.PortRange{}, world(res.DstAddr))},
-			{g, engine.Outbound, rule(c.Protocol, ports, world(res.DstAddr))},
+			{Group: g, Direction: engine.Outbound, Rule: rule(engine.ProtoAll, engine.PortRange{}, world(res.DstAddr))},
+			{Group: g, Direction: engine.Outbound, Rule: rule(c.Protocol, ports, world(res.DstAddr))},
 		}
 		if dst != nil {
-			wrong = append(wrong, Fix{dst.Groups[0], engine.Inbound, rule(c.Protocol, ports, host(res.SrcAddr))})
-			wrong = append(wrong, Fix{dst.Groups[0], engine.Outbound, rule(c.Protocol, ports, host(res.SrcAddr))})
+			wrong = append(wrong, Fix{Group: dst.Groups[0], Direction: engine.Inbound, Rule: rule(c.Protocol, ports, host(res.SrcAddr))})
+			wrong = append(wrong, Fix{Group: dst.Groups[0], Direction: engine.Outbound, Rule: rule(c.Protocol, ports, host(res.SrcAddr))})
 		}
 		if c.Protocol.HasPorts() {
-			wrong = append(wrong, Fix{g, engine.Outbound, rule(c.Protocol, otherPort, peer)},
-				Fix{g, engine.Outbound, rule(otherProto, ports, peer)})
+			wrong = append(wrong, Fix{Group: g, Direction: engine.Outbound, Rule: rule(c.Protocol, otherPort, peer)},
+				Fix{Group: g, Direction: engine.Outbound, Rule: rule(otherProto, ports, peer)})
 		}
 		return key, wider, wrong
 	}
@@ -517,35 +531,35 @@ func fixCandidates(s *situation) (key Fix, wider, wrong []Fix) {
 	if res.Private && src != nil {
 		peer = engine.GroupPeer(src.Groups[0])
 	}
-	key = Fix{g, engine.Inbound, rule(c.Protocol, ports, peer)}
+	key = Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, peer)}
 	wider = []Fix{
-		{g, engine.Inbound, rule(engine.ProtoAll, engine.PortRange{}, peer)},
-		{g, engine.Inbound, rule(c.Protocol, ports, world(res.SrcAddr))},
+		{Group: g, Direction: engine.Inbound, Rule: rule(engine.ProtoAll, engine.PortRange{}, peer)},
+		{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, world(res.SrcAddr))},
 	}
 	if res.Private {
-		wider = append(wider, Fix{g, engine.Inbound, rule(c.Protocol, ports, engine.CIDRPeer(vpcCIDR))})
+		wider = append(wider, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, engine.CIDRPeer(vpcCIDR))})
 	} else {
-		wider = append(wider, Fix{g, engine.Inbound, rule(c.Protocol, ports, widen(res.SrcAddr))})
+		wider = append(wider, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, widen(res.SrcAddr))})
 	}
-	wrong = []Fix{{g, engine.Outbound, rule(c.Protocol, ports, peer)}}
+	wrong = []Fix{{Group: g, Direction: engine.Outbound, Rule: rule(c.Protocol, ports, peer)}}
 	if c.Protocol.HasPorts() {
-		wrong = append(wrong, Fix{g, engine.Inbound, rule(c.Protocol, otherPort, peer)},
-			Fix{g, engine.Inbound, rule(otherProto, ports, peer)})
+		wrong = append(wrong, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, otherPort, peer)},
+			Fix{Group: g, Direction: engine.Inbound, Rule: rule(otherProto, ports, peer)})
 	}
 	if src != nil {
 		if res.Private && src.PublicIP.IsValid() {
-			wrong = append(wrong, Fix{g, engine.Inbound, rule(c.Protocol, ports, host(src.PublicIP))})
+			wrong = append(wrong, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, host(src.PublicIP))})
 		}
 		if !res.Private {
-			wrong = append(wrong, Fix{g, engine.Inbound, rule(c.Protocol, ports, host(src.PrivateIP))})
+			wrong = append(wrong, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, host(src.PrivateIP))})
 			for _, sg := range src.Groups {
-				wrong = append(wrong, Fix{g, engine.Inbound, rule(c.Protocol, ports, engine.GroupPeer(sg))})
+				wrong = append(wrong, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, engine.GroupPeer(sg))})
 			}
 		}
 	}
 	for _, h := range []engine.Host{hostStranger, hostMonitor, hostVisitor} {
 		if h.IP != res.SrcAddr && h.IP.Is4() == res.SrcAddr.Is4() {
-			wrong = append(wrong, Fix{g, engine.Inbound, rule(c.Protocol, ports, host(h.IP))})
+			wrong = append(wrong, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, host(h.IP))})
 			break
 		}
 	}
@@ -558,6 +572,16 @@ func fixCandidates(s *situation) (key Fix, wider, wrong []Fix) {
 func fixWhy(w, after *engine.World, out engine.Result, f, key Fix, isKey bool) string {
 	if out.Outcome != engine.Connected {
 		return "Still " + outcomeWords(out.Outcome) + ": " + clause(explain(after, out))
+	}
+	if f.ACL != "" {
+		allows := strings.TrimPrefix(entryText(f.Entry, f.Direction), "allow ")
+		switch {
+		case isKey:
+			return "It works, and lets out " + allows + " only: the answers to every kind of client."
+		case f.Entry.Protocol == engine.ProtoAll:
+			return "It works, but it also lets out every other protocol and port: more than the answers need."
+		}
+		return "It works, but it also lets out " + allows + ", the ports below 1024 too: more than the answers need."
 	}
 	if isKey {
 		prep := map[engine.Direction]string{engine.Inbound: "from", engine.Outbound: "to"}[f.Direction]
@@ -594,6 +618,8 @@ func extra(wide, key engine.Rule) string {
 // fixLesson is the lesson that teaches a fix's point.
 func fixLesson(s *situation, key Fix) string {
 	switch {
+	case key.ACL != "":
+		return "security-groups-and-network-acls"
 	case s.cause == CausePublicRef:
 		return "references-match-private-addresses"
 	case key.Direction == engine.Outbound:
@@ -823,5 +849,13 @@ func ruleList(w *engine.World, i *engine.Instance, d engine.Direction) string {
 // fixText is a fix as a choice: "Add to db-sg an inbound rule: PostgreSQL,
 // TCP, 5432, source app-sg (group)".
 func fixText(w *engine.World, f Fix) string {
+	if f.ACL != "" {
+		return fmt.Sprintf("Add to %s an %s entry: rule %d, %s", w.NetworkACL(f.ACL).Label(), f.Direction, f.Entry.Rule, entryText(f.Entry, f.Direction))
+	}
 	return "Add to " + w.Group(f.Group).Label() + " an " + f.Direction.String() + " rule: " + ruleText(w, f.Direction, f.Rule)
+}
+
+// entryRule reads an entry as a rule whose peer is its CIDR.
+func entryRule(e engine.ACLEntry) engine.Rule {
+	return engine.Rule{Protocol: e.Protocol, Ports: e.Ports, Peer: engine.CIDRPeer(e.CIDR)}
 }

@@ -154,7 +154,7 @@ hosts:
 // lesson and its AWS page, shows the ACL, gives the client's port, and
 // explains the drop by the entry that decided (or the * rule).
 func TestACLQuestions(t *testing.T) {
-	n := map[Cause]int{}
+	n := map[any]int{}
 	for _, q := range generated(t) {
 		s := q.Scenario
 		if !isACL(s.Cause) {
@@ -181,11 +181,18 @@ func TestACLQuestions(t *testing.T) {
 				t.Errorf("%s calls an instance behind an ACL outside AWS: %q", q.ID, why)
 			}
 		}
+		if s.Kind == AskFix {
+			key := s.Fixes[q.Correct[0]]
+			if key.ACL == "" || key.Direction != engine.Outbound || key.Entry.Ports != (engine.PortRange{Lo: 1024, Hi: 65535}) || key.Entry.Action != engine.Allow {
+				t.Errorf("%s: the keyed fix is not the outbound entry for 1024-65535 AWS suggests: %q", q.ID, q.Choices[q.Correct[0]])
+			}
+			n[AskFix]++
+		}
 		if s.Cause == CauseACLReply && !strings.Contains(q.Explanation, "stateless") {
 			t.Errorf("%s does not say why the reply needs an entry: %q", q.ID, q.Explanation)
 		}
 	}
-	if n[CauseACLInbound] < 20 || n[CauseACLReply] < 20 {
+	if n[CauseACLInbound] < 20 || n[CauseACLReply] < 20 || n[AskFix] < 20 {
 		t.Errorf("ACL questions over the generated set: %v", n)
 	}
 }

@@ -89,17 +89,27 @@ type Scenario struct {
 	Fixes []Fix
 }
 
-// Fix is a rule to add to a group.
+// Fix is a rule to add to a group, or, when ACL is set, an entry to add
+// to that network ACL.
 type Fix struct {
 	Group     string
 	Direction engine.Direction
 	Rule      engine.Rule
+	ACL       string
+	Entry     engine.ACLEntry
 }
 
-// Apply returns a copy of w with the fix's rule added; w is not changed.
+// Apply returns a copy of w with the fix's rule (or entry) added; w is not
+// changed.
 func (f Fix) Apply(w *engine.World) (*engine.World, error) {
 	c := w.Clone()
-	if err := c.AddRule(f.Group, f.Direction, f.Rule); err != nil {
+	var err error
+	if f.ACL != "" {
+		err = c.AddACLEntry(f.ACL, f.Direction, f.Entry)
+	} else {
+		err = c.AddRule(f.Group, f.Direction, f.Rule)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -137,7 +147,7 @@ var causeWeights = map[ScenarioKind]map[Cause]int{
 	AskOutcome: {CauseAllowed: 10, CauseNoListener: 13, CauseInbound: 12, CauseOutbound: 16, CauseUnreachable: 20, CausePublicRef: 13, CauseStateful: 12,
 		CauseACLInbound: 19, CauseACLReply: 21},
 	AskRule: {CauseAllowed: 60, CauseNoListener: 20, CauseStateful: 20},
-	AskFix:  {CauseInbound: 45, CauseOutbound: 33, CausePublicRef: 22},
+	AskFix:  {CauseInbound: 37, CauseOutbound: 30, CausePublicRef: 23, CauseACLReply: 16},
 }
 
 // trafficWeights are how often each kind of traffic is drawn.

@@ -498,7 +498,7 @@ func checkFix(t *testing.T, q Question) {
 	}
 	before := engine.Marshal(s.World)
 	key := s.Fixes[q.Correct[0]]
-	if p := key.Rule.Peer; !p.IsGroup() && p.CIDR.Bits() == 0 && slices.Contains(sensitivePorts, key.Rule.Ports.Lo) {
+	if p := key.Rule.Peer; key.ACL == "" && !p.IsGroup() && p.CIDR.Bits() == 0 && slices.Contains(sensitivePorts, key.Rule.Ports.Lo) {
 		t.Errorf("%s: the keyed fix opens port %d to everyone", q.ID, key.Rule.Ports.Lo)
 	}
 	for k, f := range s.Fixes {
@@ -519,7 +519,11 @@ func checkFix(t *testing.T, q Question) {
 		}
 		// A choice that works too must be strictly wider than the key: the
 		// key is the narrowest rule that works.
-		if engineOK && !(f.Group == key.Group && f.Direction == key.Direction && covers(s.World, f.Rule, key.Rule) && !covers(s.World, key.Rule, f.Rule)) {
+		wide, narrow := f.Rule, key.Rule
+		if key.ACL != "" {
+			wide, narrow = entryRule(f.Entry), entryRule(key.Entry)
+		}
+		if engineOK && !(f.Group == key.Group && f.ACL == key.ACL && f.Direction == key.Direction && covers(s.World, wide, narrow) && !covers(s.World, narrow, wide)) {
 			t.Errorf("%s: choice %s (%q) works and is not wider than the keyed fix %q", q.ID, ChoiceLabel(k), q.Choices[k], q.Choices[q.Correct[0]])
 		}
 	}
