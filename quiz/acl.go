@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/sglab/sglab/engine"
 )
@@ -181,6 +182,13 @@ func aclReplyFixes(s *situation) (key Fix, wider, wrong []Fix) {
 	if res.SourcePort() < 49152 {
 		wrong = append(wrong, entry(engine.Outbound, c.Protocol, engine.PortRange{Lo: 49152, Hi: 65535}))
 	}
+	// An entry the ACL has already, under another number, is no choice.
+	wrong = slices.DeleteFunc(wrong, func(f Fix) bool {
+		return f.ACL != "" && slices.ContainsFunc(a.Entries(f.Direction), func(e engine.ACLEntry) bool {
+			e.Rule = f.Entry.Rule
+			return e == f.Entry
+		})
+	})
 	return key, wider, wrong
 }
 
