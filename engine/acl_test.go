@@ -285,6 +285,16 @@ func TestACLMutations(t *testing.T) {
 	wantCode(t, "terminate", w.TerminateInstance(iid), "")
 	wantCode(t, "delete subnet", w.DeleteSubnet(sid), "")
 	checkRoundTrip(t, w)
+
+	// In a VPC without subnets, a first subnet must hold every instance.
+	v := mustLoad(t, evalWorld)
+	_, err = v.CreateSubnet(engine.Subnet{VPC: "vpc-a", CIDR: netip.MustParsePrefix("10.0.200.0/24")})
+	wantCode(t, "a first subnet that leaves instances out", err, engine.CodeInvalidValue)
+	if err == nil || !strings.Contains(err.Error(), "has no subnet yet") {
+		t.Errorf("message: %v", err)
+	}
+	_, err = v.CreateSubnet(engine.Subnet{VPC: "vpc-a", CIDR: netip.MustParsePrefix("10.0.0.0/16")})
+	wantCode(t, "a first subnet of the whole VPC", err, "")
 }
 
 // TestRoundTripACLFiles: every valid file of the contract's section saves
