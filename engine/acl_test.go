@@ -316,3 +316,16 @@ func TestRoundTripACLFiles(t *testing.T) {
 		t.Fatalf("only %d valid files", n)
 	}
 }
+
+// TestACLExplanationByName: the learner's explanation names the ACL by
+// its name, the file's by its id.
+func TestACLExplanationByName(t *testing.T) {
+	w := mustLoad(t, aclWorld)
+	r := engine.Evaluate(w, conn("neighbour", "web-1", 443))
+	if e := r.Explanation(); !strings.Contains(e, "network ACL acl-web of subnet-web") || !strings.Contains(e, "rule 90 denies it") {
+		t.Errorf("Explanation: %s", e)
+	}
+	if e := r.ExplanationByName(); !strings.Contains(e, "network ACL web-acl of subnet-web") {
+		t.Errorf("ExplanationByName: %s", e)
+	}
+}
