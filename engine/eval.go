@@ -111,6 +111,13 @@ func Trace(w *World, c Connection) (r Result) {
 // evaluate fills in r, the caller's zero Result, rather than returning one,
 // so that the result is written once, in place.
 func (x *compiled) evaluate(r *Result, c Connection, trace bool) {
+	x.resolveEnds(r, c)
+	r.decide(trace)
+}
+
+// resolveEnds fills in the part of r that depends only on the
+// connection's two ends: what they are and the path between them.
+func (x *compiled) resolveEnds(r *Result, c Connection) {
 	r.Conn, r.x = c, x
 	ok1 := x.resolveInto(c.From, &r.From, &r.from)
 	ok2 := x.resolveInto(c.To, &r.To, &r.to)
@@ -119,6 +126,35 @@ func (x *compiled) evaluate(r *Result, c Connection, trace bool) {
 	} else {
 		r.route()
 	}
+}
+
+// Ends are the two ends of a connection looked up once, for sweeping
+// protocols and ports between them: the audit evaluates thousands of
+// connections from one address to one instance, and the names and the
+// path need finding only once. Its results are Evaluate's.
+type Ends struct {
+	base Result
+}
+
+// ResolveEnds looks up from and to in w as Evaluate does.
+func ResolveEnds(w *World, from, to string) Ends {
+	var e Ends
+	w.compiled().resolveEnds(&e.base, Connection{From: from, To: to})
+	return e
+}
+
+// Evaluate returns what Evaluate returns for the connection between the
+// ends by this protocol and port.
+func (e *Ends) Evaluate(p Protocol, port int) Result {
+	r := e.base
+	r.Conn.Protocol, r.Conn.Port = p, port
+	r.decide(false)
+	return r
+}
+
+// decide evaluates the connection whose ends resolveEnds filled in.
+func (r *Result) decide(trace bool) {
+	c := r.Conn
 	if trace {
 		r.traceAddresses()
 	}

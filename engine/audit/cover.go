@@ -11,11 +11,11 @@ import (
 // rules of groups of one VPC: b's protocol, ports and peer each hold a's.
 // A group reference holds only a reference to the same group (its members
 // can be anywhere in the VPC); a CIDR holds a CIDR inside it.
-func covers(b, a engine.Rule, selfA, selfB string) bool {
-	return protoCovers(b, a) && peerCovers(b.Peer, a.Peer, selfA, selfB)
+func covers(b, a *engine.Rule, selfA, selfB string) bool {
+	return protoCovers(b, a) && peerCovers(&b.Peer, &a.Peer, selfA, selfB)
 }
 
-func protoCovers(b, a engine.Rule) bool {
+func protoCovers(b, a *engine.Rule) bool {
 	switch {
 	case b.Protocol == engine.ProtoAll:
 		return true
@@ -35,7 +35,7 @@ func protoCovers(b, a engine.Rule) bool {
 // peerCovers compares peers; self is resolved to the group holding the
 // rule (selfA, selfB) so that self in one group equals a reference to it
 // from another.
-func peerCovers(b, a engine.Peer, selfA, selfB string) bool {
+func peerCovers(b, a *engine.Peer, selfA, selfB string) bool {
 	ga, gb := a.Group, b.Group
 	if a.Self {
 		ga = selfA
@@ -51,7 +51,7 @@ func peerCovers(b, a engine.Peer, selfA, selfB string) bool {
 }
 
 // equal reports whether two rules allow exactly the same packets.
-func equal(a, b engine.Rule, selfA, selfB string) bool {
+func equal(a, b *engine.Rule, selfA, selfB string) bool {
 	return covers(a, b, selfB, selfA) && covers(b, a, selfA, selfB)
 }
 
@@ -60,13 +60,14 @@ func equal(a, b engine.Rule, selfA, selfB string) bool {
 // refuses the duplicate), so one of two overlapping rules is reported.
 func (a *auditor) shadowed(g *engine.Group, d engine.Direction, k int) {
 	rules := g.Rules(d)
-	r := rules[k]
-	for j, o := range rules {
+	r := &rules[k]
+	for j := range rules {
+		o := &rules[j]
 		if j == k || !covers(o, r, g.ID, g.ID) || (equal(o, r, g.ID, g.ID) && j > k) {
 			continue
 		}
 		a.add(Shadowed, g, d, k,
-			fmt.Sprintf("%s rule %d of %s (%s) allows nothing that rule %d (%s) does not already allow", d, k+1, g.Label(), ruleText(g, r), j+1, ruleText(g, o)),
+			fmt.Sprintf("%s rule %d of %s (%s) allows nothing that rule %d (%s) does not already allow", d, k+1, g.Label(), ruleText(g, *r), j+1, ruleText(g, *o)),
 			fmt.Sprintf("delete rule %d, or narrow rule %d if it is wider than meant", k+1, j+1))
 		return
 	}
@@ -101,10 +102,12 @@ func (a *auditor) redundantRule(g *engine.Group, d engine.Direction, k int, r en
 		if o == nil || o.ID == g.ID {
 			continue
 		}
-		for j, or := range o.Rules(d) {
+		ors := o.Rules(d)
+		for j := range ors {
+			or := &ors[j]
 			// A self reference means a different group in each of two
 			// groups; peerCovers resolves it.
-			if !covers(or, r, g.ID, o.ID) || (equal(or, r, o.ID, g.ID) && o.ID > g.ID) {
+			if !covers(or, &r, g.ID, o.ID) || (equal(or, &r, o.ID, g.ID) && o.ID > g.ID) {
 				continue
 			}
 			where := "the interface that has it"
@@ -113,7 +116,7 @@ func (a *auditor) redundantRule(g *engine.Group, d engine.Direction, k int, r en
 			}
 			a.add(Redundant, g, d, k,
 				fmt.Sprintf("%s rule %d of %s (%s) changes nothing: %s also %s %s, whose %s rule %d (%s) allows all of it",
-					d, k+1, g.Label(), ruleText(g, r), where, haveWord(n), o.Label(), d, j+1, ruleText(o, or)),
+					d, k+1, g.Label(), ruleText(g, r), where, haveWord(n), o.Label(), d, j+1, ruleText(o, *or)),
 				fmt.Sprintf("delete rule %d of %s, or keep it and detach %s if that group is the one that should go", k+1, g.Label(), o.Label()))
 			return
 		}

@@ -54,6 +54,7 @@ type exposer struct {
 	// Buffers reused from one machine to the next.
 	rules   []engine.Rule
 	sources []source
+	cuts    [2][]int // tcp and udp
 }
 
 func newExposer(w *engine.World) *exposer {
@@ -140,6 +141,7 @@ type source struct {
 type groupProbes struct {
 	rules   []engine.Rule
 	sources []source
+	cuts    [2][]int // tcp and udp
 }
 
 func (e *exposer) probes(g *engine.Group) *groupProbes {
@@ -203,24 +205,25 @@ func (e *exposer) machine(m *engine.Instance) []Open {
 	// Whether the machine has an address of each family to reach it on.
 	var reachable [2]bool
 	for k, a := range e.anyone {
-		r := engine.Evaluate(e.w, engine.Connection{From: e.anyoneText[k], To: m.ID, Protocol: engine.ProtoTCP, Port: 1})
+		ends := engine.ResolveEnds(e.w, e.anyoneText[k], m.ID)
+		r := ends.Evaluate(engine.ProtoTCP, 1)
 		reachable[k] = r.Reason != engine.Unreachable && a.IsValid()
 	}
 	if !reachable[0] && !reachable[1] {
 		return nil
 	}
 	var open []Open
-	cuts := map[engine.Protocol][]int{}
 	for _, s := range sources {
 		if !reachable[0] && s.addr.Is4() || !reachable[1] && s.addr.Is6() {
 			continue
 		}
-		from := s.addr.String()
+		// One lookup of both ends for every probe from this source.
+		ends := engine.ResolveEnds(e.w, s.addr.String(), m.ID)
 		ping := engine.ProtoICMP
 		if s.addr.Is6() {
 			ping = engine.ProtoICMPv6
 		}
-		r := engine.Evaluate(e.w, engine.Connection{From: from, To: m.ID, Protocol: ping})
+		r := ends.Evaluate(ping, 0)
 		if r.Reason == engine.Unreachable {
 			continue // no address of this family to reach it on
 		}
@@ -229,23 +232,25 @@ func (e *exposer) machine(m *engine.Instance) []Open {
 		}
 		// The port boundaries of the rules that could match this source:
 		// between two, every rule's verdict is the same.
-		cuts[engine.ProtoTCP] = append(cuts[engine.ProtoTCP][:0], 0, 65536)
-		cuts[engine.ProtoUDP] = append(cuts[engine.ProtoUDP][:0], 0, 65536)
+		e.cuts[0] = append(e.cuts[0][:0], 0, 65536)
+		e.cuts[1] = append(e.cuts[1][:0], 0, 65536)
 		for _, r := range rules {
 			if !r.Peer.CIDR.Contains(s.addr) {
 				continue
 			}
-			if r.Protocol.HasPorts() {
-				cuts[r.Protocol] = append(cuts[r.Protocol], r.Ports.Lo, r.Ports.Hi+1)
+			switch r.Protocol {
+			case engine.ProtoTCP:
+				e.cuts[0] = append(e.cuts[0], r.Ports.Lo, r.Ports.Hi+1)
+			case engine.ProtoUDP:
+				e.cuts[1] = append(e.cuts[1], r.Ports.Lo, r.Ports.Hi+1)
 			}
 		}
-		for _, proto := range []engine.Protocol{engine.ProtoTCP, engine.ProtoUDP} {
-			c := cuts[proto]
-			slices.Sort(c)
-			c = slices.Compact(c)
+		for k, proto := range []engine.Protocol{engine.ProtoTCP, engine.ProtoUDP} {
+			slices.Sort(e.cuts[k])
+			c := slices.Compact(e.cuts[k])
 			start := -1
 			for k := 0; k+1 < len(c); k++ {
-				r := engine.Evaluate(e.w, engine.Connection{From: from, To: m.ID, Protocol: proto, Port: c[k]})
+				r := ends.Evaluate(proto, c[k])
 				reached := r.Outcome != engine.Timeout
 				switch {
 				case reached && start < 0:
@@ -283,15 +288,30 @@ func (e *exposer) probeIn(p netip.Prefix) netip.Addr {
 // dropCovered leaves out what a narrower source reaches where anyone of
 // its address family reaches it too.
 func dropCovered(open []Open) []Open {
-	isAnyone := func(o Open) bool { return o.From == "0.0.0.0/0" || o.From == "::/0" }
-	family := func(from string) bool { return netip.MustParsePrefix(from).Addr().Is4() }
+	// What anyone reaches, by address family (IPv4 first); a machine has
+	// few of these, and often none.
+	var anyone [2][]Open
+	for _, o := range open {
+		switch o.From {
+		case "0.0.0.0/0":
+			anyone[0] = append(anyone[0], o)
+		case "::/0":
+			anyone[1] = append(anyone[1], o)
+		}
+	}
+	if len(anyone[0])+len(anyone[1]) == 0 {
+		return open
+	}
 	return slices.DeleteFunc(open, func(o Open) bool {
-		if isAnyone(o) {
+		if o.From == "0.0.0.0/0" || o.From == "::/0" {
 			return false
 		}
-		return slices.ContainsFunc(open, func(a Open) bool {
-			return isAnyone(a) && a.Protocol == o.Protocol && family(a.From) == family(o.From) &&
-				a.Ports.Lo <= o.Ports.Lo && o.Ports.Hi <= a.Ports.Hi
+		fam := 1
+		if netip.MustParsePrefix(o.From).Addr().Is4() {
+			fam = 0
+		}
+		return slices.ContainsFunc(anyone[fam], func(a Open) bool {
+			return a.Protocol == o.Protocol && a.Ports.Lo <= o.Ports.Lo && o.Ports.Hi <= a.Ports.Hi
 		})
 	})
 }
