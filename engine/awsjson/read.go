@@ -126,6 +126,23 @@ func regionOfZone(az string) string { return regionPattern.FindString(az) }
 // decode reads one file. It returns the commands recognised in it and, for
 // keys of other describe-* commands, their plain names.
 func decode(in Input) (doc document, commands, others []string, err error) {
+	if keys, ok := topKeys(in.Data); ok {
+		// The common file: only keys sglab reads, decoded in one pass.
+		// Invalid JSON fails there as it would have below.
+		for _, k := range keys {
+			commands = append(commands, knownKeys[k])
+		}
+		if err := json.Unmarshal(in.Data, &doc); err != nil {
+			return doc, nil, nil, jsonError(in, err)
+		}
+		return doc, commands, nil, nil
+	}
+	return decodeByMap(in)
+}
+
+// decodeByMap is decode for any file: it reads the top-level keys into a
+// map first, and decodes only the known ones.
+func decodeByMap(in Input) (doc document, commands, others []string, err error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(in.Data, &top); err != nil {
 		return doc, nil, nil, jsonError(in, err)
@@ -156,6 +173,91 @@ func decode(in Input) (doc document, commands, others []string, err error) {
 		return doc, nil, nil, jsonError(in, err)
 	}
 	return doc, commands, others, nil
+}
+
+// topKeys returns the sorted keys of data's top-level object when data
+// looks like one whose keys are all known, each once, written without
+// escapes; false sends the file the long way, through a map. It reads
+// valid JSON correctly and may read invalid JSON any way it likes: the
+// decoder then finds the same error the map would have.
+func topKeys(data []byte) ([]string, bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	var keys []string
+	for i = skipSpace(data, i+1); i < len(data) && data[i] == '"'; i = skipSpace(data, i+1) {
+		end := bytes.IndexByte(data[i+1:], '"')
+		if end < 0 {
+			return nil, false
+		}
+		key := data[i+1 : i+1+end]
+		if _, ok := knownKeys[string(key)]; !ok || bytes.IndexByte(key, '\\') >= 0 || slices.Contains(keys, string(key)) {
+			return nil, false
+		}
+		keys = append(keys, string(key))
+		i = skipSpace(data, i+end+2)
+		if i >= len(data) || data[i] != ':' {
+			return nil, false
+		}
+		if i = skipValue(data, skipSpace(data, i+1)); i < 0 {
+			return nil, false
+		}
+		if i = skipSpace(data, i); i < len(data) && data[i] == ',' {
+			continue
+		}
+		if i >= len(data) || data[i] != '}' {
+			return nil, false
+		}
+		slices.Sort(keys)
+		return keys, len(keys) > 0
+	}
+	return nil, false
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the offset just after the JSON value at i, or -1: it
+// follows strings and nesting, and trusts the rest to the decoder.
+func skipValue(data []byte, i int) int {
+	depth := 0
+	for ; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+			continue
+		case '}', ']':
+			depth--
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i // the end of a number, true, false or null
+			}
+			continue
+		default:
+			if depth == 0 && i+1 < len(data) && (data[i+1] == '}' || data[i+1] == ']') {
+				return i + 1 // a number or literal that ends the object
+			}
+			continue
+		}
+		if depth == 0 {
+			return i + 1
+		}
+		if depth < 0 {
+			return -1
+		}
+	}
+	return -1
 }
 
 // onlyKeys writes the object again with the keys sglab reads: a file may
