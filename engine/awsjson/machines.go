@@ -353,21 +353,22 @@ func rankDefault(g *group) int {
 // connection the groups allow to a service connects and `explain` tells
 // a blocked port from an open one.
 func (b *builder) inferListening() {
+	var all []engine.Service // reused from one machine to the next
 	for _, m := range b.machines {
-		seen := map[engine.Service]bool{}
+		all = all[:0]
 		for _, id := range m.groups {
 			for _, r := range b.groups[id].in.items {
 				if r.comment == "" && r.proto.HasPorts() && r.ports.Lo == r.ports.Hi {
-					seen[engine.Service{Protocol: r.proto, Port: r.ports.Lo}] = true
+					all = append(all, engine.Service{Protocol: r.proto, Port: r.ports.Lo})
 				}
 			}
 		}
-		for s := range seen {
-			m.listening = append(m.listening, s)
-		}
-		slices.SortFunc(m.listening, func(x, y engine.Service) int {
+		slices.SortFunc(all, func(x, y engine.Service) int {
 			return cmp.Or(cmp.Compare(x.Protocol, y.Protocol), cmp.Compare(x.Port, y.Port))
 		})
+		if all = slices.Compact(all); len(all) > 0 {
+			m.listening = slices.Clone(all)
+		}
 	}
 }
 

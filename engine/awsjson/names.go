@@ -101,7 +101,7 @@ func quote(s string) string {
 }
 
 func isPlain(s string) bool {
-	if yamlKeywords[strings.ToLower(s)] {
+	if len(s) <= len("false") && yamlKeywords[strings.ToLower(s)] {
 		return false
 	}
 	if c := s[0]; '0' <= c && c <= '9' {

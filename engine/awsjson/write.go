@@ -17,17 +17,26 @@ type emitter struct {
 	b bytes.Buffer
 }
 
-func (e *emitter) line(indent int, s string) {
-	for range indent {
+func (e *emitter) indent(n int) {
+	for range n {
 		e.b.WriteString("  ")
 	}
+}
+
+func (e *emitter) line(indent int, s string) {
+	e.indent(indent)
 	e.b.WriteString(s)
 	e.b.WriteByte('\n')
 }
 
 func (e *emitter) blank() { e.b.WriteByte('\n') }
 
-func (e *emitter) comment(indent int, text string) { e.line(indent, "# "+clean(text)) }
+func (e *emitter) comment(indent int, text string) {
+	e.indent(indent)
+	e.b.WriteString("# ")
+	e.b.WriteString(clean(text))
+	e.b.WriteByte('\n')
+}
 
 func (e *emitter) section(key string) {
 	e.blank()
@@ -35,33 +44,58 @@ func (e *emitter) section(key string) {
 }
 
 // item starts a block mapping in a list.
-func (e *emitter) item(key, value string) { e.line(1, "- "+key+": "+quote(value)) }
+func (e *emitter) item(key, value string) {
+	e.indent(1)
+	e.b.WriteString("- ")
+	e.pair(key, value)
+	e.b.WriteByte('\n')
+}
 
 // kv writes key: value, leaving out an empty value.
 func (e *emitter) kv(indent int, key, value string) {
 	if value != "" {
-		e.line(indent, key+": "+quote(value))
+		e.indent(indent)
+		e.pair(key, value)
+		e.b.WriteByte('\n')
 	}
+}
+
+func (e *emitter) pair(key, value string) {
+	e.b.WriteString(key)
+	e.b.WriteString(": ")
+	e.b.WriteString(quote(value))
 }
 
 // flow writes a list item that is a one-line mapping of the pairs whose
 // value is not empty.
 func (e *emitter) flow(indent int, kv ...string) {
-	parts := make([]string, 0, len(kv)/2)
+	e.indent(indent)
+	e.b.WriteString("- { ")
+	first := true
 	for k := 0; k+1 < len(kv); k += 2 {
 		if kv[k+1] != "" {
-			parts = append(parts, kv[k]+": "+quote(kv[k+1]))
+			if !first {
+				e.b.WriteString(", ")
+			}
+			first = false
+			e.pair(kv[k], kv[k+1])
 		}
 	}
-	e.line(indent, "- { "+strings.Join(parts, ", ")+" }")
+	e.b.WriteString(" }\n")
 }
 
-func flowList(values []string) string {
-	q := make([]string, len(values))
+// flowList writes key: [values] on a line of its own.
+func (e *emitter) flowList(indent int, key string, values []string) {
+	e.indent(indent)
+	e.b.WriteString(key)
+	e.b.WriteString(": [")
 	for k, v := range values {
-		q[k] = quote(v)
+		if k > 0 {
+			e.b.WriteString(", ")
+		}
+		e.b.WriteString(quote(v))
 	}
-	return "[" + strings.Join(q, ", ") + "]"
+	e.b.WriteString("]\n")
 }
 
 // write writes the scenario.
@@ -71,7 +105,13 @@ func (b *builder) write() []byte {
 	for _, r := range b.renames {
 		b.renamed[r.Resource] = r
 	}
-	e.b.Grow(256 * (len(b.machines) + len(b.groupList)))
+	// About what a rule's line and a machine's lines take, so that the
+	// buffer grows once.
+	size := 256 * (len(b.machines) + len(b.groupList))
+	for _, g := range b.groupList {
+		size += 96 * (len(g.in.items) + len(g.out.items))
+	}
+	e.b.Grow(size)
 	b.header(e)
 	owners := sortedKeys(b.owners)
 	name := "Imported AWS configuration"
@@ -201,6 +241,7 @@ func (b *builder) writeMachines(e *emitter) {
 		}
 		return strings.Compare(x.label(), y.label())
 	})
+	var svc []string // reused from one machine to the next
 	for _, m := range b.machines {
 		e.comment(1, m.id+": "+m.what)
 		if r, ok := b.renamed[m.id]; ok {
@@ -219,13 +260,13 @@ func (b *builder) writeMachines(e *emitter) {
 		if m.ipv6.IsValid() {
 			e.kv(2, "ipv6", m.ipv6.String())
 		}
-		e.line(2, "security_groups: "+flowList(m.groups))
+		e.flowList(2, "security_groups", m.groups)
 		if len(m.listening) > 0 {
-			svc := make([]string, len(m.listening))
-			for k, s := range m.listening {
-				svc[k] = s.String()
+			svc = svc[:0]
+			for _, s := range m.listening {
+				svc = append(svc, s.String())
 			}
-			e.line(2, "listening: "+flowList(svc))
+			e.flowList(2, "listening", svc)
 		}
 	}
 	for _, s := range b.skipped {
