@@ -51,10 +51,12 @@ type exposer struct {
 	vpcs       []netip.Prefix
 	owned      map[netip.Addr]bool
 	cache      map[*engine.Group]*groupProbes
-	// Buffers reused from one machine to the next.
+	// Buffers reused from one machine to the next; what machine returns
+	// is a copy.
 	rules   []engine.Rule
 	sources []source
 	cuts    [2][]int // tcp and udp
+	open    []Open
 }
 
 func newExposer(w *engine.World) *exposer {
@@ -142,6 +144,7 @@ type groupProbes struct {
 	rules   []engine.Rule
 	sources []source
 	cuts    [2][]int // tcp and udp
+	open    []Open
 }
 
 func (e *exposer) probes(g *engine.Group) *groupProbes {
@@ -212,7 +215,7 @@ func (e *exposer) machine(m *engine.Instance) []Open {
 	if !reachable[0] && !reachable[1] {
 		return nil
 	}
-	var open []Open
+	open := e.open[:0]
 	for _, s := range sources {
 		if !reachable[0] && s.addr.Is4() || !reachable[1] && s.addr.Is6() {
 			continue
@@ -265,11 +268,15 @@ func (e *exposer) machine(m *engine.Instance) []Open {
 			}
 		}
 	}
+	e.open = open
 	open = dropCovered(open)
+	if len(open) == 0 {
+		return nil
+	}
 	slices.SortStableFunc(open, func(x, y Open) int {
 		return cmp.Or(cmp.Compare(x.Protocol, y.Protocol), cmp.Compare(x.Ports.Lo, y.Ports.Lo), cmp.Compare(x.From, y.From))
 	})
-	return open
+	return slices.Clone(open)
 }
 
 // probeIn returns an internet address inside p to send from, or an invalid
