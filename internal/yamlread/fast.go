@@ -80,6 +80,10 @@ type fastDecoder struct {
 	line      int // the line of byte i
 	lineStart int // where that line starts
 	stack     []Node
+	// asciiTo is how far the line that starts at asciiLine is known to be
+	// ASCII, so that the many positions on one line are not counted from
+	// its start each time.
+	asciiLine, asciiTo int
 }
 
 func (d *fastDecoder) eof() bool { return d.i >= len(d.src) }
@@ -90,13 +94,16 @@ func (d *fastDecoder) pos() Pos {
 }
 
 func (d *fastDecoder) posAt(i int) Pos {
+	if d.asciiLine != d.lineStart || d.asciiTo < d.lineStart {
+		d.asciiLine, d.asciiTo = d.lineStart, d.lineStart
+	}
 	col := i - d.lineStart
-	for k := d.lineStart; k < i; k++ {
+	for k := d.asciiTo; k < i; k++ {
 		if d.src[k] >= 0x80 {
-			col = utf8.RuneCountInString(d.src[d.lineStart:i])
-			break
+			return Pos{d.line, utf8.RuneCountInString(d.src[d.lineStart:i]) + 1}
 		}
 	}
+	d.asciiTo = max(d.asciiTo, i)
 	return Pos{d.line, col + 1}
 }
 
