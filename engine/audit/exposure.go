@@ -143,8 +143,6 @@ type source struct {
 type groupProbes struct {
 	rules   []engine.Rule
 	sources []source
-	cuts    [2][]int // tcp and udp
-	open    []Open
 }
 
 func (e *exposer) probes(g *engine.Group) *groupProbes {
