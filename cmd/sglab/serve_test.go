@@ -1,0 +1,331 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/log"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/sglab/sglab/internal/class"
+	"github.com/sglab/sglab/internal/class/classtest"
+)
+
+// syncBuffer is a log the server and the test share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type testClass struct {
+	addr string
+	srv  *class.Server
+	dir  string
+	log  *syncBuffer
+}
+
+// startClass runs a class server on a free loopback port until the test
+// ends. model, when set, replaces the app (for the panic test).
+func startClass(t testing.TB, cfg class.Config, model func(cs *class.Session) tea.Model) *testClass {
+	t.Helper()
+	tc := &testClass{log: &syncBuffer{}}
+	if cfg.Dir == "" {
+		cfg.Dir = filepath.Join(t.TempDir(), "class")
+	}
+	tc.dir = cfg.Dir
+	cfg.Listen = "127.0.0.1:0"
+	cfg.Logger = log.NewWithOptions(tc.log, log.Options{ReportTimestamp: true, Level: log.InfoLevel})
+	cfg.Model = model
+	if model == nil {
+		cfg.Model = func(cs *class.Session) tea.Model { return sessionModel(cs, cfg.Dir, 0) }
+	}
+	srv, err := class.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.addr, tc.srv = ln.Addr().String(), srv
+	go srv.Serve(ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	})
+	return tc
+}
+
+func writeFile(t testing.TB, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// connect opens a learner's terminal of 160×30 with key (wide enough
+// that the home screen's sentences stay on one line).
+func connect(t testing.TB, addr string, key classtest.Key) *classtest.Term {
+	t.Helper()
+	c, err := classtest.Dial(addr, "anyone", gossh.PublicKeys(key.Signer))
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	term, err := classtest.Open(c, 160, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(term.Close)
+	return term
+}
+
+func waitFor(t testing.TB, term *classtest.Term, text string) {
+	t.Helper()
+	if err := term.WaitFor(text, 0, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitAfter waits for text drawn after the mark (a Len taken earlier).
+func waitAfter(t testing.TB, term *classtest.Term, mark int, text string) {
+	t.Helper()
+	if err := term.WaitFor(text, mark, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func rosterClass(t *testing.T, learners map[string]classtest.Key) *testClass {
+	t.Helper()
+	var lines strings.Builder
+	for name, k := range learners {
+		lines.WriteString(k.AuthorizedLine(name))
+	}
+	roster := writeFile(t, t.TempDir(), "roster", "# the class\n"+lines.String())
+	return startClass(t, class.Config{RosterFile: roster}, nil)
+}
+
+func TestServeRefusesToStartWithoutAWayIn(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"serve", "--class", t.TempDir()}, &out, &errb)
+	if code != exitInvalid || !strings.Contains(errb.String(), "nobody") {
+		t.Fatalf("serve with no --roster, --join-code or --open: exit %d, %q", code, errb.String())
+	}
+	code = run([]string{"serve", "--class", t.TempDir(), "--open", "--roster", "x"}, &out, &errb)
+	if code != exitInvalid {
+		t.Fatalf("serve --open --roster: exit %d", code)
+	}
+}
+
+func TestServeRosteredKeyGetsIn(t *testing.T) {
+	ana := classtest.NewKey(t)
+	tc := rosterClass(t, map[string]classtest.Key{"Ana Lima": ana})
+	term := connect(t, tc.addr, ana)
+	waitFor(t, term, "Learn AWS security groups")
+	waitFor(t, term, "Course")
+	// Identity is the verified key's fingerprint, whatever user name.
+	l, err := tc.srv.DB().FindLearner(ana.Fingerprint())
+	if err != nil || l.Name != "Ana Lima" {
+		t.Fatalf("learner of Ana's key: %+v, %v", l, err)
+	}
+	if !strings.Contains(tc.log.String(), "event=connected") || !strings.Contains(tc.log.String(), ana.Fingerprint()) {
+		t.Fatalf("no connection log line with the fingerprint:\n%s", tc.log)
+	}
+	// The host key was made, readable by its owner alone.
+	fi, err := os.Stat(filepath.Join(tc.dir, class.HostKeyFile))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("host key: %v, %v", fi, err)
+	}
+}
+
+func TestServeRefusesUnknownKeyNoKeyAndPassword(t *testing.T) {
+	ana := classtest.NewKey(t)
+	tc := rosterClass(t, map[string]classtest.Key{"Ana": ana})
+	stranger := classtest.NewKey(t)
+	if c, err := classtest.Dial(tc.addr, "ana", gossh.PublicKeys(stranger.Signer)); err == nil {
+		c.Close()
+		t.Fatal("an unlisted key got in")
+	}
+	if c, err := classtest.Dial(tc.addr, "ana"); err == nil {
+		c.Close()
+		t.Fatal("a client with no key got in")
+	}
+	if c, err := classtest.Dial(tc.addr, "ana", gossh.Password("hunter2")); err == nil {
+		c.Close()
+		t.Fatal("a password got in")
+	}
+	kbd := gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return []string{"x"}, nil })
+	if c, err := classtest.Dial(tc.addr, "ana", kbd); err == nil {
+		c.Close()
+		t.Fatal("keyboard-interactive got in")
+	}
+	// Offering Ana's public key without proving it (the stranger signs)
+	// must not get in as Ana.
+	if c, err := classtest.Dial(tc.addr, "ana", gossh.PublicKeys(offerOnly{ana.Public, stranger.Signer})); err == nil {
+		c.Close()
+		t.Fatal("a key merely offered got in")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(tc.log.String(), "event=refused") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(tc.log.String(), stranger.Fingerprint()) {
+		t.Fatalf("the refusal of the stranger's key is not logged:\n%s", tc.log)
+	}
+}
+
+// offerOnly offers one public key and signs with another key: what a
+// client that does not hold the key it offers can do.
+type offerOnly struct {
+	pub    gossh.PublicKey
+	signer gossh.Signer
+}
+
+func (o offerOnly) PublicKey() gossh.PublicKey { return o.pub }
+func (o offerOnly) Sign(r io.Reader, data []byte) (*gossh.Signature, error) {
+	return o.signer.Sign(r, data)
+}
+
+func TestServeJoinCode(t *testing.T) {
+	tc := startClass(t, class.Config{JoinCode: "tuesday-42"}, nil)
+	bo := classtest.NewKey(t)
+	term := connect(t, tc.addr, bo)
+	waitFor(t, term, "join code")
+	if strings.Contains(term.Text(), "Learn AWS security groups") {
+		t.Fatal("the app showed before the code")
+	}
+	mark := term.Len()
+	term.Type("guess", "enter")
+	waitAfter(t, term, mark, "not the class's join code")
+	mark = term.Len()
+	term.Type("tuesday-42", "enter")
+	waitAfter(t, term, mark, "Type your name")
+	term.Type("Bo \x1b[31mRed", "enter")
+	waitFor(t, term, "Learn AWS security groups")
+	l, err := tc.srv.DB().FindLearner(bo.Fingerprint())
+	if err != nil || strings.ContainsRune(l.Name, 0x1b) || !strings.HasPrefix(l.Name, "Bo") {
+		t.Fatalf("enrolled learner: %+v, %v", l, err)
+	}
+	if strings.Contains(tc.log.String(), "tuesday-42") || strings.Contains(tc.log.String(), "guess") {
+		t.Fatalf("the log holds a join code:\n%s", tc.log)
+	}
+	// Enrolled now: the next connection goes straight in.
+	term.Close()
+	again := connect(t, tc.addr, bo)
+	waitFor(t, again, "Learn AWS security groups")
+}
+
+func TestServeWrongCodesEndTheSession(t *testing.T) {
+	tc := startClass(t, class.Config{JoinCode: "tuesday-42"}, nil)
+	k := classtest.NewKey(t)
+	term := connect(t, tc.addr, k)
+	waitFor(t, term, "join code")
+	for range class.MaxJoinAttempts {
+		term.Type("wrong", "enter")
+	}
+	if err := term.WaitClosed(20 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tc.srv.DB().FindLearner(k.Fingerprint()); err != class.ErrNotEnrolled {
+		t.Fatalf("a key with wrong codes was enrolled: %v", err)
+	}
+}
+
+// Two learners at once: each one's progress is their own.
+func TestServeTwoLearnersSeeOnlyTheirOwnProgress(t *testing.T) {
+	ana, bo := classtest.NewKey(t), classtest.NewKey(t)
+	tc := rosterClass(t, map[string]classtest.Key{"Ana": ana, "Bo": bo})
+	ta, tb := connect(t, tc.addr, ana), connect(t, tc.addr, bo)
+	waitFor(t, ta, "Start with lesson 1")
+	waitFor(t, tb, "Start with lesson 1")
+	ta.Type("enter")
+	waitFor(t, ta, "Inbound and outbound") // the course's list
+	ta.Type("enter")
+	waitFor(t, ta, "page 1 of")
+	mark := ta.Len()
+	ta.Type("n")
+	waitAfter(t, ta, mark, "page 2 of")
+	// Bo, meanwhile, opens the quiz menu and comes back: his home still
+	// offers lesson 1 from the start.
+	mark = tb.Len()
+	tb.Type("down", "enter")
+	waitAfter(t, tb, mark, "fire a test connection")
+	ta.Type("ctrl+c")
+	ta.WaitClosed(20 * time.Second)
+	ta.Close()
+	// Ana comes back where she left off; Bo never sees her progress.
+	again := connect(t, tc.addr, ana)
+	waitFor(t, again, "Continue where you left off: lesson 1")
+	if strings.Contains(tb.Text(), "Continue where you left off") {
+		t.Fatal("Bo's session shows Ana's progress")
+	}
+	tb2 := connect(t, tc.addr, bo)
+	waitFor(t, tb2, "Start with lesson 1")
+}
+
+// A panic in one session ends that session only.
+func TestServePanicInOneSessionLeavesOthersRunning(t *testing.T) {
+	ana, bo := classtest.NewKey(t), classtest.NewKey(t)
+	var lines strings.Builder
+	lines.WriteString(ana.AuthorizedLine("Ana"))
+	lines.WriteString(bo.AuthorizedLine("Bo"))
+	roster := writeFile(t, t.TempDir(), "roster", lines.String())
+	var dir string
+	tc := startClass(t, class.Config{RosterFile: roster}, func(cs *class.Session) tea.Model {
+		if cs.Name() == "Ana" {
+			return panicky{}
+		}
+		return sessionModel(cs, dir, 0)
+	})
+	dir = tc.dir
+	before := runtime.NumGoroutine()
+	ta, tb := connect(t, tc.addr, ana), connect(t, tc.addr, bo)
+	waitFor(t, ta, "press p")
+	waitFor(t, tb, "Learn AWS security groups")
+	ta.Type("p")
+	if err := ta.WaitClosed(20 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	mark := tb.Len()
+	tb.Type("down", "enter")
+	waitAfter(t, tb, mark, "fire a test connection")
+	if tb.Closed() {
+		t.Fatal("Bo's session ended with Ana's")
+	}
+	_ = before
+}
+
+type panicky struct{}
+
+func (panicky) Init() tea.Cmd { return nil }
+func (p panicky) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && k.String() == "p" {
+		panic("injected")
+	}
+	return p, nil
+}
+func (panicky) View() string { return "press p to panic" }
