@@ -25,9 +25,10 @@ type Sum = [sha256.Size]byte
 // SumOf returns data's content hash.
 func SumOf(data []byte) Sum { return sha256.Sum256(data) }
 
-// Store is where one learner's state lives. Its methods are safe to call
-// from several goroutines at once.
-type Store interface {
+// Documents is the part of a Store that holds versioned documents; the
+// lessons' and the quiz's progress are read and changed through it.
+// *state.Store is one.
+type Documents interface {
 	// Read decodes document name into v. A missing document leaves v as
 	// it is. A document that cannot be read back is set aside, with a
 	// warning, and v is left as it is; invalid records are dropped with a
@@ -39,6 +40,12 @@ type Store interface {
 	// after the other and none is lost. When change fails, nothing is
 	// written.
 	Update(name string, v state.Versioned, change func() error) error
+}
+
+// Store is where one learner's state lives. Its methods are safe to call
+// from several goroutines at once.
+type Store interface {
+	Documents
 
 	// ReadBlob returns blob name; a missing blob is an error that wraps
 	// fs.ErrNotExist.
