@@ -25,6 +25,8 @@ type tuiOptions struct {
 	theme   string
 	dataDir string
 	timeout float64
+	// accessible is --accessible (root.go registers it, with ACCESSIBLE).
+	accessible bool
 	// start opens the first screen over home for the commands that open
 	// one (sglab quiz); runTUI calls it once the context is ready.
 	start func(ctx *common.Context) (common.Component, error)
@@ -93,7 +95,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error 
 		r.HasDarkBackground()
 	}
 	ctx := &common.Context{Styles: styles, Now: time.Now, DataDir: dir,
-		Timeout: time.Duration(o.timeout * float64(time.Second)), Course: course}
+		Timeout: time.Duration(o.timeout * float64(time.Second)), Course: course, Accessible: o.accessible}
 
 	var start common.Component
 	switch {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -71,6 +72,8 @@ get refused, or time out.`,
 	root.SetFlagErrorFunc(flagError)
 	root.SetVersionTemplate("{{.Version}}\n")
 	tui.addFlags(root)
+	root.PersistentFlags().BoolVar(&tui.accessible, "accessible", accessibleEnv(),
+		"screen-reader mode: forms ask one line at a time, marks and outcomes read as words (or ACCESSIBLE=1)")
 	root.AddCommand(newCheckCmd(), newExplainCmd(), newVersionCmd())
 	root.AddCommand(newLabCmd(tui))
 	addPackFlag(root)
@@ -81,6 +84,16 @@ get refused, or time out.`,
 	root.AddCommand(newExportCmd())
 	root.AddCommand(newServeCmd(tui), newClassCmd())
 	return root
+}
+
+// accessibleEnv reads ACCESSIBLE as huh and gum do, set meaning on, except
+// that a false value (0, false, no, off) means off.
+func accessibleEnv() bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv("ACCESSIBLE"))) {
+	case "", "0", "f", "false", "no", "off":
+		return false
+	}
+	return true
 }
 
 // isTerminal reports whether w is a terminal that takes colour.

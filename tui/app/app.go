@@ -115,6 +115,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.width, m.height = msg.Width, msg.Height
 		return m.resize()
 	case tea.KeyMsg:
+		if notAKey(msg) {
+			return nil
+		}
 		// Bubble Tea v1 hands over the runes of one read as one key ("jj"
 		// when a key repeats fast or a script types). Screens match single
 		// keys, so split them, unless a text field is capturing: it takes
@@ -135,6 +138,23 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	}
 	_, cmd := m.top().Update(msg)
 	return cmd
+}
+
+// notAKey reports whether msg is only a modifier pressed alone. On
+// Windows, Bubble Tea v1 reads the console's key records, and Ctrl, Alt,
+// Caps Lock or the Windows key pressed alone (Alt as a learner switches
+// windows, Ctrl on its way to ctrl+s) comes as a NUL rune: it must not
+// skip a wait, answer a question or type into a field.
+func notAKey(msg tea.KeyMsg) bool {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) == 0 {
+		return false
+	}
+	for _, r := range msg.Runes {
+		if r != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
@@ -262,7 +282,7 @@ func (m *Model) footer() []string {
 			yes.SetHelp("y", "leave")
 		}
 		return []string{st.Warn.Render(verb+" and lose "+m.confirm+"?") + "  " +
-			m.help.ShortHelpView([]key.Binding{yes, m.keys.No})}
+			m.shortHelp([]key.Binding{yes, m.keys.No}, 2, 1)[0]}
 	}
 	if full := m.fullHelp(); full != nil && len(full) <= m.height/2 {
 		return full
@@ -275,15 +295,37 @@ func (m *Model) footer() []string {
 		anchored = a.AnchoredHelp()
 	}
 	kept := append(anchored, b.root...)
-	return []string{m.shortHelp(append(b.top.ShortHelp(), kept...), len(kept))}
+	if !m.ctx.Accessible {
+		return m.shortHelp(append(b.top.ShortHelp(), kept...), len(kept), 1)
+	}
+	// Keys in words take room: two lines, always two, so that the screen
+	// above keeps its height as its keys change.
+	bar := m.shortHelp(append(b.top.ShortHelp(), kept...), len(kept), 2)
+	return append(bar, make([]string, 2-len(bar))...)
 }
 
 // fullHelp is every key, when asked for with ?, its columns wrapped onto
 // as many rows as the width needs (bubbles' own drops the columns that do
-// not fit).
+// not fit). In accessible mode each column is a paragraph of words, read
+// in order, instead of a table of keys beside their descriptions.
 func (m *Model) fullHelp() []string {
 	if !m.help.ShowAll {
 		return nil
+	}
+	if m.ctx.Accessible {
+		var lines []string
+		for _, col := range m.keyMap().FullHelp() {
+			var said []string
+			for _, b := range col {
+				if b.Enabled() {
+					said = append(said, m.spoken(b))
+				}
+			}
+			if len(said) > 0 {
+				lines = append(lines, common.Wrap(strings.Join(said, "; ")+".", m.width)...)
+			}
+		}
+		return lines
 	}
 	h := m.help
 	h.Width = 0
@@ -300,15 +342,21 @@ func (m *Model) fullHelp() []string {
 	return common.Lines(strings.Join(rows, "\n\n"))
 }
 
-// shortHelp lays bindings out on one line of the terminal's width. When
-// they do not fit, bindings go from the end of the first ones, keeping the
-// last keep, and "…" marks the cut. (bubbles' own short help can overflow
-// the line when the ellipsis itself does not fit.)
-func (m *Model) shortHelp(bindings []key.Binding, keep int) string {
+// shortHelp lays bindings out on at most lines lines of the terminal's
+// width. When they do not fit, bindings go from the end of the first
+// ones, keeping the last keep, and "…" marks the cut. (bubbles' own short
+// help can overflow the line when the ellipsis itself does not fit.)
+func (m *Model) shortHelp(bindings []key.Binding, keep, lines int) []string {
 	st := m.help.Styles
 	sep := st.ShortSeparator.Render(m.help.ShortSeparator)
 	item := func(b key.Binding) string {
 		return st.ShortKey.Render(b.Help().Key) + " " + st.ShortDesc.Render(b.Help().Desc)
+	}
+	ellipsis := st.Ellipsis.Render(m.help.Ellipsis)
+	if m.ctx.Accessible {
+		// Words, and no glyphs between them; a cut needs no mark, as
+		// "question mark: more keys" is always there.
+		sep, ellipsis, item = st.ShortSeparator.Render("; "), "", m.spoken
 	}
 	var head, tail []string
 	for k, b := range bindings {
@@ -321,18 +369,31 @@ func (m *Model) shortHelp(bindings []key.Binding, keep int) string {
 			head = append(head, item(b))
 		}
 	}
-	ellipsis := st.Ellipsis.Render(m.help.Ellipsis)
+	fit := func(items []string) ([]string, bool) {
+		line := strings.Join(items, sep)
+		if lines == 1 {
+			return []string{line}, ansi.StringWidth(line) <= m.width
+		}
+		wrapped := common.Wrap(line, m.width)
+		return wrapped, len(wrapped) <= lines
+	}
 	for len(head) > 0 {
-		line := strings.Join(append(slices.Clone(head), tail...), sep)
-		if ansi.StringWidth(line) <= m.width {
-			return line
+		if out, ok := fit(append(slices.Clone(head), tail...)); ok {
+			return out
 		}
 		head = head[:len(head)-1]
-		if len(head) > 0 {
+		if len(head) > 0 && ellipsis != "" {
 			head[len(head)-1] += " " + ellipsis
 		}
 	}
-	return strings.Join(tail, sep)
+	out, _ := fit(tail)
+	return out[:min(len(out), lines)]
+}
+
+// spoken is a binding in words: "up or k: up".
+func (m *Model) spoken(b key.Binding) string {
+	st := m.help.Styles
+	return st.ShortKey.Render(common.KeyWords(b.Help().Key)) + st.ShortDesc.Render(": "+b.Help().Desc)
 }
 
 // crashView is the screen after a panic: what happened, and the way out.

@@ -130,7 +130,7 @@ func (h *home) View() string {
 	}
 	lines = append(lines, "  "+st.Faint.Render("sglab keeps your lab in "+safetext.Line(h.ctx.DataDir)+"."))
 	if h.err != "" {
-		for _, l := range common.Wrap(theme.Fail+" "+safetext.Line(h.err), width) {
+		for _, l := range common.Wrap(h.ctx.Mark(theme.Fail+" ", "Error: ")+safetext.Line(h.err), width) {
 			lines = append(lines, "  "+st.Error.Render(l))
 		}
 	}

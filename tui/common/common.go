@@ -75,14 +75,21 @@ func Wants(km help.KeyMap, msg tea.KeyMsg) bool {
 }
 
 // Context is what the root hands to every screen: styles, the clock, the
-// state directory, how long a timed-out connection makes the learner wait
-// and the course. Tests inject the clock and a zero wait to skip
-// animations.
+// state directory, how long a timed-out connection makes the learner wait,
+// the course, and whether the session is in accessible mode. Tests inject
+// the clock and a zero wait to skip animations.
 type Context struct {
 	Styles  *theme.Styles
 	Now     func() time.Time
 	DataDir string
 	Timeout time.Duration
+	// Accessible is the mode for screen readers (--accessible, or
+	// ACCESSIBLE=1 as huh and gum read it): forms ask one question at a
+	// time as lines of text, every mark, outcome and grid cell reads as
+	// words, nothing animates, and panes are read one at a time, never
+	// side by side. It belongs to the session: a classroom server runs
+	// learners in both modes in one process.
+	Accessible bool
 	// Course is the built-in lessons and the packs added with --pack,
 	// loaded and checked before the UI starts; nil means the built-in
 	// lessons alone.

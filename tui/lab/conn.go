@@ -40,6 +40,7 @@ type connPane struct {
 	pending bool   // a timeout is being waited out
 	until   time.Time
 	spin    spinner.Model
+	waited  bool // the result shown was waited out in full
 
 	top, width, height int
 	cursorLine         int
@@ -63,7 +64,8 @@ type shot struct {
 
 // newShot evaluates conn in w and describes the result while w is the
 // world it was evaluated in.
-func newShot(w *engine.World, conn engine.Connection) shot {
+func newShot(e *env, conn engine.Connection) shot {
+	w := e.w
 	s := shot{conn: conn, res: engine.Trace(w, conn)}
 	s.expl = safe(s.res.ExplanationByName())
 	if i := blockedAt(s.res); i != nil {
@@ -75,7 +77,7 @@ func newShot(w *engine.World, conn engine.Connection) shot {
 			continue
 		}
 		if rule := w.Rule(ref); rule != nil {
-			s.rules = append(s.rules, fmt.Sprintf("%s rule of %s: %s", capital(d.String()), groupLabel(w, ref.Group), ruleText(w, *rule)))
+			s.rules = append(s.rules, fmt.Sprintf("%s rule of %s: %s", capital(d.String()), groupLabel(w, ref.Group), ruleText(e.ctx, w, d, *rule)))
 		}
 	}
 	return s
@@ -128,7 +130,7 @@ func (c *connPane) title() string { return "Connection" }
 
 func (c *connPane) summary() string {
 	conn := c.composedConn()
-	what := fmt.Sprintf("%s → %s %s", c.label(conn.From), c.label(conn.To), portLabel(conn.Protocol, conn.Port))
+	what := c.env.ctx.Route(c.label(conn.From), c.label(conn.To)) + " " + portLabel(conn.Protocol, conn.Port)
 	if s, ok := c.shown(); ok {
 		return what + ": " + s.res.Outcome.String()
 	}
@@ -188,7 +190,7 @@ func (c *connPane) refresh() {
 // timeout: this is the same test seen again, not a new one.
 func (c *connPane) reevaluate() {
 	for k, old := range c.history {
-		now := newShot(c.env.w, old.conn)
+		now := newShot(c.env, old.conn)
 		now.prev = old.prev
 		if now.res.Outcome != old.res.Outcome {
 			now.prev, now.fresh = old.res.Outcome, true
@@ -209,7 +211,7 @@ func (c *connPane) calm() {
 func (c *connPane) seed(conns []engine.Connection) {
 	c.history = c.history[:0]
 	for _, conn := range conns[:min(len(conns), maxHistory)] {
-		c.history = append(c.history, newShot(c.env.w, conn))
+		c.history = append(c.history, newShot(c.env, conn))
 	}
 	c.row = min(c.row, 2)
 	if len(c.history) > 0 {
@@ -309,7 +311,9 @@ func (c *connPane) fireComposed() tea.Cmd {
 
 // fire evaluates conn and shows it. A timeout is acted out: a spinner and
 // a countdown run for the context's Timeout before the result shows, the
-// way a real client hangs; any key skips the wait.
+// way a real client hangs; any key skips the wait. In accessible mode a
+// plain line says the client waits, with nothing moving, and the result
+// says how long it waited.
 func (c *connPane) fire(conn engine.Connection) tea.Cmd {
 	if err := c.env.w.ValidateConnection(conn); err != nil {
 		c.err = err
@@ -317,14 +321,24 @@ func (c *connPane) fire(conn engine.Connection) tea.Cmd {
 	}
 	c.record(conn)
 	c.pick(conn)
-	c.top, c.paged = 0, false
+	c.top, c.paged, c.waited = 0, false, false
 	if c.history[0].res.Outcome != engine.Timeout || c.env.ctx.Timeout <= 0 {
 		return nil
 	}
 	c.pending = true
 	c.until = c.env.ctx.Now().Add(c.env.ctx.Timeout)
 	c.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.env.st.Timeout))
-	return c.spin.Tick
+	return c.wait()
+}
+
+// wait is the next tick of a wait: the spinner's next frame, or in
+// accessible mode the end of the wait.
+func (c *connPane) wait() tea.Cmd {
+	if !c.env.ctx.Accessible {
+		return c.spin.Tick
+	}
+	id := c.spin.ID()
+	return tea.Tick(c.until.Sub(c.env.ctx.Now()), func(t time.Time) tea.Msg { return spinner.TickMsg{ID: id, Time: t} })
 }
 
 // connections are the history's connections, most recent first: what the
@@ -348,7 +362,7 @@ func (c *connPane) record(conn engine.Connection) {
 		conn.Expect = c.history[at].conn.Expect // a file's expectation stays with its connection
 		c.history = slices.Delete(c.history, at, at+1)
 	}
-	s := newShot(c.env.w, conn)
+	s := newShot(c.env, conn)
 	c.history = append([]shot{s}, c.history...)
 	if len(c.history) > maxHistory {
 		c.history = c.history[:maxHistory]
@@ -373,8 +387,11 @@ func (c *connPane) tick(msg spinner.TickMsg) tea.Cmd {
 		return nil
 	}
 	if !c.env.ctx.Now().Before(c.until) {
-		c.pending = false
+		c.pending, c.waited = false, true
 		return nil
+	}
+	if c.env.ctx.Accessible {
+		return c.wait()
 	}
 	var cmd tea.Cmd
 	c.spin, cmd = c.spin.Update(msg)
@@ -551,15 +568,15 @@ func (c *connPane) addrOf(id string) string {
 }
 
 func (c *connPane) content() []string {
-	st := c.env.st
+	st, ctx := c.env.st, c.env.ctx
 	portValue := portLabel(c.proto, c.port)
 	if c.typed != "" {
-		portValue = c.transport().String() + " " + c.typed + "_"
+		portValue = c.transport().String() + " " + c.typed + ctx.Mark("_", "")
 	}
 	fields := [][3]string{
 		{"From", c.label(c.from), c.addrOf(c.from)},
 		{"To", c.label(c.to), c.addrOf(c.to)},
-		{"Port", portValue, "←/→ · 0-9 · t tcp/udp"},
+		{"Port", portValue, ctx.Mark("←/→ · 0-9 · t tcp/udp", "left and right arrows change it, digits type a port, t switches tcp and udp")},
 	}
 	var lines []string
 	c.cursorLine = -1
@@ -568,7 +585,10 @@ func (c *connPane) content() []string {
 		// The address or the hint beside the value, or under it when
 		// there is no room.
 		row := common.Hang(head+"  ", st.Faint.Render(f[2]), c.width-2)
-		if ansi.StringWidth(head)+2+ansi.StringWidth(f[2]) > c.width-2 {
+		switch {
+		case ctx.Accessible: // a sentence
+			row = common.Wrap(f[0]+": "+f[1]+st.Faint.Render(" ("+f[2]+")"), c.width-2)
+		case ansi.StringWidth(head)+2+ansi.StringWidth(f[2]) > c.width-2:
 			row = append([]string{head}, common.Hang(strings.Repeat(" ", 8), st.Faint.Render(f[2]), c.width-2)...)
 		}
 		if k == c.row {
@@ -577,7 +597,7 @@ func (c *connPane) content() []string {
 		lines = append(lines, selectable(st, row, k == c.row, c.width)...)
 	}
 	if c.err != nil {
-		lines = append(lines, common.Wrap(st.Error.Render(theme.Fail+" "+c.err.Error()), c.width)...)
+		lines = append(lines, common.Wrap(st.Error.Render(ctx.Mark(theme.Fail+" ", "Error: ")+c.err.Error()), c.width)...)
 	}
 	lines = append(lines, "")
 	s, shown := c.shown()
@@ -610,22 +630,32 @@ func (c *connPane) destAddr(conn engine.Connection) string {
 
 // result is what the client printed and why.
 func (c *connPane) result(s shot) []string {
-	st, r := c.env.st, s.res
+	st, ctx, r := c.env.st, c.env.ctx, s.res
 	addr := r.DstAddr.String()
 	if !r.DstAddr.IsValid() {
 		addr = c.label(s.conn.To)
 	}
 	lines := []string{st.Muted.Render("$ " + clientCommand(s.conn, addr))}
+	if c.pending && ctx.Accessible {
+		return append(lines, fmt.Sprintf("Waiting for %s to answer… %s", addr, st.Faint.Render("(any key skips)")))
+	}
 	if c.pending {
-		left := int(math.Ceil(c.until.Sub(c.env.ctx.Now()).Seconds()))
+		left := int(math.Ceil(c.until.Sub(ctx.Now()).Seconds()))
 		return append(lines, fmt.Sprintf("%s waiting for %s to answer… %ds %s", c.spin.View(), addr, max(left, 0), st.Faint.Render("(any key skips)")))
 	}
-	lines = append(lines, common.Hang(outcomeBadge(st, r.Outcome)+"  ", clientMessage(s.conn, addr, r.Outcome), c.width)...)
-	if was := flipText(st, s, true); was != "" {
+	badge := outcomeBadge(ctx, r.Outcome)
+	if ctx.Accessible {
+		if c.waited && c.sameConn(s.conn, c.history[0].conn) {
+			badge += fmt.Sprintf(" after %g s", ctx.Timeout.Seconds())
+		}
+		badge += ":"
+	}
+	lines = append(lines, common.Hang(badge+ctx.Mark("  ", " "), clientMessage(s.conn, addr, r.Outcome), c.width)...)
+	if was := flipText(ctx, s, true); was != "" {
 		lines = append(lines, common.Wrap(was, c.width)...)
 	}
 	if e := s.conn.Expect; e != engine.OutcomeNone {
-		lines = append(lines, expectation(st, e, r.Outcome)+st.Muted.Render(" (the scenario's expect)"))
+		lines = append(lines, expectation(ctx, e, r.Outcome)+st.Muted.Render(" (the scenario's expect)"))
 	}
 	return append(lines, c.why(s)...)
 }
@@ -634,10 +664,13 @@ func (c *connPane) result(s shot) []string {
 // timeout → now connected", highlighted until the learner's next action,
 // then "was timeout before a change to the world" in the result or plain
 // "was timeout" in the history.
-func flipText(st *theme.Styles, s shot, long bool) string {
+func flipText(ctx *common.Context, s shot, long bool) string {
+	st := ctx.Styles
 	switch {
 	case s.prev == engine.OutcomeNone || s.prev == s.res.Outcome:
 		return ""
+	case s.fresh && ctx.Accessible:
+		return st.Accent.Bold(true).Render(fmt.Sprintf("Changed by your last change: was %s, now %s", s.prev, s.res.Outcome))
 	case s.fresh:
 		return st.Accent.Bold(true).Render(fmt.Sprintf("↻ was %s → now %s", s.prev, s.res.Outcome))
 	case long:
@@ -669,7 +702,7 @@ func (c *connPane) why(s shot) []string {
 			c.label(s.conn.To), answer, s.conn.What()), c.width)...)
 	}
 	for _, rule := range s.rules {
-		out = append(out, common.Hang(st.OK.Render(theme.Pass+" "), rule, c.width)...)
+		out = append(out, common.Hang(st.OK.Render(c.env.ctx.Mark(theme.Pass+" ", "Allowed by: ")), rule, c.width)...)
 	}
 	return append(out, common.Wrap(st.Muted.Render(s.expl), c.width)...)
 }
@@ -685,11 +718,12 @@ func nonEmpty(list []string) []string {
 }
 
 // expectation marks whether an outcome is the one a scenario expects.
-func expectation(st *theme.Styles, want, got engine.Outcome) string {
+func expectation(ctx *common.Context, want, got engine.Outcome) string {
+	st := ctx.Styles
 	if want == got {
-		return st.OK.Render(theme.Pass + " expected")
+		return st.OK.Render(ctx.Mark(theme.Pass+" expected", "as expected"))
 	}
-	return st.Error.Render(theme.Fail + " expected " + want.String())
+	return st.Error.Render(ctx.Mark(theme.Fail+" expected ", "not as expected: expected ") + want.String())
 }
 
 // outcomeStyle colours an outcome; the words and letters it colours
@@ -704,15 +738,18 @@ func outcomeStyle(st *theme.Styles, o engine.Outcome) lipgloss.Style {
 	return st.Timeout
 }
 
-func outcomeBadge(st *theme.Styles, o engine.Outcome) string {
+// outcomeBadge is an outcome in capitals, marked ✓ or ✗ but in
+// accessible mode, where the word says it.
+func outcomeBadge(ctx *common.Context, o engine.Outcome) string {
+	st := ctx.Styles
 	if o == engine.Connected {
-		return st.Connected.Render(theme.Pass + " CONNECTED")
+		return st.Connected.Render(ctx.Mark(theme.Pass+" ", "") + "CONNECTED")
 	}
-	text := " REFUSED"
+	text := "REFUSED"
 	if o == engine.Timeout {
-		text = " TIMED OUT"
+		text = "TIMED OUT"
 	}
-	return outcomeStyle(st, o).Render(theme.Fail + text)
+	return outcomeStyle(st, o).Render(ctx.Mark(theme.Fail+" ", "") + text)
 }
 
 // trace lists every step the engine took.
@@ -731,32 +768,39 @@ func (c *connPane) trace(s shot) []string {
 		if step.Code != "" {
 			text += " " + st.Faint.Render("["+step.Code+"]")
 		}
-		lines = append(lines, common.Hang(mark+" "+st.Muted.Render(fmt.Sprintf("%-9s ", step.Phase)), text, c.width)...)
+		head := mark + " " + st.Muted.Render(fmt.Sprintf("%-9s ", step.Phase))
+		if c.env.ctx.Accessible {
+			head = st.Muted.Render(fmt.Sprintf("%s %s: ", step.Phase, map[bool]string{true: "passes", false: "fails"}[step.Match]))
+		}
+		lines = append(lines, common.Hang(head, text, c.width)...)
 	}
 	return lines
 }
 
 func (c *connPane) historyLines() []string {
-	st := c.env.st
+	st, ctx := c.env.st, c.env.ctx
 	lines := append([]string{""}, common.Wrap(st.Heading.Render("History")+st.Faint.Render("  enter fires one again · always up to date"), c.width)...)
 	cells := make([][]string, len(c.history))
 	for k, s := range c.history {
 		outcome := outcomeStyle(st, s.res.Outcome).Render(s.res.Outcome.String())
 		if k == 0 && c.pending {
-			outcome = c.spin.View() + " …"
+			outcome = ctx.Mark(c.spin.View()+" …", "waiting…")
 		}
 		expect := ""
 		if e := s.conn.Expect; e != engine.OutcomeNone {
-			expect = expectation(st, e, s.res.Outcome)
+			expect = expectation(ctx, e, s.res.Outcome)
 		}
-		cells[k] = []string{outcome, c.label(s.conn.From) + " → " + c.label(s.conn.To), portLabel(s.conn.Protocol, s.conn.Port), expect}
+		cells[k] = []string{outcome, ctx.Route(c.label(s.conn.From), c.label(s.conn.To)), portLabel(s.conn.Protocol, s.conn.Port), expect}
 	}
 	cols := layoutColumns(c.width-2, nil, cells...)
 	shown, _ := c.shown()
 	for k, cell := range cells {
 		row := cols.lines(cell)
+		if ctx.Accessible { // a sentence, not columns
+			row = common.Wrap(cell[0]+": "+strings.Join(nonEmpty(cell[1:]), ", "), c.width-2)
+		}
 		// The result above says what flipped the connection it shows.
-		if flip := flipText(st, c.history[k], false); flip != "" && !c.sameConn(c.history[k].conn, shown.conn) {
+		if flip := flipText(ctx, c.history[k], false); flip != "" && !c.sameConn(c.history[k].conn, shown.conn) {
 			// What a change did to the row goes under it, below the
 			// connection it is about.
 			row = append(row, common.Hang(strings.Repeat(" ", cols[0]+colGap), flip, c.width-2)...)

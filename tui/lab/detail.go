@@ -156,7 +156,7 @@ func (d *detailPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, d.keys.Delete):
 		r, id := d.rows[d.cursor], g.ID
 		return d, change(func(w *engine.World) (done, error) {
-			what, name := ruleText(w, w.Group(id).Rules(r.dir)[r.index]), groupLabel(w, id)
+			what, name := ruleText(d.env.ctx, w, r.dir, w.Group(id).Rules(r.dir)[r.index]), groupLabel(w, id)
 			return done{status: fmt.Sprintf("Deleted the %s rule %s from %s", r.dir, what, name),
 				undo: fmt.Sprintf("%s has the %s rule %s again", name, r.dir, what),
 				redo: fmt.Sprintf("%s no longer has the %s rule %s", name, r.dir, what)}, w.RemoveRule(id, r.dir, r.index)
@@ -265,7 +265,7 @@ func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
 			cells = append(cells, consoleRow(w, r))
 		}
 	}
-	tab := newTable(d.width-2, headers, cells...)
+	tab := newTable(d.env.ctx, d.width-2, headers, cells...)
 	cursorLine, k := -1, 0
 	for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
 		rules := g.Rules(dir)
@@ -281,7 +281,7 @@ func (d *detailPane) groupContent(g *engine.Group) ([]string, int) {
 		}
 		rows := make([][]string, 0, len(rules)+1)
 		for _, r := range rules {
-			rows = append(rows, tab.row(consoleRow(w, r)))
+			rows = append(rows, tab.row(console.Columns(dir), consoleRow(w, r)))
 		}
 		rows = append(rows, common.Wrap(st.Accent.Render(add), d.width-2))
 		for _, row := range rows {
@@ -352,13 +352,13 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 				cells = append(cells, append([]string{safe(g.Label())}, without(consoleRow(w, r))...))
 			}
 		}
-		tab := newTable(d.width-2, cells[:1], cells[1:]...)
+		tab := newTable(d.env.ctx, d.width-2, cells[:1], cells[1:]...)
 		lines = append(lines, "", st.Heading.Render(capital(dir.String())+" rules of all its groups, merged"))
 		for _, l := range tab.header(cells[0]) {
 			lines = append(lines, "  "+st.Faint.Render(l))
 		}
 		for _, c := range cells[1:] {
-			for _, l := range tab.row(c) {
+			for _, l := range tab.row(cells[0], c) {
 				lines = append(lines, "  "+l)
 			}
 		}

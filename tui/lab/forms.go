@@ -19,6 +19,7 @@ import (
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/console"
 	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/internal/lineform"
 	"github.com/sglab/sglab/tui/theme"
 )
 
@@ -40,6 +41,12 @@ type form struct {
 	width   int
 	height  int
 	top     int // the first line shown, when the form is taller than its pane
+	// lines asks the fields as lines of text instead, in accessible mode
+	// (see lineform); off is how far it is scrolled from where it shows
+	// the question being asked, and note says what the scroll hides.
+	lines *lineform.Form
+	off   int
+	note  string
 }
 
 // step is one field of a form and when it hides.
@@ -47,9 +54,34 @@ type step struct {
 	field huh.Field
 	group *huh.Group
 	hide  func() bool
+	// For accessible mode: an input's title that other answers change
+	// (huh's TitleFunc is evaluated only in its own loop), and the name
+	// of a select's value.
+	title, current func() string
 }
 
 func field(f huh.Field) step { return step{field: f, group: huh.NewGroup(f)} }
+
+// choice is a select of opts, inline, on value.
+func choice[T comparable](title string, opts []huh.Option[T], value *T) step {
+	s := field(huh.NewSelect[T]().Title(title).Options(opts...).Value(value).Inline(true))
+	s.current = func() string {
+		for _, o := range opts {
+			if o.Value == *value {
+				return o.Key
+			}
+		}
+		return ""
+	}
+	return s
+}
+
+// retitled gives a field whose title changes with other answers (an
+// input's or a confirm's TitleFunc) its title in accessible mode.
+func retitled(s step, title func() string) step {
+	s.title = title
+	return s
+}
 
 func (s step) hideWhen(f func() bool) step {
 	s.hide = f
@@ -114,15 +146,27 @@ func newForm(e *env, title string, submit func() tea.Msg, steps ...step) *form {
 		groups[k] = s.group
 	}
 	layout := &stepsLayout{steps: steps, st: e.st}
+	theme := e.st.Form
+	if e.ctx.Accessible {
+		theme = &huh.Theme{} // the fields print plain lines: the lab styles them
+	}
 	f := huh.NewForm(groups...).
-		WithTheme(e.st.Form).
+		WithTheme(theme).
 		WithKeyMap(formKeys()).
 		WithShowHelp(false).
 		WithShowErrors(false).
 		WithLayout(layout)
 	f.SubmitCmd = func() tea.Msg { return formDoneMsg{then: submit()} }
 	f.CancelCmd = func() tea.Msg { return formCancelMsg{} }
-	return &form{id: id, title: safe(title), f: f, layout: layout}
+	fm := &form{id: id, title: safe(title), f: f, layout: layout}
+	if e.ctx.Accessible {
+		fields := make([]lineform.Field, len(steps))
+		for k, s := range steps {
+			fields[k] = lineform.Field{Field: s.field, Hide: s.hide, Title: s.title, Current: s.current}
+		}
+		fm.lines = lineform.New(fields)
+	}
+	return fm
 }
 
 // changeForm is a form whose submission changes the world with do.
@@ -157,12 +201,56 @@ func awsError(err error) error {
 	return &engine.Error{Code: engine.CodeInvalidValue, Message: err.Error()}
 }
 
-func (f *form) init() tea.Cmd { return tag(f.id, f.f.Init()) }
+func (f *form) init() tea.Cmd {
+	if f.lines != nil {
+		return f.outcome(f.lines.Start())
+	}
+	return tag(f.id, f.f.Init())
+}
 
 func (f *form) update(msg tea.Msg) tea.Cmd {
+	if f.lines != nil {
+		km, ok := msg.(tea.KeyMsg)
+		switch {
+		case !ok:
+			return nil
+		case key.Matches(km, f.scrollKeys()[0]):
+			f.off -= max(f.height/2, 1)
+			return nil
+		case key.Matches(km, f.scrollKeys()[1]):
+			f.off += max(f.height/2, 1)
+			return nil
+		}
+		f.off = 0
+		return f.outcome(f.lines.Update(km))
+	}
 	m, cmd := f.f.Update(msg)
 	f.f = m.(*huh.Form)
 	return tag(f.id, cmd)
+}
+
+// outcome is what a line form's state asks of the lab: submitting and
+// cancelling go through the same messages as huh's.
+func (f *form) outcome(o lineform.Outcome) tea.Cmd {
+	switch o {
+	case lineform.Done:
+		return tag(f.id, f.f.SubmitCmd)
+	case lineform.Cancelled:
+		return tag(f.id, f.f.CancelCmd)
+	}
+	return nil
+}
+
+// close ends a line form's questions.
+func (f *form) close() {
+	if f.lines != nil {
+		f.lines.Close()
+	}
+}
+
+// scrollKeys scroll a line form: page up and page down.
+func (f *form) scrollKeys() [2]key.Binding {
+	return [2]key.Binding{bind([]string{"pgup"}, "pgup", "scroll up"), bind([]string{"pgdown"}, "pgdn", "scroll down")}
 }
 
 func (f *form) setSize(w, h int) {
@@ -174,11 +262,20 @@ func (f *form) setSize(w, h int) {
 	f.f = f.f.WithWidth(inner).WithHeight(h)
 }
 
-func (f *form) keyBinds() []key.Binding { return f.f.KeyBinds() }
+func (f *form) keyBinds() []key.Binding {
+	if f.lines != nil {
+		sk := f.scrollKeys()
+		return append(f.lines.KeyBinds(), sk[0], sk[1])
+	}
+	return f.f.KeyBinds()
+}
 
 // render draws the form, scrolled so that the focused field shows when
-// the form is taller than its pane.
+// the form is taller than its pane (a line form: see renderLines).
 func (f *form) render() []string {
+	if f.lines != nil {
+		return f.renderLines()
+	}
 	var lines []string
 	if f.intro != "" {
 		lines = append(lines, common.Wrap(f.layout.st.Muted.Render(f.intro), f.width)...)
@@ -199,6 +296,65 @@ func (f *form) render() []string {
 	f.top = max(min(f.top, first), last-f.height+1, 0)
 	f.top = min(f.top, len(lines)-f.height)
 	return lines[f.top : f.top+f.height]
+}
+
+// renderLines draws a line form: the intro, the transcript, and the
+// preview just above the question being asked, where it says what the
+// answers so far make (the rule as it stands).
+func (f *form) renderLines() []string {
+	var lines []string
+	if f.intro != "" {
+		lines = append(common.Wrap(f.layout.st.Muted.Render(f.intro), f.width), "")
+	}
+	t := f.lines.Text()
+	current := -1
+	var prompt []string
+	for k, l := range t.Lines {
+		if k == t.Current || k == t.Prompt && current < 0 {
+			current = len(lines)
+			if f.preview != nil {
+				lines = append(append(lines, f.preview()...), "")
+			}
+		}
+		wrapped := common.Wrap(safe(l), f.width)
+		if k >= t.Prompt {
+			prompt = append(prompt, wrapped...)
+		} else {
+			lines = append(lines, wrapped...)
+		}
+	}
+	return f.window(lines, max(current, 0), prompt)
+}
+
+// window fits a line form to its pane: the prompt always shows, last,
+// and above it as much of the transcript as fits, from the start of the
+// question being asked when the question is too long to show whole, so
+// that a screen reader meets the question before its prompt. pgup and
+// pgdn move the window; a line says what it leaves out before the
+// prompt, and the frame's note what it leaves out above.
+func (f *form) window(body []string, current int, prompt []string) []string {
+	f.note = ""
+	room := f.height - len(prompt)
+	if len(body) <= room {
+		f.off = 0
+		return append(body, prompt...)
+	}
+	if room < 2 {
+		all := append(body, prompt...)
+		return all[max(len(all)-f.height, 0):]
+	}
+	start := max(min(current, len(body)-room), 0)
+	at := max(min(start+f.off, len(body)-room), 0)
+	f.off = at - start
+	if at > 0 {
+		f.note = "more above: page up"
+	}
+	if at+room >= len(body) {
+		return append(body[at:], prompt...)
+	}
+	shown := append(slices.Clone(body[at:at+room-1]),
+		f.layout.st.Faint.Render(fmt.Sprintf("(%d more lines: page down)", len(body)-(at+room-1))))
+	return append(shown, prompt...)
 }
 
 // stepsLayout draws every field that is not hidden, each followed by its
@@ -238,8 +394,7 @@ func vpcStep(w *engine.World, vpc *string) step {
 	for k, v := range w.VPCs {
 		opts[k] = huh.NewOption(safe(v.ID)+"  "+v.CIDR.String()+"  "+safe(w.RegionOf(v)), v.ID)
 	}
-	s := field(huh.NewSelect[string]().Title("VPC").Options(opts...).Value(vpc).Inline(true))
-	return s.hideWhen(func() bool { return len(w.VPCs) < 2 })
+	return choice("VPC", opts, vpc).hideWhen(func() bool { return len(w.VPCs) < 2 })
 }
 
 // newGroupForm creates a security group.
@@ -375,20 +530,26 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 		if err != nil {
 			return done{}, err
 		}
-		now := ruleText(w, r)
+		now := ruleText(e.ctx, w, dir, r)
 		if index < 0 {
 			return done{status: fmt.Sprintf("Added an %s rule to %s: %s", dir, g.Label(), now),
 				undo: fmt.Sprintf("%s no longer has the %s rule %s", g.Label(), dir, now),
 				redo: fmt.Sprintf("%s has the %s rule %s again", g.Label(), dir, now),
 				sel:  ref{kindGroup, groupID}, focus: paneDetail}, w.AddRule(groupID, dir, r)
 		}
-		was := ruleText(w, w.Group(groupID).Rules(dir)[index])
+		was := ruleText(e.ctx, w, dir, w.Group(groupID).Rules(dir)[index])
 		return done{status: fmt.Sprintf("Changed the %s rule %s of %s to %s", dir, was, g.Label(), now),
 			undo: fmt.Sprintf("the %s rule of %s is %s again", dir, g.Label(), was),
 			redo: fmt.Sprintf("the %s rule of %s is %s again", dir, g.Label(), now),
 			sel:  ref{kindGroup, groupID}, focus: paneDetail}, w.ReplaceRule(groupID, dir, index, r)
 	}
 
+	portTitle := func() string {
+		if console.Types[in.typ].Protocol.IsICMP() {
+			return "ICMP type, or type/code"
+		}
+		return "Port range"
+	}
 	typeOpts := make([]huh.Option[int], len(console.Types))
 	for k, t := range console.Types {
 		typeOpts[k] = huh.NewOption(t.Name, k)
@@ -418,13 +579,8 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 	}
 
 	f := changeForm(e, fmt.Sprintf("%s %s rule · %s", verb, dir, g.Label()), do,
-		field(huh.NewSelect[int]().Title("Type").Options(typeOpts...).Value(&in.typ).Inline(true)),
-		field(huh.NewInput().TitleFunc(func() string {
-			if console.Types[in.typ].Protocol.IsICMP() {
-				return "ICMP type, or type/code"
-			}
-			return "Port range"
-		}, &in.typ).PlaceholderFunc(func() string {
+		choice("Type", typeOpts, &in.typ),
+		retitled(field(huh.NewInput().TitleFunc(portTitle, &in.typ).PlaceholderFunc(func() string {
 			if console.Types[in.typ].Protocol.IsICMP() {
 				return "type, or type/code (8, 3/4)"
 			}
@@ -433,19 +589,19 @@ func ruleForm(e *env, groupID string, dir engine.Direction, index int) *form {
 			Validate(func(s string) error {
 				_, err := engine.ParsePorts(console.Types[in.typ].Protocol, s)
 				return awsError(err)
-			})).hideWhen(func() bool { return !console.Types[in.typ].Custom }),
+			})), portTitle).hideWhen(func() bool { return !console.Types[in.typ].Custom }),
 		field(huh.NewInput().Title("Protocol number").Placeholder("e.g. 50 (ESP)").Value(&in.proto).
 			Validate(func(s string) error {
 				_, err := customProtocol(s)
 				return awsError(err)
 			})).hideWhen(func() bool { return !console.Types[in.typ].Number }),
-		field(huh.NewSelect[int]().Title(peerTitle).Options(peerOpts...).Value(&in.peer).Inline(true)),
+		choice(peerTitle, peerOpts, &in.peer),
 		field(huh.NewInput().Title("CIDR block").Placeholder("e.g. 203.0.113.0/24 or 2001:db8::/32").Value(&in.cidr).
 			Validate(func(s string) error {
 				_, _, err := engine.ParseCIDR(s)
 				return awsError(err)
 			})).hideWhen(func() bool { return in.peer != peerCustom }),
-		field(huh.NewSelect[string]().Title(peerTitle+" group").Options(groupOpts...).Value(&in.group).Inline(true)).
+		choice(peerTitle+" group", groupOpts, &in.group).
 			hideWhen(func() bool { return in.peer != peerGroup }),
 		field(huh.NewInput().Title("Description (optional)").Value(&in.descr).
 			Validate(func(s string) error { in.descr = s; return trial(e, do) })),
@@ -461,25 +617,29 @@ func rulePreview(e *env, dir engine.Direction, in *ruleInput, width int) []strin
 	r, _ := in.rule(e.w)
 	cells := consoleRow(e.w, r)
 	t := console.Types[in.typ]
+	unknown := e.ctx.Mark("?", "not valid yet")
 	if _, err := engine.ParsePorts(t.Protocol, in.ports); t.Custom && err != nil {
-		cells[2] = "?"
+		cells[2] = unknown
 	}
 	if _, err := customProtocol(in.proto); t.Number && err != nil {
-		cells[1] = "?"
+		cells[1] = unknown
 	}
 	if _, _, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err != nil {
-		cells[3] = "?"
+		cells[3] = unknown
 	}
-	tab := newTable(width, [][]string{console.Columns(dir)}, cells)
+	tab := newTable(e.ctx, width, [][]string{console.Columns(dir)}, cells)
 	var lines []string
 	for _, l := range tab.header(console.Columns(dir)) {
 		lines = append(lines, st.Faint.Render(l))
 	}
-	for _, l := range tab.row(cells) {
+	if e.ctx.Accessible {
+		lines = append(lines, st.Muted.Render("The rule so far:"))
+	}
+	for _, l := range tab.row(console.Columns(dir), cells) {
 		lines = append(lines, st.Bold.Render(l))
 	}
 	if p, changed, err := engine.ParseCIDR(in.cidr); in.peer == peerCustom && err == nil && changed {
-		lines = append(lines, common.Wrap(st.Warn.Render(fmt.Sprintf("! %s has host bits set: AWS stores it as %s.", strings.TrimSpace(in.cidr), p)), width)...)
+		lines = append(lines, common.Wrap(st.Warn.Render(fmt.Sprintf("%s%s has host bits set: AWS stores it as %s.", e.ctx.Mark("! ", "Warning: "), strings.TrimSpace(in.cidr), p)), width)...)
 	}
 	return lines
 }
@@ -507,7 +667,7 @@ func instanceGroupsForm(e *env, instanceID string) *form {
 	}
 	return changeForm(e, "Security groups of "+i.Label(), do,
 		field(huh.NewMultiSelect[string]().
-			Title(fmt.Sprintf("Attached to %s (space toggles, at most %d)", safe(i.Label()), w.Quotas.GroupsPerInstance)).
+			Title(fmt.Sprintf("Attached to %s (%sat most %d)", safe(i.Label()), e.ctx.Mark("space toggles, ", ""), w.Quotas.GroupsPerInstance)).
 			Options(opts...).Value(&chosen).Height(min(len(opts)+1, 12)).
 			Validate(func(ids []string) error { chosen = ids; return trial(e, do) })),
 	)
@@ -588,7 +748,7 @@ func groupInstancesForm(e *env, groupID string) *form {
 			field(huh.NewNote().Title("No instances in "+safe(g.VPC)).Description("Press i to launch one first.")))
 	}
 	return changeForm(e, "Attach "+g.Label(), do,
-		field(huh.NewMultiSelect[string]().Title("Instances with "+safe(g.Label())+" (space toggles)").
+		field(huh.NewMultiSelect[string]().Title("Instances with "+safe(g.Label())+e.ctx.Mark(" (space toggles)", "")).
 			Options(opts...).Value(&chosen).Height(min(len(opts)+1, 12)).
 			Validate(func(ids []string) error { chosen = ids; return trial(e, do) })),
 	)
@@ -650,7 +810,7 @@ func servicesForm(e *env, sel ref) *form {
 			redo: ep.Label() + " runs " + services(want) + " again"}, nil
 	}
 	return changeForm(e, "Services on "+ep.Label(), do,
-		field(huh.NewMultiSelect[engine.Service]().Title("Running (space starts or stops)").
+		field(huh.NewMultiSelect[engine.Service]().Title("Running"+e.ctx.Mark(" (space starts or stops)", "")).
 			Options(opts...).Value(&chosen).Height(len(opts)+1)),
 		field(huh.NewInput().Title("Other services (optional)").Placeholder("e.g. tcp/8080 udp/123").Value(&other).
 			Validate(func(s string) error { other = s; return trial(e, do) })),
@@ -698,8 +858,7 @@ func launchForm(e *env, vpc string) *form {
 		vpcStep(w, &vpc),
 		field(huh.NewInput().Title("Name").Value(&name).
 			Validate(func(s string) error { name = s; return trial(e, do) })),
-		field(huh.NewSelect[bool]().Title("Auto-assign public IP").Options(
-			huh.NewOption("Enable", true), huh.NewOption("Disable", false)).Value(&public).Inline(true)),
+		choice("Auto-assign public IP", []huh.Option[bool]{huh.NewOption("Enable", true), huh.NewOption("Disable", false)}, &public),
 		field(huh.NewMultiSelect[string]().Title("Security groups").Options(groupOpts...).Value(&chosen).
 			Height(min(len(groupOpts)+1, 8))),
 		field(huh.NewMultiSelect[engine.Service]().Title("Running").Options(svcOpts...).Value(&running).
@@ -733,9 +892,13 @@ func saveAsForm(e *env, suggest string) *form {
 			exists = err == nil && statErr == nil
 			return err
 		})),
-		field(huh.NewConfirm().TitleFunc(func() string { return filepath.Base(path) + " exists already. Replace it?" }, &path).
+		retitled(field(huh.NewConfirm().TitleFunc(func() string { return filepath.Base(path) + " exists already. Replace it?" }, &path).
 			Description("Keep it saves nothing; shift+tab goes back to the name.").
-			Affirmative("Replace").Negative("Keep it").Value(&replace)).hideWhen(func() bool { return !exists }),
+			Affirmative("Replace").Negative("Keep it").Value(&replace)),
+			// huh's accessible prompt has no room for the description.
+			func() string {
+				return filepath.Base(path) + " exists already. Replace it? No keeps it and saves nothing; shift+tab goes back to the name."
+			}).hideWhen(func() bool { return !exists }),
 	)
 	f.intro = "A scenario file (YAML), saved in " + dir + " unless you type another directory: open it later with o, or run `sglab check` on it."
 	return f

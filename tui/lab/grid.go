@@ -27,6 +27,7 @@ type gridPane struct {
 	m             *engine.Matrix
 	row, col      int // the cursor: source row, destination*len(ports)+port
 	top, left     int // the first source row and destination column shown
+	first         int // in accessible mode, the first line of the list shown
 	width, height int
 	keys          gridKeys
 	cells         map[engine.Outcome][2]string // letters, plain and under the cursor
@@ -42,6 +43,10 @@ func newGrid(e *env) *gridPane {
 		Up: mk.Up, Down: mk.Down, Left: mk.Left, Right: mk.Right,
 		Fire: bind([]string{"enter"}, "enter", "fire this one"),
 	}}
+	if e.ctx.Accessible { // a list: see listLines
+		g.keys.Left.SetHelp("←", "previous pair of machines")
+		g.keys.Right.SetHelp("→", "next pair of machines")
+	}
 	// Styling a letter is the costly part of drawing a large grid, so each
 	// kind of cell is styled once.
 	st := e.st
@@ -93,6 +98,9 @@ func (g *gridPane) summary() string {
 			count[r.Outcome()] += n
 		}
 	}
+	if g.env.ctx.Accessible {
+		return fmt.Sprintf("%d connected, %d refused, %d timed out", count[engine.Connected], count[engine.Refused], count[engine.Timeout])
+	}
 	return fmt.Sprintf("C %d · R %d · T %d", count[engine.Connected], count[engine.Refused], count[engine.Timeout])
 }
 
@@ -127,6 +135,16 @@ func (g *gridPane) scroll() {
 	if g.m == nil {
 		return
 	}
+	if g.env.ctx.Accessible {
+		if len(g.m.Endpoints) < 2 {
+			return
+		}
+		at := g.cursorLine()
+		g.setCursorLine(at)        // off the diagonal, which the list leaves out
+		rows := max(g.height-1, 1) // the cursor's line may take two
+		g.first = max(min(g.first, at), at-rows+1, 0)
+		return
+	}
 	rows, dsts := g.visible()
 	g.top = max(min(g.top, g.row), g.row-rows+1, 0)
 	d := g.col / len(g.ports)
@@ -139,6 +157,26 @@ func (g *gridPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return g, nil
 	}
 	n := len(g.m.Endpoints)
+	if g.env.ctx.Accessible {
+		// One line per cell: up and down go through them in order, left
+		// and right from one pair of machines to the next.
+		step := 0
+		switch {
+		case key.Matches(km, g.keys.Up):
+			step = -1
+		case key.Matches(km, g.keys.Down):
+			step = 1
+		case key.Matches(km, g.keys.Left):
+			step = -len(g.ports)
+		case key.Matches(km, g.keys.Right):
+			step = len(g.ports)
+		}
+		if step != 0 && n > 1 {
+			g.setCursorLine(max(min(g.cursorLine()+step, g.listLen()-1), 0))
+			g.scroll()
+			return g, nil
+		}
+	}
 	switch {
 	case key.Matches(km, g.keys.Up):
 		g.row = max(g.row-1, 0)
@@ -179,6 +217,77 @@ func endpointID(e engine.Endpoint) string {
 	return e.Addr.String()
 }
 
+// In accessible mode the grid is a list, one line per cell: a source, a
+// destination and a port, in that order. cells1 is how many lines it
+// has; cursorLine and setCursorLine map the cursor to its line.
+
+func (g *gridPane) listLen() int {
+	n := len(g.m.Endpoints)
+	return n * max(n-1, 0) * len(g.ports)
+}
+
+// cellAt is the source, destination and port of list line k.
+func (g *gridPane) cellAt(k int) (src, dst, port int) {
+	n, np := len(g.m.Endpoints), len(g.ports)
+	src, k = k/((n-1)*np), k%((n-1)*np)
+	dst, port = k/np, k%np
+	if dst >= src {
+		dst++ // a machine is not listed against itself
+	}
+	return src, dst, port
+}
+
+func (g *gridPane) cursorLine() int {
+	n, np := len(g.m.Endpoints), len(g.ports)
+	if n < 2 {
+		return 0
+	}
+	dst, port := g.col/np, g.col%np
+	if dst == g.row { // on the diagonal, which the list leaves out
+		dst = (dst + 1) % n
+	}
+	if dst > g.row {
+		dst--
+	}
+	return (g.row*(n-1)+dst)*np + port
+}
+
+func (g *gridPane) setCursorLine(k int) {
+	src, dst, port := g.cellAt(k)
+	g.row, g.col = src, dst*len(g.ports)+port
+}
+
+// listLines is the visible part of the list, the cursor's line with the
+// reason for its outcome.
+func (g *gridPane) listLines() []string {
+	st, m := g.env.st, g.m
+	if len(m.Endpoints) < 2 {
+		return []string{st.Muted.Render("Nothing to connect yet: a connection needs two machines.")}
+	}
+	at := g.cursorLine()
+	var lines []string
+	for k := g.first; k < g.listLen() && len(lines) < g.height; k++ {
+		src, dst, port := g.cellAt(k)
+		r := m.At(src, dst, port)
+		line := fmt.Sprintf("%s: %s %s", g.env.ctx.Route(safe(m.Endpoints[src].Label()), safe(m.Endpoints[dst].Label())),
+			portLabel(engine.ProtoTCP, g.ports[port]), outcomeWords(r.Outcome()))
+		if k != at {
+			lines = append(lines, common.Fit("  "+line, g.width))
+			continue
+		}
+		lines = append(lines, selectable(st, common.Wrap(line+" ("+reasonWords(r)+")", g.width-2), true, g.width)...)
+	}
+	return lines
+}
+
+// outcomeWords says an outcome as a sentence would.
+func outcomeWords(o engine.Outcome) string {
+	if o == engine.Timeout {
+		return "timed out"
+	}
+	return o.String()
+}
+
 func (g *gridPane) ShortHelp() []key.Binding { return []key.Binding{g.keys.Fire} }
 
 func (g *gridPane) FullHelp() [][]key.Binding {
@@ -192,6 +301,9 @@ func (g *gridPane) View() string { return strings.Join(g.render(), "\n") }
 func (g *gridPane) render() []string {
 	st, m := g.env.st, g.m
 	n := len(m.Endpoints)
+	if g.env.ctx.Accessible {
+		return g.listLines()
+	}
 	if n == 0 {
 		return []string{st.Muted.Render("Nothing to connect yet.")}
 	}

@@ -195,6 +195,9 @@ func (m *Model) Unsaved() string {
 // Close waits for saves in flight and writes a pending autosave before
 // the program ends.
 func (m *Model) Close() error {
+	if m.form != nil {
+		m.form.close()
+	}
 	m.saving.Wait()
 	if m.saver == nil {
 		return nil
@@ -576,6 +579,7 @@ func (m *Model) save(replace bool) tea.Cmd {
 }
 
 func (m *Model) closeForm() {
+	m.form.close()
 	m.form = nil
 	m.layout()
 }
@@ -673,7 +677,9 @@ func (m *Model) SetSize(w, h int) {
 
 func (m *Model) layout() {
 	w, body := m.width, m.bodyHeight()
-	m.wide = w >= wideWidth && body >= wideHeight-2 && (m.side == nil || w >= sideWidth)
+	// Accessible mode stacks the panes at any size: panes side by side
+	// mix their lines for a screen reader, which reads across the screen.
+	m.wide = !m.env.ctx.Accessible && w >= wideWidth && body >= wideHeight-2 && (m.side == nil || w >= sideWidth)
 	clear(m.frames)
 	if m.wide {
 		// The rules and the connection read best up to about 100 columns;
@@ -750,7 +756,7 @@ func (m *Model) frame(id paneID) []string {
 	body := p.render()
 	note := ""
 	if s, ok := p.(interface{ more() bool }); ok && s.more() {
-		note = "↓ more"
+		note = m.env.ctx.Mark("↓ more", "more below")
 		if id != m.focus {
 			note += ": tab here"
 		}
@@ -760,7 +766,8 @@ func (m *Model) frame(id paneID) []string {
 
 func (m *Model) formView() []string {
 	f := m.formFrame()
-	return common.Frame(m.env.st, m.form.title, m.form.render(), f.w, f.h, true)
+	body := m.form.render()
+	return common.FrameNote(m.env.st, m.form.title, m.form.note, body, f.w, f.h, true)
 }
 
 func (m *Model) body() []string {
@@ -775,7 +782,15 @@ func (m *Model) body() []string {
 				continue
 			}
 			st := m.env.st
-			out = append(out, common.Fit(st.Faint.Render(theme.Collapsed+" ")+st.PaneTitle.Render(p.title())+st.Faint.Render("  "+p.summary()), m.width))
+			folded := st.Faint.Render(theme.Collapsed+" ") + st.PaneTitle.Render(p.title()) + st.Faint.Render("  "+p.summary())
+			if m.env.ctx.Accessible {
+				// Cut, the line would lose the end of its summary, which a
+				// screen reader cannot see is missing: the title's details
+				// ("Reachability · tcp 21 22 …") go first.
+				name, _, _ := strings.Cut(p.title(), " · ")
+				folded = st.PaneTitle.Render(name+": ") + st.Faint.Render(p.summary())
+			}
+			out = append(out, common.Fit(folded, m.width))
 		}
 		return out
 	}
@@ -807,7 +822,7 @@ func (m *Model) header() string {
 
 // statusLines is the last message, on at most two lines.
 func (m *Model) statusLines() []string {
-	return common.StatusLines(m.env.st, m.kind, m.status, m.width)
+	return common.StatusLines(m.env.ctx, m.kind, m.status, m.width)
 }
 
 // sidePane adapts a side panel to the lab's panes.

@@ -8,6 +8,7 @@ import (
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/console"
 	"github.com/sglab/sglab/internal/safetext"
+	"github.com/sglab/sglab/tui/common"
 )
 
 // Every name, id and description the lab shows came from a file someone
@@ -54,10 +55,20 @@ func myIP(w *engine.World) netip.Prefix {
 }
 
 // ruleText names a rule by its content, as the console's table shows it:
-// "SSH · TCP · 22 · 203.0.113.10/32 · my laptop". A learner never meets
-// a rule's index.
-func ruleText(w *engine.World, r engine.Rule) string {
-	return strings.Join(nonEmpty(consoleRow(w, r)), " · ")
+// "SSH · TCP · 22 · 203.0.113.10/32 · my laptop", or in accessible mode
+// with each part named by its column: "Type: SSH, Protocol: TCP, …". A
+// learner never meets a rule's index.
+func ruleText(ctx *common.Context, w *engine.World, dir engine.Direction, r engine.Rule) string {
+	if !ctx.Accessible {
+		return strings.Join(nonEmpty(consoleRow(w, r)), " · ")
+	}
+	var said []string
+	for k, c := range consoleRow(w, r) {
+		if c != "" {
+			said = append(said, console.Columns(dir)[k]+": "+c)
+		}
+	}
+	return strings.Join(said, ", ")
 }
 
 // groupList names groups by their ids: "default, ssh-from-me", or "no group".

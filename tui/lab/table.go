@@ -92,15 +92,19 @@ func fitColumns(width int, headers [][]string, rows ...[]string) (columns, bool)
 // word whole, else one row after another, its cells joined ("HTTP · TCP ·
 // 80 · 0.0.0.0/0 · HTTP from everyone") and wrapped, without headers. A
 // narrow pane reads better as a list than as columns of broken words.
+// Spoken (in accessible mode), each row is a sentence that names every
+// cell by its header ("Type: HTTP, Protocol: TCP, …"): a screen reader
+// reads a line, never a column.
 type table struct {
-	cols  columns
-	whole bool
-	width int
+	cols   columns
+	whole  bool
+	spoken bool
+	width  int
 }
 
-func newTable(width int, headers [][]string, rows ...[]string) table {
+func newTable(ctx *common.Context, width int, headers [][]string, rows ...[]string) table {
 	cols, whole := fitColumns(width, headers, rows...)
-	return table{cols, whole, width}
+	return table{cols, whole && !ctx.Accessible, ctx.Accessible, width}
 }
 
 // header is a header's lines: none in a list.
@@ -111,9 +115,18 @@ func (t table) header(cells []string) []string {
 	return t.cols.lines(cells)
 }
 
-// row is a row's lines.
-func (t table) row(cells []string) []string {
-	if !t.whole {
+// row is a row's lines; header names its cells when the table is spoken.
+func (t table) row(header, cells []string) []string {
+	switch {
+	case t.spoken:
+		var said []string
+		for k, c := range cells {
+			if c != "" && k < len(header) {
+				said = append(said, header[k]+": "+c)
+			}
+		}
+		return common.Wrap(strings.Join(said, ", "), t.width)
+	case !t.whole:
 		return common.Wrap(strings.Join(nonEmpty(cells), " · "), t.width)
 	}
 	return t.cols.lines(cells)

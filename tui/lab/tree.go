@@ -121,7 +121,7 @@ func (t *treePane) refresh() {
 		add(ref{}, 1, "Security groups", "")
 		for _, g := range w.Groups {
 			if g.VPC == v.ID {
-				add(ref{kindGroup, g.ID}, 2, g.Label(), groupInfo(g))
+				add(ref{kindGroup, g.ID}, 2, g.Label(), groupInfo(t.env.ctx, g))
 			}
 		}
 		add(ref{}, 1, "Instances", "")
@@ -164,12 +164,16 @@ func (t *treePane) refresh() {
 	t.scroll()
 }
 
-func groupInfo(g *engine.Group) string {
+func groupInfo(ctx *common.Context, g *engine.Group) string {
 	id := g.ID
 	if g.Name == engine.DefaultGroupName || g.Label() == g.ID {
 		id = "" // the default group's id only repeats its VPC; a label that is the id needs no repeat
 	}
-	return strings.TrimSpace(fmt.Sprintf("%s  %d in · %d out", id, len(g.Inbound), len(g.Outbound)))
+	rules := fmt.Sprintf("%d in · %d out", len(g.Inbound), len(g.Outbound))
+	if ctx.Accessible {
+		rules = plural(len(g.Inbound), "inbound rule") + ", " + plural(len(g.Outbound), "outbound rule")
+	}
+	return strings.TrimSpace(id + "  " + rules)
 }
 
 // addrs is every address of an instance: "10.0.1.10 · 54.210.0.10 ·

@@ -155,7 +155,9 @@ func TestStory(t *testing.T) {
 	ui.Keys("enter")
 	ui.WaitFor("6 of 7 goals met")
 	ui.Keys("down", "down", "enter") // web-sg, in the world tree
-	ui.WaitFor("Inbound rules (1)")
+	// The rules pane focused: enter focuses it through a command, and an
+	// a sent before that lands in the world tree.
+	ui.WaitFor("┏━ Security group web-sg")
 	ui.Keys("a")
 	ui.Focused("Type") // SSH
 	ui.Keys("enter")

@@ -251,7 +251,7 @@ func (c *course) details() []string {
 
 // listHeight is how many rows of the list fit.
 func (c *course) listHeight() int {
-	return max(c.height-2-len(c.details())-len(c.l.note.lines(c.l.ctx.Styles, c.inner())), 1)
+	return max(c.height-2-len(c.details())-len(c.l.note.lines(c.l.ctx, c.inner())), 1)
 }
 
 // scroll keeps the cursor's row in sight.
@@ -291,7 +291,7 @@ func (c *course) View() string {
 		lines = append(lines, c.rowView(r))
 	}
 	lines = append(lines, c.details()...)
-	lines = append(lines, c.l.note.lines(st, c.inner())...)
+	lines = append(lines, c.l.note.lines(c.l.ctx, c.inner())...)
 	for k := range lines {
 		lines[k] = strings.Repeat(" ", margin) + lines[k]
 	}
@@ -305,14 +305,21 @@ func (c *course) rowView(r row) string {
 	}
 	ls := c.l.course.Lessons[r.lesson]
 	mark := st.Faint.Render(markNotStarted)
+	status := "not started"
 	switch c.l.progress.Status(ls.ID) {
 	case lessons.Done:
-		mark = st.OK.Render(markDone)
+		mark, status = st.OK.Render(markDone), "done"
 	case lessons.InProgress:
-		mark = st.Warn.Render(markInProgress)
+		mark, status = st.Warn.Render(markInProgress), "in progress"
 	}
 	minutes := fmt.Sprintf("%d min", ls.Minutes)
 	title := fmt.Sprintf("%2d  %s", r.lesson+1, safe(ls.Title))
+	if c.l.ctx.Accessible {
+		// The status in words after the lesson, whose number and title a
+		// screen reader should say first.
+		mark, title = "", fmt.Sprintf("%2d. %s", r.lesson+1, safe(ls.Title))
+		minutes += ", " + status
+	}
 	titleW := c.inner() - 4 - len(minutes) - 2
 	if r.lesson == c.cursor {
 		return theme.Cursor + " " + mark + " " + st.Selected.Render(common.Fit(title, titleW)) + "  " + st.Muted.Render(minutes)

@@ -61,7 +61,7 @@ func (g *goals) SetSize(w, h int) {
 func (g *goals) Summary() string {
 	st := g.l.ctx.Styles
 	if g.check.Solved() {
-		return st.OK.Render(theme.Pass + " Solved: " + metCount(g.check) + ". b goes back to the lesson.")
+		return st.OK.Render(g.l.ctx.Mark(theme.Pass+" ", "") + "Solved: " + metCount(g.check) + ". b goes back to the lesson.")
 	}
 	return metCount(g.check) + " · shift+tab: task, goals and hints"
 }
@@ -141,11 +141,11 @@ func (g *goals) refresh() {
 	lines = append(lines, wrap(inline(st, g.c.Task), w)...)
 	lines = append(lines, "")
 	for _, s := range g.check.Goals {
-		lines = append(lines, goalLine(st, s.Goal.Label, s.Met, w)...)
+		lines = append(lines, goalLine(g.l.ctx, s.Goal.Label, s.Met, w)...)
 	}
 	lines = append(lines, "")
 	if g.check.Solved() {
-		lines = append(lines, wrap(st.OK.Render(theme.Pass+" Solved: every goal is met.")+" "+
+		lines = append(lines, wrap(st.OK.Render(g.l.ctx.Mark(theme.Pass+" ", "")+"Solved: every goal is met.")+" "+
 			st.Text.Render("Press b to go back to the lesson."), w)...)
 	} else {
 		text := capital(metCount(g.check)) + ". Tab goes back to your world."
@@ -176,7 +176,7 @@ func (g *goals) refresh() {
 		lines = append(append(lines, ""), wrap(st.Muted.Render("Still stuck? Press s to see the solution."), w)...)
 	}
 	if n := g.l.note; n.kind == common.StatusErr || n.kind == common.StatusWarn {
-		lines = append(append(lines, ""), n.lines(st, w)...)
+		lines = append(append(lines, ""), n.lines(g.l.ctx, w)...)
 	}
 	g.vp.SetContent(common.JoinLines(lines))
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/lab"
-	"github.com/sglab/sglab/tui/theme"
 )
 
 // learner is what the course's screens share: the course, the learner's
@@ -46,11 +45,11 @@ type note struct {
 
 // lines draws the note on at most two lines of width cells; none when
 // there is nothing to say.
-func (n note) lines(st *theme.Styles, width int) []string {
+func (n note) lines(ctx *common.Context, width int) []string {
 	if n.text == "" {
 		return nil
 	}
-	return common.StatusLines(st, n.kind, n.text, width)
+	return common.StatusLines(ctx, n.kind, n.text, width)
 }
 
 func courseOf(ctx *common.Context) (*lessons.Course, error) {
@@ -79,7 +78,7 @@ func newLearner(ctx *common.Context) (*learner, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &learner{ctx: ctx, course: course, progress: p, rec: rec, md: newMarkdown(ctx.Styles), labs: map[string]*lab.Model{}}
+	l := &learner{ctx: ctx, course: course, progress: p, rec: rec, md: newMarkdown(ctx), labs: map[string]*lab.Model{}}
 	if len(warnings) > 0 {
 		l.note = note{strings.Join(warnings, "; "), common.StatusWarn}
 	}

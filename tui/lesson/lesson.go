@@ -262,7 +262,7 @@ func (m *lessonView) layout() {
 		return
 	}
 	content := m.content()
-	notes := len(m.l.note.lines(m.l.ctx.Styles, m.width-2*margin))
+	notes := len(m.l.note.lines(m.l.ctx, m.width-2*margin))
 	room := max(m.height-2-notes, 1)
 	m.more = len(content) > room
 	if m.more {
@@ -295,7 +295,7 @@ func (m *lessonView) View() string {
 		}
 		lines = append(lines, pad(spread("", st.Faint.Render(hint), w)))
 	}
-	for _, l := range m.l.note.lines(st, w) {
+	for _, l := range m.l.note.lines(m.l.ctx, w) {
 		lines = append(lines, pad(l))
 	}
 	return common.JoinLines(common.Pad(lines, m.width, m.height))
@@ -349,16 +349,17 @@ func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 	lines = append(lines, wrap(inline(st, c.Task), w)...)
 	lines = append(lines, "")
 	for _, g := range check.Goals {
-		lines = append(lines, goalLine(st, g.Goal.Label, g.Met, w)...)
+		lines = append(lines, goalLine(m.l.ctx, g.Goal.Label, g.Met, w)...)
 	}
 	var how string
+	pass := m.l.ctx.Mark(theme.Pass+" ", "")
 	switch {
 	case solved && check.Solved():
-		how = st.OK.Render(theme.Pass+" Solved.") + " " + st.Muted.Render("Press enter to open the lab again, n to go on.")
+		how = st.OK.Render(pass+"Solved.") + " " + st.Muted.Render("Press enter to open the lab again, n to go on.")
 	case solved && lb != nil:
-		how = st.OK.Render(theme.Pass+" Solved before.") + " " + st.Muted.Render("Your lab meets "+metCount(check)+" now. Press enter to go back to it, n to go on.")
+		how = st.OK.Render(pass+"Solved before.") + " " + st.Muted.Render("Your lab meets "+metCount(check)+" now. Press enter to go back to it, n to go on.")
 	case solved:
-		how = st.OK.Render(theme.Pass+" Solved on an earlier visit.") + " " + st.Muted.Render("The lab starts over from the beginning: press enter to open it, n to go on.")
+		how = st.OK.Render(pass+"Solved on an earlier visit.") + " " + st.Muted.Render("The lab starts over from the beginning: press enter to open it, n to go on.")
 	case lb != nil:
 		how = st.Muted.Render(capital(metCount(check)) + ". Press enter to go back to the lab.")
 	default:
@@ -387,17 +388,20 @@ func capital(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// goalLine is one goal of a checklist: ✓ when met, ○ while not.
-func goalLine(st *theme.Styles, label string, met bool, width int) []string {
-	mark := st.Faint.Render(markNotStarted + " ")
+// goalLine is one goal of a checklist: ✓ when met, ○ while not, or in
+// accessible mode the words "met" and "not met".
+func goalLine(ctx *common.Context, label string, met bool, width int) []string {
+	st := ctx.Styles
+	mark := st.Faint.Render(ctx.Mark(markNotStarted+" ", "Not met: "))
 	if met {
-		mark = st.OK.Render(markDone + " ")
+		mark = st.OK.Render(ctx.Mark(markDone+" ", "Met: "))
 	}
 	return hang(mark, st.Text.Render(safe(label)), width)
 }
 
 func (m *lessonView) questionView(q *lessons.Question) []string {
-	st := m.l.ctx.Styles
+	ctx := m.l.ctx
+	st := ctx.Styles
 	w := m.textW()
 	lines := []string{st.Heading.Render("Check question"), ""}
 	lines = append(lines, m.markdown(q.Prompt)...)
@@ -407,9 +411,16 @@ func (m *lessonView) questionView(q *lessons.Question) []string {
 		choice = safe(choice)
 		head := "  " + st.Key.Render(answerKeys[c]) + "  "
 		text := st.Text.Render(choice)
+		if ctx.Accessible {
+			head = st.Key.Render(answerKeys[c]) + ") "
+		}
 		switch {
+		case answered && c == q.Answer && ctx.Accessible:
+			text = st.OK.Render(choice + " (the right answer" + map[bool]string{true: ", yours", false: ""}[a.Choice == c] + ")")
 		case answered && c == q.Answer:
 			head, text = st.OK.Render(theme.Pass+" ")+st.Key.Render(answerKeys[c])+"  ", st.OK.Render(choice)
+		case answered && c == a.Choice && ctx.Accessible:
+			text = st.Error.Render(choice + " (your answer, wrong)")
 		case answered && c == a.Choice:
 			head = st.Error.Render(theme.Fail+" ") + st.Key.Render(answerKeys[c]) + "  "
 		}
@@ -422,23 +433,24 @@ func (m *lessonView) questionView(q *lessons.Question) []string {
 	}
 	lines = append(lines, "")
 	if a.Correct {
-		lines = append(lines, st.OK.Render(theme.Pass+" Right."))
+		lines = append(lines, st.OK.Render(ctx.Mark(theme.Pass+" ", "")+"Right."))
 	} else {
-		lines = append(lines, st.Error.Render(fmt.Sprintf("%s Not quite: the answer is %s.", theme.Fail, answerKeys[q.Answer])))
+		lines = append(lines, st.Error.Render(fmt.Sprintf("%sNot quite: the answer is %s.", ctx.Mark(theme.Fail+" ", ""), answerKeys[q.Answer])))
 	}
 	return append(lines, m.markdown(q.Explanation)...)
 }
 
 func (m *lessonView) endView() []string {
-	st := m.l.ctx.Styles
+	ctx := m.l.ctx
+	st := ctx.Styles
 	w := m.textW()
 	id := m.lesson.ID
-	lines := []string{st.OK.Render(theme.Pass+" ") + st.Heading.Render(fmt.Sprintf("Lesson %d done: %s", m.l.number(m.lesson), safe(m.lesson.Title))), ""}
+	lines := []string{st.OK.Render(ctx.Mark(theme.Pass+" ", "")) + st.Heading.Render(fmt.Sprintf("Lesson %d done: %s", m.l.number(m.lesson), safe(m.lesson.Title))), ""}
 	for _, c := range m.lesson.Challenges {
 		cp := m.l.progress.Challenge(id, c.ID)
-		how := st.Faint.Render(markNotStarted+" ") + safe(c.Title) + st.Muted.Render(" (not solved yet: it is on page "+fmt.Sprint(m.pageOf(c)+1)+")")
+		how := st.Faint.Render(ctx.Mark(markNotStarted+" ", "")) + safe(c.Title) + st.Muted.Render(" (not solved yet: it is on page "+fmt.Sprint(m.pageOf(c)+1)+")")
 		if cp.Solved {
-			how = st.OK.Render(markDone+" ") + safe(c.Title) + st.Muted.Render(" (solved)")
+			how = st.OK.Render(ctx.Mark(markDone+" ", "")) + safe(c.Title) + st.Muted.Render(" (solved)")
 		}
 		lines = append(lines, hang("Challenge  ", how, w)...)
 	}

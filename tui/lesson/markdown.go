@@ -10,7 +10,6 @@ import (
 	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/tui/common"
 	mdrender "github.com/sglab/sglab/tui/markdown"
-	"github.com/sglab/sglab/tui/theme"
 )
 
 // markdown renders lesson text with tui/markdown. Rendering takes a
@@ -35,8 +34,16 @@ type renderedMsg struct {
 	lines []string
 }
 
-func newMarkdown(st *theme.Styles) *markdown {
-	return &markdown{styles: mdrender.NewStyles(st), done: map[mdKey][]string{}, pending: map[mdKey]bool{}}
+// newMarkdown renders with the session's styles. Without colour the
+// renderer writes Markdown's marks (# before a heading, **strong**) to
+// carry what styles would; in accessible mode it leaves them out, as a
+// screen reader would say them ("number sign", "star star").
+func newMarkdown(ctx *common.Context) *markdown {
+	styles := mdrender.NewStyles(ctx.Styles)
+	if ctx.Accessible {
+		styles.Plain = false
+	}
+	return &markdown{styles: styles, done: map[mdKey][]string{}, pending: map[mdKey]bool{}}
 }
 
 // get returns src rendered at width, or src wrapped as it is while the

@@ -102,11 +102,18 @@ func TestUnrenderedTextIsSafe(t *testing.T) {
 }
 
 func TestMarkdownFollowsTheTheme(t *testing.T) {
-	if !newMarkdown(tuitest.Context(t).Styles).styles.Plain {
-		t.Fatal("without colour the Markdown is styled")
+	if !newMarkdown(tuitest.Context(t)).styles.Plain {
+		t.Fatal("without colour the Markdown is not plain")
 	}
-	if newMarkdown(colourStyles(theme.Dark)).styles.Plain {
+	ctx := tuitest.Context(t)
+	ctx.Styles = colourStyles(theme.Dark)
+	if newMarkdown(ctx).styles.Plain {
 		t.Fatal("in colour the Markdown is plain")
+	}
+	// Accessible: no marks for a screen reader to say, colour or not.
+	md := newMarkdown(tuitest.Accessible(t))
+	if got := strings.Join(mdrender.Render("# A firewall\n\nAn **EC2 instance** is *rented*.", 40, md.styles), "\n"); strings.ContainsAny(got, "#*") {
+		t.Fatalf("marks in an accessible page:\n%s", got)
 	}
 }
 

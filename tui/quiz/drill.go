@@ -39,7 +39,7 @@ type drillSaved struct {
 }
 
 func newDrill(e *env, topic qz.Topic, seed uint64) *drill {
-	m := &drill{screen: newScreen(e), topic: topic, seed: seed, page: newPage(e.st)}
+	m := &drill{screen: newScreen(e), topic: topic, seed: seed, page: newPage(e.ctx)}
 	m.prev, m.hadPrev = e.progress.BestDrill(topic, qz.DefaultDrillLength)
 	return m
 }
@@ -82,7 +82,7 @@ func (m *drill) start() tea.Cmd {
 }
 
 func (m *drill) ask() {
-	pk := newPicker(m.env.st, m.d.Current(), pickerOpts{trueFalse: true})
+	pk := newPicker(m.env.ctx, m.d.Current(), pickerOpts{trueFalse: true})
 	pk.focus()
 	m.page.ask(pk)
 }
@@ -228,7 +228,7 @@ func (m *drill) summarize() {
 	if len(m.missed) > 0 {
 		lines = append(lines, "", st.Heading.Render(fmt.Sprintf("Missed (%d)", len(m.missed)))+st.Muted.Render(" · ")+
 			st.Key.Render("m")+st.Muted.Render(" reviews them now"))
-		lines = append(lines, missedLines(st, m.missed, w)...)
+		lines = append(lines, missedLines(m.env.ctx, m.missed, w)...)
 	}
 	m.doc.set(indent(lines), m.width, m.bodyHeight())
 }
@@ -242,7 +242,7 @@ func (m *drill) View() string {
 		return m.draw(left, "", m.doc.lines())
 	}
 	res := m.d.Result()
-	right := fmt.Sprintf("streak %d · %d right · %s left", m.d.Streak(), res.Score.Correct, clock(m.d.Remaining()))
+	right := fmt.Sprintf("streak %d · %d right · %s", m.d.Streak(), res.Score.Correct, m.countdown(m.d.Remaining()))
 	return m.draw(left, right, m.page.view())
 }
 

@@ -40,14 +40,14 @@ type exam struct {
 }
 
 func newExam(e *env, qs []qz.Question, o qz.Options) *exam {
-	m := &exam{screen: newScreen(e), x: qz.NewExam(qs, qz.ExamTime(len(qs)), e.clock), opts: o, page: newPage(e.st)}
+	m := &exam{screen: newScreen(e), x: qz.NewExam(qs, qz.ExamTime(len(qs)), e.clock), opts: o, page: newPage(e.ctx)}
 	m.show()
 	return m
 }
 
 // show puts the current question on the page, with its answer so far.
 func (m *exam) show() {
-	pk := newPicker(m.env.st, m.x.Current(), pickerOpts{radio: true})
+	pk := newPicker(m.env.ctx, m.x.Current(), pickerOpts{radio: true})
 	pk.restore(m.x.Response(m.x.Index()))
 	m.page.ask(pk)
 }
@@ -311,14 +311,14 @@ func (m *exam) summarize() {
 	took := res.Finished.Sub(res.Started)
 	lines = append(lines, st.Muted.Render(fmt.Sprintf("Time: %s of %s", clock(took), clock(qz.ExamTime(m.x.Len())))), "")
 	lines = append(lines, st.Heading.Render("By topic"))
-	lines = append(lines, indent(topicBars(st, res.Topics, w-2))...)
+	lines = append(lines, indent(topicBars(m.env.ctx, res.Topics, w-2))...)
 	lines = append(lines, "")
 	if n := len(res.Missed); n > 0 {
 		lines = append(lines, st.Heading.Render(fmt.Sprintf("Missed (%d)", n))+st.Muted.Render(" · each comes back for review tomorrow · ")+
 			st.Key.Render("m")+st.Muted.Render(" reviews them now"))
-		lines = append(lines, missedLines(st, res.Missed, w)...)
+		lines = append(lines, missedLines(m.env.ctx, res.Missed, w)...)
 	} else {
-		lines = append(lines, st.OK.Render(theme.Pass+" No mistakes."))
+		lines = append(lines, st.OK.Render(m.env.ctx.Mark(theme.Pass+" ", "")+"No mistakes."))
 	}
 	again := fmt.Sprintf("sglab quiz --mode exam --seed %d", m.opts.Seed)
 	if m.opts.Topic != qz.AllTopics {
@@ -339,9 +339,9 @@ func (m *exam) View() string {
 	i := m.x.Index()
 	left := fmt.Sprintf("Exam · question %d of %d", i+1, m.x.Len())
 	if m.x.Flagged(i) {
-		left += " " + markFlagged
+		left += " " + m.env.ctx.Mark(markFlagged, "(flagged)")
 	}
-	right := fmt.Sprintf("%d answered · %d flagged · %s left", m.x.Len()-len(m.x.Unanswered()), len(m.flagged()), clock(m.x.Remaining()))
+	right := fmt.Sprintf("%d answered · %d flagged · %s", m.x.Len()-len(m.x.Unanswered()), len(m.flagged()), m.countdown(m.x.Remaining()))
 	if m.overview {
 		return m.draw("Exam · overview", right, m.overviewLines())
 	}
@@ -350,11 +350,21 @@ func (m *exam) View() string {
 
 const cellWidth = 9 // "> 12 ●⚑" and a gap
 
-func (m *exam) gridColumns() int { return max((min(m.width-4, textWidth)+2)/cellWidth, 1) }
+// gridColumns is how many questions a row of the overview holds: one in
+// accessible mode, where the overview is a list.
+func (m *exam) gridColumns() int {
+	if m.env.ctx.Accessible {
+		return 1
+	}
+	return max((min(m.width-4, textWidth)+2)/cellWidth, 1)
+}
 
 func (m *exam) overviewLines() []string {
 	st := m.env.st
 	w := min(m.width-4, textWidth)
+	if m.env.ctx.Accessible {
+		return m.overviewList(w)
+	}
 	lines := []string{
 		st.Muted.Render(markAnswered + " answered   " + markUnanswered + " no answer yet   " + markFlagged + " flagged"), "",
 	}
@@ -386,6 +396,33 @@ func (m *exam) overviewLines() []string {
 	lines = append(lines, "")
 	lines = append(lines, hang(st.Bold.Render(fmt.Sprintf("%d. ", m.grid+1)), st.Text, q.Prompt, w)...)
 	return indent(lines)
+}
+
+// overviewList is the overview in accessible mode: a line per question
+// that says its state in words, as many as fit around the cursor's, then
+// the cursor's question.
+func (m *exam) overviewList(w int) []string {
+	st := m.env.st
+	q := m.x.Question(m.grid)
+	after := append([]string{""}, hang(st.Bold.Render(fmt.Sprintf("%d. ", m.grid+1)), st.Text, q.Prompt, w)...)
+	rows := max(m.bodyHeight()-len(after), 1)
+	first := max(min(m.grid-rows/2, m.x.Len()-rows), 0)
+	var lines []string
+	for i := first; i < min(first+rows, m.x.Len()); i++ {
+		state := "no answer yet"
+		if m.x.Answered(i) {
+			state = "answered"
+		}
+		if m.x.Flagged(i) {
+			state += ", flagged"
+		}
+		lead := "  "
+		if i == m.grid {
+			lead = st.Accent.Render(theme.Cursor) + " "
+		}
+		lines = append(lines, fmt.Sprintf("%sQuestion %d: %s", lead, i+1, state))
+	}
+	return indent(append(lines, after...))
 }
 
 func (m *exam) ShortHelp() []key.Binding {

@@ -7,16 +7,16 @@ import (
 
 	qz "github.com/sglab/sglab/quiz"
 	"github.com/sglab/sglab/tui/common"
-	"github.com/sglab/sglab/tui/theme"
 )
 
 // exhibitLines draws a scenario's exhibit in width cells: the machines,
 // then each group's inbound and outbound rules, as the console lists
 // them. Tables wrap their cells rather than cut them: a question about a
 // world must show all of it.
-func exhibitLines(st *theme.Styles, e *qz.Exhibit, width int) []string {
+func exhibitLines(ctx *common.Context, e *qz.Exhibit, width int) []string {
+	st := ctx.Styles
 	lines := []string{st.Heading.Render("Machines")}
-	lines = append(lines, indent(tableLines(st, e.Machines, width-2))...)
+	lines = append(lines, indent(tableLines(ctx, e.Machines, width-2))...)
 	for _, g := range e.Groups {
 		for _, part := range []struct {
 			dir string
@@ -27,7 +27,7 @@ func exhibitLines(st *theme.Styles, e *qz.Exhibit, width int) []string {
 				lines = append(lines, "  "+st.Faint.Render("(none)"))
 				continue
 			}
-			lines = append(lines, indent(tableLines(st, part.t, width-2))...)
+			lines = append(lines, indent(tableLines(ctx, part.t, width-2))...)
 		}
 	}
 	for k, l := range lines {
@@ -48,8 +48,24 @@ const colGap = 2
 // tableLines lays a table out in width cells: each column as wide as its
 // widest cell, and while that is too wide, the column with the most to
 // spare wraps its cells (between words, down to its longest word), so
-// the rows grow taller instead of losing their ends.
-func tableLines(st *theme.Styles, t qz.Table, width int) []string {
+// the rows grow taller instead of losing their ends. In accessible mode
+// each row is a sentence that names its cells by their columns: a screen
+// reader reads lines, not columns.
+func tableLines(ctx *common.Context, t qz.Table, width int) []string {
+	st := ctx.Styles
+	if ctx.Accessible {
+		var out []string
+		for _, row := range t.Rows {
+			var said []string
+			for k, cell := range row {
+				if cell != "" && k < len(t.Columns) {
+					said = append(said, t.Columns[k]+": "+cell)
+				}
+			}
+			out = append(out, hang("", st.Text, strings.Join(said, ", "), width)...)
+		}
+		return out
+	}
 	rows := append([][]string{t.Columns}, t.Rows...)
 	n := len(t.Columns)
 	widths, least := make([]int, n), make([]int, n)

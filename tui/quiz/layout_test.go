@@ -126,7 +126,7 @@ func TestTablesWrapInsteadOfCutting(t *testing.T) {
 		{"laptop", "-", "-"},
 	}}
 	for _, w := range []int{80, 40, 30} {
-		lines := tableLines(e.st, tbl, w)
+		lines := tableLines(e.ctx, tbl, w)
 		text := strings.Join(lines, " ")
 		for _, row := range append(tbl.Rows, tbl.Columns) {
 			for _, cell := range row {
@@ -143,10 +143,10 @@ func TestTablesWrapInsteadOfCutting(t *testing.T) {
 			}
 		}
 	}
-	if got := len(tableLines(e.st, tbl, 80)); got != 3 {
+	if got := len(tableLines(e.ctx, tbl, 80)); got != 3 {
 		t.Errorf("at 80 columns the table needs no wrapping, but takes %d lines", got)
 	}
-	if got := tableLines(e.st, tbl, 40); len(got) < 4 || strings.Contains(strings.Join(got, "\n"), "sg-\n") {
+	if got := tableLines(e.ctx, tbl, 40); len(got) < 4 || strings.Contains(strings.Join(got, "\n"), "sg-\n") {
 		t.Errorf("at 40 columns the table should wrap between words:\n%s", strings.Join(got, "\n"))
 	}
 }

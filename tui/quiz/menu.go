@@ -162,6 +162,14 @@ func (m *menu) View() string {
 			lead = st.Accent.Render(theme.Cursor) + " "
 		}
 		line := lead + st.Bold.Render(common.Fit(label, labelW)) + "  "
+		if m.env.ctx.Accessible {
+			// The choice in words, then the others: brackets around the
+			// chosen one mean nothing to a screen reader.
+			others := slices.Delete(slices.Clone(options), chosen, chosen+1)
+			line = lead + st.Bold.Render(label+": "+options[chosen]) + st.Muted.Render(" (or "+strings.Join(others, ", ")+")")
+			lines = append(lines, common.Hang("", line, w)...)
+			return
+		}
 		for i, o := range options {
 			switch {
 			case i == chosen && k == m.row:

@@ -85,6 +85,7 @@ func (s *scroller) where() string {
 // below that, under it. When not even a small box fits, the whole page
 // scrolls as one, the cursor kept in view.
 type page struct {
+	ctx           *common.Context
 	st            *theme.Styles
 	pick          *picker
 	feedback      *qz.Feedback
@@ -106,7 +107,7 @@ type page struct {
 	exhibitW int
 }
 
-func newPage(st *theme.Styles) *page { return &page{st: st} }
+func newPage(ctx *common.Context) *page { return &page{ctx: ctx, st: ctx.Styles} }
 
 // ask shows a new question, the box back at its top.
 func (g *page) ask(p *picker) {
@@ -131,7 +132,7 @@ func (g *page) setSize(w, h int) {
 
 func (g *page) exhibitLines(width int) []string {
 	if g.exhibit == nil || g.exhibitW != width {
-		g.exhibit, g.exhibitW = exhibitLines(g.st, g.pick.q.Exhibit, width), width
+		g.exhibit, g.exhibitW = exhibitLines(g.ctx, g.pick.q.Exhibit, width), width
 	}
 	return g.exhibit
 }
@@ -143,7 +144,9 @@ func (g *page) refresh() {
 		return
 	}
 	hasExhibit := g.pick.q.Exhibit != nil
-	g.wide = hasExhibit && g.width >= wideWidth
+	// Never beside the question in accessible mode: a screen reader reads
+	// across the screen, mixing the two.
+	g.wide = hasExhibit && g.width >= wideWidth && !g.ctx.Accessible
 	g.textW = min(g.width-4, textWidth)
 	boxW, boxH := g.width, 0
 	if g.wide {
@@ -153,7 +156,7 @@ func (g *page) refresh() {
 	q, cursorLine := g.pick.render(g.textW)
 	var fb []string
 	if g.feedback != nil {
-		fb = feedbackLines(g.st, *g.feedback, g.textW)
+		fb = feedbackLines(g.ctx, *g.feedback, g.textW)
 	}
 	fits := len(fb) == 0 || len(q)+1+len(fb) <= g.height
 	var content []string
@@ -171,7 +174,7 @@ func (g *page) refresh() {
 	if g.fbInBox {
 		// The feedback goes in the box, above the exhibit, when it does
 		// not fit under the choices or the exhibit takes that room.
-		content = append(feedbackLines(g.st, *g.feedback, inner), "")
+		content = append(feedbackLines(g.ctx, *g.feedback, inner), "")
 		fb = nil
 	}
 	if hasExhibit {
@@ -246,10 +249,11 @@ func clone(lines []string) []string { return append([]string(nil), lines...) }
 
 // feedbackLines says whether the answer was right, what the right answer
 // is, why, and which lesson teaches it.
-func feedbackLines(st *theme.Styles, fb qz.Feedback, width int) []string {
-	lines := []string{st.OK.Render(theme.Pass + " Right.")}
+func feedbackLines(ctx *common.Context, fb qz.Feedback, width int) []string {
+	st := ctx.Styles
+	lines := []string{st.OK.Render(ctx.Mark(theme.Pass+" ", "") + "Right.")}
 	if !fb.Correct {
-		lines = []string{st.Error.Render(theme.Fail + " Not quite.")}
+		lines = []string{st.Error.Render(ctx.Mark(theme.Fail+" ", "") + "Not quite.")}
 		lines = append(lines, para(st.Text, "The answer is "+fb.Answer+".", width)...)
 		lines = append(lines, para(st.Muted, "You answered "+fb.Given+".", width)...)
 	}

@@ -20,6 +20,7 @@ import (
 // not decide what a key does: the screens say whether a letter answers
 // at once (practice) or only chooses (the exam).
 type picker struct {
+	ctx    *common.Context
 	st     *theme.Styles
 	q      qz.Question
 	cursor int
@@ -42,8 +43,9 @@ type pickerOpts struct {
 	trueFalse bool
 }
 
-func newPicker(st *theme.Styles, q qz.Question, o pickerOpts) *picker {
-	p := &picker{st: st, q: q, ticked: make([]bool, len(q.Choices)), radio: o.radio}
+func newPicker(ctx *common.Context, q qz.Question, o pickerOpts) *picker {
+	st := ctx.Styles
+	p := &picker{ctx: ctx, st: st, q: q, ticked: make([]bool, len(q.Choices)), radio: o.radio}
 	var keys []string
 	for i := range q.Choices {
 		l := qz.ChoiceLabel(i)
@@ -186,6 +188,10 @@ func (p *picker) render(width int) (lines []string, cursorLine int) {
 		}
 		right := p.reveal != nil && slices.Contains(p.q.Correct, i)
 		chosen := p.ticked[i] || p.reveal != nil && slices.Contains(p.reveal.Response.Choices, i)
+		if p.ctx.Accessible {
+			lines = append(lines, p.spokenChoice(i, right, chosen, width)...)
+			continue
+		}
 		lead, text := "  ", st.Text
 		switch {
 		case right:
@@ -216,14 +222,48 @@ func (p *picker) render(width int) (lines []string, cursorLine int) {
 	return lines, cursorLine
 }
 
+// spokenChoice is a choice in accessible mode: its letter, its text,
+// then in words what a sighted reader sees in its marks and box (ticked,
+// chosen, the right answer, yours), and once answered why.
+func (p *picker) spokenChoice(i int, right, chosen bool, width int) []string {
+	st := p.st
+	lead, style := "  ", st.Text
+	if p.reveal == nil && i == p.cursor {
+		lead, style = st.Accent.Render(theme.Cursor)+" ", st.Bold
+	}
+	var said []string
+	switch {
+	case p.reveal != nil && right && chosen:
+		said, style = append(said, "the right answer, yours"), st.OK
+	case p.reveal != nil && right:
+		said, style = append(said, "the right answer"), st.OK
+	case p.reveal != nil && chosen:
+		said, style = append(said, "your answer, wrong"), st.Error
+	case chosen && p.q.Kind == qz.Multi:
+		said = append(said, "ticked")
+	case chosen && p.radio:
+		said = append(said, "chosen")
+	}
+	text := p.q.Choices[i]
+	if len(said) > 0 {
+		text += " (" + strings.Join(said, ", ") + ")"
+	}
+	head := lead + st.Key.Render(qz.ChoiceLabel(i)) + ") "
+	lines := hang(head, style, text, width)
+	if p.reveal != nil && i < len(p.q.Why) {
+		lines = append(lines, hang(strings.Repeat(" ", ansi.StringWidth(head)), st.Muted, p.q.Why[i], width)...)
+	}
+	return lines
+}
+
 // typedLine is the text field, or after answering what was typed, marked
 // right or wrong.
 func (p *picker) typedLine(width int) string {
 	st := p.st
 	if p.reveal != nil {
-		mark := st.Error.Render(theme.Fail)
+		mark := st.Error.Render(p.ctx.Mark(theme.Fail, "Wrong."))
 		if p.reveal.Correct {
-			mark = st.OK.Render(theme.Pass)
+			mark = st.OK.Render(p.ctx.Mark(theme.Pass, "Right."))
 		}
 		return common.Fit(mark+" You answered: "+st.Bold.Render(p.reveal.Given), width)
 	}

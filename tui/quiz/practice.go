@@ -25,7 +25,7 @@ type practice struct {
 
 func newPractice(e *env, p *qz.Practice, topic qz.Topic) *practice {
 	m := &practice{screen: newScreen(e), p: p, topic: topic}
-	m.page = newPage(e.st)
+	m.page = newPage(e.ctx)
 	m.ask()
 	return m
 }
@@ -43,7 +43,7 @@ func (m *practice) ask() {
 		m.summarize()
 		return
 	}
-	pk := newPicker(m.env.st, q, pickerOpts{trueFalse: true})
+	pk := newPicker(m.env.ctx, q, pickerOpts{trueFalse: true})
 	pk.focus()
 	m.page.ask(pk)
 }
@@ -148,7 +148,7 @@ func (m *practice) summarize() {
 		}
 		lines = append(lines, st.Heading.Render(title+": "+scoreLine(score)), "")
 		if len(topics) > 1 {
-			lines = append(lines, topicBars(st, topics, w)...)
+			lines = append(lines, topicBars(m.env.ctx, topics, w)...)
 			lines = append(lines, "")
 		}
 		var note string
@@ -165,7 +165,7 @@ func (m *practice) summarize() {
 			note += " A question you got right comes back later each time (in 2, 4, 8, then 16 days), then leaves review."
 		}
 		lines = append(lines, common.Wrap(note, w)...)
-		lines = append(lines, missedLines(st, m.missed, w)...)
+		lines = append(lines, missedLines(m.env.ctx, m.missed, w)...)
 	}
 	m.doc.set(indent(lines), m.width, m.bodyHeight())
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	qz "github.com/sglab/sglab/quiz"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/theme"
@@ -23,7 +25,15 @@ func scoreLine(s qz.Score) string {
 // reads without colour:
 //
 //	ports      ████████░░   6/7   86%
-func topicBars(st *theme.Styles, topics []qz.TopicScore, width int) []string {
+func topicBars(ctx *common.Context, topics []qz.TopicScore, width int) []string {
+	st := ctx.Styles
+	if ctx.Accessible { // the numbers, without the bar
+		var lines []string
+		for _, t := range topics {
+			lines = append(lines, fmt.Sprintf("%s: %d of %d right, %d%%", t.Topic, t.Correct, t.Total, t.Percent()))
+		}
+		return lines
+	}
 	const barW = 20
 	nameW := 0
 	for _, t := range topics {
@@ -45,19 +55,21 @@ func topicBars(st *theme.Styles, topics []qz.TopicScore, width int) []string {
 
 // missedLines explains every miss: the question, the answer given, the
 // right one, why, and where it is taught.
-func missedLines(st *theme.Styles, missed []qz.Missed, width int) []string {
+func missedLines(ctx *common.Context, missed []qz.Missed, width int) []string {
+	st := ctx.Styles
 	var lines []string
 	for _, m := range missed {
-		head := fmt.Sprintf("%s %d. ", theme.Fail, m.Number)
+		mark := ctx.Mark(theme.Fail+" ", "")
+		head := fmt.Sprintf("%s%d. ", mark, m.Number)
 		lines = append(lines, "")
 		lines = append(lines, hang(st.Error.Render(head), st.Bold, m.Question.Prompt, width)...)
-		pad := strings.Repeat(" ", len(head)-len(theme.Fail)+1)
+		pad := strings.Repeat(" ", ansi.StringWidth(head))
 		w := width - len(pad)
 		var body []string
 		body = append(body, hang(st.Muted.Render("Your answer:  "), st.Error, m.Given, w)...)
 		body = append(body, hang(st.Muted.Render("Right answer: "), st.OK, m.Answer, w)...)
 		body = append(body, para(st.Text, m.Explanation, w)...)
-		body = append(body, choiceWhys(st, m.Feedback, w)...)
+		body = append(body, choiceWhys(ctx, m.Feedback, w)...)
 		body = append(body, hang(st.Muted.Render("Taught in "), st.Accent, lessonTitle(m.Lesson), w)...)
 		body = append(body, docLine(st, m.Question.Doc, w)...)
 		for _, l := range body {
@@ -69,18 +81,26 @@ func missedLines(st *theme.Styles, missed []qz.Missed, width int) []string {
 
 // choiceWhys says, for each choice of a missed question, why it is right
 // or wrong: the right ones and the ones chosen marked, as on the question.
-func choiceWhys(st *theme.Styles, fb qz.Feedback, width int) []string {
+func choiceWhys(ctx *common.Context, fb qz.Feedback, width int) []string {
+	st := ctx.Styles
 	q := fb.Question
 	var lines []string
 	for i, why := range q.Why {
-		mark, style := "  ", st.Muted
+		mark, style, said := "  ", st.Muted, ""
+		right, chosen := slices.Contains(q.Correct, i), slices.Contains(fb.Response.Choices, i)
 		switch {
-		case slices.Contains(q.Correct, i):
-			mark, style = st.OK.Render(theme.Pass)+" ", st.Text
-		case slices.Contains(fb.Response.Choices, i):
-			mark = st.Error.Render(theme.Fail) + " "
+		case right && chosen:
+			mark, style, said = st.OK.Render(theme.Pass)+" ", st.Text, " (the right answer, yours)"
+		case right:
+			mark, style, said = st.OK.Render(theme.Pass)+" ", st.Text, " (the right answer)"
+		case chosen:
+			mark, said = st.Error.Render(theme.Fail)+" ", " (your answer, wrong)"
 		}
-		lines = append(lines, hang(mark+st.Key.Render(qz.ChoiceLabel(i))+") ", style, q.Choices[i]+" — "+why, width)...)
+		text := q.Choices[i] + " — " + why
+		if ctx.Accessible {
+			mark, text = "", q.Choices[i]+said+": "+why
+		}
+		lines = append(lines, hang(mark+st.Key.Render(qz.ChoiceLabel(i))+") ", style, text, width)...)
 	}
 	return lines
 }

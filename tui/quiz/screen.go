@@ -49,7 +49,7 @@ func (s *screen) setStatus(k common.StatusKind, msg string) { s.kind, s.status =
 
 // statusLines is the status message, one or two lines.
 func (s *screen) statusLines() []string {
-	lines := common.StatusLines(s.env.st, s.kind, s.status, s.width)
+	lines := common.StatusLines(s.env.ctx, s.kind, s.status, s.width)
 	for k, l := range lines {
 		lines[k] = common.Fit(l, s.width)
 	}
@@ -61,21 +61,26 @@ func (s *screen) bodyHeight() int { return max(s.height-2-len(s.statusLines()), 
 
 // draw puts a screen together: the header (what left says, and right
 // flush right), a blank line, the body or the question being asked, and
-// the status.
+// the status. In accessible mode right has the line under the header to
+// itself, read after it and never cut.
 func (s *screen) draw(left, right string, body []string) string {
 	if s.width <= 0 || s.height <= 0 {
 		return ""
 	}
 	st := s.env.st
 	head := st.Title.Render("sglab quiz") + st.Muted.Render(" · "+left)
-	if right != "" {
+	second := ""
+	switch {
+	case s.env.ctx.Accessible:
+		second = right
+	case right != "":
 		gap := s.width - ansi.StringWidth(head) - ansi.StringWidth(right)
 		head += strings.Repeat(" ", max(gap, 2)) + right
 	}
 	if s.prompt != nil {
 		body = s.askLines()
 	}
-	lines := append([]string{common.Fit(head, s.width), ""}, common.Pad(body, s.width, s.bodyHeight())...)
+	lines := append([]string{common.Fit(head, s.width), common.Fit(second, s.width)}, common.Pad(body, s.width, s.bodyHeight())...)
 	lines = append(lines, s.statusLines()...)
 	return common.JoinLines(common.Pad(lines, s.width, s.height))
 }
@@ -146,6 +151,21 @@ func tick(to any, remaining time.Duration) tea.Cmd {
 func clock(d time.Duration) string {
 	s := int((d + time.Second - 1) / time.Second)
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// countdown is what the header says of the time left. In accessible mode
+// it changes seldom, in words, so that a screen reader that speaks what
+// changes on screen is not made to count the seconds: whole minutes over
+// two minutes ("14 min left"), then steps of 15 seconds ("45 s left").
+func (s *screen) countdown(d time.Duration) string {
+	if !s.env.ctx.Accessible {
+		return clock(d) + " left"
+	}
+	if d > 2*time.Minute {
+		return fmt.Sprintf("%d min left", int((d+time.Minute-1)/time.Minute))
+	}
+	step := 15 * time.Second
+	return fmt.Sprintf("%d s left", int((d+step-1)/step*step/time.Second))
 }
 
 // seedAt picks a quiz's seed from the time, short enough to read out to

@@ -149,6 +149,28 @@ func run(cmd tea.Cmd) ([]tea.Msg, int) {
 	return []tea.Msg{msg}, 0
 }
 
+// Accessible is Context in accessible mode.
+func Accessible(tb testing.TB) *common.Context {
+	ctx := Context(tb)
+	ctx.Accessible = true
+	return ctx
+}
+
+// Glyphs returns the glyphs in view that carry meaning for a sighted
+// reader (marks, arrows, spinner frames), which accessible mode says in
+// words. Frames of box-drawing characters, "·" between words and "…" may
+// stay: they say nothing.
+func Glyphs(view string) []string {
+	var found []string
+	for _, r := range view {
+		switch {
+		case strings.ContainsRune("✓✗○◐●⚑▸↻←→↑↓‹›", r), r >= 0x2800 && r <= 0x28ff: // braille: spinners
+			found = append(found, string(r))
+		}
+	}
+	return found
+}
+
 // CheckView reports what is wrong with a view that should fill a width by
 // height screen exactly: too many or too few lines, or lines too wide.
 func CheckView(view string, width, height int) error {
