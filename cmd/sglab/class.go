@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"github.com/sglab/sglab/internal/class"
 	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/tui/board"
+	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/theme"
 )
 
@@ -265,9 +267,10 @@ the learners through the running sglab serve within a second.`,
 				return err
 			}
 			defer db.Close()
-			ctx := cmd.Context()
+			ctx, cancel := context.WithCancel(cmd.Context())
+			defer cancel()
 			st := theme.New(lipgloss.DefaultRenderer(), theme.Auto)
-			b := board.New(class.NewPollSource(ctx, db, course), st, time.Now)
+			b := board.New(class.NewPollSource(ctx, db, course), &common.Context{Styles: st, Now: time.Now})
 			_, err = tea.NewProgram(b, tea.WithAltScreen(), tea.WithOutput(cmd.OutOrStdout()), tea.WithContext(ctx)).Run()
 			return err
 		},

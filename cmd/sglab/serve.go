@@ -107,7 +107,7 @@ func sessionModel(cs *class.Session, dir string, timeout time.Duration) tea.Mode
 	st := theme.New(cs.Renderer(), theme.Auto)
 	srv := cs.Server()
 	if cs.Role() == class.RoleInstructor {
-		return board.New(class.NewLiveSource(cs.Context(), srv), st, time.Now)
+		return board.New(class.NewLiveSource(cs.Context(), srv), &common.Context{Styles: st, Now: time.Now, Remote: true})
 	}
 	return classroom.New(cs, st, srv.CurrentAssignment(), func() tea.Model {
 		id, _ := cs.LearnerID()

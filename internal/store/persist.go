@@ -2,6 +2,7 @@ package store
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sglab/sglab/internal/state"
@@ -30,6 +31,13 @@ type Persister struct {
 	timer   *time.Timer
 	closed  bool
 	written uint64 // counts document writes, in the order they happened
+	// unseen are failed writes whose outcome nobody has read yet.
+	unseen []unseenErr
+}
+
+type unseenErr struct {
+	b   *batch
+	err error
 }
 
 // Outcome is how a queued change fared.
@@ -46,7 +54,14 @@ type Outcome struct {
 	Err      error
 }
 
+// batch is what docBatch and blobBatch share: whether anyone read the
+// outcome, so that Flush reports the errors nobody has seen.
+type batch struct {
+	delivered atomic.Bool
+}
+
 type docBatch struct {
+	batch
 	fresh   func() state.Versioned
 	changes []func(state.Versioned) any
 	results []any
@@ -55,6 +70,7 @@ type docBatch struct {
 }
 
 type blobBatch struct {
+	batch
 	data []byte
 	out  Outcome
 	done chan struct{}
@@ -87,6 +103,7 @@ func (p *Persister) Update(name string, fresh func() state.Versioned, change fun
 	p.schedule()
 	return func() Outcome {
 		<-b.done
+		b.delivered.Store(true)
 		out := b.out
 		if k < len(b.results) {
 			out.Result = b.results[k]
@@ -131,7 +148,7 @@ func (p *Persister) Put(name string, data []byte) (wait func() Outcome) {
 	}
 	b.data = data
 	p.schedule()
-	return func() Outcome { <-b.done; return b.out }
+	return func() Outcome { <-b.done; b.delivered.Store(true); return b.out }
 }
 
 // schedule starts the timer that flushes the batch (at once once the
@@ -144,7 +161,7 @@ func (p *Persister) schedule() {
 	if p.closed {
 		delay = 0
 	}
-	p.timer = time.AfterFunc(delay, func() { p.Flush() })
+	p.timer = time.AfterFunc(delay, func() { p.flush(false) })
 }
 
 // Pending reports whether changes are waiting to be written.
@@ -154,8 +171,15 @@ func (p *Persister) Pending() bool {
 	return len(p.docs) > 0 || len(p.blobs) > 0
 }
 
-// Flush writes everything queued now and returns the first error.
-func (p *Persister) Flush() error {
+// Flush writes everything queued now. It returns the first error of a
+// write whose outcome nobody has read (a screen shows the errors it
+// reads; the others must not go unseen): one written now, or earlier.
+// A blob another writer changed is no error here: its waiter handles it.
+func (p *Persister) Flush() error { return p.flush(true) }
+
+// flush writes what is queued; report says whether the caller reports
+// the errors nobody has read (the timer's flush has no one to tell).
+func (p *Persister) flush(report bool) error {
 	p.write.Lock()
 	defer p.write.Unlock()
 	p.mu.Lock()
@@ -166,23 +190,34 @@ func (p *Persister) Flush() error {
 		p.timer = nil
 	}
 	p.mu.Unlock()
-	var first error
+	var failed []unseenErr
 	for name, b := range docs {
 		p.writeDoc(name, b)
-		if first == nil {
-			first = b.out.Err
+		if b.out.Err != nil {
+			failed = append(failed, unseenErr{&b.batch, b.out.Err})
 		}
 		close(b.done)
 	}
 	for name, b := range blobs {
 		p.writeBlob(name, b)
-		if first == nil {
-			if _, changed := IsChanged(b.out.Err); !changed {
-				first = b.out.Err
-			}
+		if _, changed := IsChanged(b.out.Err); b.out.Err != nil && !changed {
+			failed = append(failed, unseenErr{&b.batch, b.out.Err})
 		}
 		close(b.done)
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.unseen = append(p.unseen, failed...)
+	if !report {
+		return nil
+	}
+	var first error
+	for _, u := range p.unseen {
+		if !u.b.delivered.Load() && first == nil {
+			first = u.err
+		}
+	}
+	p.unseen = p.unseen[:0] // reported now, or read by a screen
 	return first
 }
 

@@ -68,6 +68,7 @@ const (
 // Model is the board.
 type Model struct {
 	src   Source
+	ctx   *common.Context
 	st    *theme.Styles
 	now   func() time.Time
 	keys  keys
@@ -93,8 +94,10 @@ type keys struct {
 	Up, Down, Sort, Reverse, Filter, Assign, Message, Cancel, Submit, Quit key.Binding
 }
 
-// New returns the board over src, styled by st.
-func New(src Source, st *theme.Styles, now func() time.Time) *Model {
+// New returns the board over src, in the session ctx (its styles, clock
+// and mode).
+func New(src Source, ctx *common.Context) *Model {
+	st, now := ctx.Styles, ctx.Now
 	in := textinput.New()
 	in.Prompt = "> "
 	in.PromptStyle = st.Accent
@@ -102,7 +105,7 @@ func New(src Source, st *theme.Styles, now func() time.Time) *Model {
 	in.PlaceholderStyle = st.Faint
 	in.Cursor.Style = st.Accent
 	in.CharLimit = 200
-	m := &Model{src: src, st: st, now: now, rows: map[int64]class.Report{}, input: in, keys: keys{
+	m := &Model{src: src, ctx: ctx, st: st, now: now, rows: map[int64]class.Report{}, input: in, keys: keys{
 		Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
@@ -586,7 +589,7 @@ func (m *Model) footer() []string {
 		foot = []string{st.Key.Render("Message to every learner") + " " + m.input.View()}
 	}
 	if m.status != "" {
-		foot = append(common.StatusLines(st, m.kind, m.status, m.width), foot...)
+		foot = append(common.StatusLines(m.ctx, m.kind, m.status, m.width), foot...)
 	}
 	return append(foot, m.helpLine())
 }

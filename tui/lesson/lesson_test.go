@@ -57,7 +57,7 @@ func writeProgress(t *testing.T, dir string, change func(p *lessons.Progress)) {
 // saved is the progress as the file holds it.
 func saved(t *testing.T, l *learner) *lessons.Progress {
 	t.Helper()
-	p, err := lessons.LoadProgress(l.rec.store)
+	p, err := lessons.LoadProgress(l.rec.persist.Store())
 	if err != nil {
 		t.Fatal(err)
 	}
