@@ -154,7 +154,9 @@ func (r *recorder) load() (*lessons.Progress, []string, error) {
 	return p, warnings, err
 }
 
-func freshProgress() state.Versioned { return &lessons.Progress{Lessons: map[string]*lessons.LessonProgress{}} }
+func freshProgress() state.Versioned {
+	return &lessons.Progress{Lessons: map[string]*lessons.LessonProgress{}}
+}
 
 func (r *recorder) record(change func(p *lessons.Progress)) tea.Cmd {
 	wait := r.persist.Update(lessons.ProgressFile, freshProgress, func(v state.Versioned) any {
