@@ -7,8 +7,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -18,10 +16,13 @@ import (
 
 	"github.com/sglab/sglab/internal/class"
 	"github.com/sglab/sglab/internal/safetext"
+	qz "github.com/sglab/sglab/quiz"
 	"github.com/sglab/sglab/tui/app"
 	"github.com/sglab/sglab/tui/board"
 	"github.com/sglab/sglab/tui/classroom"
 	"github.com/sglab/sglab/tui/common"
+	"github.com/sglab/sglab/tui/lesson"
+	tuiquiz "github.com/sglab/sglab/tui/quiz"
 	"github.com/sglab/sglab/tui/theme"
 )
 
@@ -54,7 +55,7 @@ three, serve refuses to start: nobody gets in anonymously by default.`,
 			cfg.Course = course
 			cfg.Logger = log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339, Prefix: "sglab"})
 			timeout := time.Duration(o.timeout * float64(time.Second))
-			cfg.Model = func(cs *class.Session) tea.Model { return sessionModel(cs, cfg.Dir, timeout) }
+			cfg.Model = func(cs *class.Session) (tea.Model, error) { return sessionModel(cs, timeout) }
 			srv, err := class.NewServer(cfg)
 			if err != nil {
 				return err
@@ -102,18 +103,43 @@ three, serve refuses to start: nobody gets in anonymously by default.`,
 
 // sessionModel is what a session shows: the board for an instructor;
 // for a learner, the app, behind the enrolment prompts while the key is
-// new. Everything is built from the session's own renderer.
-func sessionModel(cs *class.Session, dir string, timeout time.Duration) tea.Model {
-	st := theme.New(cs.Renderer(), theme.Auto)
+// new. Everything is built from the session's own renderer, and the
+// learner's work goes to the class database.
+func sessionModel(cs *class.Session, timeout time.Duration) (tea.Model, error) {
 	srv := cs.Server()
+	r := cs.Renderer()
 	if cs.Role() == class.RoleInstructor {
-		return board.New(class.NewLiveSource(cs.Context(), srv), &common.Context{Styles: st, Now: time.Now, Remote: true})
+		ctx := &common.Context{Styles: theme.New(r, theme.Auto), Now: time.Now, Remote: true}
+		return board.New(class.NewLiveSource(cs.Context(), srv), ctx), nil
 	}
-	return classroom.New(cs, st, srv.CurrentAssignment(), func() tea.Model {
-		id, _ := cs.LearnerID()
-		ctx := &common.Context{Styles: st, Now: time.Now, Timeout: timeout, Course: srv.Config().Course,
-			DataDir: filepath.Join(dir, "learners", strconv.FormatInt(id, 10))}
-		return app.New(ctx, nil)
+	course := srv.Config().Course
+	assignment := func(a class.Assignment) *app.Assignment {
+		return &app.Assignment{Text: a.Describe(course), Open: func(ctx *common.Context) (common.Component, error) {
+			if a.Kind == "quiz" {
+				return tuiquiz.Open(ctx, qz.Options{Mode: qz.ModePractice, Topic: a.Topic, Count: a.Count, Seed: a.Seed})
+			}
+			return lesson.OpenAt(ctx, a.Lesson, a.Kind == "challenge")
+		}}
+	}
+	current, hasCurrent, err := srv.DB().Current()
+	if err != nil {
+		return nil, err
+	}
+	banner := ""
+	if hasCurrent {
+		banner = "Assignment: " + current.Describe(course)
+	}
+	return classroom.New(cs, theme.New(r, theme.Auto), classroom.Options{
+		Banner: banner,
+		NewApp: func() (tea.Model, error) {
+			o := app.Options{Renderer: r, Theme: theme.Auto, Store: cs.Store(), Remote: true,
+				Course: course, Timeout: timeout}
+			if hasCurrent {
+				o.Assignment = assignment(current)
+			}
+			return app.NewSession(o)
+		},
+		Assign: func(a class.Assignment) tea.Msg { return app.AssignMsg{Assignment: assignment(a)} },
 	})
 }
 

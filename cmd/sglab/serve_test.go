@@ -48,7 +48,7 @@ type testClass struct {
 
 // startClass runs a class server on a free loopback port until the test
 // ends. model, when set, replaces the app (for the panic test).
-func startClass(t testing.TB, cfg class.Config, model func(cs *class.Session) tea.Model) *testClass {
+func startClass(t testing.TB, cfg class.Config, model func(cs *class.Session) (tea.Model, error)) *testClass {
 	t.Helper()
 	tc := &testClass{log: &syncBuffer{}}
 	if cfg.Dir == "" {
@@ -59,7 +59,7 @@ func startClass(t testing.TB, cfg class.Config, model func(cs *class.Session) te
 	cfg.Logger = log.NewWithOptions(tc.log, log.Options{ReportTimestamp: true, Level: log.InfoLevel})
 	cfg.Model = model
 	if model == nil {
-		cfg.Model = func(cs *class.Session) tea.Model { return sessionModel(cs, cfg.Dir, 0) }
+		cfg.Model = func(cs *class.Session) (tea.Model, error) { return sessionModel(cs, 0) }
 	}
 	srv, err := class.NewServer(cfg)
 	if err != nil {
@@ -294,14 +294,12 @@ func TestServePanicInOneSessionLeavesOthersRunning(t *testing.T) {
 	lines.WriteString(ana.AuthorizedLine("Ana"))
 	lines.WriteString(bo.AuthorizedLine("Bo"))
 	roster := writeFile(t, t.TempDir(), "roster", lines.String())
-	var dir string
-	tc := startClass(t, class.Config{RosterFile: roster}, func(cs *class.Session) tea.Model {
+	tc := startClass(t, class.Config{RosterFile: roster}, func(cs *class.Session) (tea.Model, error) {
 		if cs.Name() == "Ana" {
-			return panicky{}
+			return panicky{}, nil
 		}
-		return sessionModel(cs, dir, 0)
+		return sessionModel(cs, 0)
 	})
-	dir = tc.dir
 	before := runtime.NumGoroutine()
 	ta, tb := connect(t, tc.addr, ana), connect(t, tc.addr, bo)
 	waitFor(t, ta, "press p")

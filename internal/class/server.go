@@ -71,7 +71,7 @@ type Config struct {
 	// Model returns the model of a session: a learner's app (behind the
 	// enrolment prompts while s.Enrolled is false) or, for an instructor,
 	// the board.
-	Model func(s *Session) tea.Model
+	Model func(s *Session) (tea.Model, error)
 }
 
 // Check refuses a configuration that would let anyone in anonymously, or
@@ -432,6 +432,14 @@ func (s *Server) door(next ssh.Handler) ssh.Handler {
 		s.event("connected", fp, cs.Name(), sess.RemoteAddr(), "role", cs.roleName())
 		start := time.Now()
 		next(sess)
+		s.mu.Lock()
+		model := cs.model
+		s.mu.Unlock()
+		if model != nil { // the program has ended: write what the session still holds
+			if err := model.Close(); err != nil {
+				s.event("error", fp, cs.Name(), sess.RemoteAddr(), "err", safetext.Line(err.Error()))
+			}
+		}
 		s.event("disconnected", fp, cs.Name(), sess.RemoteAddr(), "duration", time.Since(start).Round(time.Second).String())
 	}
 }
@@ -488,15 +496,18 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if cs == nil {
 		return nil
 	}
-	m := s.cfg.Model(cs)
-	if m == nil {
+	m, err := s.cfg.Model(cs)
+	if err != nil {
+		s.event("error", cs.fp, cs.Name(), sess.RemoteAddr(), "err", safetext.Line(err.Error()))
+		fmt.Fprint(sess.Stderr(), "sglab could not open your session; try again, or tell your instructor.\r\n")
 		return nil
 	}
 	opts := append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithFPS(s.cfg.FPS),
 		tea.WithoutSignalHandler(), tea.WithContext(sess.Context()))
-	p := tea.NewProgram(&guard{inner: m, cs: cs}, opts...)
+	g := &guard{inner: m, cs: cs}
+	p := tea.NewProgram(g, opts...)
 	s.mu.Lock()
-	cs.program = p
+	cs.program, cs.model = p, g
 	s.mu.Unlock()
 	return p
 }
@@ -517,6 +528,7 @@ type Session struct {
 	role     Role
 	renderer *lipgloss.Renderer
 	program  *tea.Program // guarded by srv.mu
+	model    *guard       // guarded by srv.mu
 
 	mu       sync.Mutex
 	learner  Learner
@@ -788,6 +800,20 @@ func (g *guard) View() (v string) {
 		return crashNote
 	}
 	return g.inner.View()
+}
+
+// Close closes the session's model, if it has work to finish.
+func (g *guard) Close() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.recovered(r)
+			err = fmt.Errorf("panic while closing: %v", r)
+		}
+	}()
+	if c, ok := g.inner.(interface{ Close() error }); ok {
+		return c.Close()
+	}
+	return nil
 }
 
 const crashNote = "sglab hit an internal error and closes this session; your saved work is kept. Connect again to go on."

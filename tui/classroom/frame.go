@@ -39,7 +39,8 @@ const (
 type Frame struct {
 	door   Door
 	st     *theme.Styles
-	newApp func() tea.Model
+	newApp func() (tea.Model, error)
+	assign func(class.Assignment) tea.Msg
 	app    tea.Model
 
 	step   step
@@ -51,11 +52,22 @@ type Frame struct {
 	width, height int
 }
 
+// Options are how the frame makes and tells the app.
+type Options struct {
+	// Banner is the class's current assignment, if any, to show from the
+	// start.
+	Banner string
+	// NewApp makes the learner's app once they are enrolled. It reads the
+	// store: the frame calls it in a command, or before the program runs.
+	NewApp func() (tea.Model, error)
+	// Assign turns a new assignment into the app's message about it.
+	Assign func(class.Assignment) tea.Msg
+}
+
 // New returns the frame of a session: the enrolment prompts first when
-// the key is not enrolled, then the app newApp builds. banner is the
-// class's current assignment, if any, to show from the start.
-func New(door Door, st *theme.Styles, banner string, newApp func() tea.Model) *Frame {
-	f := &Frame{door: door, st: st, newApp: newApp, banner: safetext.Line(banner)}
+// the key is not enrolled, then the app.
+func New(door Door, st *theme.Styles, o Options) (*Frame, error) {
+	f := &Frame{door: door, st: st, newApp: o.NewApp, assign: o.Assign, banner: safetext.Line(o.Banner)}
 	in := textinput.New()
 	in.Prompt = "> "
 	in.PromptStyle = st.Accent
@@ -68,7 +80,11 @@ func New(door Door, st *theme.Styles, banner string, newApp func() tea.Model) *F
 	f.input = in
 	switch {
 	case door.Enrolled():
-		f.start()
+		a, err := f.newApp()
+		if err != nil {
+			return nil, err
+		}
+		f.start(a)
 	case door.NeedsCode():
 		f.step = askCode
 		f.input.EchoMode = textinput.EchoPassword
@@ -76,11 +92,11 @@ func New(door Door, st *theme.Styles, banner string, newApp func() tea.Model) *F
 	default:
 		f.step = askName
 	}
-	return f
+	return f, nil
 }
 
-func (f *Frame) start() tea.Cmd {
-	f.step, f.app = running, f.newApp()
+func (f *Frame) start(app tea.Model) tea.Cmd {
+	f.step, f.app = running, app
 	cmds := []tea.Cmd{f.app.Init()}
 	if f.width > 0 {
 		cmds = append(cmds, f.resize())
@@ -96,7 +112,11 @@ func (f *Frame) Init() tea.Cmd {
 	return textinput.Blink
 }
 
-type enrolledMsg struct{ err error }
+// enrolledMsg is the enrolment's outcome: the learner's app, or why not.
+type enrolledMsg struct {
+	app tea.Model
+	err error
+}
 
 // Update implements tea.Model.
 func (f *Frame) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -111,8 +131,14 @@ func (f *Frame) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		f.banner = "Message from your instructor: " + safetext.Line(msg.Text)
 		return f, f.resize()
 	case class.AssignmentNotice:
-		f.banner = "New assignment: " + safetext.Line(msg.Text)
-		return f, f.resize()
+		f.banner = "New assignment: " + safetext.Line(msg.Text) + " (first on the home screen)"
+		cmd := f.resize()
+		if f.app != nil && f.assign != nil {
+			var c2 tea.Cmd
+			f.app, c2 = f.app.Update(f.assign(msg.Assignment))
+			cmd = tea.Batch(cmd, c2)
+		}
+		return f, cmd
 	}
 	if f.step == running {
 		var cmd tea.Cmd
@@ -145,7 +171,7 @@ func (f *Frame) enrol(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return f, nil
 		}
-		return f, f.start()
+		return f, f.start(msg.app)
 	case tea.KeyMsg:
 		switch msg.Type {
 		case tea.KeyCtrlC, tea.KeyEsc:
@@ -184,8 +210,14 @@ func (f *Frame) submit() tea.Cmd {
 			return nil
 		}
 		f.step, f.err = enrolling, ""
-		code := f.code
-		return func() tea.Msg { return enrolledMsg{f.door.Enrol(code, value)} }
+		code, door, newApp := f.code, f.door, f.newApp
+		return func() tea.Msg {
+			if err := door.Enrol(code, value); err != nil {
+				return enrolledMsg{err: err}
+			}
+			app, err := newApp()
+			return enrolledMsg{app: app, err: err}
+		}
 	}
 	return nil
 }
@@ -232,4 +264,13 @@ func (f *Frame) View() string {
 		return common.JoinLines(lines)
 	}
 	return common.JoinLines(common.Pad(lines, f.width, f.height))
+}
+
+// Close finishes the app's work (writes it still holds), when the
+// session ends however it ends.
+func (f *Frame) Close() error {
+	if c, ok := f.app.(interface{ Close() error }); ok {
+		return c.Close()
+	}
+	return nil
 }

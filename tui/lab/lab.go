@@ -166,6 +166,11 @@ func New(ctx *common.Context, w *engine.World, opts ...Option) *Model {
 		m.title = "Lab"
 	}
 	m.keys.Leave.SetHelp("b", m.leave)
+	// Served over SSH, the machine's files are the server's: a learner
+	// neither reads nor writes them. Their lab is kept in the class's
+	// store all the same.
+	m.keys.Save.SetEnabled(!ctx.Remote)
+	m.keys.Open.SetEnabled(!ctx.Remote)
 	m.follow()
 	return m
 }

@@ -237,3 +237,29 @@ func describe(c *lessons.Course, p *lessons.Progress) string {
 	return fmt.Sprintf("%d short lessons, about %d minutes in all, each with a hands-on challenge. Start with lesson 1: %s.",
 		n, minutes, safe(ls.Title))
 }
+
+// OpenAt returns the course with lesson id open on top of it: at the
+// page of its first challenge when challenge is set, else where the
+// learner left it. An instructor's assignment opens this way.
+func OpenAt(ctx *common.Context, id string, challenge bool) (common.Component, error) {
+	l, err := common.Keep(ctx, "lesson/learner", func() (*learner, error) { return newLearner(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	ls := l.course.Lesson(id)
+	if ls == nil {
+		return nil, fmt.Errorf("the course has no lesson %s", safe(id))
+	}
+	page := l.progress.Page(ls)
+	if challenge {
+		for k, p := range ls.Pages {
+			if p.Challenge != nil {
+				page = k
+				break
+			}
+		}
+	}
+	c := newCourse(l)
+	c.resume = newLesson(l, ls, page)
+	return c, nil
+}
