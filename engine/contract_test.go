@@ -35,14 +35,7 @@ const aclSection = "subnets-and-acls"
 // engine disagrees with the contract today, with the issue item that fixes
 // each. A listed case is skipped while it fails and fails the suite once it
 // passes, so the list cannot outlive the bugs it names.
-var knownFailures = map[string]string{
-	"fields/group-name-with-colon":         "issue 8 item 11: a group name holding `:` is a group reference",
-	"fields/group-name-of-digits-and-dots": "issue 8 item 11: a group name of digits and dots that is no address is a group reference",
-	"validation/group-name-is-an-address":  "issue 8 item 11: a group name that is an IP or CIDR is InvalidParameterValue",
-	"validation/ipv4-mapped-bare":          "issue 8 item 11: an IPv4-mapped IPv6 address without a prefix is InvalidParameterValue",
-	"validation/port-minus-one-message":    "issue 8 item 11: `ports: -1` reports the value it got",
-	"validation/duplicate-vpc-id":          "no issue yet: a VPC id used twice is reported once, not also as a duplicate of its implicit default group",
-}
+var knownFailures = map[string]string{}
 
 const contractDir = "testdata/contract"
 

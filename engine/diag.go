@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/internal/yamlread"
 )
 
@@ -108,8 +109,11 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
+// errorf makes an Error. Its message, like every diagnostic's, is one line
+// of printable text: what a file or a program put in a name is shown
+// escaped, never written raw to a terminal.
 func errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: safetext.Line(fmt.Sprintf(format, args...))}
 }
 
 // diags collects diagnostics while reading or validating.
@@ -119,7 +123,7 @@ type diags struct {
 }
 
 func (d *diags) add(p Pos, code, format string, args ...any) {
-	d.list = append(d.list, Diagnostic{File: d.file, Pos: p, Code: code, Message: fmt.Sprintf(format, args...)})
+	d.list = append(d.list, Diagnostic{File: d.file, Pos: p, Code: code, Message: safetext.Line(fmt.Sprintf(format, args...))})
 }
 
 func (d *diags) warn(p Pos, format string, args ...any) {

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/sglab/sglab/engine"
@@ -57,6 +58,9 @@ func diffEvaluate(t *testing.T, decide decision) (disagreements []disagreement, 
 				d.detail = fmt.Sprintf(" (but the engine goes %s -> %s private=%v, the reference %s -> %s private=%v)",
 					got.SrcAddr, got.DstAddr, got.Private, f.src, f.dst, f.private)
 			}
+			if d.detail == "" {
+				d.detail = firstMatchesAgree(got)
+			}
 			if d.got != d.want || d.detail != "" {
 				disagreements = append(disagreements, d)
 			}
@@ -64,6 +68,24 @@ func diffEvaluate(t *testing.T, decide decision) (disagreements []disagreement, 
 	}
 	t.Logf("compared %v", seen)
 	return disagreements, seen
+}
+
+// firstMatchesAgree describes how a result's FirstMatch and Matched
+// disagree, or returns "". (A connection that timed out matched no rule as
+// a whole, though its first direction may have.)
+func firstMatchesAgree(r engine.Result) string {
+	if r.Outcome == engine.Timeout {
+		return ""
+	}
+	matched := r.Matched()
+	for _, dir := range []engine.Direction{engine.Outbound, engine.Inbound} {
+		first, ok := r.FirstMatch(dir)
+		k := slices.IndexFunc(matched, func(m engine.RuleRef) bool { return m.Direction == dir })
+		if ok != (k >= 0) || (ok && matched[k] != first) {
+			return fmt.Sprintf(" (but FirstMatch(%s) is %v, %v and Matched %v)", dir, first, ok, matched)
+		}
+	}
+	return ""
 }
 
 func TestEvaluateAgreesWithReference(t *testing.T) {

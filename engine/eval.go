@@ -2,7 +2,6 @@ package engine
 
 import (
 	"net/netip"
-	"slices"
 )
 
 // RuleRef points at one rule: the group, the direction, and the rule's
@@ -13,7 +12,10 @@ type RuleRef struct {
 	Index     int
 }
 
-// Result is what happens to a connection, and why.
+// Result is what happens to a connection, and why. It is a value: it
+// refers to the world as it was when it was evaluated, so a result kept
+// across a change to the world still explains what happened then, and
+// Matched, FirstMatch and Explanation always agree with one another.
 type Result struct {
 	Conn    Connection
 	Outcome Outcome
@@ -31,11 +33,14 @@ type Result struct {
 	// Trace holds every step the engine took, when asked for with Trace.
 	Trace []Step
 
-	out, in       RuleRef // the first rule that allowed each direction
-	hasOut, hasIn bool
-	why           unreachableCause
-	matched       []RuleRef // every allowing rule; filled only when tracing
-	w             *World
+	// x is the compiled world the result was evaluated in; it never
+	// changes. out and in are the numbers of the first rule that allowed
+	// each direction, plus one (zero: none); from and to the instances'
+	// numbers, -1 for a host or an address.
+	x        *compiled
+	out, in  int32
+	from, to int32
+	why      unreachableCause
 }
 
 // unreachableCause says why no address could be used.
@@ -89,23 +94,22 @@ const (
 // Evaluate returns what happens to connection c in world w. It allocates
 // nothing; ask the result for Matched or Explanation when they are needed.
 func Evaluate(w *World, c Connection) (r Result) {
-	w.evaluate(&r, c, false)
+	w.compiled().evaluate(&r, c, false)
 	return r
 }
 
 // Trace evaluates c like Evaluate and records every step in Result.Trace.
 func Trace(w *World, c Connection) (r Result) {
-	w.evaluate(&r, c, true)
+	w.compiled().evaluate(&r, c, true)
 	return r
 }
 
-// evaluate fills in r, the caller's result, rather than returning one: a
-// Result is large, and copying it is a fair part of evaluating.
-func (w *World) evaluate(r *Result, c Connection, trace bool) {
-	*r = Result{Conn: c, w: w}
-	from, ok1 := w.endpointRef(c.From)
-	to, ok2 := w.endpointRef(c.To)
-	r.From, r.To = from, to
+// evaluate fills in r, the caller's zero Result, rather than returning one,
+// so that the result is written once, in place.
+func (x *compiled) evaluate(r *Result, c Connection, trace bool) {
+	r.Conn, r.x = c, x
+	ok1 := x.resolveInto(c.From, &r.From, &r.from)
+	ok2 := x.resolveInto(c.To, &r.To, &r.to)
 	if !ok1 || !ok2 {
 		r.why = noSuchEnd
 	} else {
@@ -118,17 +122,17 @@ func (w *World) evaluate(r *Result, c Connection, trace bool) {
 		r.finish(Unreachable, trace)
 		return
 	}
-	x := w.idx
-	if src := from.Instance; src != nil {
-		if r.out, r.hasOut = r.check(Outbound, x.attached[src], trace); !r.hasOut {
+	key := keyOf(TrafficOf(c))
+	if r.from >= 0 {
+		if r.out = r.check(Outbound, key, trace); r.out == 0 {
 			r.finish(OutboundBlocked, trace)
 			return
 		}
 	} else if trace {
 		r.traceOutside(Outbound)
 	}
-	if dst := r.To.Instance; dst != nil {
-		if r.in, r.hasIn = r.check(Inbound, x.attached[dst], trace); !r.hasIn {
+	if r.to >= 0 {
+		if r.in = r.check(Inbound, key, trace); r.in == 0 {
 			r.finish(InboundBlocked, trace)
 			return
 		}
@@ -152,175 +156,58 @@ func (r *Result) finish(reason Reason, trace bool) {
 	}
 }
 
-// route picks the addresses on both ends, following the format's rules.
-// It fills r.To with the machine that owns an address literal.
-func (r *Result) route() {
-	from, to := r.From, r.To
-	if from.Addr.IsValid() && !from.known() && r.w.inAnyVPC(from.Addr) {
-		// A private address of no machine: nothing sends from it.
-		r.why = privateFromOutside
-		return
-	}
-	if to.Addr.IsValid() {
-		r.routeToAddr()
-		return
-	}
-	src, dst := from.Instance, to.Instance
-	if src != nil && dst != nil && src.VPC == dst.VPC {
-		r.SrcAddr, r.DstAddr, r.Private = src.PrivateIP, dst.PrivateIP, true
-		return
-	}
-	// Over the internet: the source's family decides, since a host has one address.
-	if srcIP := from.internetAddr(); srcIP.Is6() {
-		r.DstAddr = to.ipv6()
-		if !r.DstAddr.IsValid() {
-			r.why = dstNoIPv6
-		}
-		r.SrcAddr = srcIP
-		return
-	}
-	r.DstAddr = to.publicIPv4()
-	r.SrcAddr = from.publicIPv4()
-	switch {
-	case !r.DstAddr.IsValid() && to.Host != nil:
-		// An IPv6-only host: the source needs IPv6 too.
-		r.DstAddr, r.SrcAddr = to.Host.IP, from.ipv6()
-		if !r.SrcAddr.IsValid() {
-			r.why = srcNoIPv6
-		}
-	case !r.DstAddr.IsValid():
-		r.why = dstNoPublicIP
-	case !r.SrcAddr.IsValid():
-		r.why = srcNoPublicIP
-	}
-}
-
-// routeToAddr handles a destination written as an address: it is used as
-// given, and the source uses an address of the same kind.
-func (r *Result) routeToAddr() {
-	a, from := r.To.Addr, r.From
-	r.DstAddr = a
-	dst := r.To.Instance
-	switch {
-	case !r.To.known():
-		r.why = nobodyHasAddr
-		if r.w.inAnyVPC(a) {
-			r.why = privateFromOutside
-		}
-	case a.Is6():
-		r.SrcAddr = from.ipv6()
-		if !r.SrcAddr.IsValid() {
-			r.why = srcNoIPv6
-		}
-		r.Private = dst != nil && from.Instance != nil && from.Instance.VPC == dst.VPC
-	case dst != nil && a == dst.PrivateIP:
-		if from.Instance == nil || from.Instance.VPC != dst.VPC {
-			r.why = privateFromOutside
-			return
-		}
-		r.SrcAddr, r.Private = from.Instance.PrivateIP, true
-	default:
-		// A public IP or a host's IP: the packet leaves the VPC, so the
-		// source is seen by its public address even inside one VPC.
-		r.SrcAddr = from.publicIPv4()
-		if !r.SrcAddr.IsValid() {
-			r.why = srcNoPublicIP
-		}
-	}
-}
-
-func (w *World) inAnyVPC(a netip.Addr) bool {
-	for _, v := range w.VPCs {
-		if v.CIDR.Contains(a) || v.IPv6CIDR.Contains(a) {
-			return true
-		}
-	}
-	return false
-}
-
-// internetAddr is the address a host or outside address uses; for an
-// instance, its public IPv4.
-func (e Endpoint) internetAddr() netip.Addr {
-	switch {
-	case e.Instance != nil:
-		return e.Instance.PublicIP
-	case e.Host != nil:
-		return e.Host.IP
-	}
-	return e.Addr
-}
-
-func (e Endpoint) publicIPv4() netip.Addr {
-	if a := e.internetAddr(); a.Is4() {
-		return a
-	}
-	return netip.Addr{}
-}
-
-func (e Endpoint) ipv6() netip.Addr {
-	if e.Instance != nil {
-		return e.Instance.IPv6
-	}
-	if a := e.internetAddr(); a.Is6() {
-		return a
-	}
-	return netip.Addr{}
-}
-
-// check looks for a rule of the groups that allows the connection in
-// direction d. Without a trace it stops at the first match; with one, it
-// looks at every rule and records each.
-func (r *Result) check(d Direction, groups []*Group, trace bool) (RuleRef, bool) {
-	p := probe{proto: r.Conn.Protocol, port: r.Conn.Port, addr: r.DstAddr, peer: r.To.Instance, private: r.Private}
-	if p.proto.IsICMP() {
-		p.port, p.code = echoRequest(p.proto)
-	}
+// check returns the number, plus one, of the first rule of the instance on
+// this side that allows the traffic in direction d, or zero. With a trace
+// it looks at every rule, and records each.
+func (r *Result) check(d Direction, key trafficKey, trace bool) int32 {
+	self, other, addr := r.from, r.to, &r.DstAddr
 	if d == Inbound {
-		p.addr, p.peer = r.SrcAddr, r.From.Instance
+		self, other, addr = r.to, r.from, &r.SrcAddr
 	}
-	if !trace {
-		return firstMatch(groups, d, &p)
+	p := probe{key: key}
+	p.hi, p.lo, p.fam = addr128(*addr)
+	if r.Private && other >= 0 {
+		p.groups = r.x.insts[other].groups
 	}
-	var first RuleRef
-	found := false
-	for _, g := range groups {
-		rules := g.Rules(d)
+	if trace {
+		return r.traceCheck(d, self, &p)
+	}
+	if kind := kindOf(r.Conn.Protocol); kind >= 0 {
+		return firstMatch(r.x.insts[self].rules[d][kind], &p)
+	}
+	// A protocol no connection of a file carries: the groups' own rules.
+	for _, g := range r.x.insts[self].groups {
+		if n := firstMatch(r.x.grules[g][d], &p); n > 0 {
+			return n
+		}
+	}
+	return 0
+}
+
+// traceCheck is check looking at every rule of instance number self,
+// group by group, and recording each in the trace.
+func (r *Result) traceCheck(d Direction, self int32, p *probe) int32 {
+	x := r.x
+	var first int32
+	for _, g := range x.insts[self].groups {
+		rules := x.grules[g][d]
 		if len(rules) == 0 {
-			r.Trace = append(r.Trace, Step{Phase: phaseOf(d), Group: g.ID, Rule: -1, Code: CodeNoRules,
-				Text: g.ID + " has no " + d.String() + " rules"})
+			r.Trace = append(r.Trace, Step{Phase: phaseOf(d), Group: x.groups[g].ID, Rule: -1, Code: CodeNoRules,
+				Text: x.groups[g].ID + " has no " + d.String() + " rules"})
 		}
 		for k := range rules {
-			ok := rules[k].matches(&p)
-			r.traceRule(d, g, k, ok)
-			if !ok {
-				continue
+			ok := rules[k].matches(p)
+			r.traceRule(d, x.groups[g], k, ok)
+			if ok && first == 0 {
+				first = rules[k].ref + 1
 			}
-			ref := RuleRef{Group: g.ID, Direction: d, Index: k}
-			if !found {
-				first, found = ref, true
-			}
-			r.matched = append(r.matched, ref)
 		}
 	}
-	if !found {
+	if first == 0 {
 		r.Trace = append(r.Trace, Step{Phase: phaseOf(d), Rule: -1, Code: CodeRulesMismatch,
 			Text: "no " + d.String() + " rule matches: the packet is dropped"})
 	}
-	return first, found
-}
-
-// firstMatch returns the first rule of the groups that allows the probe in
-// direction d: the loop every untraced evaluation spends its time in.
-func firstMatch(groups []*Group, d Direction, p *probe) (RuleRef, bool) {
-	for _, g := range groups {
-		rules := g.Rules(d)
-		for k := range rules {
-			if rules[k].matches(p) {
-				return RuleRef{Group: g.ID, Direction: d, Index: k}, true
-			}
-		}
-	}
-	return RuleRef{}, false
+	return first
 }
 
 func phaseOf(d Direction) Phase {
@@ -330,69 +217,48 @@ func phaseOf(d Direction) Phase {
 	return PhaseInbound
 }
 
-// probe is what rules are matched against in one direction: the traffic,
-// and the other end as this side sees it.
-type probe struct {
-	proto      Protocol
-	port, code int        // a tcp or udp port; for a ping, the icmp type and code
-	addr       netip.Addr // the other end's address
-	peer       *Instance  // the other end, when it is an instance
-	private    bool       // the path stays inside one VPC
-}
-
-// matches reports whether rule r allows the probe's traffic. A group
-// reference matches only on a private path, from or to an instance that
-// has the group.
-func (r *Rule) matches(p *probe) bool {
-	if r.Protocol != ProtoAll {
-		if r.Protocol != p.proto {
-			return false
-		}
-		switch {
-		case p.proto.HasPorts():
-			if p.port < r.Ports.Lo || p.port > r.Ports.Hi {
-				return false
-			}
-		case p.proto.IsICMP():
-			if (r.Ports.Lo != AnyPort && r.Ports.Lo != p.port) || (r.Ports.Hi != AnyPort && r.Ports.Hi != p.code) {
-				return false
-			}
-		}
-	}
-	if r.Peer.IsGroup() {
-		return p.private && p.peer != nil && slices.Contains(p.peer.Groups, r.Peer.Group)
-	}
-	return r.Peer.CIDR.Contains(p.addr)
-}
-
-// echoRequest is the icmp type and code of a ping.
-func echoRequest(p Protocol) (typ, code int) {
-	if p == ProtoICMPv6 {
-		return 128, 0
-	}
-	return 8, 0
-}
-
 // Matched returns every rule that allowed the connection: outbound rules of
-// the source's groups, then inbound rules of the destination's. It is empty
-// when the connection timed out.
+// the source's groups, then inbound rules of the destination's, in the
+// world as it was when the result was taken. It is empty when the
+// connection timed out.
 func (r Result) Matched() []RuleRef {
 	if r.Outcome == Timeout || r.Outcome == OutcomeNone {
 		return []RuleRef{}
 	}
 	if r.Trace == nil {
-		r = Trace(r.w, r.Conn)
+		var traced Result
+		r.x.evaluate(&traced, r.Conn, true)
+		r = traced
 	}
-	// Nothing guards a host, so a connection between hosts has no rule.
-	return append([]RuleRef{}, r.matched...)
+	// The trace names every rule it looked at; the ones that matched are
+	// the answer. Nothing guards a host, so a connection between hosts
+	// has none.
+	out := []RuleRef{}
+	for _, s := range r.Trace {
+		if s.Match && s.Rule >= 0 && (s.Phase == PhaseOutbound || s.Phase == PhaseInbound) {
+			out = append(out, RuleRef{Group: s.Group, Direction: directionOf(s.Phase), Index: s.Rule})
+		}
+	}
+	return out
+}
+
+func directionOf(p Phase) Direction {
+	if p == PhaseOutbound {
+		return Outbound
+	}
+	return Inbound
 }
 
 // FirstMatch returns the first rule that allowed direction d, if any.
 func (r Result) FirstMatch(d Direction) (RuleRef, bool) {
+	n := r.in
 	if d == Outbound {
-		return r.out, r.hasOut
+		n = r.out
 	}
-	return r.in, r.hasIn
+	if n == 0 || r.x == nil {
+		return RuleRef{}, false
+	}
+	return r.x.rules[n-1], true
 }
 
 // Rule returns the rule a RuleRef points at, or nil.

@@ -334,3 +334,97 @@ func TestExplanation(t *testing.T) {
 		}
 	}
 }
+
+// TestResultIsAValue: a result keeps its meaning after the world changes.
+// Its matched rules, first matches and explanation are those of the world
+// it was taken in, and agree with one another.
+func TestResultIsAValue(t *testing.T) {
+	w := mustLoad(t, evalWorld)
+	for _, c := range []engine.Connection{tcp("laptop", "web-1", 22), tcp("app-1", "web-1", 8080), tcp("other", "web-1", 443)} {
+		r := engine.Evaluate(w, c)
+		matched, expl := r.Matched(), r.Explanation()
+		in, ok := r.FirstMatch(engine.Inbound)
+		if !ok || len(matched) == 0 || matched[len(matched)-1].Direction != engine.Inbound {
+			t.Fatalf("%s -> %s: want an inbound match, got %v %v", c.From, c.To, matched, ok)
+		}
+		if k := slices.IndexFunc(matched, func(m engine.RuleRef) bool { return m.Direction == engine.Inbound }); matched[k] != in {
+			t.Errorf("%s -> %s: FirstMatch %v, but the first inbound rule Matched names is %v", c.From, c.To, in, matched[k])
+		}
+		rule := *w.Rule(in)
+		// Take away the rule that let the connection in, and every rule
+		// before it in its group: indexes shift, the rule is gone.
+		for k := in.Index; k >= 0; k-- {
+			if err := w.RemoveRule(in.Group, engine.Inbound, k); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if engine.Evaluate(w, c).Outcome == r.Outcome && slices.Equal(engine.Evaluate(w, c).Matched(), matched) {
+			t.Fatalf("%s -> %s: removing the rule changed nothing; the test proves nothing", c.From, c.To)
+		}
+		if got := r.Matched(); !slices.Equal(got, matched) {
+			t.Errorf("%s -> %s: after the change Matched says %v, before %v", c.From, c.To, got, matched)
+		}
+		if got, _ := r.FirstMatch(engine.Inbound); got != in {
+			t.Errorf("%s -> %s: after the change FirstMatch says %v, before %v", c.From, c.To, got, in)
+		}
+		if got := r.Explanation(); got != expl {
+			t.Errorf("%s -> %s: after the change the explanation reads\n%s\nbefore\n%s", c.From, c.To, got, expl)
+		}
+		if !strings.Contains(expl, rule.Summary()) {
+			t.Errorf("the explanation %q does not name the rule %s", expl, rule.Summary())
+		}
+		w = mustLoad(t, evalWorld)
+	}
+}
+
+// TestRuleAdmits is the one matcher's protocol and port table.
+func TestRuleAdmits(t *testing.T) {
+	rule := func(p engine.Protocol, lo, hi int) engine.Rule {
+		return engine.Rule{Protocol: p, Ports: engine.PortRange{Lo: lo, Hi: hi}}
+	}
+	icmp := func(typ, code int) engine.Traffic {
+		return engine.Traffic{Protocol: engine.ProtoICMP, Port: typ, Code: code}
+	}
+	tests := []struct {
+		rule engine.Rule
+		t    engine.Traffic
+		want bool
+	}{
+		{rule(engine.ProtoTCP, 22, 22), engine.TCP(22), true},
+		{rule(engine.ProtoTCP, 22, 22), engine.TCP(23), false},
+		{rule(engine.ProtoTCP, 1024, 65535), engine.TCP(65535), true},
+		{rule(engine.ProtoTCP, 1024, 65535), engine.TCP(1023), false},
+		{rule(engine.ProtoTCP, 0, 65535), engine.TCP(0), true},
+		{rule(engine.ProtoTCP, 22, 22), engine.Traffic{Protocol: engine.ProtoUDP, Port: 22}, false},
+		{rule(engine.ProtoUDP, 53, 53), engine.Traffic{Protocol: engine.ProtoUDP, Port: 53}, true},
+		{rule(engine.ProtoAll, 0, 0), engine.TCP(8080), true},
+		{rule(engine.ProtoAll, 0, 0), icmp(8, 0), true},
+		{rule(47, 0, 0), engine.Traffic{Protocol: 47}, true},
+		{rule(47, 0, 0), engine.TCP(47), false},
+		{rule(engine.ProtoICMP, engine.AnyPort, engine.AnyPort), icmp(8, 0), true},
+		{rule(engine.ProtoICMP, engine.AnyPort, engine.AnyPort), icmp(255, 255), true},
+		{rule(engine.ProtoICMP, 8, engine.AnyPort), icmp(8, 0), true},
+		{rule(engine.ProtoICMP, 8, engine.AnyPort), icmp(8, 255), true},
+		{rule(engine.ProtoICMP, 8, engine.AnyPort), icmp(0, 0), false},
+		{rule(engine.ProtoICMP, 3, 4), icmp(3, 4), true},
+		{rule(engine.ProtoICMP, 3, 4), icmp(3, 3), false},
+		{rule(engine.ProtoICMP, 3, 4), icmp(4, 4), false},
+		{rule(engine.ProtoICMP, 8, 0), engine.Traffic{Protocol: engine.ProtoICMPv6, Port: 8}, false},
+		{rule(engine.ProtoICMPv6, 128, 0), engine.TrafficOf(ping6("a", "b")), true},
+		{rule(engine.ProtoICMP, 8, 0), engine.TrafficOf(ping("a", "b")), true},
+		// A backwards range, which validation refuses, lets nothing through.
+		{rule(engine.ProtoTCP, 80, 22), engine.TCP(50), false},
+	}
+	for _, tt := range tests {
+		if got := tt.rule.Admits(tt.t); got != tt.want {
+			t.Errorf("%s admits %+v = %v, want %v", tt.rule.Summary(), tt.t, got, tt.want)
+		}
+	}
+}
+
+// Rules and connections are plain comparable values: they can be map
+// keys and compared with ==.
+var (
+	_ = map[engine.Rule]bool{}
+	_ = map[engine.Connection]bool{}
+)

@@ -61,9 +61,9 @@ func (r Result) explain(name func(*Group) string) string {
 		return fmt.Sprintf("%s lets %s from %s in, but nothing on %s listens on %s, so it answers at once: connection refused.",
 			r.inboundBy(name), c.What(), r.SrcAddr, r.To.Label(), c.What())
 	case OutboundBlocked:
-		return fmt.Sprintf("No outbound rule of %s allows %s to %s.", r.groupList(r.From.Instance, name), c.What(), r.DstAddr) + r.referenceHint(Outbound, name)
+		return fmt.Sprintf("No outbound rule of %s allows %s to %s.", r.groupList(r.from, name), c.What(), r.DstAddr) + r.referenceHint(Outbound, name)
 	case InboundBlocked:
-		return fmt.Sprintf("No inbound rule of %s allows %s from %s.", r.groupList(r.To.Instance, name), c.What(), r.SrcAddr) + r.referenceHint(Inbound, name)
+		return fmt.Sprintf("No inbound rule of %s allows %s from %s.", r.groupList(r.to, name), c.What(), r.SrcAddr) + r.referenceHint(Inbound, name)
 	case Unreachable:
 		return r.unreachableText()
 	}
@@ -73,26 +73,27 @@ func (r Result) explain(name func(*Group) string) string {
 // inboundBy names the rule that let the packet in, or says that no group
 // guards the destination.
 func (r Result) inboundBy(name func(*Group) string) string {
-	if !r.hasIn {
+	if r.in == 0 {
 		return r.To.Label() + " has no security group (it is outside AWS), so it"
 	}
-	rule := r.w.Rule(r.in)
+	g, rule := r.x.rule(r.in - 1)
 	peer := rule.Peer.String()
-	if ref := r.w.Group(rule.Peer.Group); ref != nil && !rule.Peer.Self {
+	if ref := r.x.group(rule.Peer.Group); ref != nil && !rule.Peer.Self {
 		peer = name(ref)
 	}
-	s := fmt.Sprintf("Inbound rule %d of %s (%s)", r.in.Index+1, name(r.w.Group(r.in.Group)), rule.summary(peer)) // a person counts from 1
+	s := fmt.Sprintf("Inbound rule %d of %s (%s)", r.x.rules[r.in-1].Index+1, name(g), rule.summary(peer)) // a person counts from 1
 	if rule.Description != "" {
 		s += fmt.Sprintf(" %q", rule.Description)
 	}
 	return s
 }
 
-func (r Result) groupList(i *Instance, name func(*Group) string) string {
-	gs := r.w.idx.attached[i]
+// groupList names the groups of instance number i: "a, b or c".
+func (r Result) groupList(i int32, name func(*Group) string) string {
+	gs := r.x.insts[i].groups
 	names := make([]string, len(gs))
 	for k, g := range gs {
-		names[k] = name(g)
+		names[k] = name(r.x.groups[g])
 	}
 	switch len(names) {
 	case 0:
@@ -109,18 +110,19 @@ func (r Result) referenceHint(d Direction, name func(*Group) string) string {
 	if r.Private {
 		return ""
 	}
-	self, other := r.To.Instance, r.From.Instance
+	self, other := r.to, r.from
 	if d == Outbound {
-		self, other = r.From.Instance, r.To.Instance
+		self, other = r.from, r.to
 	}
-	if self == nil || other == nil {
+	if self < 0 || other < 0 {
 		return ""
 	}
-	for _, g := range r.w.idx.attached[self] {
-		for _, rule := range g.Rules(d) {
-			if rule.Peer.IsGroup() && slices.Contains(other.Groups, rule.Peer.Group) {
+	theirs := r.x.insts[other].groups
+	for _, g := range r.x.insts[self].groups {
+		for _, c := range r.x.grules[g][d] {
+			if c.group() >= 0 && slices.Contains(theirs, c.group()) {
 				return fmt.Sprintf(" %s references %s, which %s has, but a group reference matches private addresses only, and this packet went over the public IP %s.",
-					name(g), name(r.w.Group(rule.Peer.Group)), other.Label(), r.DstAddr)
+					name(r.x.groups[g]), name(r.x.groups[c.group()]), r.x.instances[other].Label(), r.DstAddr)
 			}
 		}
 	}
@@ -132,7 +134,7 @@ func (r Result) unreachableText() string {
 	switch r.why {
 	case noSuchEnd:
 		ref := r.Conn.To
-		if _, ok := r.w.endpointRef(r.Conn.From); !ok {
+		if _, ok := r.x.resolve(r.Conn.From); !ok {
 			ref = r.Conn.From
 		}
 		return fmt.Sprintf("%q names no instance or host in this world, and is not an IP address.", ref)

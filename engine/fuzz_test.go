@@ -1,6 +1,8 @@
 package engine_test
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,9 +24,12 @@ var codes = []string{"", engine.CodeSyntax, engine.CodeUnknownField, engine.Code
 	engine.CodePermissionDup, engine.CodeRulesLimit, engine.CodeGroupsLimit, engine.CodeAddressInUse,
 	engine.CodeInstanceNotFound, engine.CodeVPCNotFound}
 
-func FuzzParse(f *testing.F) {
+// addScenarioSeeds gives a fuzz test the project's scenarios: the
+// fixtures, the examples, the test worlds and a generated one.
+func addScenarioSeeds(f *testing.F) {
 	fixtures, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
-	for _, name := range fixtures {
+	examples, _ := filepath.Glob(filepath.Join("..", "examples", "scenarios", "*.yaml"))
+	for _, name := range append(fixtures, examples...) {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -34,12 +39,18 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(evalWorld))
 	f.Add([]byte(mutateWorld))
 	f.Add(engine.Marshal(load(f, newGen(7).world("seven"))))
+}
+
+func FuzzParse(f *testing.F) {
+	addScenarioSeeds(f)
 	f.Add([]byte("version: 1\nvpcs: &v [{ id: a, cidr: 10.0.0.0/16 }]\nhosts: *v\n"))
 	f.Add([]byte("version: 1\nname: !!binary aGk=\n"))
 	f.Add([]byte("version: 1\n---\n"))
 	f.Add([]byte("{version: 1, vpcs: [{id: a, cidr: \"10.0.0.0/16\"}]}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		w, ds := engine.Parse("fuzz.yaml", data)
+		// Without Parse's safety net: a panic must fail the test, not turn
+		// into a SyntaxError that looks like a file's fault.
+		w, ds := engine.ParseUnguarded("fuzz.yaml", data)
 		if (w == nil) != ds.HasErrors() {
 			t.Fatalf("world %v with diagnostics %v: the world must be nil exactly when there are errors", w != nil, ds)
 		}
@@ -70,6 +81,78 @@ func FuzzParse(f *testing.F) {
 				t.Errorf("%s -> %s: Trace says %s in %d steps, Evaluate %s", c.From, c.To, tr.Reason, len(tr.Trace), r.Reason)
 			}
 			_ = r.Explanation()
+		}
+	})
+}
+
+// FuzzFastPathWorld: the fast YAML decoder and the full parser give the
+// same world and the same diagnostics, byte for byte, on every input. (The
+// fast decoder declines what it does not read exactly as the full parser
+// does; where it declines, both runs use the full parser.)
+func FuzzFastPathWorld(f *testing.F) {
+	addScenarioSeeds(f)
+	f.Add([]byte("version: 1\nvpcs:\n  - { id: a, cidr: 10.0.0.0/16, soruce: x }\n  -\nhosts: [{id: h, ip: 1.2.3.4}, ~]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, fds := engine.ParseUnguarded("fuzz.yaml", data)
+		full, gds := engine.ParseFullYAML("fuzz.yaml", data)
+		if a, b := fds.Error()+fmt.Sprint(fds.Warnings()), gds.Error()+fmt.Sprint(gds.Warnings()); a != b {
+			t.Fatalf("diagnostics differ:\nfast:\n%s\nfull:\n%s\ninput:\n%s", a, b, data)
+		}
+		if (fast == nil) != (full == nil) {
+			t.Fatalf("one decoder gives a world, the other not:\n%s", data)
+		}
+		if fast == nil {
+			return
+		}
+		if d := worldDiff(fast, full); d != "" {
+			t.Fatalf("the worlds differ: %s\ninput:\n%s", d, data)
+		}
+		if a, b := engine.Marshal(fast), engine.Marshal(full); !bytes.Equal(a, b) {
+			t.Fatalf("the worlds save differently:\n%s\n---\n%s", a, b)
+		}
+	})
+}
+
+func FuzzDecodeRule(f *testing.F) {
+	for _, s := range [][4]string{
+		{"tcp", "22", "0.0.0.0/0", "SSH"}, {"udp", "53", "10.0.0.2", ""}, {"icmp", "", "self", ""}, {"icmp", "3/4", "::/0", ""},
+		{"all", "", "vpc-main/default", ""}, {"-1", "all", "web:8080", ""}, {"tcp", "-1", "sg-1", ""}, {"6", "1024-65535", "10.0.0.300/8", ""},
+		{"47", "9", "::ffff:1.2.3.4", ""}, {"tcp", "", "db (primary)", ""}, {"tcpp", "80", "", ""},
+	} {
+		f.Add(s[0], s[1], s[1] != "", s[2], s[3], false)
+	}
+	f.Fuzz(func(t *testing.T, protocol, ports string, hasPorts bool, peer, description string, outbound bool) {
+		d := engine.Inbound
+		if outbound {
+			d = engine.Outbound
+		}
+		r, hostBits, errs := engine.DecodeRule(d, engine.RuleText{Protocol: protocol, Ports: ports, HasPorts: hasPorts, Peer: peer, Description: description})
+		for _, e := range errs {
+			if e.Msg == "" || (e.Code != engine.CodeInvalidValue && e.Code != engine.CodeMissingField) {
+				t.Fatalf("error %+v: want a message and a known code", e)
+			}
+		}
+		if len(errs) > 0 {
+			return
+		}
+		if hostBits && (r.Peer.IsGroup() || !r.Peer.CIDR.IsValid()) {
+			t.Fatalf("host bits reported on peer %+v", r.Peer)
+		}
+		switch {
+		case r.Peer.Self:
+		case r.Peer.IsGroup():
+			// Kept as written: anything that is not an address.
+			if _, _, err := engine.ParseCIDR(r.Peer.Group); err == nil || r.Peer.Group != strings.TrimSpace(peer) {
+				t.Fatalf("peer %q read as the group %q", peer, r.Peer.Group)
+			}
+		case !r.Peer.CIDR.IsValid() || r.Peer.CIDR != r.Peer.CIDR.Masked() || r.Peer.CIDR.Addr().Is4In6():
+			t.Fatalf("peer %q read as the range %v", peer, r.Peer.CIDR)
+		}
+		// What the rule says reads back as the same rule.
+		text := engine.RuleText{Protocol: r.Protocol.String(), Ports: r.Ports.Format(r.Protocol), HasPorts: true, Peer: r.Peer.String(), Description: r.Description}
+		back, _, errs := engine.DecodeRule(d, text)
+		if len(errs) > 0 || back != r {
+			t.Fatalf("%+v written as %+v reads back as %+v, %v", r, text, back, errs)
 		}
 	})
 }

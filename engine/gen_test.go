@@ -197,7 +197,7 @@ func (g *gen) rule(self *engine.Group, groups []*engine.Group, cidrs []netip.Pre
 		r.Peer = engine.Peer{Group: self.ID, Self: true}
 	}
 	if g.chance(0.2) {
-		r.Description = pick(g, []string{"from the office", "health checks", "yes", "a: b", "#1 rule", "tab\there", "ünïcode"})
+		r.Description = pick(g, []string{"from the office", "health checks", "yes", "a: b", "#1 rule", "a (b) [c] #d", "ünïcode"})
 	}
 	return r
 }

@@ -1,66 +1,137 @@
 package engine
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
-	"slices"
 	"strings"
-
-	"github.com/goccy/go-yaml/ast"
 
 	"github.com/sglab/sglab/internal/yamlread"
 )
 
+// DefaultMaxFileSize is the largest scenario file read unless told
+// otherwise: hundreds of times the largest world anyone writes, and small
+// enough that a stray file never takes the machine's memory.
+const DefaultMaxFileSize = 64 << 20
+
+// Option changes how a scenario is read.
+type Option func(*options)
+
+type options struct {
+	maxFileSize int64
+	fullYAML    bool
+}
+
+// MaxFileSize sets the largest file, in bytes, that LoadFile and Parse
+// read; a larger one is an error at FILE:1:1. Zero or less means the
+// default, DefaultMaxFileSize.
+func MaxFileSize(n int64) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.maxFileSize = min(n, 1<<50) // more than any machine reads; no overflow past it
+		}
+	}
+}
+
+func newOptions(opts []Option) options {
+	o := options{maxFileSize: DefaultMaxFileSize}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
 // LoadFile reads and validates a scenario file. The world is nil when the
-// file has errors; the diagnostics hold every error and warning found.
-func LoadFile(path string) (*World, Diagnostics, error) {
-	data, err := os.ReadFile(path)
+// file has errors; the diagnostics hold every error and warning found. A
+// file over the size limit is not read past it, whatever it is (a device
+// or a pipe has no size to check first).
+func LoadFile(path string, opts ...Option) (*World, Diagnostics, error) {
+	o := newOptions(opts)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	w, ds := Parse(path, data)
+	defer f.Close()
+	data, err := readLimited(f, o.maxFileSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, ds := parseWith(path, data, o)
 	return w, ds, nil
+}
+
+// readLimited reads f up to one byte past max. It reads into a string the
+// size of the file when it has one: the decoder's texts share its memory,
+// and a large file is held once.
+func readLimited(f *os.File, max int64) (string, error) {
+	var b strings.Builder
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		b.Grow(int(min(fi.Size(), max)) + 1) // one more, to see the end or the excess
+	}
+	if _, err := io.Copy(&b, io.LimitReader(f, max+1)); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // Parse reads and validates a scenario. file names the source in
 // diagnostics. The world is nil when there is any error: nothing in a bad
 // file is half-applied.
-func Parse(file string, data []byte) (w *World, ds Diagnostics) {
+func Parse(file string, data []byte, opts ...Option) (w *World, ds Diagnostics) {
 	defer func() {
 		// Bad input must never take the program down: whatever fails while
-		// reading a file is reported against the file.
+		// reading a file is reported against the file. The fuzz test reads
+		// files without this net, so that it sees any such failure.
 		if r := recover(); r != nil {
 			w, ds = nil, Diagnostics{{File: file, Pos: Pos{1, 1}, Code: CodeSyntax, Message: fmt.Sprintf("sglab could not read this file (%v); please report it", r)}}
 		}
 	}()
-	l := &loader{diags: diags{file: file}}
+	return parseWith(file, string(data), newOptions(opts))
+}
+
+// parseWith is Parse without the safety net: the one path from bytes to a
+// world, the YAML decoded into Nodes, the Nodes into the model and a table
+// of positions, and the model settled (defaults, names, validation).
+func parseWith(file, data string, o options) (*World, Diagnostics) {
+	if int64(len(data)) > o.maxFileSize {
+		return nil, Diagnostics{{File: file, Pos: Pos{1, 1}, Code: CodeInvalidValue,
+			Message: fmt.Sprintf("the file is larger than %s, the most sglab reads (--max-file-size raises it)", sizeText(o.maxFileSize))}}
+	}
+	l := &loader{diags: diags{file: file}, pos: newPositions()}
 	l.r = yamlread.Reader{
 		// Straight to the list: add would drop the reader's own reports of
 		// a list or mapping where a single value belongs.
 		Report:     func(p yamlread.Pos, code, msg string) { l.diags.add(Pos(p), code, "%s", msg) },
 		UnknownKey: l.unknownKey,
+		Full:       o.fullYAML,
 	}
-	w = l.document(data)
+	w := l.document(data)
 	if w != nil {
-		w.addImplicitDefaults()
-		w.reindex() // for group lookups by id while resolving
-		l.resolve(w)
-		l.list = append(l.list, validate(w, file)...)
+		l.list = append(l.list, w.settle(l.pos, file)...)
 	}
 	l.list.sort()
 	if w == nil || l.list.HasErrors() {
 		return nil, l.list
 	}
-	w.reindex()
 	return w, l.list
+}
+
+// sizeText writes a size in bytes the way people read one: 64 MiB.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 type loader struct {
 	diags
-	r yamlread.Reader
+	r   yamlread.Reader
+	pos *positions
 }
 
 // add reports a problem. A list or mapping where a single value belongs is
@@ -79,48 +150,36 @@ func (l *loader) warn(p yamlread.Pos, format string, args ...any) {
 
 // unknownKey reports a key the scenario format does not have, with the
 // closest one it has.
-func (l *loader) unknownKey(what string, key ast.Node, name string, isText bool, known []string) {
-	if !isText {
-		name = strings.TrimSpace(key.String()) // a merge key (<<), a complex key
-	}
-	if name == "<<" {
-		l.add(l.r.Pos(key), CodeUnknownField, "%s has a merge key (<<): the scenario format has none, write the fields out", what)
+func (l *loader) unknownKey(what string, key *yamlread.Node, known []string) {
+	if key.Kind == yamlread.Complex && key.Text == "<<" {
+		l.add(key.Pos(), CodeUnknownField, "%s has a merge key (<<): the scenario format has none, write the fields out", what)
 		return
 	}
-	l.add(l.r.Pos(key), CodeUnknownField, "%s has no field `%s`%s", what, name, yamlread.Suggest(name, known))
+	l.add(key.Pos(), CodeUnknownField, "%s has no field `%s`%s", what, key.Text, yamlread.Suggest(key.Text, known))
 }
 
-// document parses the YAML and reads the top level. It returns nil when the
-// YAML itself is malformed.
-func (l *loader) document(data []byte) *World {
+// document decodes the YAML and reads the top level. It returns nil when
+// the YAML itself is malformed.
+func (l *loader) document(data string) *World {
 	// A byte order mark says the file is UTF-8; it is no column of line 1.
-	docs, ok := l.r.Parse(bytes.TrimPrefix(data, []byte("\ufeff")), "this file", parseYAML)
+	docs, ok := l.r.Parse(strings.TrimPrefix(data, "\ufeff"), "this file")
 	if !ok {
 		return nil
 	}
-	// %YAML or %TAG: it belongs to the document after it.
-	docs = slices.DeleteFunc(docs, func(n ast.Node) bool { return n.Type() == ast.DirectiveType })
 	if len(docs) > 1 {
-		l.add(l.start(docs[1]), CodeSyntax, "a scenario file holds one YAML document")
+		l.add(docs[1].Start(), CodeSyntax, "a scenario file holds one YAML document")
 		return nil
 	}
-	var body ast.Node
-	if len(docs) == 1 {
-		body = docs[0]
-	}
-	if !l.r.ResolveAliases(body) {
-		return nil
-	}
-	w := &World{Version: 0, Region: DefaultRegion}
-	if body == nil {
+	if len(docs) == 0 {
 		l.add(l.r.Start(), CodeMissingField, "the file is empty: a scenario needs at least `version: 1`")
 		return nil
 	}
-	m, ok := l.object(body, "the scenario", "version", "name", "description", "region", "quotas",
-		"vpcs", "security_groups", "instances", "hosts", "connections")
+	w := &World{Version: 0, Region: DefaultRegion}
+	m, ok := l.object(docs[0], "the scenario", topKeys)
 	if !ok {
 		return nil
 	}
+	l.pos.top = m.Node()
 	w.Quotas = Quotas{RulesPerDirection: DefaultRulesPerDirection, GroupsPerInstance: DefaultGroupsPerInstance}
 	if f, ok := m.Need("version"); ok {
 		if s, ok := l.r.Scalar(f.Value); ok && s == "1" {
@@ -137,42 +196,43 @@ func (l *loader) document(data []byte) *World {
 	if f, ok := m.Get("quotas"); ok {
 		l.quotas(f, &w.Quotas)
 	}
-	l.each(m, "vpcs", func(n ast.Node) {
+	l.each(m, "vpcs", func(n *yamlread.Node) {
 		if v := l.vpc(n); v != nil {
 			w.VPCs = append(w.VPCs, v)
 		}
 	})
-	l.each(m, "security_groups", func(n ast.Node) {
+	l.each(m, "security_groups", func(n *yamlread.Node) {
 		if g := l.group(n); g != nil {
 			w.Groups = append(w.Groups, g)
 		}
 	})
-	l.each(m, "instances", func(n ast.Node) {
+	l.each(m, "instances", func(n *yamlread.Node) {
 		if i := l.instance(n); i != nil {
 			w.Instances = append(w.Instances, i)
 		}
 	})
-	l.each(m, "hosts", func(n ast.Node) {
+	l.each(m, "hosts", func(n *yamlread.Node) {
 		if h := l.host(n); h != nil {
 			w.Hosts = append(w.Hosts, h)
 		}
 	})
 	// A connection with a bad field is kept, so that validation still
 	// reports its other problems; the world is discarded anyway.
-	l.each(m, "connections", func(n ast.Node) {
-		if c, ok := l.connection(n); ok {
+	l.each(m, "connections", func(n *yamlread.Node) {
+		if c, at, ok := l.connection(n); ok {
 			w.Connections = append(w.Connections, c)
+			l.pos.conns = append(l.pos.conns, at)
 		}
 	})
 	return w
 }
 
 func (l *loader) quotas(f yamlread.Field, q *Quotas) {
-	m, ok := l.object(f.Value, "quotas", "rules_per_direction", "security_groups_per_instance")
+	m, ok := l.object(f.Value, "quotas", quotaKeys)
 	if !ok {
 		return
 	}
-	q.Pos = Pos(f.Pos)
+	l.pos.quotas = m.Node()
 	read := func(key string, dst *int) {
 		if f, ok := m.Get(key); ok {
 			s, _ := l.r.Scalar(f.Value)
@@ -182,20 +242,19 @@ func (l *loader) quotas(f yamlread.Field, q *Quotas) {
 				return
 			}
 			*dst = n
-			q.setField(key, Pos(f.Pos))
 		}
 	}
 	read("rules_per_direction", &q.RulesPerDirection)
 	read("security_groups_per_instance", &q.GroupsPerInstance)
 }
 
-func (l *loader) vpc(n ast.Node) *VPC {
-	m, ok := l.object(n, "a VPC", "id", "cidr", "ipv6_cidr", "region")
+func (l *loader) vpc(n *yamlread.Node) *VPC {
+	m, ok := l.object(n, "a VPC", vpcKeys)
 	if !ok {
 		return nil
 	}
 	v := &VPC{ID: l.id(m), Region: m.Str("region")}
-	v.Source = source(m)
+	l.pos.vpcs[v] = m.Node()
 	if f, ok := m.Need("cidr"); ok {
 		v.CIDR = l.prefix(f, 4, "cidr")
 	}
@@ -222,123 +281,96 @@ func (l *loader) prefix(f yamlread.Field, family int, key string) netip.Prefix {
 	return p
 }
 
-func (l *loader) group(n ast.Node) *Group {
-	m, ok := l.object(n, "a security group", "id", "name", "vpc", "description", "inbound", "outbound")
+func (l *loader) group(n *yamlread.Node) *Group {
+	m, ok := l.object(n, "a security group", groupKeys)
 	if !ok {
 		return nil
 	}
 	g := &Group{ID: l.id(m), Name: m.Str("name"), VPC: l.ref(m, "vpc"), Description: m.Str("description")}
-	g.Source = source(m)
-	l.rules(m, g, Inbound)
+	gs := groupNodes{group: m.Node()}
+	gs.rules[Inbound] = l.rules(m, g, Inbound)
 	if _, ok := m.Get("outbound"); ok {
-		l.rules(m, g, Outbound)
+		gs.rules[Outbound] = l.rules(m, g, Outbound)
 		if g.Outbound == nil {
 			g.Outbound = []Rule{}
 		}
 	} else {
 		g.Outbound = nil // the AWS default, filled in once the VPC is known
 	}
+	l.pos.groups[g] = gs
 	return g
 }
 
-func (l *loader) rules(m yamlread.Fields, g *Group, d Direction) {
-	l.each(m, d.String(), func(n ast.Node) {
-		if r, ok := l.rule(n, d); ok {
+// rules reads the rules of one direction into g and returns where each was.
+func (l *loader) rules(m yamlread.Fields, g *Group, d Direction) []*yamlread.Node {
+	f, ok := m.Get(d.String())
+	if !ok {
+		return nil
+	}
+	var where []*yamlread.Node
+	if seq, _ := l.r.List(f.Value); seq != nil {
+		*g.rulesPtr(d) = make([]Rule, 0, len(seq.Items))
+		where = make([]*yamlread.Node, 0, len(seq.Items))
+	}
+	l.items(f, func(n *yamlread.Node) {
+		if r, at, ok := l.rule(n, d); ok {
 			*g.rulesPtr(d) = append(*g.rulesPtr(d), r)
+			where = append(where, at)
 		}
 	})
+	return where
 }
 
-func (l *loader) rule(n ast.Node, d Direction) (Rule, bool) {
-	m, ok := l.object(n, d.String()+" rule", "protocol", "ports", d.peerField(), "description")
+// rule reads one rule with the one rule decoder, reporting each problem at
+// its field. A rule with a problem is left out.
+func (l *loader) rule(n *yamlread.Node, d Direction) (Rule, *yamlread.Node, bool) {
+	m, ok := l.object(n, ruleWhat[d], ruleKeys[d])
 	if !ok {
-		return Rule{}, false
+		return Rule{}, nil, false
 	}
-	r := Rule{Description: m.Str("description")}
-	r.Source = source(m)
-	if f, has := m.Need("protocol"); has {
-		s, _ := l.r.Scalar(f.Value)
-		p, err := ParseProtocol(s)
-		if err != nil {
-			l.add(f.Pos, CodeInvalidValue, "%v", err)
-			ok = false
+	text := RuleText{Description: m.Str("description")}
+	protocol, hasProtocol := m.Need("protocol")
+	if hasProtocol {
+		text.Protocol, _ = l.r.Scalar(protocol.Value)
+	}
+	ports, hasPorts := m.Get("ports")
+	if hasPorts {
+		text.Ports, _ = l.r.Scalar(ports.Value)
+		text.HasPorts = true
+	}
+	peer, hasPeer := m.Need(d.peerField())
+	if hasPeer {
+		text.Peer, _ = l.r.Scalar(peer.Value)
+	}
+	r, hostBits, errs := DecodeRule(d, text)
+	ok = hasProtocol && hasPeer
+	for _, e := range errs {
+		if (e.Field == "protocol" && !hasProtocol) || (e.Field == d.peerField() && !hasPeer) {
+			continue // missing, which Need has reported
 		}
-		r.Protocol = p
-	} else {
+		p := m.Pos
+		if f, has := m.Get(e.Field); has {
+			p = f.Pos
+		}
+		l.add(p, e.Code, "%s", e.Msg)
 		ok = false
 	}
-	if ok {
-		f, has := m.Get("ports")
-		switch {
-		case has:
-			s, _ := l.r.Scalar(f.Value)
-			pr, err := ParsePorts(r.Protocol, s)
-			if err != nil {
-				l.add(f.Pos, CodeInvalidValue, "%v", err)
-				ok = false
-			}
-			r.Ports = pr
-		case r.Protocol.HasPorts():
-			l.add(m.Pos, CodeMissingField, "a %s rule needs `ports` (a port, a range such as \"1024-65535\", or all)", r.Protocol)
-			ok = false
-		case r.Protocol.IsICMP():
-			r.Ports = AnyICMP
-		}
+	if hostBits && hasPeer {
+		l.warn(peer.Pos, "%s %s has host bits set; AWS stores it as %s", d.peerField(), text.Peer, r.Peer.CIDR)
 	}
-	if f, has := m.Need(d.peerField()); has {
-		s, _ := l.r.Scalar(f.Value)
-		peer, changed, err := parsePeer(s)
-		switch {
-		case err != nil:
-			l.add(f.Pos, CodeInvalidValue, "%s: %v", d.peerField(), err)
-			ok = false
-		case changed:
-			l.warn(f.Pos, "%s %s has host bits set; AWS stores it as %s", d.peerField(), s, peer.CIDR)
-		}
-		r.Peer = peer
-	} else {
-		ok = false
+	if !ok {
+		return Rule{}, nil, false
 	}
-	return r, ok
+	return r, m.Node(), true
 }
 
-// parsePeer reads a rule's source or destination: a CIDR, "self", or a
-// group reference (left as written; the loader resolves it once every group
-// is known).
-func parsePeer(s string) (p Peer, changed bool, err error) {
-	s = strings.TrimSpace(s)
-	if s == "self" {
-		return Peer{Self: true}, false, nil
-	}
-	if looksLikeAddress(s) {
-		pr, changed, err := ParseCIDR(s)
-		if err != nil {
-			return Peer{}, false, err
-		}
-		return Peer{CIDR: pr}, changed, nil
-	}
-	if s == "" {
-		return Peer{}, false, errors.New("empty: write a CIDR such as 0.0.0.0/0, a security group, or self")
-	}
-	return Peer{Group: s}, false, nil
-}
-
-// looksLikeAddress tells an address range, possibly mistyped, from a
-// group's id or name: before any prefix length, an IPv4 address is digits
-// and dots and an IPv6 address has colons. A group id such as
-// vpc-main/default (a VPC's default group) holds a slash but is neither.
-func looksLikeAddress(s string) bool {
-	addr, _, _ := strings.Cut(s, "/")
-	return strings.Contains(addr, ":") || (addr != "" && strings.Trim(addr, "0123456789.") == "")
-}
-
-func (l *loader) instance(n ast.Node) *Instance {
-	m, ok := l.object(n, "an instance", "id", "name", "vpc", "private_ip", "public_ip", "ipv6", "security_groups", "listening")
+func (l *loader) instance(n *yamlread.Node) *Instance {
+	m, ok := l.object(n, "an instance", instanceKeys)
 	if !ok {
 		return nil
 	}
 	i := &Instance{ID: l.id(m), Name: m.Str("name"), VPC: l.ref(m, "vpc")}
-	i.Source = source(m)
+	l.pos.instances[i] = m.Node()
 	if f, ok := m.Need("private_ip"); ok {
 		i.PrivateIP = l.addr(f, "private_ip")
 		if i.PrivateIP.IsValid() && !i.PrivateIP.Is4() {
@@ -362,12 +394,10 @@ func (l *loader) instance(n ast.Node) *Instance {
 	}
 	if f, ok := m.Get("security_groups"); ok {
 		i.Groups = []string{}
-		l.items(f, func(n ast.Node) {
+		l.items(f, func(n *yamlread.Node) {
 			s, _ := l.r.Scalar(n)
 			i.Groups = append(i.Groups, s)
 		})
-	} else {
-		i.Groups = []string{DefaultGroupName}
 	}
 	i.Listening = l.listening(m)
 	return i
@@ -384,11 +414,11 @@ func (l *loader) addr(f yamlread.Field, key string) netip.Addr {
 
 func (l *loader) listening(m yamlread.Fields) []Service {
 	var out []Service
-	l.each(m, "listening", func(n ast.Node) {
+	l.each(m, "listening", func(n *yamlread.Node) {
 		s, _ := l.r.Scalar(n)
 		svc, err := ParseService(s)
 		if err != nil {
-			l.add(l.r.Pos(n), CodeInvalidValue, "listening: %v", err)
+			l.add(n.Pos(), CodeInvalidValue, "listening: %v", err)
 			return
 		}
 		out = append(out, svc)
@@ -396,13 +426,13 @@ func (l *loader) listening(m yamlread.Fields) []Service {
 	return out
 }
 
-func (l *loader) host(n ast.Node) *Host {
-	m, ok := l.object(n, "a host", "id", "name", "ip", "listening")
+func (l *loader) host(n *yamlread.Node) *Host {
+	m, ok := l.object(n, "a host", hostKeys)
 	if !ok {
 		return nil
 	}
 	h := &Host{ID: l.id(m), Name: m.Str("name")}
-	h.Source = source(m)
+	l.pos.hosts[h] = m.Node()
 	if f, ok := m.Need("ip"); ok {
 		h.IP = l.addr(f, "ip")
 	}
@@ -410,13 +440,13 @@ func (l *loader) host(n ast.Node) *Host {
 	return h
 }
 
-func (l *loader) connection(n ast.Node) (c Connection, ok bool) {
-	m, ok := l.object(n, "a connection", "from", "to", "protocol", "port", "expect")
+func (l *loader) connection(n *yamlread.Node) (c Connection, at *yamlread.Node, ok bool) {
+	m, ok := l.object(n, "a connection", connectionKeys)
 	if !ok {
-		return Connection{}, false
+		return Connection{}, nil, false
 	}
 	c = Connection{From: l.ref(m, "from"), To: l.ref(m, "to"), Protocol: ProtoTCP}
-	c.Source = source(m)
+	at = m.Node()
 	ok = c.From != "" && c.To != ""
 	if f, has := m.Get("protocol"); has {
 		s, _ := l.r.Scalar(f.Value)
@@ -444,7 +474,7 @@ func (l *loader) connection(n ast.Node) (c Connection, ok bool) {
 		}
 		c.Expect = o
 	}
-	return c, ok
+	return c, at, ok
 }
 
 // id returns the element's required id.
@@ -471,30 +501,38 @@ func (l *loader) ref(m yamlread.Fields, key string) string {
 	return s
 }
 
-// source records where an element and each of its fields are.
-func source(m yamlread.Fields) Source {
-	s := Source{Pos: Pos(m.Pos)}
-	for _, f := range m.All() {
-		s.setField(f.Name, Pos(f.Pos))
-	}
-	return s
-}
-
 // object reads a mapping with the given keys; any other key is reported.
-func (l *loader) object(n ast.Node, what string, known ...string) (yamlread.Fields, bool) {
-	m, ok := l.r.Object(n, what, known...)
-	m.What = capitalize(what) // it starts a sentence: "A VPC needs `cidr`"
+// what starts a sentence when it is capitalized: "A VPC needs `cidr`".
+func (l *loader) object(n *yamlread.Node, what string, known []string) (yamlread.Fields, bool) {
+	m, ok := l.r.Object(n, what, known)
+	m.What = capitalized[what]
+	if m.What == "" {
+		m.What = capitalize(what)
+	}
 	return m, ok
 }
 
+// capitalized holds the capitalized names of the elements the loader reads,
+// so that reading thousands of them makes no new strings.
+var capitalized = map[string]string{}
+
+func init() {
+	for _, what := range []string{"the scenario", "quotas", "a VPC", "a security group", ruleWhat[Inbound], ruleWhat[Outbound], "an instance", "a host", "a connection"} {
+		capitalized[what] = capitalize(what)
+	}
+}
+
+// ruleWhat names a rule of each direction in messages.
+var ruleWhat = [2]string{"inbound rule", "outbound rule"}
+
 // each calls fn for every item of the list under key, if present.
-func (l *loader) each(m yamlread.Fields, key string, fn func(ast.Node)) {
+func (l *loader) each(m yamlread.Fields, key string, fn func(*yamlread.Node)) {
 	if f, ok := m.Get(key); ok {
 		l.items(f, fn)
 	}
 }
 
-func (l *loader) items(f yamlread.Field, fn func(ast.Node)) {
+func (l *loader) items(f yamlread.Field, fn func(*yamlread.Node)) {
 	seq, ok := l.r.List(f.Value)
 	if !ok {
 		l.add(f.Pos, CodeInvalidValue, "expected a list")
@@ -503,25 +541,16 @@ func (l *loader) items(f yamlread.Field, fn func(ast.Node)) {
 	if seq == nil {
 		return
 	}
-	for k, item := range seq.Values {
+	for k := range seq.Items {
+		item := &seq.Items[k]
 		// An empty item ("- " and nothing) is reported at its dash: the
-		// parser places the implicit null at whatever token comes next.
-		if d := l.r.Deref(item); (d == nil || d.Type() == ast.NullType) && k < len(seq.Entries) && seq.Entries[k].Start != nil {
-			tk := seq.Entries[k].Start.Position
-			l.add(yamlread.Pos{Line: tk.Line, Col: tk.Column}, CodeInvalidValue, "empty list item: write its value after the dash")
+		// value itself has no place of its own.
+		if item.Empty() && item.Mark().Line > 0 {
+			l.add(item.Mark(), CodeInvalidValue, "empty list item: write its value after the dash")
 			continue
 		}
 		fn(item)
 	}
-}
-
-// start is where a node begins: for a block mapping, its first key (the
-// parser places the mapping itself at the first colon).
-func (l *loader) start(n ast.Node) yamlread.Pos {
-	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 {
-		return l.r.Pos(m.Values[0].Key)
-	}
-	return l.r.Pos(n)
 }
 
 func capitalize(s string) string {

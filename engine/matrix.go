@@ -22,36 +22,37 @@ func (m *Matrix) At(src, dst, port int) Reason {
 }
 
 // BuildMatrix evaluates every pair of machines on the given tcp ports. It
-// gives the same answers as Evaluate, but instead of scanning rules for each
-// connection it turns each group's rules into bit sets of the machines they
-// allow, once per port, so that a cell costs a few bit tests.
+// gives the same answers as Evaluate, from the same compiled rules and the
+// same routing, but instead of scanning rules for each connection it turns
+// each group's rules into bit sets of the machines they allow, once per
+// port, so that a cell costs a few bit tests.
 func BuildMatrix(w *World, ports []int) *Matrix {
-	w.index()
-	ep := make([]Endpoint, 0, len(w.Instances)+len(w.Hosts))
-	for _, i := range w.Instances {
+	x := w.compiled()
+	ep := make([]Endpoint, 0, len(x.instances)+len(x.hosts))
+	for _, i := range x.instances {
 		ep = append(ep, Endpoint{Instance: i})
 	}
-	for _, h := range w.Hosts {
+	for _, h := range x.hosts {
 		ep = append(ep, Endpoint{Host: h})
 	}
 	m := &Matrix{Endpoints: ep, Ports: slices.Clone(ports), cells: make([]Reason, len(ep)*len(ep)*len(ports))}
-	b := newMatrixBuilder(w, ep, ports)
+	b := newMatrixBuilder(x, ep, ports)
 	n, np := len(ep), len(ports)
 	for s := range n {
+		src := ep[s].Instance
 		for d := range n {
 			cell := m.cells[(s*n+d)*np : (s*n+d+1)*np]
 			if s == d {
 				continue
 			}
-			r := Result{w: w, From: ep[s], To: ep[d]}
-			r.route()
-			if r.why != reachable {
-				fill(cell, Unreachable)
-				continue
-			}
-			v := public
-			if r.Private {
-				v = private
+			v := private
+			// Two instances of one VPC, the common case, need no routing.
+			if dst := ep[d].Instance; src == nil || dst == nil || src.VPC != dst.VPC {
+				if routeNamed(&ep[s], &ep[d]).why != reachable {
+					fill(cell, Unreachable)
+					continue
+				}
+				v = public
 			}
 			for p := range np {
 				switch {
@@ -118,23 +119,53 @@ func (b bitset) setRange(lo, hi int) {
 // order is the machines sorted by one view's address, so that the machines
 // inside a CIDR are one contiguous run.
 type order struct {
-	addrs []netip.Addr // sorted
-	pos   []int        // machine -> position in addrs, -1 when it has none
+	addrs []addrKey // sorted
+	pos   []int     // machine -> position in addrs, -1 when it has none
+}
+
+// addrKey is an address in the matcher's 128-bit form, IPv4 before IPv6,
+// for sorting and searching without netip's general comparison.
+type addrKey struct {
+	fam    uint8
+	hi, lo uint64
+}
+
+func keyOfAddr(a netip.Addr) addrKey {
+	hi, lo, fam := addr128(a)
+	return addrKey{fam, hi, lo}
+}
+
+func (a addrKey) less(b addrKey) bool {
+	if a.fam != b.fam {
+		return a.fam < b.fam
+	}
+	if a.hi != b.hi {
+		return a.hi < b.hi
+	}
+	return a.lo < b.lo
 }
 
 func newOrder(ep []Endpoint, addr func(Endpoint) netip.Addr) order {
 	type entry struct {
-		a netip.Addr
+		a addrKey
 		k int
 	}
 	var es []entry
 	for k, e := range ep {
 		if a := addr(e); a.IsValid() {
-			es = append(es, entry{a, k})
+			es = append(es, entry{keyOfAddr(a), k})
 		}
 	}
-	slices.SortFunc(es, func(x, y entry) int { return x.a.Compare(y.a) })
-	o := order{addrs: make([]netip.Addr, len(es)), pos: make([]int, len(ep))}
+	slices.SortFunc(es, func(x, y entry) int {
+		if x.a.less(y.a) {
+			return -1
+		}
+		if y.a.less(x.a) {
+			return 1
+		}
+		return 0
+	})
+	o := order{addrs: make([]addrKey, len(es)), pos: make([]int, len(ep))}
 	for k := range o.pos {
 		o.pos[k] = -1
 	}
@@ -144,15 +175,24 @@ func newOrder(ep []Endpoint, addr func(Endpoint) netip.Addr) order {
 	return o
 }
 
-// span returns the positions of the addresses inside prefix p.
-func (o order) span(p netip.Prefix) (lo, hi int) {
-	first := p.Masked().Addr()
-	lo, _ = slices.BinarySearchFunc(o.addrs, first, netip.Addr.Compare)
-	hi = lo
-	for hi < len(o.addrs) && p.Contains(o.addrs[hi]) {
-		hi++
+// span returns the positions of the addresses from first to last.
+func (o order) span(first, last addrKey) (lo, hi int) {
+	return o.search(func(a addrKey) bool { return a.less(first) }), o.search(func(a addrKey) bool { return !last.less(a) })
+}
+
+// search returns the first position whose address is not before, as the
+// addresses are sorted.
+func (o order) search(before func(addrKey) bool) int {
+	lo, hi := 0, len(o.addrs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if before(o.addrs[m]) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
 	}
-	return lo, hi
+	return lo
 }
 
 type matrixBuilder struct {
@@ -162,7 +202,7 @@ type matrixBuilder struct {
 	listens []bool   // [machine][port]
 }
 
-func newMatrixBuilder(w *World, ep []Endpoint, ports []int) *matrixBuilder {
+func newMatrixBuilder(x *compiled, ep []Endpoint, ports []int) *matrixBuilder {
 	np := len(ports)
 	b := &matrixBuilder{np: np, listens: make([]bool, len(ep)*np), allowed: make([]bitset, len(ep)*2*np*int(views))}
 	b.orders[private] = newOrder(ep, func(e Endpoint) netip.Addr {
@@ -179,31 +219,26 @@ func newMatrixBuilder(w *World, ep []Endpoint, ports []int) *matrixBuilder {
 	}
 
 	// Members of each group, in the private view: group references match
-	// only there.
-	members := map[string]bitset{}
-	for k, e := range ep {
-		if e.Instance == nil {
-			continue
-		}
-		for _, id := range e.Instance.Groups {
-			if members[id] == nil {
-				members[id] = newBitset(len(b.orders[private].addrs))
+	// only there. Instances come first among the endpoints, in the
+	// compiled world's order.
+	members := make([]bitset, len(x.groups))
+	for k := range x.insts {
+		for _, g := range x.insts[k].groups {
+			if members[g] == nil {
+				members[g] = newBitset(len(b.orders[private].addrs))
 			}
-			members[id].set(b.orders[private].pos[k])
+			members[g].set(b.orders[private].pos[k])
 		}
 	}
 
 	// What each group allows, per direction, port and view, computed once
 	// and shared by every instance the group is attached to.
-	groupSets := map[*Group][]bitset{}
-	for _, g := range w.Groups {
-		groupSets[g] = b.groupAllows(g, ports, members)
+	groupSets := make([][]bitset, len(x.groups))
+	for g := range x.groups {
+		groupSets[g] = b.groupAllows(x.grules[g], ports, members)
 	}
-	for k, e := range ep {
-		if e.Instance == nil {
-			continue
-		}
-		for _, g := range w.idx.attached[e.Instance] {
+	for k := range x.insts {
+		for _, g := range x.insts[k].groups {
 			sets := groupSets[g]
 			for j := range sets {
 				dst := &b.allowed[k*2*np*int(views)+j]
@@ -218,35 +253,43 @@ func newMatrixBuilder(w *World, ep []Endpoint, ports []int) *matrixBuilder {
 	return b
 }
 
-func (b *matrixBuilder) groupAllows(g *Group, ports []int, members map[string]bitset) []bitset {
+// groupAllows turns a group's compiled rules into the sets of machines
+// they allow, per direction, port and view. Which machines a rule's range
+// holds depends on the view only, so it is found once per rule.
+func (b *matrixBuilder) groupAllows(rules [2][]crule, ports []int, members []bitset) []bitset {
 	sets := make([]bitset, 2*len(ports)*int(views))
+	for k := range sets {
+		sets[k] = newBitset(len(b.orders[view(k%int(views))].addrs))
+	}
 	for d := range Direction(2) {
-		for p, port := range ports {
-			for v := range views {
-				set := newBitset(len(b.orders[v].addrs))
-				sets[(int(d)*len(ports)+p)*int(views)+int(v)] = set
-				for k := range g.Rules(d) {
-					r := &g.Rules(d)[k]
-					if !r.allowsTCP(port) {
-						continue
-					}
-					switch {
-					case r.Peer.IsGroup() && v == private:
-						if m := members[r.Peer.Group]; m != nil {
-							set.or(m)
+		for k := range rules[d] {
+			r := &rules[d][k]
+			var spans [views][2]int
+			if r.fam != 0 && r.fam != noFamily {
+				first, last := r.bounds()
+				for v := range views {
+					spans[v][0], spans[v][1] = b.orders[v].span(first, last)
+				}
+			}
+			for p, port := range ports {
+				if !r.admits(keyOf(TCP(port))) {
+					continue
+				}
+				for v := range views {
+					set := sets[(int(d)*len(ports)+p)*int(views)+int(v)]
+					switch g := r.group(); {
+					case g >= 0 && v == private:
+						if int(g) < len(members) && members[g] != nil {
+							set.or(members[g])
 						}
-					case !r.Peer.IsGroup():
-						set.setRange(b.orders[v].span(r.Peer.CIDR))
+					case g < 0:
+						set.setRange(spans[v][0], spans[v][1])
 					}
 				}
 			}
 		}
 	}
 	return sets
-}
-
-func (r *Rule) allowsTCP(port int) bool {
-	return r.Protocol == ProtoAll || (r.Protocol == ProtoTCP && r.Ports.Lo <= port && port <= r.Ports.Hi)
 }
 
 // allows reports whether machine k's groups allow, in direction d on port

@@ -13,36 +13,15 @@ import (
 )
 
 // Pos is a position in a scenario file, 1-based. The zero Pos means the
-// element was not read from a file (the lab built it).
+// element was not read from a file (the lab built it). The model itself
+// holds no positions: the loader keeps them in a side table (Positions)
+// for the diagnostics, so that values stay plain and comparable.
 type Pos struct {
 	Line, Col int
 }
 
 // IsValid reports whether p points into a file.
 func (p Pos) IsValid() bool { return p.Line > 0 }
-
-// Source records where an element and its fields were read from, so that
-// validation can point at the exact field that is wrong.
-type Source struct {
-	Pos    Pos
-	fields map[string]Pos
-}
-
-// At returns the position of field, or of the element when the field was
-// not read from a file.
-func (s Source) At(field string) Pos {
-	if p, ok := s.fields[field]; ok {
-		return p
-	}
-	return s.Pos
-}
-
-func (s *Source) setField(field string, p Pos) {
-	if s.fields == nil {
-		s.fields = make(map[string]Pos, 8)
-	}
-	s.fields[field] = p
-}
 
 // Defaults of the format and of AWS.
 const (
@@ -66,14 +45,13 @@ type World struct {
 	Hosts       []*Host
 	Connections []Connection
 
-	idx *index
+	x *compiled // the world made ready for evaluation; see compile
 }
 
 // Quotas are the limits AWS enforces on groups and rules.
 type Quotas struct {
 	RulesPerDirection int
 	GroupsPerInstance int
-	Source
 }
 
 // VPC is a virtual network in one region.
@@ -82,7 +60,6 @@ type VPC struct {
 	Region   string // empty means the world's region
 	CIDR     netip.Prefix
 	IPv6CIDR netip.Prefix // invalid when the VPC has no IPv6 range
-	Source
 }
 
 // DefaultGroupID is the id of the security group every VPC has implicitly.
@@ -120,7 +97,6 @@ type Group struct {
 	Description string
 	Inbound     []Rule
 	Outbound    []Rule
-	Source
 }
 
 // Rules returns the rules of one direction.
@@ -147,12 +123,13 @@ func (g *Group) Label() string {
 }
 
 // Rule allows traffic in one direction. Rules only allow; there is no deny.
+// A Rule is a comparable value: two rules are the same rule exactly when
+// they are ==.
 type Rule struct {
 	Protocol    Protocol
 	Ports       PortRange
 	Peer        Peer
 	Description string
-	Source
 }
 
 // Peer is the other end a rule allows: an address range or a security group.
@@ -182,7 +159,6 @@ type Instance struct {
 	IPv6      netip.Addr // invalid when the instance has none
 	Groups    []string   // group ids, in attachment order
 	Listening []Service
-	Source
 }
 
 // Label is how the instance is named to a learner.
@@ -199,7 +175,6 @@ type Host struct {
 	Name      string
 	IP        netip.Addr
 	Listening []Service
-	Source
 }
 
 // Label is how the host is named to a learner.
@@ -218,13 +193,13 @@ type Service struct {
 
 func (s Service) String() string { return s.Protocol.String() + "/" + itoa(s.Port) }
 
-// Connection is a test connection from one end to another.
+// Connection is a test connection from one end to another. It is a
+// comparable value.
 type Connection struct {
 	From, To string   // an instance or host (id or name), or an IP address
 	Protocol Protocol // tcp, udp, icmp or icmpv6
 	Port     int      // for tcp and udp
 	Expect   Outcome  // OutcomeNone when nothing is expected
-	Source
 }
 
 // HasPort reports whether the connection's protocol uses ports.

@@ -10,17 +10,18 @@ import (
 
 // The changes below are the ones the lab offers. Each one either succeeds
 // completely or fails with an *Error carrying AWS's code and changes
-// nothing: it is applied to a copy, the copy is validated like a file, and
-// only a valid copy replaces the world.
+// nothing: it is applied to a copy, the copy settles like a file that was
+// just read (defaults, names, validation), and only a valid copy replaces
+// the world. The old world's parts are never changed in place, so a
+// Result taken before a change keeps its meaning.
 
 // change applies f to a copy of w and commits the copy if it is valid.
 func (w *World) change(f func(c *World) error) error {
-	c := w.Clone()
+	c := w.copy()
 	if err := f(c); err != nil {
 		return err
 	}
-	c.orderGroups()
-	if errs := validate(c, "").Errors(); len(errs) > 0 {
+	if errs := c.settle(nil, "").Errors(); len(errs) > 0 {
 		errs.sort()
 		return &Error{Code: errs[0].Code, Message: errs[0].Message}
 	}
@@ -77,10 +78,8 @@ func (w *World) AddVPC(v VPC) error {
 			return errorf(CodeInvalidValue, "ipv6_cidr %s is not an IPv6 range", v.IPv6CIDR)
 		}
 		v.CIDR, v.IPv6CIDR = v.CIDR.Masked(), v.IPv6CIDR.Masked()
-		v.Source = Source{}
 		nv := v
-		c.VPCs = append(c.VPCs, &nv)
-		c.Groups = append(c.Groups, newDefaultGroup(&nv))
+		c.VPCs = append(c.VPCs, &nv) // settling gives it its default group
 		return nil
 	})
 }
@@ -102,22 +101,16 @@ func (w *World) CreateGroup(g Group) (string, error) {
 			return errorf("MissingParameter", "a security group needs a description (AWS: the request must contain the parameter GroupDescription)")
 		}
 		ng := g
-		ng.Source = Source{}
 		ng.Inbound = slices.Clone(g.Inbound)
-		ng.Outbound = slices.Clone(g.Outbound)
-		if g.Outbound == nil {
-			ng.Outbound = DefaultOutbound(c.VPC(g.VPC))
-		}
-		// The group joins first, so that its rules can name it.
+		ng.Outbound = slices.Clone(g.Outbound) // nil: settling gives the default rules
 		c.Groups = append(c.Groups, &ng)
 		for _, d := range []Direction{Inbound, Outbound} {
-			rules := ng.Rules(d)
-			for k := range rules {
-				var err error
-				if rules[k], err = c.prepareRule(&ng, d, rules[k]); err != nil {
+			for _, r := range ng.Rules(d) {
+				if err := c.findPeer(&ng, d, r); err != nil {
 					return err
 				}
 			}
+			c.markSelf(&ng, ng.Rules(d))
 		}
 		return nil
 	})
@@ -157,18 +150,19 @@ func (w *World) DeleteGroup(id string) error {
 	})
 }
 
-// AddRule adds a rule to a group in one direction.
+// AddRule adds a rule to a group in one direction. The rule's peer may
+// name a group of the group's VPC by id or by name.
 func (w *World) AddRule(groupID string, d Direction, r Rule) error {
 	return w.change(func(c *World) error {
 		g, err := c.mustGroup(groupID)
 		if err != nil {
 			return err
 		}
-		r, err = c.prepareRule(g, d, r)
-		if err != nil {
+		if err := c.findPeer(g, d, r); err != nil {
 			return err
 		}
 		*g.rulesPtr(d) = append(*g.rulesPtr(d), r)
+		c.markSelf(g, g.Rules(d))
 		return nil
 	})
 }
@@ -184,10 +178,11 @@ func (w *World) ReplaceRule(groupID string, d Direction, index int, r Rule) erro
 		if index < 0 || index >= len(rules) {
 			return errorf(CodePermissionNotFound, "%s has no %s rule %d", groupID, d, index)
 		}
-		if r, err = c.prepareRule(g, d, r); err != nil {
+		if err := c.findPeer(g, d, r); err != nil {
 			return err
 		}
 		rules[index] = r
+		c.markSelf(g, rules)
 		return nil
 	})
 }
@@ -208,37 +203,58 @@ func (w *World) RemoveRule(groupID string, d Direction, index int) error {
 	})
 }
 
-// prepareRule canonicalizes a rule the way AWS stores it and resolves its
-// group reference, which may be an id or a name of the group's VPC.
-func (w *World) prepareRule(g *Group, d Direction, r Rule) (Rule, error) {
-	r.Source = Source{}
-	if r.Protocol < ProtoAll || r.Protocol > 255 {
-		return r, errorf(CodeInvalidValue, "protocol %d is not all (-1) or a number 0-255", r.Protocol)
-	}
-	if r.Protocol.HasPorts() && (r.Ports.Lo < 0 || r.Ports.Hi > 65535 || r.Ports.Lo > r.Ports.Hi) {
-		return r, errorf(CodeInvalidValue, "invalid port range %d-%d", r.Ports.Lo, r.Ports.Hi)
-	}
-	inICMP := func(n int) bool { return n == AnyPort || (n >= 0 && n <= 255) }
-	if r.Protocol.IsICMP() && (!inICMP(r.Ports.Lo) || !inICMP(r.Ports.Hi) || (r.Ports.Lo == AnyPort && r.Ports.Hi != AnyPort)) {
-		return r, errorf(CodeInvalidValue, "invalid icmp type %d and code %d: each is 0-255, or -1 for any", r.Ports.Lo, r.Ports.Hi)
-	}
-	r.Ports = r.Ports.canonical(r.Protocol)
-	switch {
-	case r.Peer.Self:
-		r.Peer.Group = g.ID
-	case r.Peer.IsGroup():
-		ref := w.FindGroup(g.VPC, r.Peer.Group)
-		if ref == nil {
-			return r, errorf(CodeGroupNotFound, "the security group %q does not exist in VPC %s", r.Peer.Group, g.VPC)
+// RevokeRule removes the rule of a group's direction that grants the same
+// permission as r, as AWS revokes: by protocol, ports and source or
+// destination (a group by id or by name, or self), whatever the rule's
+// description or place in the list.
+func (w *World) RevokeRule(groupID string, d Direction, r Rule) error {
+	return w.change(func(c *World) error {
+		g, err := c.mustGroup(groupID)
+		if err != nil {
+			return err
 		}
-		r.Peer.Group = ref.ID
-		r.Peer.Self = ref.ID == g.ID
-	case !r.Peer.CIDR.IsValid():
-		return r, errorf(CodeMissingField, "the rule needs a %s", d.peerField())
-	default:
-		r.Peer.CIDR = r.Peer.CIDR.Masked()
+		switch {
+		case r.Peer.Self:
+			r.Peer = GroupPeer(g.ID)
+		case r.Peer.IsGroup():
+			ref := c.FindGroup(g.VPC, r.Peer.Group)
+			if ref == nil {
+				return errorf(CodeGroupNotFound, "the security group %q does not exist in VPC %s", r.Peer.Group, g.VPC)
+			}
+			r.Peer = GroupPeer(ref.ID)
+		default:
+			r.Peer.CIDR = r.Peer.CIDR.Masked()
+		}
+		rules := g.rulesPtr(d)
+		k := slices.IndexFunc(*rules, func(x Rule) bool { return sameRule(x, r) })
+		if k < 0 {
+			return errorf(CodePermissionNotFound, "the specified rule \"%s\" does not exist in %s %s rules", r.Summary(), groupID, d)
+		}
+		*rules = slices.Delete(*rules, k, k+1)
+		return nil
+	})
+}
+
+// findPeer reports a group reference that names no group of g's VPC, with
+// the error a change gets from AWS. A file's references are checked by
+// validation instead, at their place in the file.
+func (w *World) findPeer(g *Group, d Direction, r Rule) error {
+	if !r.Peer.IsGroup() || r.Peer.Self || w.FindGroup(g.VPC, r.Peer.Group) != nil || r.Peer.MeantAsAddress() != nil {
+		return nil
 	}
-	return r, nil
+	return errorf(CodeGroupNotFound, "the security group %q does not exist in VPC %s", r.Peer.Group, g.VPC)
+}
+
+// markSelf marks the rules of g that reference g itself, by id or by name,
+// as `self`, which is how the lab shows and saves them. (A file says which
+// it means, and loading keeps what it says.)
+func (w *World) markSelf(g *Group, rules []Rule) {
+	for k := range rules {
+		p := &rules[k].Peer
+		if p.IsGroup() && !p.Self && w.FindGroup(g.VPC, p.Group) == g {
+			p.Group, p.Self = g.ID, true
+		}
+	}
 }
 
 // AttachGroup attaches a group to an instance.
@@ -291,20 +307,16 @@ func (w *World) LaunchInstance(i Instance) (string, error) {
 			i.ID = c.NewID("i-")
 		}
 		ni := i
-		ni.Source = Source{}
 		ni.Listening = slices.Clone(i.Listening)
 		if !ni.PrivateIP.IsValid() {
 			if ni.PrivateIP = c.FreePrivateIP(v); !ni.PrivateIP.IsValid() {
 				return errorf(CodeInsufficientAddresses, "VPC %s has no free address left in %s", v.ID, v.CIDR)
 			}
 		}
-		refs := i.Groups
-		if len(refs) == 0 {
-			refs = []string{DefaultGroupName}
-		}
-		ni.Groups = make([]string, len(refs))
-		for k, ref := range refs {
-			ni.Groups[k] = c.resolveGroup(v.ID, ref)
+		// No groups means the VPC's default group; settling resolves names.
+		ni.Groups = nil
+		if len(i.Groups) > 0 {
+			ni.Groups = slices.Clone(i.Groups)
 		}
 		c.Instances = append(c.Instances, &ni)
 		return nil
@@ -338,7 +350,6 @@ func (w *World) AddHost(h Host) (string, error) {
 			return errorf(CodeMissingField, "a host needs an ip")
 		}
 		nh := h
-		nh.Source = Source{}
 		nh.Listening = slices.Clone(h.Listening)
 		c.Hosts = append(c.Hosts, &nh)
 		return nil
@@ -390,15 +401,13 @@ func (w *World) setService(ref string, s Service, on bool) error {
 		return errorf(CodeInvalidValue, "a service is tcp or udp on a port 0-65535, not %s", s)
 	}
 	return w.change(func(c *World) error {
-		e, ok := c.index().refs[ref]
-		if !ok {
-			return errorf(CodeInstanceNotFound, "%q names no instance or host", ref)
-		}
 		var list *[]Service
-		if e.Instance != nil {
-			list = &e.Instance.Listening
+		if i := c.Instance(ref); i != nil {
+			list = &i.Listening
+		} else if h := c.Host(ref); h != nil {
+			list = &h.Listening
 		} else {
-			list = &e.Host.Listening
+			return errorf(CodeInstanceNotFound, "%q names no instance or host", ref)
 		}
 		*list = slices.DeleteFunc(*list, func(x Service) bool { return x == s })
 		if on {
@@ -415,7 +424,6 @@ func (w *World) AddConnection(c Connection) error {
 		return err
 	}
 	return w.change(func(cw *World) error {
-		c.Source = Source{}
 		cw.Connections = append(cw.Connections, c)
 		return nil
 	})
@@ -441,8 +449,9 @@ func (w *World) FreePrivateIP(v *VPC) netip.Addr {
 // documentation-friendly range AWS uses in its examples.
 func (w *World) FreePublicIP() netip.Addr {
 	used := w.usedAddrs()
+	x := w.compiled()
 	for a := netip.MustParseAddr("54.210.0.10"); a.Is4(); a = a.Next() {
-		if !used[a] && !w.inAnyVPC(a) {
+		if !used[a] && !x.inAnyVPC(a) {
 			return a
 		}
 	}

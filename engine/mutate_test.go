@@ -303,6 +303,46 @@ func TestRemoveRule(t *testing.T) {
 	})
 }
 
+// TestRevokeRule: a rule is revoked by what it allows, as AWS revokes:
+// protocol, ports and peer, whatever its description or place, with the
+// peer written any way the format allows.
+func TestRevokeRule(t *testing.T) {
+	revoke := func(g string, d engine.Direction, r engine.Rule) func(w *engine.World) error {
+		return func(w *engine.World) error { return w.RevokeRule(g, d, r) }
+	}
+	gone := func(g string, d engine.Direction, n int) func(t *testing.T, w *engine.World) {
+		return func(t *testing.T, w *engine.World) {
+			if got := len(w.Group(g).Rules(d)); got != n {
+				t.Errorf("%s has %d %s rules, want %d", g, got, d, n)
+			}
+		}
+	}
+	described := tcpRule(80, "10.0.0.0/24")
+	described.Description = "not the description the rule has"
+	hostBits := tcpRule(80, "10.0.0.77/24")
+	self := engine.Rule{Protocol: engine.ProtoAll, Peer: engine.Peer{Self: true}}
+	runMutations(t, []mutation{
+		{"by its CIDR, whatever the description", revoke("sg-web", engine.Inbound, described), "", gone("sg-web", engine.Inbound, 0), nil},
+		{"by a CIDR with host bits set", revoke("sg-web", engine.Inbound, hostBits), "", gone("sg-web", engine.Inbound, 0), nil},
+		{"by the referenced group's name", revoke("sg-db", engine.Inbound, groupRule(5432, "web")), "", gone("sg-db", engine.Inbound, 0), nil},
+		{"by the referenced group's id", revoke("sg-db", engine.Inbound, groupRule(5432, "sg-web")), "", gone("sg-db", engine.Inbound, 0), nil},
+		{"self", revoke("sg-selfish", engine.Inbound, self), "", gone("sg-selfish", engine.Inbound, 0), nil},
+		{"self by its own id", revoke("sg-selfish", engine.Inbound, engine.Rule{Protocol: engine.ProtoAll, Peer: engine.GroupPeer("sg-selfish")}), "",
+			gone("sg-selfish", engine.Inbound, 0), nil},
+		{"outbound", revoke("sg-web", engine.Outbound, groupRule(22, "ops")), "", gone("sg-web", engine.Outbound, 0), nil},
+		{"the second of two", revoke("sg-web", engine.Inbound, tcpRule(443, "0.0.0.0/0")), "",
+			func(t *testing.T, w *engine.World) {
+				if in := w.Group("sg-web").Inbound; len(in) != 1 || in[0].Ports.Lo != 80 {
+					t.Errorf("inbound %+v, want only the port 80 rule", in)
+				}
+			}, func(w *engine.World) error { return w.AddRule("sg-web", engine.Inbound, tcpRule(443, "0.0.0.0/0")) }},
+		{"another port", revoke("sg-web", engine.Inbound, tcpRule(81, "10.0.0.0/24")), engine.CodePermissionNotFound, nil, nil},
+		{"the other direction", revoke("sg-web", engine.Outbound, tcpRule(80, "10.0.0.0/24")), engine.CodePermissionNotFound, nil, nil},
+		{"a group nobody has", revoke("sg-db", engine.Inbound, groupRule(5432, "nope")), engine.CodeGroupNotFound, nil, nil},
+		{"no such group", revoke("sg-nope", engine.Inbound, tcpRule(80, "10.0.0.0/24")), engine.CodeGroupNotFound, nil, nil},
+	})
+}
+
 func TestAttachAndDetachGroup(t *testing.T) {
 	attach := func(i, g string) func(w *engine.World) error {
 		return func(w *engine.World) error { return w.AttachGroup(i, g) }

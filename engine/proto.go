@@ -122,6 +122,10 @@ func ParsePorts(p Protocol, s string) (PortRange, error) {
 			return AllPorts, nil
 		}
 		lo, hi, isRange := strings.Cut(s, "-")
+		if isRange && (!isDigits(lo) || !isDigits(hi)) {
+			// Name the whole value: "-1" is no range with an empty start.
+			return PortRange{}, fmt.Errorf("ports %q is not a port 0-65535, a range such as \"1024-65535\", or all", s)
+		}
 		a, err := parseNumber(lo, 65535, "port")
 		if err != nil {
 			return PortRange{}, err
@@ -161,6 +165,8 @@ func ParsePorts(p Protocol, s string) (PortRange, error) {
 // ParsePort reads a single port 0-65535.
 func ParsePort(s string) (int, error) { return parseNumber(strings.TrimSpace(s), 65535, "port") }
 
+func isDigits(s string) bool { return s != "" && strings.TrimLeft(s, "0123456789") == "" }
+
 func parseNumber(s string, max int, what string) (int, error) {
 	if s == "" || len(s) > 6 || strings.TrimLeft(s, "0123456789") != "" {
 		return 0, fmt.Errorf("%s %q is not a number from 0 to %d", what, s, max)
@@ -178,10 +184,13 @@ func ParseCIDR(s string) (p netip.Prefix, changed bool, err error) {
 	s = strings.TrimSpace(s)
 	if !strings.Contains(s, "/") {
 		a, err := netip.ParseAddr(s)
-		if err != nil || a.Zone() != "" {
+		switch {
+		case err != nil || a.Zone() != "":
 			return netip.Prefix{}, false, fmt.Errorf("%q is not an IPv4 or IPv6 CIDR", s)
+		case a.Is4In6():
+			return netip.Prefix{}, false, fmt.Errorf("%q is an IPv4-mapped IPv6 address; write the IPv4 address %s", s, a.Unmap())
 		}
-		return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), false, nil
+		return netip.PrefixFrom(a, a.BitLen()), false, nil
 	}
 	p, err = netip.ParsePrefix(s)
 	if err != nil || p.Addr().Zone() != "" {
@@ -197,8 +206,11 @@ func ParseCIDR(s string) (p netip.Prefix, changed bool, err error) {
 // ParseAddr reads one IPv4 or IPv6 address (no zone, no prefix).
 func ParseAddr(s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(strings.TrimSpace(s))
-	if err != nil || a.Zone() != "" || a.Is4In6() {
+	switch {
+	case err != nil || a.Zone() != "":
 		return netip.Addr{}, fmt.Errorf("%q is not an IPv4 or IPv6 address", s)
+	case a.Is4In6():
+		return netip.Addr{}, fmt.Errorf("%q is an IPv4-mapped IPv6 address; write the IPv4 address %s", s, a.Unmap())
 	}
 	return a, nil
 }

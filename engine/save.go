@@ -89,6 +89,9 @@ func Marshal(w *World) []byte {
 // isImplicitDefault reports whether g is a VPC's default group exactly as
 // AWS creates it, which the file leaves out.
 func (w *World) isImplicitDefault(g *Group) bool {
+	if g.Name != DefaultGroupName {
+		return false // the common case, decided without a lookup
+	}
 	v := w.VPC(g.VPC)
 	if v == nil || g.ID != DefaultGroupID(v.ID) {
 		return false
@@ -225,7 +228,10 @@ func peerRef(w *World, g *Group, p Peer) string {
 	if !p.IsGroup() || p.Self {
 		return p.String()
 	}
-	readable := func(ref string) bool { return ref != "self" && !looksLikeAddress(ref) }
+	readable := func(ref string) bool {
+		_, _, err := ParseCIDR(ref)
+		return ref != "self" && err != nil
+	}
 	if readable(p.Group) {
 		return p.Group
 	}

@@ -1,15 +1,21 @@
 package engine
 
 import (
-	"fmt"
 	"net/netip"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/sglab/sglab/internal/safetext"
 )
 
 // Validate checks a world against the format and AWS's rules and returns
-// every error and warning found, sorted by position.
+// every error and warning found, sorted by position. It checks a copy with
+// the defaults applied and names resolved, as loading does; w itself is
+// left as it is.
 func Validate(w *World) Diagnostics {
-	ds := validate(w, "")
+	ds := w.copy().settle(nil, "")
 	ds.sort()
 	return ds
 }
@@ -17,39 +23,45 @@ func Validate(w *World) Diagnostics {
 type validator struct {
 	diags
 	w      *World
+	pos    *positions
+	groups groupIndex
 	ids    map[string]string // id -> kind, to report duplicates
 	names  map[string]bool   // instance and host names
 	addrs  map[netip.Addr]string
-	groups map[string]*Group
 	// attached counts the instances each group is attached to.
 	attached map[string]int
-	// groupNames holds the VPC and name of each named group seen so far.
-	groupNames map[string]bool
+	// named holds the VPC and name of each named group seen so far.
+	named map[groupKey]bool
 }
 
-func validate(w *World, file string) Diagnostics {
-	w.reindex()
-	v := &validator{diags: diags{file: file}, w: w,
-		ids: map[string]string{}, names: map[string]bool{}, addrs: map[netip.Addr]string{}, groups: map[string]*Group{},
-		attached: map[string]int{}, groupNames: map[string]bool{}}
+func validate(w *World, pos *positions, file string, groups groupIndex) Diagnostics {
+	v := &validator{diags: diags{file: file}, w: w, pos: pos, groups: groups,
+		ids:   make(map[string]string, len(w.VPCs)+len(w.Groups)+len(w.Instances)+len(w.Hosts)),
+		names: map[string]bool{}, addrs: make(map[netip.Addr]string, 2*len(w.Instances)+len(w.Hosts)),
+		attached: make(map[string]int, len(w.Groups)), named: make(map[groupKey]bool, len(w.Groups))}
 	for _, i := range w.Instances {
 		for _, id := range i.Groups {
 			v.attached[id]++
 		}
 	}
+	v.text("name", w.Name, pos.world("name"))
+	v.text("description", w.Description, pos.world("description"))
+	v.text("region", w.Region, pos.world("region"))
 	for _, vpc := range w.VPCs {
-		v.id(vpc.ID, "VPC", vpc.At("id"))
+		v.id(vpc.ID, "VPC", pos.vpc(vpc, "id"))
+		v.vpc(vpc)
 	}
 	for _, g := range w.Groups {
-		if v.id(g.ID, "security group", g.At("id")) {
-			v.groups[g.ID] = g
+		if g.ID == DefaultGroupID(g.VPC) && safetext.Index(g.VPC) >= 0 {
+			continue // a default group's id is its VPC's, already reported
 		}
+		v.id(g.ID, "security group", pos.group(g, "id"))
 	}
 	for _, i := range w.Instances {
-		v.id(i.ID, "instance", i.At("id"))
+		v.id(i.ID, "instance", pos.instance(i, "id"))
 	}
 	for _, h := range w.Hosts {
-		v.id(h.ID, "host", h.At("id"))
+		v.id(h.ID, "host", pos.host(h, "id"))
 	}
 	v.machineNames()
 	for _, g := range w.Groups {
@@ -61,18 +73,19 @@ func validate(w *World, file string) Diagnostics {
 	for _, h := range w.Hosts {
 		v.host(h)
 	}
-	for _, c := range w.Connections {
-		v.connection(c)
+	for k, c := range w.Connections {
+		v.connection(c, k)
 	}
 	return v.list
 }
 
-// id records an id, reporting it when it is already taken. It reports
-// whether the id was new.
+// id records an id, reporting it when it is already taken, or when it is
+// not one line of printable text. It reports whether the id was new.
 func (v *validator) id(id, kind string, p Pos) bool {
 	if id == "" {
 		return false
 	}
+	v.text("id", id, p)
 	if prev, ok := v.ids[id]; ok {
 		v.add(p, CodeDuplicateID, "id %q is already used by %s; every id is unique across the file", id, withArticle(prev))
 		return false
@@ -99,10 +112,14 @@ func (v *validator) machineNames() {
 		v.names[name] = true
 	}
 	for _, i := range v.w.Instances {
-		check(i.ID, i.Name, i.At("name"))
+		if i.Name != "" {
+			check(i.ID, i.Name, v.pos.instance(i, "name"))
+		}
 	}
 	for _, h := range v.w.Hosts {
-		check(h.ID, h.Name, h.At("name"))
+		if h.Name != "" {
+			check(h.ID, h.Name, v.pos.host(h, "name"))
+		}
 	}
 }
 
@@ -118,22 +135,30 @@ func (v *validator) vpcOf(ref string, p Pos) *VPC {
 }
 
 func (v *validator) group(g *Group) {
-	v.vpcOf(g.VPC, g.At("vpc"))
-	if strings.HasPrefix(strings.ToLower(g.Name), "sg-") {
-		v.add(g.At("name"), CodeInvalidValue, "group name %q cannot start with sg- (AWS keeps that prefix for group ids)", g.Name)
+	v.vpcOf(g.VPC, v.pos.group(g, "vpc"))
+	v.text("name", g.Name, v.pos.group(g, "name"))
+	v.text("description", g.Description, v.pos.group(g, "description"))
+	switch {
+	case strings.HasPrefix(strings.ToLower(g.Name), "sg-"):
+		v.add(v.pos.group(g, "name"), CodeInvalidValue, "group name %q cannot start with sg- (AWS keeps that prefix for group ids)", g.Name)
+	case isAddress(g.Name):
+		v.add(v.pos.group(g, "name"), CodeInvalidValue, "group name %q is an IP address or CIDR: a rule's source or destination that names it would mean two things", g.Name)
+	}
+	if isAddress(g.ID) {
+		v.add(v.pos.group(g, "id"), CodeInvalidValue, "group id %q is an IP address or CIDR: a rule's source or destination that names it would mean two things", g.ID)
 	}
 	if g.Name != "" {
-		key := g.VPC + "\x00" + g.Name
-		if v.groupNames[key] {
-			v.add(g.At("name"), CodeGroupDuplicate, "the security group %q already exists in VPC %s", g.Name, g.VPC)
+		key := groupKey{g.VPC, g.Name}
+		if v.named[key] {
+			v.add(v.pos.group(g, "name"), CodeGroupDuplicate, "the security group %q already exists in VPC %s", g.Name, g.VPC)
 		}
-		v.groupNames[key] = true
+		v.named[key] = true
 	}
 	for _, d := range []Direction{Inbound, Outbound} {
 		v.rules(g, d)
 	}
 	if g.Name != DefaultGroupName && v.attached[g.ID] == 0 {
-		v.warn(g.At("id"), "security group %s is attached to no instance", g.ID)
+		v.warn(v.pos.group(g, "id"), "security group %s is attached to no instance", g.ID)
 	}
 }
 
@@ -141,12 +166,18 @@ func (v *validator) rules(g *Group, d Direction) {
 	rules := g.Rules(d)
 	var n4, n6 int
 	for k, r := range rules {
-		if r.Peer.IsGroup() {
-			v.groupPeer(g, r, d)
+		at := v.pos.rule(g, d, k, "")
+		v.text("description", r.Description, v.pos.rule(g, d, k, "description"))
+		if err := r.check(d); err != nil {
+			v.add(at, err.Code, "%s", err.Message)
+			continue
+		}
+		if r.Peer.IsGroup() && !v.groupPeer(g, d, r, v.pos.rule(g, d, k, d.peerField())) {
+			continue // meant as an address: reported, and not counted as a rule
 		}
 		for _, prev := range rules[:k] {
 			if sameRule(prev, r) {
-				v.add(r.Pos, CodePermissionDup, "the specified rule \"%s\" already exists in %s %s rules", r.Summary(), g.ID, d)
+				v.add(at, CodePermissionDup, "the specified rule \"%s\" already exists in %s %s rules", r.Summary(), g.ID, d)
 				break
 			}
 		}
@@ -158,60 +189,70 @@ func (v *validator) rules(g *Group, d Direction) {
 			n6++
 		}
 		if (v4 && n4 == v.w.Quotas.RulesPerDirection+1) || (v6 && n6 == v.w.Quotas.RulesPerDirection+1) {
-			v.add(r.Pos, CodeRulesLimit, "%s has more than %d %s rules for one address family (quota rules_per_direction)",
+			v.add(at, CodeRulesLimit, "%s has more than %d %s rules for one address family (quota rules_per_direction)",
 				g.ID, v.w.Quotas.RulesPerDirection, d)
 		}
 		if d == Inbound && !r.Peer.IsGroup() && r.Peer.CIDR.Bits() == 0 {
 			for _, port := range []int{22, 3389} {
-				if r.allowsPort(port) {
-					v.warn(r.Pos, "%s opens port %d (%s) to the whole internet (%s)", g.ID, port, ServiceName(port), r.Peer.CIDR)
+				if r.Admits(TCP(port)) {
+					v.warn(at, "%s opens port %d (%s) to the whole internet (%s)", g.ID, port, ServiceName(port), r.Peer.CIDR)
 				}
 			}
 		}
 	}
 }
 
-func (v *validator) groupPeer(g *Group, r Rule, d Direction) {
-	p := r.Pos
-	if r.Pos.IsValid() {
-		p = r.At(d.peerField())
-	}
-	ref := v.groups[r.Peer.Group]
+// groupPeer checks a rule's group reference. A reference that names no
+// group and looks like an address was meant as one: it is reported as a
+// bad address, and groupPeer returns false.
+func (v *validator) groupPeer(g *Group, d Direction, r Rule, p Pos) bool {
+	ref := v.groups.ids[r.Peer.Group]
 	switch {
+	case ref == nil && r.Peer.MeantAsAddress() != nil:
+		v.add(p, CodeInvalidValue, "%s: %v", d.peerField(), r.Peer.MeantAsAddress())
+		return false
 	case ref == nil:
 		v.add(p, CodeGroupNotFound, "the security group %q does not exist in VPC %s", r.Peer.Group, g.VPC)
 	case ref.VPC != g.VPC:
 		v.add(p, CodeGroupNotFound, "you have specified two resources that belong to different networks: %s is in %s, %s in %s",
 			g.ID, g.VPC, ref.ID, ref.VPC)
 	}
+	return true
 }
 
 func (v *validator) instance(i *Instance) {
-	vpc := v.vpcOf(i.VPC, i.At("vpc"))
+	at := func(field string) Pos { return v.pos.instance(i, field) }
+	v.text("name", i.Name, at("name"))
+	for _, a := range [...]struct {
+		field string
+		addr  netip.Addr
+	}{{"private_ip", i.PrivateIP}, {"public_ip", i.PublicIP}, {"ipv6", i.IPv6}} {
+		v.mapped(a.field, a.addr, at(a.field))
+	}
+	vpc := v.vpcOf(i.VPC, at("vpc"))
 	if vpc != nil && i.PrivateIP.IsValid() && vpc.CIDR.IsValid() && !vpc.CIDR.Contains(i.PrivateIP) {
-		v.add(i.At("private_ip"), CodeInvalidValue, "private_ip %s is not in VPC %s's range %s", i.PrivateIP, vpc.ID, vpc.CIDR)
+		v.add(at("private_ip"), CodeInvalidValue, "private_ip %s is not in VPC %s's range %s", i.PrivateIP, vpc.ID, vpc.CIDR)
 	}
 	if i.PublicIP.IsValid() {
-		v.outsideVPCs(i.PublicIP, "public_ip", i.At("public_ip"))
+		v.outsideVPCs(i.PublicIP, "public_ip", at("public_ip"))
 	}
 	if vpc != nil && i.IPv6.IsValid() {
 		switch {
 		case !vpc.IPv6CIDR.IsValid():
-			v.add(i.At("ipv6"), CodeInvalidValue, "ipv6 %s: VPC %s has no ipv6_cidr", i.IPv6, vpc.ID)
+			v.add(at("ipv6"), CodeInvalidValue, "ipv6 %s: VPC %s has no ipv6_cidr", i.IPv6, vpc.ID)
 		case !vpc.IPv6CIDR.Contains(i.IPv6):
-			v.add(i.At("ipv6"), CodeInvalidValue, "ipv6 %s is not in VPC %s's range %s", i.IPv6, vpc.ID, vpc.IPv6CIDR)
+			v.add(at("ipv6"), CodeInvalidValue, "ipv6 %s is not in VPC %s's range %s", i.IPv6, vpc.ID, vpc.IPv6CIDR)
 		}
 	}
-	v.address(i.PrivateIP, i.ID, i.At("private_ip"))
-	v.address(i.PublicIP, i.ID, i.At("public_ip"))
-	v.address(i.IPv6, i.ID, i.At("ipv6"))
-	v.instanceGroups(i, vpc)
+	v.address(i.PrivateIP, i.ID, at("private_ip"))
+	v.address(i.PublicIP, i.ID, at("public_ip"))
+	v.address(i.IPv6, i.ID, at("ipv6"))
+	v.instanceGroups(i, vpc, at("security_groups"))
 }
 
 // instanceGroups checks an instance's groups. Without a VPC (already
 // reported) the groups cannot be told apart from another VPC's.
-func (v *validator) instanceGroups(i *Instance, vpc *VPC) {
-	p := i.At("security_groups")
+func (v *validator) instanceGroups(i *Instance, vpc *VPC, p Pos) {
 	if len(i.Groups) == 0 {
 		v.add(p, CodeInvalidValue, "instance %s has an empty security_groups list: every instance has at least one group (leave the key out for the VPC's default group)", i.ID)
 		return
@@ -222,21 +263,79 @@ func (v *validator) instanceGroups(i *Instance, vpc *VPC) {
 	if vpc == nil {
 		return
 	}
-	seen := map[string]bool{}
-	for _, id := range i.Groups {
-		g := v.groups[id]
+	for k, id := range i.Groups {
+		g := v.groups.ids[id]
 		switch {
-		case g == nil && v.w.groupNamedAnywhere(id):
+		case g == nil && v.namedAnywhere(id):
 			v.add(p, CodeInvalidParameter, "security group %q belongs to another VPC; instance %s is in %s", id, i.ID, i.VPC)
 		case g == nil:
 			v.add(p, CodeGroupNotFound, "the security group %q does not exist in VPC %s", id, i.VPC)
 		case g.VPC != i.VPC:
 			v.add(p, CodeInvalidParameter, "security group %s is in %s and instance %s in %s: groups belong to one VPC", id, g.VPC, i.ID, i.VPC)
-		case seen[id]:
+		case slices.Contains(i.Groups[:k], id):
 			v.warn(p, "security group %s is listed twice on instance %s", id, i.ID)
 		}
-		seen[id] = true
 	}
+}
+
+// namedAnywhere reports whether some group of any VPC has this name.
+func (v *validator) namedAnywhere(name string) bool {
+	for k := range v.groups.names {
+		if k.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// vpc checks what a VPC holds besides its id: its region, and ranges that
+// a program (not a file, whose reader refuses them) could make IPv4-mapped.
+func (v *validator) vpc(vpc *VPC) {
+	v.text("region", vpc.Region, v.pos.vpc(vpc, "region"))
+	for _, r := range [...]struct {
+		field string
+		p     netip.Prefix
+	}{{"cidr", vpc.CIDR}, {"ipv6_cidr", vpc.IPv6CIDR}} {
+		if r.p.Addr().Is4In6() {
+			v.add(v.pos.vpc(vpc, r.field), CodeInvalidValue, "%s %s is an IPv4-mapped IPv6 range; write the IPv4 range", r.field, r.p)
+		}
+	}
+}
+
+// text refuses in a name, an id or a description what AWS refuses there
+// and what must never reach a terminal: control characters (C0, C1, DEL,
+// ESC), line breaks and tabs (each field is one line), the Unicode marks
+// that reorder or hide text, and bytes that are not UTF-8.
+func (v *validator) text(field, s string, p Pos) {
+	k := safetext.Index(s)
+	if k < 0 {
+		return
+	}
+	what := "a control character"
+	if r, size := utf8.DecodeRuneInString(s[k:]); r == utf8.RuneError && size <= 1 {
+		what = "a byte that is not UTF-8"
+	} else if r == '\n' || r == '\t' || r == '\r' {
+		what = "a line break or a tab"
+	}
+	v.add(p, CodeInvalidValue, "%s %s holds %s at byte %d: names, ids and descriptions are one line of printable text", field, strconv.Quote(s), what, k)
+}
+
+// mapped refuses an IPv4-mapped IPv6 address, which a program (not a
+// file, whose reader refuses it) could put in the model.
+func (v *validator) mapped(field string, a netip.Addr, p Pos) {
+	if a.Is4In6() {
+		v.add(p, CodeInvalidValue, "%s %s is an IPv4-mapped IPv6 address; write the IPv4 address %s", field, a, a.Unmap())
+	}
+}
+
+// isAddress reports whether s is an IP address or a CIDR as netip reads
+// them: a group name or id like that would make a rule's source ambiguous.
+func isAddress(s string) bool {
+	if _, err := netip.ParseAddr(s); err == nil {
+		return true
+	}
+	_, err := netip.ParsePrefix(s)
+	return err == nil
 }
 
 func withArticle(noun string) string {
@@ -246,19 +345,12 @@ func withArticle(noun string) string {
 	return "a " + noun
 }
 
-func (w *World) groupNamedAnywhere(name string) bool {
-	for _, g := range w.Groups {
-		if g.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
 func (v *validator) host(h *Host) {
+	v.text("name", h.Name, v.pos.host(h, "name"))
+	v.mapped("ip", h.IP, v.pos.host(h, "ip"))
 	if h.IP.IsValid() {
-		v.outsideVPCs(h.IP, "ip", h.At("ip"))
-		v.address(h.IP, h.ID, h.At("ip"))
+		v.outsideVPCs(h.IP, "ip", v.pos.host(h, "ip"))
+		v.address(h.IP, h.ID, v.pos.host(h, "ip"))
 	}
 }
 
@@ -283,65 +375,28 @@ func (v *validator) address(a netip.Addr, owner string, p Pos) {
 	v.addrs[a] = owner
 }
 
-func (v *validator) connection(c Connection) {
-	from, fromOK := v.w.endpointRef(c.From)
-	to, toOK := v.w.endpointRef(c.To)
-	if !fromOK {
-		v.add(c.At("from"), CodeInstanceNotFound, "%q names no instance or host in this file, and is not an IP address", c.From)
+// connection checks a connection's ends, k its index in the world (-1
+// for one that is not in it). The ends are looked up the way evaluation
+// looks them up, in the compiled form of the world.
+func (v *validator) connection(c Connection, k int) {
+	x := v.w.compiled()
+	from, fromOK := x.resolve(c.From)
+	to, toOK := x.resolve(c.To)
+	for _, end := range [...]struct {
+		field, ref string
+		ok         bool
+	}{{"from", c.From, fromOK}, {"to", c.To, toOK}} {
+		switch _, err := ParseAddr(end.ref); {
+		case end.ok:
+		case err != nil && strings.Contains(err.Error(), "IPv4-mapped"):
+			v.add(v.pos.connection(k, end.field), CodeInvalidValue, "%s: %v", end.field, err)
+		default:
+			v.add(v.pos.connection(k, end.field), CodeInstanceNotFound, "%q names no instance or host in this file, and is not an IP address", end.ref)
+		}
 	}
-	if !toOK {
-		v.add(c.At("to"), CodeInstanceNotFound, "%q names no instance or host in this file, and is not an IP address", c.To)
+	if fromOK && toOK && from.sameMachine(to.Endpoint) {
+		v.add(v.pos.connection(k, "to"), CodeInvalidValue, "a connection from %s to itself", c.From)
 	}
-	if fromOK && toOK && from.sameMachine(to) {
-		v.add(c.At("to"), CodeInvalidValue, "a connection from %s to itself", c.From)
-	}
-}
-
-// sameRule reports whether two rules are the same permission: protocol,
-// ports and peer after canonicalization (descriptions do not count).
-func sameRule(a, b Rule) bool {
-	return a.Protocol == b.Protocol &&
-		a.Ports.canonical(a.Protocol) == b.Ports.canonical(b.Protocol) &&
-		a.Peer.CIDR == b.Peer.CIDR && a.Peer.Group == b.Peer.Group
-}
-
-// families reports which address families a rule counts against: a CIDR
-// its own, a group reference both.
-func (p Peer) families() (v4, v6 bool) {
-	if p.IsGroup() {
-		return true, true
-	}
-	return p.CIDR.Addr().Is4(), p.CIDR.Addr().Is6()
-}
-
-func (r Rule) allowsPort(port int) bool {
-	switch {
-	case r.Protocol == ProtoAll:
-		return true
-	case r.Protocol == ProtoTCP:
-		return r.Ports.Lo <= port && port <= r.Ports.Hi
-	}
-	return false
-}
-
-// Summary describes a rule the way AWS error messages do: "tcp 22 0.0.0.0/0".
-func (r Rule) Summary() string { return r.summary(r.Peer.String()) }
-
-func (r Rule) summary(peer string) string {
-	if r.Protocol == ProtoAll || !(r.Protocol.HasPorts() || r.Protocol.IsICMP()) {
-		return fmt.Sprintf("%s %s", r.Protocol, peer)
-	}
-	return fmt.Sprintf("%s %s %s", r.Protocol, r.Ports.Format(r.Protocol), peer)
-}
-
-func (p Peer) String() string {
-	switch {
-	case p.Self:
-		return "self"
-	case p.IsGroup():
-		return p.Group
-	}
-	return p.CIDR.String()
 }
 
 // check reports the values a file could not hold: the protocol, the port
@@ -365,7 +420,7 @@ func (w *World) ValidateConnection(c Connection) error {
 		return err
 	}
 	v := &validator{w: w}
-	v.connection(c)
+	v.connection(c, -1)
 	if len(v.list) > 0 {
 		return &Error{Code: v.list[0].Code, Message: v.list[0].Message}
 	}

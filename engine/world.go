@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"cmp"
 	"net/netip"
 	"slices"
 )
@@ -10,7 +9,7 @@ import (
 func NewWorld(name string) *World {
 	w := &World{Version: 1, Name: name, Region: DefaultRegion,
 		Quotas: Quotas{RulesPerDirection: DefaultRulesPerDirection, GroupsPerInstance: DefaultGroupsPerInstance}}
-	w.reindex()
+	w.compile()
 	return w
 }
 
@@ -33,85 +32,7 @@ func newDefaultGroup(v *VPC) *Group {
 		Description: "default VPC security group",
 		Inbound:     []Rule{{Protocol: ProtoAll, Peer: Peer{Group: id, Self: true}}},
 		Outbound:    DefaultOutbound(v),
-		Source:      v.Source,
 	}
-}
-
-// addImplicitDefaults gives each VPC its default group unless the file
-// declares one, and fills in the default outbound rules of groups that have
-// no `outbound` key.
-func (w *World) addImplicitDefaults() {
-	// Implicit groups go first, in VPC order, so that a world saved without
-	// them reads back in the same order.
-	var defaults []*Group
-	for _, v := range w.VPCs {
-		// A VPC without an id is reported as such; a default group for it
-		// would only add confusing errors about "/default".
-		if v.ID != "" && w.groupNamed(v.ID, DefaultGroupName) == nil {
-			defaults = append(defaults, newDefaultGroup(v))
-		}
-	}
-	w.Groups = append(defaults, w.Groups...)
-	for _, g := range w.Groups {
-		if g.Outbound == nil {
-			g.Outbound = DefaultOutbound(w.VPC(g.VPC))
-		}
-	}
-	w.orderGroups()
-}
-
-// orderGroups keeps the VPCs' default groups that are exactly as AWS makes
-// them first, in VPC order, and the others after them in their own order.
-// A saved file leaves those default groups out and loading puts them
-// first, so this is the order in which any world reads back.
-func (w *World) orderGroups() {
-	rank := make(map[string]int, len(w.VPCs))
-	for k, v := range w.VPCs {
-		rank[v.ID] = k
-	}
-	key := func(g *Group) int {
-		if w.isImplicitDefault(g) {
-			return rank[g.VPC]
-		}
-		return len(w.VPCs)
-	}
-	slices.SortStableFunc(w.Groups, func(a, b *Group) int { return cmp.Compare(key(a), key(b)) })
-}
-
-// resolve turns group names into ids where they name a group of the VPC in
-// question. What it cannot resolve stays as written, for validate to report.
-func (l *loader) resolve(w *World) {
-	for _, g := range w.Groups {
-		for _, d := range []Direction{Inbound, Outbound} {
-			rules := g.Rules(d)
-			for k := range rules {
-				p := &rules[k].Peer
-				switch {
-				case p.Self:
-					p.Group = g.ID
-				case p.Group != "":
-					p.Group = w.resolveGroup(g.VPC, p.Group)
-				}
-			}
-		}
-	}
-	for _, i := range w.Instances {
-		for k, ref := range i.Groups {
-			i.Groups[k] = w.resolveGroup(i.VPC, ref)
-		}
-	}
-}
-
-// resolveGroup returns the id of the group ref names: an id anywhere, or a
-// name within vpc. It returns ref unchanged when nothing matches.
-func (w *World) resolveGroup(vpc, ref string) string {
-	if w.Group(ref) != nil {
-		return ref
-	}
-	if g := w.groupNamed(vpc, ref); g != nil {
-		return g.ID
-	}
-	return ref
 }
 
 // VPC returns the VPC with this id, or nil.
@@ -126,20 +47,11 @@ func (w *World) VPC(id string) *VPC {
 
 // Group returns the group with this id, or nil.
 func (w *World) Group(id string) *Group {
-	if w.idx != nil {
-		return w.idx.groups[id]
+	if w.x != nil {
+		return w.x.group(id)
 	}
 	for _, g := range w.Groups {
 		if g.ID == id {
-			return g
-		}
-	}
-	return nil
-}
-
-func (w *World) groupNamed(vpc, name string) *Group {
-	for _, g := range w.Groups {
-		if g.VPC == vpc && g.Name == name && name != "" {
 			return g
 		}
 	}
@@ -151,7 +63,12 @@ func (w *World) FindGroup(vpc, ref string) *Group {
 	if g := w.Group(ref); g != nil {
 		return g
 	}
-	return w.groupNamed(vpc, ref)
+	for _, g := range w.Groups {
+		if g.VPC == vpc && g.Name == ref && ref != "" {
+			return g
+		}
+	}
+	return nil
 }
 
 // Instance returns the instance with this id or name, or nil.
@@ -214,10 +131,20 @@ func (w *World) RegionOf(v *VPC) string {
 	return w.Region
 }
 
-// Clone returns a deep copy of the world. Changes to the copy never touch
-// the original, which is how the lab keeps its undo history.
+// Clone returns a deep copy of the world, ready to evaluate. Changes to
+// the copy never touch the original, which is how the lab keeps its undo
+// history.
 func (w *World) Clone() *World {
+	c := w.copy()
+	c.compile()
+	return c
+}
+
+// copy is Clone without the compiled form, for a change that will settle
+// the copy anyway.
+func (w *World) copy() *World {
 	c := *w
+	c.x = nil
 	c.VPCs = cloneEach(w.VPCs)
 	c.Groups = cloneEach(w.Groups)
 	for _, g := range c.Groups {
@@ -234,7 +161,6 @@ func (w *World) Clone() *World {
 		h.Listening = slices.Clone(h.Listening)
 	}
 	c.Connections = slices.Clone(w.Connections)
-	c.reindex()
 	return &c
 }
 

@@ -7,9 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
-
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/yamlread"
 )
 
 // The exposure goal says what may reach an instance, and what the instance
@@ -86,7 +85,7 @@ func parseExposure(r *reader, f fields) (exposureGoal, string, bool) {
 	return g, g.label(), ok
 }
 
-func parseAllowance(r *reader, n ast.Node, key, peerKey string) (allowance, bool) {
+func parseAllowance(r *reader, n *yamlread.Node, key, peerKey string) (allowance, bool) {
 	f, ok := r.object(n, "an item of `"+key+"`", "protocol", "port", peerKey)
 	if !ok {
 		return allowance{}, false

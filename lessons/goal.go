@@ -6,9 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
-
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/yamlread"
 )
 
 // Goal is one thing a challenge's world must satisfy: a connection with the
@@ -160,7 +159,7 @@ func (c *Challenge) Hint(level int, cl Checklist) (Hint, bool) {
 
 // parseGoal reads one item of a challenge's goals. start, when not nil, is
 // the starting world the goal's connection must make sense in.
-func parseGoal(r *reader, n ast.Node, start *engine.World) (Goal, bool) {
+func parseGoal(r *reader, n *yamlread.Node, start *engine.World) (Goal, bool) {
 	keys := append(append(slices.Clone(connectionKeys), "label"), structuralKinds...)
 	f, ok := r.object(n, "a goal", keys...)
 	if !ok {
@@ -223,7 +222,6 @@ func parseConnectionGoal(r *reader, f fields, start *engine.World, g Goal) (Goal
 			return Goal{}, false
 		}
 	}
-	c.Source = engine.Source{Pos: f.start()}
 	g.Conn = &c
 	if g.Label == "" {
 		g.Label = fmt.Sprintf("%s → %s on %s: %s", c.From, c.To, c.What(), c.Expect)
@@ -323,7 +321,7 @@ func (o ownGroupGoal) check(w *engine.World) (bool, string) {
 		switch {
 		case own == nil && onlyPort(g, o.port):
 			own = g
-		case slices.ContainsFunc(g.Inbound, func(r engine.Rule) bool { return allowsTCP(r, o.port) }):
+		case slices.ContainsFunc(g.Inbound, func(r engine.Rule) bool { return r.Admits(engine.TCP(o.port)) }):
 			others = append(others, g)
 		}
 	}
@@ -350,10 +348,6 @@ func onlyPort(g *engine.Group, port int) bool {
 	return true
 }
 
-func allowsTCP(r engine.Rule, port int) bool {
-	return r.Protocol == engine.ProtoAll || (r.Protocol == engine.ProtoTCP && r.Ports.Lo <= port && port <= r.Ports.Hi)
-}
-
 // notOpenGoal: no inbound rule of any group opens a tcp port to every
 // address (0.0.0.0/0 or ::/0).
 type notOpenGoal struct{ port int }
@@ -361,7 +355,7 @@ type notOpenGoal struct{ port int }
 func (o notOpenGoal) check(w *engine.World) (bool, string) {
 	for _, g := range w.Groups {
 		for _, r := range g.Inbound {
-			if !r.Peer.IsGroup() && r.Peer.CIDR.Bits() == 0 && allowsTCP(r, o.port) {
+			if !r.Peer.IsGroup() && r.Peer.CIDR.Bits() == 0 && r.Admits(engine.TCP(o.port)) {
 				return false, fmt.Sprintf("%s's inbound rule %s opens tcp/%d to the whole internet", g.Label(), ruleWords(w, r, engine.Inbound), o.port)
 			}
 		}
@@ -386,7 +380,7 @@ func (ref referencesGoal) check(w *engine.World) (bool, string) {
 		return false, fmt.Sprintf("there is no security group %s in %s", ref.source, g.VPC)
 	}
 	for _, r := range g.Inbound {
-		if r.Peer.Group == src.ID && allowsTCP(r, ref.port) {
+		if r.Peer.Group == src.ID && r.Admits(engine.TCP(ref.port)) {
 			return true, ""
 		}
 	}

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goccy/go-yaml/ast"
-
 	"github.com/sglab/sglab/engine"
 )
 
@@ -221,7 +219,9 @@ func parseGoals(t *testing.T, src string, w *engine.World) ([]Goal, engine.Diagn
 	var ds engine.Diagnostics
 	r := &reader{file: "goals.yaml", diags: &ds}
 	var goals []Goal
-	for _, n := range r.parse([]byte(src), "goals").(*ast.SequenceNode).Values {
+	items := r.parse(src, "goals").Items
+	for k := range items {
+		n := &items[k]
 		if g, ok := parseGoal(r, n, w); ok {
 			goals = append(goals, g)
 		}

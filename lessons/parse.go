@@ -140,7 +140,7 @@ func (p *parser) frontMatterEnd(lines []string) int {
 
 func (p *parser) frontMatter(l *Lesson, lines []string) {
 	r := p.reader(1)
-	body := r.parse([]byte(strings.Join(lines, "\n")), "the front matter")
+	body := r.parse(strings.Join(lines, "\n"), "the front matter")
 	f, ok := r.object(body, "the front matter", "id", "title", "order", "summary", "minutes", "concepts")
 	if !ok {
 		return
@@ -341,7 +341,7 @@ func (p *parser) readScenario(full string, at engine.Pos) scenarioFile {
 
 func (p *parser) challenge(b block, n int) *Challenge {
 	r := p.reader(b.line)
-	f, ok := r.object(r.parse(b.body, "a challenge block"), "a challenge",
+	f, ok := r.object(r.parse(string(b.body), "a challenge block"), "a challenge",
 		"id", "title", "task", "start", "goals", "hints", "solution")
 	if !ok {
 		return nil
@@ -359,7 +359,7 @@ func (p *parser) challenge(b block, n int) *Challenge {
 		r.errorf(f.at("hints"), engine.CodeInvalidValue, "a challenge has at most %d hints, each more specific than the last; this one has %d", MaxHints, len(c.Hints))
 	}
 	for _, item := range f.list("solution", true) {
-		if s, ok := parseStep(r, item); ok {
+		if s, ok := parseStep(r, item, c.start); ok {
 			c.Solution = append(c.Solution, s)
 		}
 	}
@@ -380,7 +380,7 @@ func (p *parser) blockID(f fields, kind string, n int) string {
 
 func (p *parser) question(b block, n int) *Question {
 	r := p.reader(b.line)
-	f, ok := r.object(r.parse(b.body, "a question block"), "a question", "id", "ask", "choices", "answer", "explain")
+	f, ok := r.object(r.parse(string(b.body), "a question block"), "a question", "id", "ask", "choices", "answer", "explain")
 	if !ok {
 		return nil
 	}

@@ -184,6 +184,12 @@ func TestParseErrors(t *testing.T) {
 		{"challenge before the first page", "# First page\n", "```challenge\ntitle: x\n```\n# First page\n", nil, "lesson.md:10:1: InvalidParameterValue: a challenge belongs to a page"},
 		{"YAML syntax error in a block", "title: Let visitors in", "title: [Let visitors in", nil, "lesson.md:35:1: SyntaxError"},
 		{"alias", "task: Open port 80.", "task: *x", nil, "lesson.md:35:7: SyntaxError: aliases"},
+		// Nesting that costs a YAML parser time and memory is refused before
+		// any parser sees it, in the front matter and in every block.
+		{"deep front matter", "concepts: [inbound rules]", "concepts: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000), nil,
+			"lesson.md:7:74: SyntaxError: the front matter nests deeper than 64 levels"},
+		{"deep block", "task: Open port 80.", "task: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000), nil,
+			"lesson.md:35:70: SyntaxError: a challenge block nests deeper than 64 levels"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,11 +2,11 @@ package lessons
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
-
 	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/internal/yamlread"
 )
 
 // Step is one operation of a reference solution, the same kind of change
@@ -39,8 +39,9 @@ const (
 var ops = []string{opAddRule, opRemoveRule, opCreateGroup, opDeleteGroup, opAttachGroup, opDetachGroup, opStartService, opStopService}
 
 // parseStep reads one item of a challenge's solution: a mapping with a
-// single key, the operation, whose value holds its fields.
-func parseStep(r *reader, n ast.Node) (Step, bool) {
+// single key, the operation, whose value holds its fields. start, when not
+// nil, is the starting world the steps apply to.
+func parseStep(r *reader, n *yamlread.Node, start *engine.World) (Step, bool) {
 	outer, ok := r.object(n, "a solution step", ops...)
 	if !ok {
 		return Step{}, false
@@ -65,7 +66,7 @@ func parseStep(r *reader, n ast.Node) (Step, bool) {
 		if !ok {
 			break
 		}
-		return ruleStep(r, f, s)
+		return ruleStep(r, f, s, start)
 	case opCreateGroup:
 		f, ok := r.object(outer.node(op), what, "name", "vpc", "description")
 		if !ok {
@@ -119,7 +120,7 @@ func parseStep(r *reader, n ast.Node) (Step, bool) {
 	return Step{}, false
 }
 
-func ruleStep(r *reader, f fields, s Step) (Step, bool) {
+func ruleStep(r *reader, f fields, s Step, start *engine.World) (Step, bool) {
 	ok := true
 	group, vpc := f.str("group", true), f.str("vpc", false)
 	d := engine.Inbound
@@ -143,47 +144,39 @@ func ruleStep(r *reader, f fields, s Step) (Step, bool) {
 		r.errorf(f.at("description"), engine.CodeUnknownField, "a rule to remove is found by protocol, ports and %s; leave out the description", peerKey)
 		ok = false
 	}
-	rule := engine.Rule{Description: f.str("description", false)}
-	protocol := f.str("protocol", true)
-	if protocol == "" {
-		return Step{}, false
+	// The scenario format's own decoder reads the rule, so a step takes
+	// exactly what a scenario file takes.
+	text := engine.RuleText{Protocol: f.str("protocol", true), Ports: f.str("ports", false), HasPorts: f.Has("ports"),
+		Peer: f.str(peerKey, !f.Has(wrongKey)), Description: f.str("description", false)}
+	if text.Protocol == "" || text.Peer == "" {
+		return Step{}, false // missing, and reported
 	}
-	p, err := engine.ParseProtocol(protocol)
-	if err != nil {
-		r.errorf(f.at("protocol"), engine.CodeInvalidValue, "%v", err)
-		return Step{}, false
-	}
-	rule.Protocol = p
-	ports := f.str("ports", p.HasPorts())
-	switch {
-	case ports != "":
-		if rule.Ports, err = engine.ParsePorts(p, ports); err != nil {
-			r.errorf(f.at("ports"), engine.CodeInvalidValue, "%v", err)
-			ok = false
+	rule, _, errs := engine.DecodeRule(d, text)
+	for _, e := range errs {
+		at := f.start()
+		if e.Field != "" {
+			at = f.at(e.Field)
 		}
-	case p.HasPorts():
+		r.errorf(at, e.Code, "%s", e.Msg)
 		ok = false
-	case p.IsICMP():
-		rule.Ports = engine.AnyICMP
 	}
-	peer := f.str(peerKey, !f.Has(wrongKey))
-	if peer == "" {
-		return Step{}, false
-	}
-	if rule.Peer, err = parsePeer(peer); err != nil {
+	// A source that looks like an address but is not one is a typo, unless
+	// a group of the starting world has that name: say so here, at its
+	// place, rather than when the solution is applied.
+	if err := rule.Peer.MeantAsAddress(); err != nil && start != nil && !hasGroup(start, rule.Peer.Group) {
 		r.errorf(f.at(peerKey), engine.CodeInvalidValue, "%s: %v", peerKey, err)
 		ok = false
 	}
 	if !ok || group == "" {
 		return Step{}, false
 	}
-	what := strings.TrimSpace(p.String() + " " + ports)
+	what := strings.TrimSpace(rule.Protocol.String() + " " + text.Ports)
 	prep := "from"
 	if d == engine.Outbound {
 		prep = "to"
 	}
 	if s.Op == opAddRule {
-		s.Text = fmt.Sprintf("Add an %s rule to %s: %s %s %s", d, group, what, prep, peer)
+		s.Text = fmt.Sprintf("Add an %s rule to %s: %s %s %s", d, group, what, prep, text.Peer)
 		s.apply = func(w *engine.World) error {
 			g, err := lookupGroup(w, group, vpc)
 			if err != nil {
@@ -193,51 +186,20 @@ func ruleStep(r *reader, f fields, s Step) (Step, bool) {
 		}
 		return s, true
 	}
-	s.Text = fmt.Sprintf("Remove the %s rule %s %s %s from %s", d, what, prep, peer, group)
+	s.Text = fmt.Sprintf("Remove the %s rule %s %s %s from %s", d, what, prep, text.Peer, group)
 	s.apply = func(w *engine.World) error {
 		g, err := lookupGroup(w, group, vpc)
 		if err != nil {
 			return err
 		}
-		want := rule.Peer
-		switch {
-		case want.Self:
-			want = engine.GroupPeer(g.ID)
-		case want.IsGroup():
-			ref := w.FindGroup(g.VPC, want.Group)
-			if ref == nil {
-				return &engine.Error{Code: engine.CodeGroupNotFound, Message: fmt.Sprintf("there is no security group %s in %s", want.Group, g.VPC)}
-			}
-			want = engine.GroupPeer(ref.ID)
-		}
-		for k, x := range g.Rules(d) {
-			if x.Protocol == rule.Protocol && x.Ports == rule.Ports && x.Peer.CIDR == want.CIDR && x.Peer.Group == want.Group {
-				return w.RemoveRule(g.ID, d, k)
-			}
-		}
-		return &engine.Error{Code: engine.CodePermissionNotFound,
-			Message: fmt.Sprintf("%s has no %s rule %s %s %s", g.Label(), d, what, prep, peer)}
+		return w.RevokeRule(g.ID, d, rule)
 	}
 	return s, true
 }
 
-// parsePeer reads a rule's source or destination as the scenario format
-// writes it: a CIDR (or a bare address), "self", or a security group's id
-// or name.
-func parsePeer(s string) (engine.Peer, error) {
-	if s == "self" {
-		return engine.Peer{Self: true}, nil
-	}
-	p, _, err := engine.ParseCIDR(s)
-	if err == nil {
-		return engine.CIDRPeer(p), nil
-	}
-	// Group names have letters; what has only digits, dots, colons and
-	// slashes was meant as an address.
-	if strings.ContainsAny(s, "/:") || strings.Trim(s, "0123456789.") == "" {
-		return engine.Peer{}, err
-	}
-	return engine.GroupPeer(s), nil
+// hasGroup reports whether a group of any VPC of w has ref as its id or name.
+func hasGroup(w *engine.World, ref string) bool {
+	return slices.ContainsFunc(w.Groups, func(g *engine.Group) bool { return g.ID == ref || g.Name == ref })
 }
 
 func attachStep(f fields, s Step) (Step, bool) {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goccy/go-yaml/ast"
-
 	"github.com/sglab/sglab/engine"
 )
 
@@ -18,8 +16,10 @@ func parseSteps(t *testing.T, src string) ([]Step, engine.Diagnostics) {
 	var ds engine.Diagnostics
 	r := &reader{file: "steps.yaml", diags: &ds}
 	var steps []Step
-	for _, n := range r.parse([]byte(src), "steps").(*ast.SequenceNode).Values {
-		if s, ok := parseStep(r, n); ok {
+	items := r.parse(src, "steps").Items
+	for k := range items {
+		n := &items[k]
+		if s, ok := parseStep(r, n, nil); ok {
 			steps = append(steps, s)
 		}
 	}
@@ -175,7 +175,7 @@ func TestParseStepErrors(t *testing.T) {
 `)
 	for _, want := range []string{
 		"steps.yaml:2:41: InvalidParameterValue: direction is inbound or outbound",
-		"steps.yaml:3:15: MissingField: the `add-rule` step needs `ports`",
+		"steps.yaml:3:15: MissingField: a tcp rule needs `ports` (a port, a range such as \"1024-65535\", or all)",
 		"steps.yaml:4:40: InvalidParameterValue: protocol \"tcpp\"",
 		"steps.yaml:5:91: UnknownField: a rule to remove is found by protocol, ports and source",
 		"steps.yaml:6:85: InvalidParameterValue: an outbound rule has a destination, not a source",
@@ -189,23 +189,33 @@ func TestParseStepErrors(t *testing.T) {
 	}
 }
 
-func TestParsePeer(t *testing.T) {
-	for s, want := range map[string]engine.Peer{
-		"self":            {Self: true},
-		"web-sg":          engine.GroupPeer("web-sg"),
-		"sg-0123":         engine.GroupPeer("sg-0123"),
-		"203.0.113.10":    engine.CIDRPeer(mustPrefix("203.0.113.10/32")),
-		"203.0.113.99/24": engine.CIDRPeer(mustPrefix("203.0.113.0/24")),
-		"::/0":            engine.CIDRPeer(mustPrefix("::/0")),
+// TestStepPeers: a step's source is read by the scenario format's own
+// decoder, so a step takes what a file takes, the VPC's default group by
+// its id among them, and refuses what a file refuses.
+func TestStepPeers(t *testing.T) {
+	for src, want := range map[string]engine.Peer{
+		"self":             engine.GroupPeer("sg-app"),
+		"web-sg":           engine.GroupPeer("sg-web"),
+		"sg-admin":         engine.GroupPeer("sg-admin"),
+		"vpc-a/default":    engine.GroupPeer("vpc-a/default"),
+		"203.0.113.10":     engine.CIDRPeer(mustPrefix("203.0.113.10/32")),
+		"203.0.113.99/24":  engine.CIDRPeer(mustPrefix("203.0.113.0/24")),
+		`"::/0"`:           engine.CIDRPeer(mustPrefix("::/0")),
+		`"2001:db8::1/64"`: engine.CIDRPeer(mustPrefix("2001:db8::/64")),
 	} {
-		if got, err := parsePeer(s); err != nil || got != want {
-			t.Errorf("parsePeer(%q) = %+v, %v", s, got, err)
+		w := world(t, twoVPCs)
+		if err := oneStep(t, "- add-rule: { group: app-sg, protocol: tcp, ports: 7000, source: "+src+" }").Apply(w); err != nil {
+			t.Errorf("source %s: %v", src, err)
+			continue
+		}
+		in := w.Group("sg-app").Inbound
+		if got := in[len(in)-1].Peer; got.CIDR != want.CIDR || got.Group != want.Group {
+			t.Errorf("source %s: the rule's peer is %+v, want %+v", src, got, want)
 		}
 	}
-	for _, s := range []string{"10.0.0.300", "10.0.0.0/40", "1.2.3", "fe80::1%eth0"} {
-		if _, err := parsePeer(s); err == nil {
-			t.Errorf("parsePeer(%q) should fail", s)
-		}
+	for _, src := range []string{"10.0.0.300", "10.0.0.0/40", "1.2.3", `"fe80::1%eth0"`, `"::ffff:203.0.113.7"`} {
+		err := oneStep(t, "- add-rule: { group: app-sg, protocol: tcp, ports: 7000, source: "+src+" }").Apply(world(t, twoVPCs))
+		assertCode(t, err, engine.CodeInvalidValue)
 	}
 }
 

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
-
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/yamlread"
 )
@@ -50,21 +48,18 @@ func (r *reader) warnf(p engine.Pos, format string, args ...any) {
 }
 
 // at is where a node is.
-func (r *reader) at(n ast.Node) engine.Pos { return engine.Pos(r.yaml().Pos(n)) }
+func (r *reader) at(n *yamlread.Node) engine.Pos { return engine.Pos(n.Pos()) }
 
 // unknownKey reports a key a part of a lesson does not take, with the keys
 // it takes.
-func (r *reader) unknownKey(what string, key ast.Node, name string, isText bool, known []string) {
-	if !isText {
-		r.yaml().Scalar(key) // a merge key (<<) is no field name
-	}
-	r.errorf(r.at(key), engine.CodeUnknownField, "%s has no field `%s` (it takes %s)", what, name, strings.Join(known, ", "))
+func (r *reader) unknownKey(what string, key *yamlread.Node, known []string) {
+	r.errorf(r.at(key), engine.CodeUnknownField, "%s has no field `%s` (it takes %s)", what, key.Text, strings.Join(known, ", "))
 }
 
 // parse reads one YAML document. It returns nil, after reporting why, when
 // the YAML is malformed or empty.
-func (r *reader) parse(data []byte, what string) ast.Node {
-	docs, ok := r.yaml().Parse(data, what, nil)
+func (r *reader) parse(data string, what string) *yamlread.Node {
+	docs, ok := r.yaml().Parse(data, what)
 	switch {
 	case !ok:
 		return nil
@@ -81,20 +76,26 @@ func (r *reader) parse(data []byte, what string) ast.Node {
 // fields is a mapping read by object.
 type fields struct {
 	yamlread.Fields
-	r *reader
+	r     *reader
+	known []string
 }
 
+// All returns the fields of the mapping that it takes, in its order.
+func (f fields) All() []yamlread.Field { return f.Fields.All(f.known) }
+
 // object reads a mapping that may hold only the known keys; any other key
-// is reported. ok is false when n is not a mapping; an empty part of a
-// lesson is reported as missing.
-func (r *reader) object(n ast.Node, what string, known ...string) (f fields, ok bool) {
-	n = r.yaml().Deref(n)
-	if n != nil && n.Type() == ast.NullType {
+// is reported. ok is false when n is not a mapping (or there is none); an
+// empty part of a lesson is reported as missing.
+func (r *reader) object(n *yamlread.Node, what string, known ...string) (f fields, ok bool) {
+	if n == nil {
+		return fields{}, false
+	}
+	if n.Kind == yamlread.Null {
 		r.errorf(r.at(n), engine.CodeMissingField, "%s is empty", what)
 		return fields{}, false
 	}
-	m, ok := r.yaml().Object(n, what, known...)
-	return fields{m, r}, ok
+	m, ok := r.yaml().Object(n, what, known)
+	return fields{m, r, known}, ok
 }
 
 // start is where the mapping starts.
@@ -107,13 +108,14 @@ func (f fields) at(key string) engine.Pos {
 	switch {
 	case !ok:
 		return f.start()
-	case field.Value == nil || field.Value.Type() == ast.NullType:
+	case field.Value.Kind == yamlread.Null:
 		return f.r.at(field.Key)
 	}
 	return f.r.at(field.Value)
 }
 
-func (f fields) node(key string) ast.Node {
+// node is key's value, or nil when the mapping does not have key.
+func (f fields) node(key string) *yamlread.Node {
 	field, _ := f.Get(key)
 	return field.Value
 }
@@ -151,7 +153,7 @@ func (f fields) number(key string, required bool, lo, hi int) (int, bool) {
 }
 
 // list returns the items of a sequence field.
-func (f fields) list(key string, required bool) []ast.Node {
+func (f fields) list(key string, required bool) []*yamlread.Node {
 	if !f.Has(key) {
 		if required {
 			f.Need(key)
@@ -168,10 +170,14 @@ func (f fields) list(key string, required bool) []ast.Node {
 			f.r.errorf(f.at(key), engine.CodeMissingField, "`%s` of %s is empty", key, f.What)
 		}
 		return nil
-	case len(seq.Values) == 0 && required:
+	case len(seq.Items) == 0 && required:
 		f.r.errorf(f.at(key), engine.CodeMissingField, "`%s` of %s is an empty list", key, f.What)
 	}
-	return seq.Values
+	items := make([]*yamlread.Node, len(seq.Items))
+	for k := range seq.Items {
+		items[k] = &seq.Items[k]
+	}
+	return items
 }
 
 // texts returns a list of text items; empty items are reported.

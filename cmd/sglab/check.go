@@ -34,6 +34,7 @@ no expectation failed, 1 when one did, 2 when a file is invalid.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document per file on standard output")
+	addMaxFileSize(cmd)
 	return cmd
 }
 
@@ -72,7 +73,7 @@ func checkFile(cmd *cobra.Command, path string, asJSON bool) int {
 
 // load reads a scenario, printing its errors and warnings on standard error.
 func load(cmd *cobra.Command, path string) (*engine.World, bool) {
-	w, ds, err := engine.LoadFile(path)
+	w, ds, err := engine.LoadFile(path, maxFileSize(cmd))
 	if err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "sglab: cannot read %s: %s\n", safetext.Line(path), safetext.Line(unwrapPathError(err).Error()))
 		return nil, false

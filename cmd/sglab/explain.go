@@ -63,6 +63,7 @@ instances or hosts (id or name) or IP addresses.`,
 	f.StringVar(&protocol, "protocol", "tcp", "tcp, udp, icmp or icmpv6")
 	f.Var(&port, "port", "destination port, 0-65535 (tcp and udp)")
 	f.BoolVar(&asJSON, "json", false, "print a JSON document with the trace")
+	addMaxFileSize(cmd)
 	return cmd
 }
 

@@ -40,7 +40,7 @@ func (o *tuiOptions) addFlags(root *cobra.Command) {
 }
 
 func newLabCmd(o *tuiOptions) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "lab [FILE]",
 		Short: "Open the lab: build security groups and fire test connections",
 		Long: `Open the lab on a scenario file, or on your scratch lab (autosaved in the
@@ -55,6 +55,8 @@ state directory and restored next time) when no file is given.`,
 			return runTUI(cmd, o, file, true)
 		},
 	}
+	addMaxFileSize(cmd)
+	return cmd
 }
 
 // runTUI runs the app, on the lab when openLab is set (on file, or on the

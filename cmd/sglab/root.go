@@ -83,6 +83,7 @@ get refused, or time out.`,
 	root.AddCommand(newAuditCmd())
 	root.AddCommand(newExportCmd())
 	root.AddCommand(newServeCmd(tui), newClassCmd())
+	root.AddCommand(newDocsCmd())
 	return root
 }
 

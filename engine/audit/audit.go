@@ -252,7 +252,7 @@ func (a *auditor) internetRule(g *engine.Group, k int, r engine.Rule) {
 		return
 	}
 	for _, port := range []int{22, 3389} {
-		if r.Ports.Lo <= port && port <= r.Ports.Hi {
+		if r.Admits(engine.TCP(port)) {
 			c := AdminPortOpen
 			c.Prowler = fmt.Sprintf("ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_%d", port)
 			c.CIS = cisFor(r.Peer.CIDR)
@@ -262,7 +262,7 @@ func (a *auditor) internetRule(g *engine.Group, k int, r engine.Rule) {
 		}
 	}
 	for _, db := range databasePorts {
-		if r.Ports.Lo <= db.port && db.port <= r.Ports.Hi {
+		if r.Admits(engine.TCP(db.port)) {
 			c := DatabasePortOpen
 			c.Prowler = db.prowler
 			a.add(c, g, engine.Inbound, k,

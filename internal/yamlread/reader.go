@@ -1,23 +1,9 @@
-// Package yamlread reads YAML through goccy/go-yaml's syntax tree, so that
-// every problem can be reported at its line and column. The engine reads
-// scenario files with it and the lessons package the YAML blocks of lesson
-// files; each keeps its own words for what is wrong with a field.
 package yamlread
 
 import (
-	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 )
-
-// Pos is a 1-based line and column in a file.
-type Pos struct {
-	Line, Col int
-}
 
 // The codes of the problems a Reader reports itself: those of the engine's
 // diagnostics of the same names.
@@ -26,6 +12,12 @@ const (
 	CodeMissingField = "MissingField"
 	CodeInvalidValue = "InvalidParameterValue"
 )
+
+// MaxDepth is how deeply a YAML document may nest. The scenario format
+// needs about six levels; parsers take time and memory that grow with the
+// square of the depth, so deeper files are refused before any parser
+// sees them.
+const MaxDepth = 64
 
 // Reader reads one YAML document, or a part of a file that holds YAML, and
 // reports each problem through Report. Report and UnknownKey must be set.
@@ -36,15 +28,16 @@ type Reader struct {
 	// Report receives every problem the Reader finds.
 	Report func(p Pos, code, msg string)
 	// UnknownKey reports a key that Object was not told to take, in the
-	// mapping's order; formats word it differently. name is the key's
-	// text; isText is false, and name empty, when the key is not a single
-	// value (a merge key, <<).
-	UnknownKey func(what string, key ast.Node, name string, isText bool, known []string)
-	// NoAliases is reported at every alias (*name) that ResolveAliases has
-	// not resolved, and the alias reads as nothing.
+	// mapping's order; formats word it differently. A key that is not a
+	// single value (a merge key, <<) is Complex, its Text how it reads.
+	UnknownKey func(what string, key *Node, known []string)
+	// NoAliases, when set, is reported at every alias (*name), which then
+	// reads as nothing; otherwise aliases stand for their anchor's value.
 	NoAliases string
+	// Full makes Parse use the full parser even where the fast decoder
+	// would do: the differential tests compare the two.
+	Full bool
 
-	aliases map[*ast.AliasNode]ast.Node
 	// notScalar holds where Scalar found a list or mapping.
 	notScalar map[Pos]bool
 }
@@ -56,169 +49,69 @@ func (r *Reader) errorf(p Pos, code, format string, args ...any) {
 // Start is the position of the YAML's first line.
 func (r *Reader) Start() Pos { return Pos{r.Offset + 1, 1} }
 
-// Pos is where a node is, or Start for a node with no place.
-func (r *Reader) Pos(n ast.Node) Pos {
-	if n == nil {
-		return r.Start()
-	}
-	tk := n.GetToken()
-	if tk == nil || tk.Position == nil {
-		return r.Start()
-	}
-	return Pos{tk.Position.Line + r.Offset, tk.Position.Column}
-}
-
-// Parse parses data with parse, or with the plain parser when parse is
-// nil, and returns the bodies of the documents that are not empty. ok is
-// false, after a report, when the YAML is malformed: a panic of the parser
-// is reported as a failure on what, such as "this file".
-func (r *Reader) Parse(data []byte, what string, parse func([]byte) (*ast.File, error)) (docs []ast.Node, ok bool) {
-	defer func() {
-		// Whatever the input, the parser must not take the program down.
-		if p := recover(); p != nil {
-			r.errorf(r.Start(), CodeSyntax, "the YAML parser failed on %s: %v", what, p)
-			docs, ok = nil, false
-		}
-	}()
-	if parse == nil {
-		parse = func(data []byte) (*ast.File, error) { return parser.ParseBytes(data, 0) }
-	}
-	f, err := parse(data)
-	if err != nil {
-		r.syntaxError(err)
+// Parse reads data and returns the bodies of its documents that are not
+// empty, positions counted from the Reader's Offset. ok is false, after a
+// report, when the YAML is malformed or nests deeper than MaxDepth; what
+// names the data in messages, such as "this file". The scalars' texts
+// share data's memory.
+func (r *Reader) Parse(data string, what string) (docs []*Node, ok bool) {
+	if p, deep := tooDeep(data); deep {
+		r.errorf(r.shift(p), CodeSyntax, "%s nests deeper than %d levels (a scenario needs about 6): sglab does not read it", what, MaxDepth)
 		return nil, false
 	}
-	for _, doc := range f.Docs {
-		if doc != nil && doc.Body != nil {
-			docs = append(docs, doc.Body)
+	if !r.Full {
+		if doc, ok := decodeFast(data); ok {
+			if doc != nil {
+				r.shiftTree(doc)
+				docs = append(docs, doc)
+			}
+			return docs, true
 		}
 	}
-	return docs, true
+	return r.parseFull([]byte(data), what)
 }
 
-// syntaxError reports the parser's error at its token, in one line.
-func (r *Reader) syntaxError(err error) {
-	var se *yaml.SyntaxError
-	if errors.As(err, &se) && se.Token != nil && se.Token.Position != nil {
-		r.errorf(Pos{se.Token.Position.Line + r.Offset, se.Token.Position.Column}, CodeSyntax, "%s", se.Message)
+// shift moves a position of the YAML to its place in the file.
+func (r *Reader) shift(p Pos) Pos {
+	p.Line += r.Offset
+	return p
+}
+
+func (r *Reader) shiftTree(n *Node) {
+	if r.Offset == 0 {
 		return
 	}
-	msg, _, _ := strings.Cut(err.Error(), "\n")
-	r.errorf(r.Start(), CodeSyntax, "%s", strings.TrimSpace(msg))
-}
-
-// ResolveAliases finds the node each alias stands for: the anchor of that
-// name defined last before it, as YAML reads them. Callers may read the
-// document in an order of their own (a scenario's VPCs before its groups,
-// whatever the file's order), so aliases are resolved first, in the file's
-// order. An alias that names no anchor before it, or the node that holds
-// it, is reported, and ResolveAliases returns false.
-func (r *Reader) ResolveAliases(body ast.Node) bool {
-	r.aliases = map[*ast.AliasNode]ast.Node{}
-	anchors := map[string]ast.Node{}
-	ok := true
-	var walk func(n ast.Node)
-	walk = func(n ast.Node) {
-		switch v := n.(type) {
-		case *ast.MappingNode:
-			for _, kv := range v.Values {
-				walk(kv)
-			}
-		case *ast.MappingValueNode:
-			walk(v.Key)
-			walk(v.Value)
-		case *ast.SequenceNode:
-			for _, item := range v.Values {
-				walk(item)
-			}
-		case *ast.TagNode:
-			walk(v.Value)
-		case *ast.AnchorNode:
-			// The anchor counts only once its node is complete: an alias
-			// inside the node it names would make the node endless.
-			walk(v.Value)
-			anchors[v.Name.GetToken().Value] = v.Value
-		case *ast.AliasNode:
-			name := v.Value.GetToken().Value
-			target, found := anchors[name]
-			if !found {
-				r.errorf(r.Pos(v), CodeSyntax, "alias *%s names no anchor defined before it", name)
-				ok = false
-			}
-			r.aliases[v] = target
+	var walk func(n *Node)
+	walk = func(n *Node) {
+		if n.line > 0 {
+			n.line += int32(r.Offset)
+		}
+		if n.markLine > 0 {
+			n.markLine += int32(r.Offset)
+		}
+		for k := range n.Items {
+			walk(&n.Items[k])
 		}
 	}
-	walk(body)
-	return ok
+	walk(n)
 }
 
-// Deref follows anchors, tags and resolved aliases to the node they stand
-// for. An alias that is not resolved is reported with NoAliases and reads
-// as nil.
-func (r *Reader) Deref(n ast.Node) ast.Node {
-	n = r.target(n)
-	if a, ok := n.(*ast.AliasNode); ok {
-		r.errorf(r.Pos(a), CodeSyntax, "%s", r.NoAliases)
-		return nil
-	}
-	return n
-}
-
-// target is Deref without the report: it stops at an alias that is not
-// resolved.
-func (r *Reader) target(n ast.Node) ast.Node {
-	for range 64 {
-		switch v := n.(type) {
-		case *ast.AnchorNode:
-			n = v.Value
-		case *ast.TagNode:
-			n = v.Value
-		case *ast.AliasNode:
-			to, ok := r.aliases[v]
-			if !ok {
-				return v
-			}
-			n = to
-		default:
-			return n
-		}
-	}
-	return nil
-}
-
-// text returns a single value's text; false for a mapping or a list.
-func (r *Reader) text(n ast.Node) (string, bool) {
-	n = r.Deref(n)
-	switch v := n.(type) {
-	case nil, *ast.NullNode:
+// Scalar returns a single value's text: "" for an empty one. A mapping or
+// a list where a single value belongs is reported, and ok is false.
+func (r *Reader) Scalar(n *Node) (string, bool) {
+	switch n.Kind {
+	case Scalar:
+		return n.Text, true
+	case Null, Absent:
 		return "", true
-	case *ast.StringNode:
-		return v.Value, true
-	case *ast.LiteralNode:
-		if v.Value == nil {
-			return "", true
-		}
-		return strings.TrimRight(v.Value.Value, "\n"), true
-	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
-		return n.GetToken().Value, true
 	}
+	p := n.Pos()
+	r.errorf(p, CodeInvalidValue, "expected a single value, not a %s", n.Kind)
+	if r.notScalar == nil {
+		r.notScalar = map[Pos]bool{}
+	}
+	r.notScalar[p] = true
 	return "", false
-}
-
-// Scalar is text, reporting a mapping or a list where a single value
-// belongs.
-func (r *Reader) Scalar(n ast.Node) (string, bool) {
-	s, ok := r.text(n)
-	if !ok {
-		n = r.target(n)
-		p := r.Pos(n)
-		r.errorf(p, CodeInvalidValue, "expected a single value, not a %s", strings.ToLower(n.Type().String()))
-		if r.notScalar == nil {
-			r.notScalar = map[Pos]bool{}
-		}
-		r.notScalar[p] = true
-	}
-	return s, ok
 }
 
 // NotScalar reports whether Scalar found a list or a mapping at p: a value
@@ -227,12 +120,195 @@ func (r *Reader) NotScalar(p Pos) bool { return r.notScalar[p] }
 
 // List returns a list, or nil for an empty value; ok is false for anything
 // else.
-func (r *Reader) List(n ast.Node) (seq *ast.SequenceNode, ok bool) {
-	switch v := r.Deref(n).(type) {
-	case *ast.SequenceNode:
-		return v, true
-	case *ast.NullNode, nil:
+func (r *Reader) List(n *Node) (seq *Node, ok bool) {
+	switch n.Kind {
+	case Sequence:
+		return n, true
+	case Null, Absent:
 		return nil, true
 	}
 	return nil, false
+}
+
+// Field is one key of a mapping and its value.
+type Field struct {
+	Name       string
+	Key, Value *Node
+	Pos        Pos // of the value, or of the key when the value is empty
+}
+
+// Fields is a mapping read by Object, which reports the keys it does not
+// take. A mapping has a handful of keys, so they are looked up in order,
+// and nothing is copied.
+type Fields struct {
+	Pos  Pos    // where the mapping starts: its first key
+	What string // the mapping in messages, such as "a VPC"
+	Len  int    // how many keys it has, taken or not
+
+	node *Node
+	r    *Reader
+}
+
+// Object reads a mapping that takes the known keys. Every other key goes
+// to UnknownKey; of a key given twice, which only an alias can do past the
+// parser, the last counts. ok is false when n is not a mapping: that is
+// reported unless n stands for nothing.
+func (r *Reader) Object(n *Node, what string, known []string) (f Fields, ok bool) {
+	switch n.Kind {
+	case Mapping:
+	case Absent:
+		return Fields{}, false
+	default:
+		if p := n.Pos(); !r.notScalar[p] {
+			r.errorf(p, CodeInvalidValue, "%s must be a mapping of keys to values", what)
+		}
+		return Fields{}, false
+	}
+	f = Fields{Pos: n.Start(), What: what, Len: len(n.Items) / 2, node: n, r: r}
+	for k := 0; k < len(n.Items); k += 2 {
+		key := &n.Items[k]
+		if name, isText := keyText(key); !isText || !contains(known, name) {
+			r.UnknownKey(what, key, known)
+		}
+	}
+	return f, true
+}
+
+// keyText is a key's name; false for a key that is not a single value.
+func keyText(n *Node) (string, bool) {
+	switch n.Kind {
+	case Scalar:
+		return n.Text, true
+	case Null, Absent:
+		return "", true
+	}
+	return "", false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Get returns the field of key, if the mapping has it.
+func (f Fields) Get(key string) (Field, bool) {
+	if f.node == nil {
+		return Field{}, false
+	}
+	return f.node.Field(key)
+}
+
+// Field returns the field of key of a mapping, if it has it; of a key
+// given twice, the last.
+func (n *Node) Field(key string) (Field, bool) {
+	if n.Kind != Mapping {
+		return Field{}, false
+	}
+	items := n.Items
+	for k := len(items) - 2; k >= 0; k -= 2 {
+		if name, isText := keyText(&items[k]); isText && name == key {
+			field := Field{Name: key, Key: &items[k], Value: &items[k+1], Pos: items[k].Pos()}
+			if !items[k+1].Empty() {
+				field.Pos = items[k+1].Pos()
+			}
+			return field, true
+		}
+	}
+	return Field{}, false
+}
+
+// Node is the mapping the fields were read from.
+func (f Fields) Node() *Node { return f.node }
+
+// Has reports whether the mapping has key.
+func (f Fields) Has(key string) bool {
+	_, ok := f.Get(key)
+	return ok
+}
+
+// Need returns a required field, reporting at the mapping that it is
+// missing.
+func (f Fields) Need(key string) (Field, bool) {
+	field, ok := f.Get(key)
+	if !ok {
+		f.r.errorf(f.Pos, CodeMissingField, "%s needs `%s`", f.What, key)
+	}
+	return field, ok
+}
+
+// Str returns the text of key's value, "" when the mapping does not have
+// it. A list or a mapping in its place is reported.
+func (f Fields) Str(key string) string {
+	field, ok := f.Get(key)
+	if !ok {
+		return ""
+	}
+	s, _ := f.r.Scalar(field.Value)
+	return s
+}
+
+// All returns the fields of the known keys the mapping has, in its order.
+func (f Fields) All(known []string) []Field {
+	var out []Field
+	if f.node == nil {
+		return nil
+	}
+	for k := 0; k < len(f.node.Items); k += 2 {
+		name, isText := keyText(&f.node.Items[k])
+		if !isText || !contains(known, name) {
+			continue
+		}
+		if field, _ := f.Get(name); field.Key == &f.node.Items[k] {
+			out = append(out, field)
+		}
+	}
+	return out
+}
+
+// Suggest names the known key closest to a mistyped one such as `soruce`,
+// or lists the known keys when none is close.
+func Suggest(key string, known []string) string {
+	best, bestDist := "", 3
+	for _, k := range known {
+		if d := editDistance(key, k); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	if best == "" {
+		return fmt.Sprintf(" (it takes %s)", strings.Join(known, ", "))
+	}
+	return fmt.Sprintf(" (did you mean `%s`?)", best)
+}
+
+// editDistance is the optimal string alignment distance, so that a swap of
+// two neighbouring letters counts as one edit.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
