@@ -314,7 +314,24 @@ func TestServePanicInOneSessionLeavesOthersRunning(t *testing.T) {
 	if tb.Closed() {
 		t.Fatal("Bo's session ended with Ana's")
 	}
-	_ = before
+	tb.Close()
+	ta.Close()
+	settled(t, before)
+}
+
+// settled waits until the process runs no more goroutines than before
+// (with a little slack for the runtime's own), or fails: every session's
+// program, renderer and readers end with the session.
+func settled(t testing.TB, before int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before+2 {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines, %d before the sessions:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 type panicky struct{}
@@ -327,3 +344,66 @@ func (p panicky) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return p, nil
 }
 func (panicky) View() string { return "press p to panic" }
+
+// An instructor's key gets the board. It shows a learner's goal met within
+// one second of the learner's action; an assignment from it reaches the
+// learner's home first, and the board shows who finished it; a message
+// reaches every learner.
+func TestServeInstructorBoardIsLive(t *testing.T) {
+	ana, teacher := classtest.NewKey(t), classtest.NewKey(t)
+	dir := t.TempDir()
+	roster := writeFile(t, dir, "roster", ana.AuthorizedLine("Ana"))
+	instructors := writeFile(t, dir, "instructors", teacher.AuthorizedLine("Teacher"))
+	tc := startClass(t, class.Config{RosterFile: roster, InstructorsFile: instructors}, nil)
+
+	ta := connect(t, tc.addr, ana)
+	waitFor(t, ta, "Start with lesson 1")
+	board := connect(t, tc.addr, teacher)
+	waitFor(t, board, "Ana")
+	if strings.Contains(board.Text(), "Start with lesson 1") {
+		t.Fatal("the instructor got the course, not the board")
+	}
+
+	// Ana opens lesson 1's lab: the engine finds one of its two goals
+	// met, and the board says so within a second.
+	ta.Type("enter")
+	waitFor(t, ta, "Inbound and outbound")
+	ta.Type("enter")
+	waitFor(t, ta, "page 1 of 3")
+	ta.Type("n", "n")
+	waitFor(t, ta, "page 3 of 3")
+	mark := board.Len()
+	start := time.Now()
+	ta.Type("enter")
+	if err := board.WaitFor("1/2", mark, time.Second); err != nil {
+		t.Fatalf("the board did not show Ana's goal within one second of her key: %v", err)
+	}
+	t.Logf("the board showed the goal %v after the learner's key", time.Since(start).Round(time.Millisecond))
+
+	// The instructor assigns lesson 1 and sends a message.
+	// (A key waits for the line it opens: keys that arrive together reach
+	// Bubble Tea as one.)
+	mark = ta.Len()
+	bmark := board.Len()
+	board.Type("a")
+	waitAfter(t, board, bmark, "Assign to the whole class")
+	board.Type("lesson 1", "enter")
+	waitAfter(t, board, bmark, "Assigned to the class")
+	waitAfter(t, ta, mark, "New assignment: lesson 1")
+	bmark = board.Len()
+	board.Type("m")
+	waitAfter(t, board, bmark, "Message")
+	board.Type("Break at ten", "enter")
+	waitAfter(t, ta, mark, "Message from your instructor: Break at ten")
+
+	// Ana finishes lesson 1: back to its question, answer, finish.
+	mark = board.Len()
+	for _, step := range []struct{ key, then string }{
+		{"b", "page 3 of 3"}, {"n", "question 1 of 1"}, {"b", "finish"}, {"n", "Lesson 1 done"},
+	} {
+		m := ta.Len()
+		ta.Type(step.key)
+		waitAfter(t, ta, m, step.then)
+	}
+	waitAfter(t, board, mark, "✓ done")
+}
