@@ -502,8 +502,11 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		fmt.Fprint(sess.Stderr(), "sglab could not open your session; try again, or tell your instructor.\r\n")
 		return nil
 	}
+	// No tea.WithContext: wish's middleware quits the program when the
+	// session ends, which Run reports as a clean exit; a cancelled context
+	// would make every disconnection an "app exit with error" in the log.
 	opts := append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithFPS(s.cfg.FPS),
-		tea.WithoutSignalHandler(), tea.WithContext(sess.Context()))
+		tea.WithoutSignalHandler())
 	g := &guard{inner: m, cs: cs}
 	p := tea.NewProgram(g, opts...)
 	s.mu.Lock()

@@ -125,6 +125,34 @@ func (t *Term) read(out io.Reader) {
 	}
 }
 
+// Writes is how many writes the server's output arrived in so far.
+func (t *Term) Writes() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.frames)
+}
+
+// WaitWrite waits for write k (from 0; see Writes) and returns when it
+// arrived: a benchmark's time from a key to the frame that answers it.
+func (t *Term) WaitWrite(k int, timeout time.Duration) (time.Time, error) {
+	stop := time.AfterFunc(timeout, func() {
+		t.mu.Lock()
+		t.cond.Broadcast()
+		t.mu.Unlock()
+	})
+	defer stop.Stop()
+	deadline := time.Now().Add(timeout)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for len(t.frames) <= k {
+		if t.done || time.Now().After(deadline) {
+			return time.Time{}, fmt.Errorf("no output %d within %v (closed: %v)", k, timeout, t.done)
+		}
+		t.cond.Wait()
+	}
+	return t.frames[k], nil
+}
+
 // Text is everything drawn so far, without escape sequences.
 func (t *Term) Text() string {
 	t.mu.Lock()
