@@ -407,3 +407,82 @@ func TestServeInstructorBoardIsLive(t *testing.T) {
 	}
 	waitAfter(t, board, mark, "✓ done")
 }
+
+// More sessions than --max-sessions: the next one is told, politely, and
+// logged; one without a terminal is turned away (activeterm).
+func TestServeFullClassAndNoTerminal(t *testing.T) {
+	ana, bo := classtest.NewKey(t), classtest.NewKey(t)
+	dir := t.TempDir()
+	roster := writeFile(t, dir, "roster", ana.AuthorizedLine("Ana")+bo.AuthorizedLine("Bo"))
+	tc := startClass(t, class.Config{RosterFile: roster, MaxSessions: 1, SessionBurst: 10}, nil)
+	ta := connect(t, tc.addr, ana)
+	waitFor(t, ta, "Start with lesson 1")
+
+	c, err := classtest.Dial(tc.addr, "bo", gossh.PublicKeys(bo.Signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPty("xterm", 24, 80, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := s.CombinedOutput("")
+	if !strings.Contains(string(out), "the class is full") {
+		t.Fatalf("the session past --max-sessions saw %q", out)
+	}
+	if !strings.Contains(tc.log.String(), "class full") {
+		t.Fatalf("the refusal is not logged:\n%s", tc.log)
+	}
+
+	// Ana leaves; Bo, without a terminal, is turned away all the same.
+	ta.Close()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		s2, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ = s2.CombinedOutput("")
+		if !strings.Contains(string(out), "the class is full") || time.Now().After(deadline) {
+			break // Ana's session has ended
+		}
+	}
+	if strings.Contains(string(out), "Learn AWS") || !strings.Contains(strings.ToLower(string(out)), "pty") {
+		t.Fatalf("a session without a terminal saw %q", out)
+	}
+}
+
+// The host key is made on the first start, mode 0600, and the same key
+// is served after a restart: learners' clients recognise the server.
+func TestServeHostKeyIsMadeOnceAndKept(t *testing.T) {
+	ana := classtest.NewKey(t)
+	dir := t.TempDir()
+	roster := writeFile(t, dir, "roster", ana.AuthorizedLine("Ana"))
+	classDir := filepath.Join(dir, "class")
+	hostKey := func() gossh.PublicKey {
+		tc := startClass(t, class.Config{RosterFile: roster, Dir: classDir}, nil)
+		var seen gossh.PublicKey
+		cfg := &gossh.ClientConfig{User: "ana", Auth: []gossh.AuthMethod{gossh.PublicKeys(ana.Signer)},
+			HostKeyCallback: func(_ string, _ net.Addr, k gossh.PublicKey) error { seen = k; return nil }, Timeout: 10 * time.Second}
+		c, err := gossh.Dial("tcp", tc.addr, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		tc.srv.Shutdown(ctx)
+		return seen
+	}
+	first := hostKey()
+	fi, err := os.Stat(filepath.Join(classDir, class.HostKeyFile))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the host key: %v, %v", fi, err)
+	}
+	if second := hostKey(); first == nil || !bytes.Equal(first.Marshal(), second.Marshal()) {
+		t.Fatal("the server's host key changed across a restart")
+	}
+}
