@@ -485,10 +485,29 @@ func ago(now, t time.Time) string {
 	return t.Local().Format("Jan 2")
 }
 
-func row(cells []string) string {
+// widths are the columns' widths in a board w wide: at their full widths
+// when they fit; narrower, where the learners are and their names give
+// up room first (down to 16 and 9 cells), so that the counts and who
+// finished the assignment stay on screen at 80 columns.
+func widths(w int) []int {
+	out := make([]int, len(columns))
+	total := 2 + len(columns) - 1 // the cursor's margin and the gaps
+	for k, c := range columns {
+		out[k] = c.width
+		total += c.width
+	}
+	for _, flex := range []struct{ col, least int }{{2, 16}, {0, 9}} {
+		give := min(max(total-w, 0), out[flex.col]-flex.least)
+		out[flex.col] -= give
+		total -= give
+	}
+	return out
+}
+
+func row(cells []string, widths []int) string {
 	parts := make([]string, len(cells))
 	for k, c := range cells {
-		parts[k] = common.Fit(c, columns[k].width)
+		parts[k] = common.Fit(c, widths[k])
 	}
 	return strings.Join(parts, " ")
 }
@@ -505,7 +524,11 @@ func (m *Model) View() string {
 			connected++
 		}
 	}
-	head := fmt.Sprintf("%d learners, %d connected · sorted by %s", len(m.rows), connected, sortNames[m.sort])
+	learners := "learners"
+	if len(m.rows) == 1 {
+		learners = "learner"
+	}
+	head := fmt.Sprintf("%d %s, %d connected · sorted by %s", len(m.rows), learners, connected, sortNames[m.sort])
 	if m.desc {
 		head += ", reversed"
 	}
@@ -520,7 +543,7 @@ func (m *Model) View() string {
 				done++
 			}
 		}
-		lines = append(lines, st.Text.Render(common.Fit(fmt.Sprintf("Assignment: %s · %d of %d finished", m.current.Describe(m.src.Course()), done, len(m.rows)), m.width)))
+		lines = append(lines, st.Text.Render(common.Fit(fmt.Sprintf("Assignment, %d of %d finished: %s", done, len(m.rows), m.current.Describe(m.src.Course())), m.width)))
 	} else {
 		lines = append(lines, st.Faint.Render("No assignment yet: a assigns a lesson, a challenge or a quiz sheet."))
 	}
@@ -528,7 +551,8 @@ func (m *Model) View() string {
 	for k, c := range columns {
 		titles[k] = c.title
 	}
-	lines = append(lines, "", st.Heading.Render(common.Fit("  "+row(titles), m.width)))
+	ws := widths(m.width)
+	lines = append(lines, "", st.Heading.Render(common.Fit("  "+row(titles, ws), m.width)))
 	if len(m.order) == 0 {
 		msg := "No learner has connected yet."
 		if len(m.rows) > 0 {
@@ -537,7 +561,7 @@ func (m *Model) View() string {
 		lines = append(lines, "  "+st.Muted.Render(msg))
 	}
 	for k := m.offset; k < len(m.order) && k < m.offset+m.room(); k++ {
-		text := row(m.cells(m.rows[m.order[k]]))
+		text := row(m.cells(m.rows[m.order[k]]), ws)
 		if k == m.cursor {
 			lines = append(lines, st.Selected.Render(common.Fit(theme.Cursor+" "+text, m.width)))
 		} else {
