@@ -198,6 +198,34 @@ if t capture-pane -p -e -t e2e | grep -qF $'\e['; then
   exit 1
 fi
 wait_for "> vpc-main"
+
+# The world's filter (issue 14): / types it, the tree keeps what matches,
+# a filter that matches nothing says so, esc clears it.
+keys /
+wait_for "enter done"
+type_text "ssh"
+# ssh-from-me, and web-1 which it guards; not the hosts outside.
+wait_for "2 of 7 match"
+wait_for ">     ssh-from-me  sg-0001"
+gone "Outside AWS"
+type_text "zz"
+wait_for "Nothing matches"
+keys Escape
+wait_for "The filter is cleared"
+wait_for "Outside AWS"
+
+# ctrl+s saves the design as Terraform, named for the format, beside it.
+keys C-s
+focused "Format"
+keys Right
+wait_for "Terraform"
+keys Enter
+focused "File"
+keys C-u
+type_text "$work/design.tf"
+keys Enter
+wait_for "Wrote the lab's"
+grep -q 'resource "aws_security_group" "ssh_from_me"' "$work/design.tf"
 keys q
 wait_exit
 echo "e2e-lab: ok"

@@ -87,7 +87,7 @@ func TestWindowsAltGr(t *testing.T) {
 	for _, accessible := range []bool{false, true} {
 		m := newApp(t, 80, 24, scratchLab)
 		m.ctx.Accessible = accessible
-		tuitest.Drive(m, winCtrlS, winCtrlU)
+		tuitest.Drive(m, winCtrlS, tuitest.Key("enter"), winCtrlU) // the save form's first field: the format
 		if accessible {
 			for range 200 { // the line holds the suggested path: erase it
 				tuitest.Drive(m, tea.KeyMsg{Type: tea.KeyBackspace})
@@ -113,7 +113,7 @@ func TestWindowsModifierAlone(t *testing.T) {
 			t.Fatalf("accessible %v: a modifier alone ended the wait:\n%s", accessible, v)
 		}
 		tuitest.Drive(m, tuitest.Key("x")) // any real key does
-		tuitest.Drive(m, winCtrlS, winCtrlU, winCtrlAlone, winAltAlone)
+		tuitest.Drive(m, winCtrlS, tuitest.Key("enter"), winCtrlU, winCtrlAlone, winAltAlone)
 		tuitest.Drive(m, winType("lab.yaml")...)
 		if v := view(t, m, 80, 24); !strings.Contains(v, "lab.yaml") || strings.Contains(v, `\x00`) {
 			t.Fatalf("accessible %v: a modifier alone typed something:\n%s", accessible, v)

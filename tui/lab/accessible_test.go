@@ -133,7 +133,10 @@ func TestAccessibleForms(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	drive(m, "ctrl+s", "ctrl+u")
+	drive(m, "ctrl+s")
+	asks(t, m, "Format", "Scenario (YAML)", "Terraform", "AWS CLI script", "CloudFormation")
+	answer(m, "")
+	drive(m, "ctrl+u")
 	answer(m, path)
 	asks(t, m, "lab.yaml exists already. Replace it? No keeps it and saves nothing; shift+tab goes back to the name. [y/N]")
 	answer(m, "")

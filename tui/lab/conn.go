@@ -155,10 +155,13 @@ func (c *connPane) refresh() {
 	}
 	if !c.has(c.from) {
 		c.from = ""
-		if h := w.Host(yourComputer); h != nil {
+		switch h := w.Host(yourComputer); {
+		case h != nil:
 			c.from = h.ID
-		} else if len(w.Hosts) > 0 {
+		case len(w.Hosts) > 0:
 			c.from = w.Hosts[0].ID
+		case len(c.machines) > 1: // an imported account has no hosts unless asked
+			c.from = c.machines[0]
 		}
 	}
 	if !c.has(c.to) || c.to == c.from {
@@ -224,6 +227,24 @@ func (c *connPane) pick(conn engine.Connection) {
 	c.from, c.to = c.machineID(conn.From), c.machineID(conn.To)
 	c.proto, c.port, c.typed, c.err = conn.Protocol, conn.Port, "", nil
 	c.refresh()
+}
+
+// aim puts machine id in the To picker, or the From picker; a machine
+// cannot connect to itself, so when it is already the other end the two
+// ends swap.
+func (c *connPane) aim(id string, from bool) {
+	if !c.has(id) {
+		return
+	}
+	end, other := &c.to, &c.from
+	if from {
+		end, other = other, end
+	}
+	if *other == id {
+		*other = *end
+	}
+	*end = id
+	c.err = nil
 }
 
 func (c *connPane) has(id string) bool {

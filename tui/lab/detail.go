@@ -26,6 +26,17 @@ type detailPane struct {
 	keys          detailKeys
 	lines         []string // the last render, for scrolling
 	cursorLine    int      // the line the cursor is on in lines
+	madeFor       madeFor  // what lines and cursorLine were made for
+}
+
+// madeFor is what the pane's content depends on: the world (which the lab
+// never changes once shown), the selection, the width and the cursor. The
+// content is made again only when one of them changes, however many
+// times the lab asks for it between two keys.
+type madeFor struct {
+	w             *engine.World
+	sel           ref
+	width, cursor int
 }
 
 // ruleRow is a rule of the shown group, or (index -1) the row that adds
@@ -200,13 +211,24 @@ func (d *detailPane) more() bool { return d.top+d.height < len(d.lines) }
 func (d *detailPane) wantHeight(width int) int {
 	w := d.width
 	d.width = width
-	lines, _ := d.content()
+	n := len(d.made())
 	d.width = w
-	return len(lines)
+	return n
+}
+
+// made is the pane's lines at its width, made again only when what they
+// show has changed.
+func (d *detailPane) made() []string {
+	now := madeFor{d.env.w, d.sel, d.width, d.cursor}
+	if d.madeFor != now || d.lines == nil {
+		d.lines, d.cursorLine = d.content()
+		d.madeFor = now
+	}
+	return d.lines
 }
 
 func (d *detailPane) render() []string {
-	d.lines, d.cursorLine = d.content()
+	d.made()
 	if d.cursorLine >= 0 { // keep the cursor in view
 		d.top = min(d.top, d.cursorLine)
 		if d.cursorLine >= d.top+d.height {

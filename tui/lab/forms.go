@@ -867,21 +867,20 @@ func launchForm(e *env, vpc string) *form {
 	)
 }
 
-// saveAsForm saves the lab to a scenario file. suggest is an absolute
-// path: its directory is where a name typed alone goes, and the form
-// says so. A file already there is replaced only when the learner says
-// so.
+// saveAsForm saves the lab to a scenario file, or exports its groups
+// (see saveFormat). suggest is an absolute path: its directory is where a
+// name typed alone goes, and the form says so. Each format has its own
+// file field, named for it. A file already there is replaced only when
+// the learner says so.
 func saveAsForm(e *env, suggest string) *form {
 	dir := filepath.Dir(suggest)
-	path, typed := suggest, suggest
+	formats, format := saveFormats(), 0
+	path := suggest
 	var exists, replace bool
-	f := newForm(e, "Save the lab to a file", func() tea.Msg {
-		if exists && !replace {
-			return statusMsg{common.StatusInfo, "Nothing saved: " + path + " is kept as it was. ctrl+s saves under another name."}
-		}
-		return saveAsMsg{path: path, replace: replace}
-	},
-		field(huh.NewInput().Title("File").Value(&typed).Validate(func(s string) error {
+	steps := []step{choice("Format", saveFormatOptions(formats), &format)}
+	for k, sf := range formats {
+		typed := sf.withExt(suggest)
+		steps = append(steps, field(huh.NewInput().Title("File").Value(&typed).Validate(func(s string) error {
 			typed = strings.TrimSpace(s)
 			path = typed
 			if path != "" && !filepath.IsAbs(path) {
@@ -891,16 +890,23 @@ func saveAsForm(e *env, suggest string) *form {
 			_, statErr := os.Lstat(path)
 			exists = err == nil && statErr == nil
 			return err
-		})),
-		retitled(field(huh.NewConfirm().TitleFunc(func() string { return filepath.Base(path) + " exists already. Replace it?" }, &path).
-			Description("Keep it saves nothing; shift+tab goes back to the name.").
-			Affirmative("Replace").Negative("Keep it").Value(&replace)),
-			// huh's accessible prompt has no room for the description.
-			func() string {
-				return filepath.Base(path) + " exists already. Replace it? No keeps it and saves nothing; shift+tab goes back to the name."
-			}).hideWhen(func() bool { return !exists }),
-	)
-	f.intro = "A scenario file (YAML), saved in " + dir + " unless you type another directory: open it later with o, or run `sglab check` on it."
+		})).hideWhen(func() bool { return format != k }))
+	}
+	steps = append(steps, retitled(field(huh.NewConfirm().TitleFunc(func() string { return filepath.Base(path) + " exists already. Replace it?" }, &path).
+		Description("Keep it saves nothing; shift+tab goes back to the name.").
+		Affirmative("Replace").Negative("Keep it").Value(&replace)),
+		// huh's accessible prompt has no room for the description.
+		func() string {
+			return filepath.Base(path) + " exists already. Replace it? No keeps it and saves nothing; shift+tab goes back to the name."
+		}).hideWhen(func() bool { return !exists }))
+	f := newForm(e, "Save the lab to a file", func() tea.Msg {
+		if exists && !replace {
+			return statusMsg{common.StatusInfo, "Nothing saved: " + path + " is kept as it was. ctrl+s saves under another name."}
+		}
+		return saveAsMsg{path: path, replace: replace, format: formats[format]}
+	}, steps...)
+	f.intro = "Saved in " + dir + " unless you type another directory. A scenario opens again with o and in `sglab check`; " +
+		"Terraform, an AWS CLI script or CloudFormation builds the lab's security groups in an AWS account."
 	return f
 }
 

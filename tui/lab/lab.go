@@ -185,9 +185,12 @@ func (m *Model) Init() tea.Cmd {
 	return nil
 }
 
-// Capturing reports whether the lab takes every key: a form is open, or a
-// connection is waiting (any key skips the wait).
-func (m *Model) Capturing() bool { return m.form != nil || m.conn.pending }
+// Capturing reports whether the lab takes every key: a form is open, a
+// connection is waiting (any key skips the wait), or the focused pane
+// takes text (the world's filter).
+func (m *Model) Capturing() bool {
+	return m.form != nil || m.conn.pending || common.IsCapturing(m.panes[m.focus])
+}
 
 // Unsaved names the changes that quitting would lose.
 func (m *Model) Unsaved() string {
@@ -218,28 +221,39 @@ type (
 	changeMsg struct {
 		do func(w *engine.World) (done, error)
 	}
-	formMsg      struct{ f *form }
-	focusMsg     struct{ pane paneID }
-	fireMsg      struct{ conn engine.Connection }
+	formMsg  struct{ f *form }
+	focusMsg struct{ pane paneID }
+	fireMsg  struct{ conn engine.Connection }
+	// aimMsg puts a machine in the Connection pane's To picker, or its
+	// From picker, so that f tests it: how a connection finds one machine
+	// among thousands.
+	aimMsg struct {
+		id   string
+		from bool
+	}
 	openWorldMsg struct {
 		path string
 		w    *engine.World
 	}
-	// saveAsMsg asks to save the lab at path, an absolute path; replace
-	// says the learner agreed to replace a file there.
+	// saveAsMsg asks to save the lab at path, an absolute path, in
+	// format; replace says the learner agreed to replace a file there.
 	saveAsMsg struct {
 		path    string
 		replace bool
+		format  saveFormat
 	}
 	// statusMsg puts a message in the status line.
 	statusMsg struct {
 		kind common.StatusKind
 		text string
 	}
-	// savedMsg reports a save: version is the lab's version it wrote.
+	// savedMsg reports a save: version is the lab's version it wrote,
+	// what is what it wrote ("the lab", or an export of its groups).
 	savedMsg struct {
 		path    string
 		version int
+		export  bool
+		what    string
 		err     error
 	}
 )
@@ -308,11 +322,21 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case fireMsg:
 		m.setFocus(paneConn)
 		return m.conn.fire(msg.conn)
+	case aimMsg:
+		m.conn.aim(msg.id, msg.from)
+		conn := m.conn.composedConn()
+		m.setStatus(common.StatusInfo, "Next test: "+m.env.ctx.Route(m.conn.label(conn.From), m.conn.label(conn.To))+" "+
+			portLabel(conn.Protocol, conn.Port)+". f fires it; the Connection pane changes the port.")
+		return nil
 	case spinner.TickMsg:
 		return m.conn.tick(msg)
 	case openWorldMsg:
 		return m.open(msg.path, msg.w)
 	case saveAsMsg:
+		if msg.format.export != "" {
+			// An export is a copy for AWS: the lab stays the file it was.
+			return m.write(msg.path, msg.replace, msg.format)
+		}
 		m.path = msg.path
 		m.saver = nil // a lab saved to a file is that file's now, not the scratch lab
 		return m.save(msg.replace)
@@ -324,10 +348,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.setStatus(common.StatusErr, "Could not save: "+msg.err.Error())
 			return nil
 		}
+		if msg.export {
+			m.setStatus(common.StatusOK, "Wrote "+msg.what+" to "+msg.path)
+			return nil
+		}
 		if msg.version == m.version {
 			m.dirty = false
 		}
-		m.setStatus(common.StatusOK, "Saved "+msg.path)
+		m.setStatus(common.StatusOK, "Saved "+msg.path+" · ctrl+s again exports it")
 		return nil
 	case autosaveFailedMsg:
 		m.setStatus(common.StatusErr, "Autosave failed: "+msg.err.Error())
@@ -343,6 +371,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	// The status line's advice names keys that type into the filter once
+	// it opens: say what the keys do as the filter opens and closes.
+	typing, filtered := m.tree.typing, m.tree.query != ""
+	defer func() {
+		switch t := m.tree; {
+		case t.typing && !typing:
+			m.setStatus(common.StatusInfo, "Filter the world: type part of a name, id, address or group. enter keeps the filter, esc clears it.")
+		case typing && !t.typing && t.query != "":
+			m.setStatus(common.StatusInfo, "Filter "+quoted(t.query)+" kept: "+t.matches()+". / changes it, esc clears it.")
+		case (typing || filtered) && !t.typing && t.query == "":
+			m.setStatus(common.StatusInfo, "The filter is cleared: the world tree shows everything.")
+		}
+	}()
 	if m.conn.pending {
 		m.conn.skip()
 		return nil
@@ -393,12 +434,18 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Leave):
 		return common.Back
 	case key.Matches(msg, k.Save):
-		if m.path == "" {
+		if m.path == "" || !m.dirty {
+			// Nothing to save to the lab's own file: save elsewhere, or export.
 			return openForm(saveAsForm(m.env, m.suggestPath()))
 		}
 		return m.save(true) // the lab's own file
 	case key.Matches(msg, k.Open):
 		return openForm(openFileForm(m.env, m.Unsaved()))
+	case key.Matches(msg, m.tree.keys.Filter):
+		// From any pane: the filter is how to find one thing among many.
+		m.setFocus(paneWorld)
+		_, cmd := m.tree.Update(msg)
+		return cmd
 	case m.forwarded(msg):
 		// A side panel's own key (h for a hint) works from any pane, and
 		// shows the panel it acts on.
@@ -458,6 +505,9 @@ func (m *Model) vpcOf(sel ref) string {
 // lab in the working directory, as an absolute path, so that the form
 // names the directory it saves in.
 func (m *Model) suggestPath() string {
+	if m.path != "" {
+		return m.path
+	}
 	name := strings.ToLower(strings.Join(strings.Fields(m.env.w.Name), "-"))
 	if name == "" {
 		name = "lab"
@@ -571,15 +621,27 @@ func (m *Model) open(path string, w *engine.World) tea.Cmd {
 // goroutine. Unless replace is set, a file that appeared at the path in
 // the meantime is left alone. Close waits for saves in flight.
 func (m *Model) save(replace bool) tea.Cmd {
-	w, path, version := m.env.w, m.path, m.version // a world the lab has shown is never changed
+	return m.write(m.path, replace, saveFormats()[0])
+}
+
+// write writes the world to path in format f, as save does.
+func (m *Model) write(path string, replace bool, f saveFormat) tea.Cmd {
+	w, version := m.env.w, m.version // a world the lab has shown is never changed
+	source := w.Name
+	if source == "" {
+		source = "the sglab lab"
+	}
 	m.setStatus(common.StatusInfo, "Saving "+path+"…")
 	m.saving.Add(1)
 	return func() tea.Msg {
 		defer m.saving.Done()
+		done := savedMsg{path: path, version: version, export: f.export != "", what: f.describe(w)}
 		if _, err := os.Lstat(path); err == nil && !replace {
-			return savedMsg{path: path, err: fmt.Errorf("%s exists now; save again to choose", path)}
+			done.err = fmt.Errorf("%s exists now; save again to choose", path)
+			return done
 		}
-		return savedMsg{path: path, version: version, err: engine.Save(w, path)}
+		done.err = f.writeFile(w, path, source)
+		return done
 	}
 }
 
@@ -590,6 +652,9 @@ func (m *Model) closeForm() {
 }
 
 func (m *Model) setFocus(p paneID) {
+	if p != paneWorld {
+		m.tree.stopTyping()
+	}
 	if int(p) < len(m.panes) && p != m.focus {
 		m.focus = p
 		m.layout() // the stacked layout unfolds the focused pane
@@ -632,6 +697,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{m.keys.Skip}
 	case m.form != nil:
 		return append(m.form.keyBinds(), m.keys.Cancel)
+	case m.tree.typing: // every other key types
+		return m.tree.ShortHelp()
 	}
 	k := m.keys
 	short := append(m.panes[m.focus].ShortHelp(), k.Fire)
@@ -646,20 +713,26 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // AnchoredHelp is the way out of the lab, which the help bar always shows.
 func (m *Model) AnchoredHelp() []key.Binding {
-	if m.form != nil || m.conn.pending {
+	if m.form != nil || m.conn.pending || m.tree.typing {
 		return nil
 	}
 	return []key.Binding{m.keys.Leave}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
-	if m.form != nil || m.conn.pending {
+	if m.form != nil || m.conn.pending || m.tree.typing {
 		return [][]key.Binding{m.ShortHelp()}
 	}
 	k := m.keys
 	full := m.panes[m.focus].FullHelp()
 	if side := m.sideKeys(); m.focus != paneSide && len(side) > 0 {
 		full = append(full, side) // the root routes to the lab only the keys its help lists
+	}
+	if m.focus != paneWorld {
+		full = append(full, []key.Binding{m.tree.keys.Filter})
+	}
+	if m.path == "" || !m.dirty { // see key: the form, with the export formats
+		k.Save.SetHelp("ctrl+s", "save as/export")
 	}
 	return append(full,
 		[]key.Binding{k.Next, k.Prev, k.Fire, k.Undo, k.Redo},

@@ -475,7 +475,7 @@ func TestSaveAsAndOpen(t *testing.T) {
 	story(t, m)
 	drive(m, "ctrl+s")
 	mustContain(t, m, "Save the lab to a file")
-	drive(m, "ctrl+u", text(filepath.Join(dir, "nowhere", "x.yaml")), "enter")
+	drive(m, "enter", "ctrl+u", text(filepath.Join(dir, "nowhere", "x.yaml")), "enter")
 	mustContain(t, m, "there is no directory")
 	drive(m, "ctrl+u", text(filepath.Join(dir, "story.yaml")), "enter")
 	if m.form != nil || m.path == "" {
@@ -562,9 +562,11 @@ func TestSavingSaysWhereAndAsksBeforeReplacing(t *testing.T) {
 	t.Chdir(dir)
 	m := newLab(t, 120, 40)
 	story(t, m)
-	drive(m, "ctrl+s")
+	drive(m, "ctrl+s", "enter") // the format: a scenario
 	path := filepath.Join(dir, "scratch-lab.yaml")
-	says(t, strings.Join(m.form.render(), "\n"), "saved in "+dir+" unless you type another directory", "/scratch-lab.yaml")
+	form := strings.Join(m.form.render(), "\n")
+	says(t, form, "Saved in "+dir+" unless you type another directory")
+	offers(t, m, path) // the whole path, however the pane's width wraps it
 
 	// The form's answer asks for a command; only the command writes.
 	_, cmd := m.Update(saveAsMsg{path: path})
@@ -583,14 +585,14 @@ func TestSavingSaysWhereAndAsksBeforeReplacing(t *testing.T) {
 
 	// A second lab offers the same name: the form asks before replacing.
 	other := newLab(t, 120, 40)
-	drive(other, "ctrl+s", "enter")
+	drive(other, "ctrl+s", "enter", "enter")
 	says(t, strings.Join(other.form.render(), "\n"), "scratch-lab.yaml exists already. Replace it?")
 	drive(other, "enter") // "Keep it"
 	if other.form != nil {
 		t.Fatal("keeping the file left the form open")
 	}
 	says(t, other.View(), "Nothing saved: "+path+" is kept as it was.")
-	drive(other, "ctrl+s", "enter", "shift+tab", "ctrl+u", text("other.yaml"), "enter")
+	drive(other, "ctrl+s", "enter", "enter", "shift+tab", "ctrl+u", text("other.yaml"), "enter")
 	if other.form != nil {
 		t.Fatalf("a new name did not save:\n%s", other.View())
 	}
@@ -600,7 +602,7 @@ func TestSavingSaysWhereAndAsksBeforeReplacing(t *testing.T) {
 	says(t, other.View(), "Saved "+filepath.Join(dir, "other.yaml"))
 	// Replacing, when asked for.
 	third := newLab(t, 120, 40)
-	drive(third, "ctrl+s", "enter", "left", "enter")
+	drive(third, "ctrl+s", "enter", "enter", "left", "enter")
 	if third.form != nil || third.path != path {
 		t.Fatalf("Replace did not save:\n%s", third.View())
 	}

@@ -84,14 +84,20 @@ func groupList(w *engine.World, ids []string) string {
 }
 
 // attachedTo names the instances a group is attached to, or "nothing".
+// In a big world it names the first few and counts the rest: a default
+// group of an imported account can guard thousands.
 func attachedTo(w *engine.World, groupID string) string {
 	users := w.InstancesWith(groupID)
 	if len(users) == 0 {
 		return "nothing"
 	}
-	labels := make([]string, len(users))
-	for k, i := range users {
-		labels[k] = safe(i.Label())
+	const named = 8
+	labels := make([]string, 0, min(len(users), named))
+	for _, i := range users[:min(len(users), named)] {
+		labels = append(labels, safe(i.Label()))
+	}
+	if more := len(users) - len(labels); more > 0 {
+		return fmt.Sprintf("%s and %s", strings.Join(labels, ", "), plural(more, "more instance"))
 	}
 	return strings.Join(labels, ", ")
 }
