@@ -43,8 +43,8 @@ const (
 	// DefaultFPS is the most frames a second one session draws: a key's
 	// frame waits for the renderer's next tick. Measured with
 	// cmd/sglab's BenchmarkServeFiftySessions and BenchmarkServeIdleSessions
-	// on two shared cores: 200 idle sessions cost about 0.08 of a core
-	// at any rate from 10 to 60 (the ticker is cheap in one process);
+	// on two shared cores: 200 idle sessions cost 0.08 of a core at 10 to
+	// 30 frames a second, 0.11 at 60 (the ticker is cheap in one process);
 	// with 50 learners typing, the p99 from key to frame was 60 ms at 20,
 	// 75 ms at 30 and 86 ms at 60 (the faster rates spend the CPU the
 	// tail needs), p50 26, 19 and 11 ms.
