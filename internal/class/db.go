@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite", pure Go
@@ -101,8 +100,6 @@ type DB struct {
 	// Changed, when set, is called after every committed change of a
 	// learner's state (the server's board listens).
 	Changed func(learner int64, name string)
-
-	mu sync.Mutex // serialises setting aside (names are unique per second)
 }
 
 // timeFormat is how the database writes times: RFC 3339 in UTC, which
