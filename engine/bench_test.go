@@ -1,6 +1,8 @@
 package engine_test
 
 import (
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -34,8 +36,10 @@ var (
 // The worlds are built once per test binary: the matrix world takes a
 // while, and both matrix benchmarks must see the same one.
 var (
-	evalWorldOnce   = sync.OnceValue(func() *engine.World { return scaleWorld(evalScale) })
-	matrixWorldOnce = sync.OnceValue(func() *engine.World { return scaleWorld(matrixScale) })
+	evalWorldOnce      = sync.OnceValue(func() *engine.World { return scaleWorld(evalScale) })
+	matrixWorldOnce    = sync.OnceValue(func() *engine.World { return scaleWorld(matrixScale) })
+	evalACLWorldOnce   = sync.OnceValue(func() *engine.World { sc := evalScale; sc.acls = true; return scaleWorld(sc) })
+	matrixACLWorldOnce = sync.OnceValue(func() *engine.World { sc := matrixScale; sc.acls = true; return scaleWorld(sc) })
 )
 
 // evalConnections picks, from the benchmark world, one connection of each
@@ -80,6 +84,31 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
+// BenchmarkEvaluateACL is BenchmarkEvaluate in the same world with four
+// subnets per VPC and network ACLs of 12 entries a direction: each
+// connection crosses two ACLs both ways.
+func BenchmarkEvaluateACL(b *testing.B) {
+	w := evalACLWorldOnce()
+	conns := map[string]engine.Connection{}
+	for _, from := range w.Instances {
+		for _, to := range w.Instances {
+			if from == to || from.VPC != to.VPC || w.SubnetOf(from) == w.SubnetOf(to) {
+				continue
+			}
+			c := engine.Connection{From: from.ID, To: to.ID, Protocol: engine.ProtoTCP, Port: 443}
+			conns[engine.Evaluate(w, c).Reason.String()] = c
+		}
+	}
+	for name, c := range conns {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				engine.Evaluate(w, c)
+			}
+		})
+	}
+}
+
 // TestEvaluateAllocatesNothing: Evaluate must not allocate, whatever the
 // connection, so that the lab can evaluate freely on every key press.
 func TestEvaluateAllocatesNothing(t *testing.T) {
@@ -99,10 +128,34 @@ func TestEvaluateAllocatesNothing(t *testing.T) {
 			t.Errorf("Evaluate(%s -> %s %s) allocates %v times", c.From, c.To, c.What(), n)
 		}
 	}
+	// With network ACLs too: every connection of the contract's ACL cases.
+	files, _ := filepath.Glob(filepath.Join(contractDir, aclSection, "*.yaml"))
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		aw, _ := engine.Parse(f, data)
+		if aw == nil {
+			continue
+		}
+		for _, c := range aw.Connections {
+			if n := testing.AllocsPerRun(20, func() { engine.Evaluate(aw, c) }); n != 0 {
+				t.Errorf("%s: Evaluate(%s -> %s %s) allocates %v times", f, c.From, c.To, c.What(), n)
+			}
+		}
+	}
 }
 
 func BenchmarkMatrix(b *testing.B) {
 	w := matrixWorldOnce()
+	b.ReportAllocs()
+	for b.Loop() {
+		engine.BuildMatrix(w, matrixPorts)
+	}
+}
+
+// BenchmarkMatrixACL is BenchmarkMatrix with subnets and network ACLs
+// (issue 13: <= 1 s on one core).
+func BenchmarkMatrixACL(b *testing.B) {
+	w := matrixACLWorldOnce()
 	b.ReportAllocs()
 	for b.Loop() {
 		engine.BuildMatrix(w, matrixPorts)

@@ -29,6 +29,15 @@ type compiled struct {
 	insts  []cinst
 	// rules names each rule by its number: group, direction and index.
 	rules []RuleRef
+
+	// The network ACLs, compiled, and what their entries' refs point at;
+	// hasACLs is false for a world that declares no subnet and no ACL
+	// (every VPC's implicit default ACL lets everything through), whose
+	// evaluation skips the ACL hops.
+	acls    []cacl
+	entries []centry
+	subnets []*Subnet
+	hasACLs bool
 }
 
 // endRef is an instance or a host by its number, the other -1; addr is
@@ -45,6 +54,9 @@ type endRef struct {
 type cinst struct {
 	groups []int32 // attached groups, resolved, each once, in attachment order
 	rules  [2][trafficKinds][]crule
+	// subnet numbers the instance's subnet (a declared one by its index,
+	// a VPC's implicit one after them), acl its ACL; -1 when none.
+	subnet, acl int32
 }
 
 // The kinds of traffic a connection carries, each with its own run of
@@ -148,6 +160,7 @@ func (w *World) compile() {
 		x.refs[h.ID] = endRef{-1, int32(k), netip.Addr{}}
 	}
 	x.layOutInstances()
+	x.compileACLs(w)
 	w.x = x
 }
 

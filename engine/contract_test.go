@@ -26,7 +26,7 @@ import (
 // networkACLsImplemented turns on the cases of the contract's "Subnets and
 // network ACLs" section. The engine has no subnets yet; the session that
 // adds them sets this to true.
-const networkACLsImplemented = false
+const networkACLsImplemented = true
 
 // aclSection is the folder of the "Subnets and network ACLs" cases.
 const aclSection = "subnets-and-acls"

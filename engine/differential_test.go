@@ -3,6 +3,7 @@ package engine_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sglab/sglab/engine"
@@ -92,8 +93,11 @@ func TestEvaluateAgreesWithReference(t *testing.T) {
 	ds, seen := diffEvaluate(t, refDecide)
 	// A comparison that never meets a case proves nothing about it.
 	for _, kind := range []string{"allowed", "no-listener", "inbound-blocked", "outbound-blocked", "unreachable",
+		"acl-outbound-blocked", "acl-inbound-blocked", "acl-reply-blocked",
 		"private=true ipv6=false", "private=false ipv6=false", "private=true ipv6=true", "private=false ipv6=true"} {
-		if seen[kind] < 50 {
+		// The ACL reasons are rarer among random connections (the groups
+		// drop most first); the matrix comparison meets them by thousands.
+		if least := map[bool]int{false: 50, true: 10}[strings.HasPrefix(kind, "acl-")]; seen[kind] < least {
 			t.Errorf("only %d cases of %s among %v: the generator has gone stale", seen[kind], kind, seen)
 		}
 	}
@@ -114,7 +118,7 @@ func TestDifferentialCatchesBrokenEvaluators(t *testing.T) {
 		// The classic: a flow passes when egress OR ingress allows it.
 		"egress or ingress": func(f facts) engine.Reason {
 			return refDecide(facts{reachable: f.reachable, outbound: f.outbound || f.inbound,
-				inbound: f.outbound || f.inbound, listening: f.listening})
+				inbound: f.outbound || f.inbound, aclOut: f.aclOut, aclIn: f.aclIn, aclReply: f.aclReply, listening: f.listening})
 		},
 		"inbound checked first": func(f facts) engine.Reason {
 			if f.reachable && !f.inbound {
@@ -124,6 +128,17 @@ func TestDifferentialCatchesBrokenEvaluators(t *testing.T) {
 		},
 		"listener ignored": func(f facts) engine.Reason {
 			f.listening = true
+			return refDecide(f)
+		},
+		// Network ACLs taken for stateful: the reply always comes back.
+		"acl replies ignored": func(f facts) engine.Reason {
+			f.aclReply = true
+			return refDecide(f)
+		},
+		"acl checked after the groups": func(f facts) engine.Reason {
+			if f.reachable && f.outbound && f.aclOut && !f.inbound {
+				return engine.InboundBlocked
+			}
 			return refDecide(f)
 		},
 	}

@@ -41,6 +41,7 @@ type Result struct {
 	out, in  int32
 	from, to int32
 	why      unreachableCause
+	drop     aclDrop
 }
 
 // unreachableCause says why no address could be used.
@@ -69,6 +70,9 @@ type Step struct {
 	// Code is the AWS VPC Reachability Analyzer explanation code that
 	// describes this step, where one fits.
 	Code string
+	// ACL is set on the step that ends a network ACL hop: what the ACL
+	// decided, by which entry, about which packet.
+	ACL *ACLDecision
 }
 
 // Phase is the part of the evaluation a step belongs to.
@@ -131,6 +135,13 @@ func (x *compiled) evaluate(r *Result, c Connection, trace bool) {
 	} else if trace {
 		r.traceOutside(Outbound)
 	}
+	acls := r.aclsApply()
+	if acls {
+		if reason := r.aclHops(key, trace); reason != ReasonNone {
+			r.finish(reason, trace)
+			return
+		}
+	}
 	if r.to >= 0 {
 		if r.in = r.check(Inbound, key, trace); r.in == 0 {
 			r.finish(InboundBlocked, trace)
@@ -139,18 +150,36 @@ func (x *compiled) evaluate(r *Result, c Connection, trace bool) {
 	} else if trace {
 		r.traceOutside(Inbound)
 	}
+	reason := NoListener
 	if !c.Protocol.HasPorts() || r.To.Listens(c.Protocol, c.Port) {
-		r.finish(Allowed, trace)
-	} else {
-		r.finish(NoListener, trace)
+		reason = Allowed
 	}
+	if acls {
+		// The server answered; the reply crosses the ACLs on its own.
+		if trace {
+			r.traceService(reason)
+		}
+		if !r.replyHops(trace) {
+			reason = ACLReplyBlocked
+		}
+		r.finishTraced(reason, trace)
+		return
+	}
+	r.finish(reason, trace)
 }
 
 func (r *Result) finish(reason Reason, trace bool) {
+	if trace {
+		r.traceService(reason)
+	}
+	r.finishTraced(reason, trace)
+}
+
+// finishTraced is finish once the service step is in the trace.
+func (r *Result) finishTraced(reason Reason, trace bool) {
 	r.Reason = reason
 	r.Outcome = reason.Outcome()
 	if trace {
-		r.traceService()
 		r.Trace = append(r.Trace, Step{Phase: PhaseVerdict, Rule: -1, Match: reason == Allowed,
 			Text: r.Outcome.String() + " (" + reason.String() + "): " + r.Explanation()})
 	}

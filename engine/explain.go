@@ -66,8 +66,45 @@ func (r Result) explain(name func(*Group) string) string {
 		return fmt.Sprintf("No inbound rule of %s allows %s from %s.", r.groupList(r.to, name), c.What(), r.SrcAddr) + r.referenceHint(Inbound, name)
 	case Unreachable:
 		return r.unreachableText()
+	case ACLOutboundBlocked, ACLInboundBlocked, ACLReplyBlocked:
+		return r.aclText()
 	}
 	return ""
+}
+
+// aclText explains a drop by a network ACL: which ACL, which way, which
+// entry (or the * rule), and for a reply, its ports.
+func (r Result) aclText() string {
+	d, _ := r.Dropped()
+	by := fmt.Sprintf("rule %d denies it", d.Rule)
+	if d.Rule == 0 {
+		by = "no entry matches it, so the * rule denies it"
+	}
+	acl := "network ACL " + d.ACL
+	if d.Subnet != "" {
+		acl += " of " + d.Subnet
+	}
+	p := d.Packet
+	switch r.Reason {
+	case ACLOutboundBlocked:
+		return fmt.Sprintf("The %s lets no %s out to %s: %s.", acl, packetWhat(p), p.Dst, by)
+	case ACLInboundBlocked:
+		return fmt.Sprintf("The %s lets no %s in from %s: %s.", acl, packetWhat(p), p.Src, by)
+	}
+	answered := r.To.Label() + " answered"
+	if r.Conn.Protocol.HasPorts() && !r.To.Listens(r.Conn.Protocol, r.Conn.Port) {
+		answered = r.To.Label() + " answered with a reset"
+	}
+	way := "out"
+	if d.Direction == Inbound {
+		way = "in"
+	}
+	reply := fmt.Sprintf("the reply to port %d of %s", p.DstPort, p.Dst)
+	if !p.Protocol.HasPorts() {
+		reply = fmt.Sprintf("the reply (%s) to %s", packetWhat(p), p.Dst)
+	}
+	return fmt.Sprintf("%s, but the %s dropped %s on its way %s: %s. Network ACLs are stateless: the reply needs an entry of its own, so the client times out.",
+		answered, acl, reply, way, by)
 }
 
 // inboundBy names the rule that let the packet in, or says that no group
@@ -203,17 +240,17 @@ func (r *Result) traceRule(d Direction, g *Group, k int, ok bool) {
 		Text: fmt.Sprintf("%s %s rule %d (%s) %s %s %s %s%s", g.ID, d, k+1, rule.Summary(), verdict, r.Conn.What(), prep, peer, why)})
 }
 
-func (r *Result) traceService() {
-	if r.Reason != Allowed && r.Reason != NoListener {
+func (r *Result) traceService(reason Reason) {
+	if reason != Allowed && reason != NoListener {
 		return
 	}
 	c := r.Conn
 	text := fmt.Sprintf("%s answers the ping.", r.To.Label())
 	if c.Protocol.HasPorts() {
 		text = fmt.Sprintf("%s listens on %s.", r.To.Label(), c.What())
-		if r.Reason == NoListener {
+		if reason == NoListener {
 			text = fmt.Sprintf("Nothing on %s listens on %s: it answers with a reset (tcp) or port unreachable (udp).", r.To.Label(), c.What())
 		}
 	}
-	r.Trace = append(r.Trace, Step{Phase: PhaseService, Rule: -1, Match: r.Reason == Allowed, Text: text})
+	r.Trace = append(r.Trace, Step{Phase: PhaseService, Rule: -1, Match: reason == Allowed, Text: text})
 }

@@ -22,14 +22,17 @@ import (
 var codes = []string{"", engine.CodeSyntax, engine.CodeUnknownField, engine.CodeMissingField, engine.CodeDuplicateID,
 	engine.CodeInvalidValue, engine.CodeGroupNotFound, engine.CodeInvalidParameter, engine.CodeGroupDuplicate,
 	engine.CodePermissionDup, engine.CodeRulesLimit, engine.CodeGroupsLimit, engine.CodeAddressInUse,
-	engine.CodeInstanceNotFound, engine.CodeVPCNotFound}
+	engine.CodeInstanceNotFound, engine.CodeVPCNotFound, engine.CodeSubnetRange, engine.CodeSubnetConflict,
+	engine.CodeSubnetNotFound, engine.CodeACLNotFound, engine.CodeACLEntryExists, engine.CodeACLEntryLimit}
 
 // addScenarioSeeds gives a fuzz test the project's scenarios: the
 // fixtures, the examples, the test worlds and a generated one.
 func addScenarioSeeds(f *testing.F) {
 	fixtures, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
 	examples, _ := filepath.Glob(filepath.Join("..", "examples", "scenarios", "*.yaml"))
-	for _, name := range append(fixtures, examples...) {
+	// The contract's subnet and network ACL cases, valid and not.
+	acls, _ := filepath.Glob(filepath.Join(contractDir, aclSection, "*.yaml"))
+	for _, name := range append(append(fixtures, examples...), acls...) {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -39,6 +42,7 @@ func addScenarioSeeds(f *testing.F) {
 	f.Add([]byte(evalWorld))
 	f.Add([]byte(mutateWorld))
 	f.Add(engine.Marshal(load(f, newGen(7).world("seven"))))
+	f.Add(engine.Marshal(load(f, newGen(11).world("eleven, with network ACLs"))))
 }
 
 func FuzzParse(f *testing.F) {

@@ -66,6 +66,11 @@ func (g *gen) world(name string) *engine.World {
 	for _, v := range w.VPCs {
 		g.fillVPC(w, v)
 	}
+	if g.chance(0.6) {
+		for _, v := range w.VPCs {
+			g.network(w, v)
+		}
+	}
 	for range g.intn(12) {
 		if c, ok := g.connection(w); ok {
 			c.Expect = engine.Outcome(g.intn(4))
@@ -130,6 +135,94 @@ func (g *gen) fillVPC(w *engine.World, v *engine.VPC) {
 		}
 	}
 	w.Groups = append(w.Groups, groups...)
+}
+
+// network gives a VPC, at random, subnets and network ACLs: none (the
+// implicit subnet and default ACL), or two subnets that split its
+// instances (at 10.k.1.10 to .15) and an empty third, each with the
+// default ACL, a declared default, or custom ACLs with random entries.
+func (g *gen) network(w *engine.World, v *engine.VPC) {
+	if g.chance(0.25) {
+		return
+	}
+	k := slices.Index(w.VPCs, v)
+	var acls []*engine.NetworkACL
+	broad, hosts := cidrPool(w, v)
+	cidrs := append(broad, hosts...)
+	for n := range g.intn(3) + 1 {
+		a := &engine.NetworkACL{ID: fmt.Sprintf("acl-%s-%d", v.ID, n), VPC: v.ID}
+		if n == 0 && g.chance(0.3) {
+			a.Name = "default"
+		} else if g.chance(0.4) {
+			a.Name = fmt.Sprintf("acl-name-%d", n)
+		}
+		a.Inbound, a.Outbound = g.entries(cidrs), g.entries(cidrs)
+		acls = append(acls, a)
+	}
+	w.NetworkACLs = append(w.NetworkACLs, acls...)
+	if g.chance(0.2) {
+		return // a declared default ACL, perhaps, guarding the implicit subnet
+	}
+	ranges := []string{"10.%d.1.8/30", "10.%d.1.12/30", "10.%d.2.0/24"}
+	var subnets []*engine.Subnet
+	for n, r := range ranges {
+		s := &engine.Subnet{ID: fmt.Sprintf("subnet-%s-%d", v.ID, n), VPC: v.ID, CIDR: netip.MustParsePrefix(fmt.Sprintf(r, k))}
+		if n == 0 && v.IPv6CIDR.IsValid() && g.chance(0.5) {
+			s.IPv6CIDR = netip.PrefixFrom(v.IPv6CIDR.Addr(), 64)
+		}
+		if g.chance(0.3) {
+			s.Name = fmt.Sprintf("subnet-name-%d", n)
+		}
+		if a := pick(g, acls); g.chance(0.7) && a.Name != "default" {
+			s.NetworkACL = a.ID
+			if a.Name != "" && g.chance(0.5) {
+				s.NetworkACL = a.Name
+			}
+		}
+		subnets = append(subnets, s)
+	}
+	w.Subnets = append(w.Subnets, subnets...)
+	for _, i := range w.Instances {
+		if i.VPC == v.ID && g.chance(0.3) {
+			for _, s := range subnets {
+				if s.CIDR.Contains(i.PrivateIP) {
+					i.Subnet = s.ID
+				}
+			}
+		}
+	}
+}
+
+// entries draws a direction's network ACL entries, rule numbers unique.
+func (g *gen) entries(cidrs []netip.Prefix) []engine.ACLEntry {
+	var out []engine.ACLEntry
+	numbers := g.r.Perm(30)
+	for n := range g.intn(4) {
+		e := engine.ACLEntry{Rule: 10 * (numbers[n] + 1), Action: engine.Allow, CIDR: pick(g, cidrs)}
+		if g.chance(0.3) {
+			e.Action = engine.Deny
+		}
+		e.Protocol = pick(g, []engine.Protocol{engine.ProtoTCP, engine.ProtoTCP, engine.ProtoUDP,
+			engine.ProtoICMP, engine.ProtoICMPv6, engine.ProtoAll, engine.ProtoAll})
+		switch {
+		case e.Protocol.HasPorts():
+			e.Ports = pick(g, []engine.PortRange{{22, 22}, {80, 80}, {443, 443}, {53, 53}, {1024, 65535},
+				{32768, 60999}, {49152, 65535}, {32768, 32768}, {0, 1023}, engine.AllPorts})
+		case e.Protocol.IsICMP():
+			e.Ports = pick(g, []engine.PortRange{engine.AnyICMP, {8, engine.AnyPort}, {0, 0}, {128, 0}, {129, engine.AnyPort}})
+		}
+		out = append(out, e)
+	}
+	// Catch-alls after the drawn entries: the well-known ports only (the
+	// classic ACL that forgets the replies' ephemeral ports), or everything.
+	switch n := g.intn(10); {
+	case n < 5:
+		out = append(out, engine.ACLEntry{Rule: 400, Action: engine.Allow, Protocol: engine.ProtoTCP,
+			Ports: engine.PortRange{Lo: 0, Hi: 10000}, CIDR: netip.MustParsePrefix("0.0.0.0/0")})
+	case n < 8:
+		out = append(out, engine.ACLEntry{Rule: 500, Action: engine.Allow, Protocol: engine.ProtoAll, CIDR: netip.MustParsePrefix("0.0.0.0/0")})
+	}
+	return out
 }
 
 // cidrPool is the CIDRs rules draw from: broad ranges (the whole internet,
@@ -251,6 +344,9 @@ func (g *gen) connection(w *engine.World) (engine.Connection, bool) {
 	if c.Protocol.HasPorts() {
 		c.Port = pick(g, probePorts)
 	}
+	if g.chance(0.2) {
+		c.SourcePort = pick(g, []int{1, 1024, 32768, 40000, 49152, 61000, 65535})
+	}
 	rw := newRefWorld(w)
 	from, _ := rw.resolve(c.From)
 	to, _ := rw.resolve(c.To)
@@ -273,6 +369,7 @@ type scale struct {
 	instances, groups  int
 	minRules, maxRules int // inbound rules per group; outbound get a quarter
 	perInstance        int // groups on each instance
+	acls               bool
 }
 
 // scaleWorld builds the large worlds of the benchmarks: instances spread
@@ -326,12 +423,62 @@ func scaleWorld(sc scale) *engine.World {
 		grp.Inbound = g.rules(grp, peers[v], pools[v], sc.minRules+g.intn(sc.maxRules-sc.minRules+1))
 		grp.Outbound = g.rules(grp, peers[v], pools[v], 1+g.intn(sc.maxRules/4+1))
 	}
+	if sc.acls {
+		scaleACLs(g, w, pools)
+	}
 	data := engine.Marshal(w)
 	loaded, ds := engine.Parse("scale.yaml", data)
 	if loaded == nil {
 		panic("scale world does not load: " + ds.Error())
 	}
 	return loaded
+}
+
+// scaleACLs gives each VPC of a scale world sixteen subnets (the /26s of
+// 10.v.0.0/22, which hold all its instances) and three network ACLs of 12
+// entries per direction: denies of single addresses, allows of ports and
+// ranges, and the ephemeral ports' return entry on some; one subnet in
+// four keeps the default ACL.
+func scaleACLs(g *gen, w *engine.World, pools [][]netip.Prefix) {
+	for v, vpc := range w.VPCs {
+		var acls []string
+		for k := range 3 {
+			a := &engine.NetworkACL{ID: fmt.Sprintf("acl-%d-%d", v, k), VPC: vpc.ID}
+			for _, d := range []engine.Direction{engine.Inbound, engine.Outbound} {
+				var entries []engine.ACLEntry
+				for n := range 11 {
+					e := engine.ACLEntry{Rule: 10 * (n + 1), Action: engine.Allow, Protocol: engine.ProtoTCP, CIDR: pick(g, pools[v])}
+					if !e.CIDR.Addr().Is4() {
+						e.CIDR = netip.MustParsePrefix("0.0.0.0/0")
+					}
+					switch {
+					case g.chance(0.3):
+						e.Action, e.Protocol = engine.Deny, engine.ProtoAll
+					default:
+						p := pick(g, matrixPorts)
+						e.Ports = engine.PortRange{Lo: p, Hi: p}
+					}
+					entries = append(entries, e)
+				}
+				last := engine.ACLEntry{Rule: 200, Action: engine.Allow, Protocol: engine.ProtoTCP,
+					Ports: engine.PortRange{Lo: 1024, Hi: 65535}, CIDR: netip.MustParsePrefix("0.0.0.0/0")}
+				if g.chance(0.3) {
+					last.Ports.Lo = 49152 // instances' replies to 32768 are dropped
+				}
+				*map[engine.Direction]*[]engine.ACLEntry{engine.Inbound: &a.Inbound, engine.Outbound: &a.Outbound}[d] = append(entries, last)
+			}
+			w.NetworkACLs = append(w.NetworkACLs, a)
+			acls = append(acls, a.ID)
+		}
+		for k := range 16 {
+			s := &engine.Subnet{ID: fmt.Sprintf("subnet-%d-%d", v, k), VPC: vpc.ID,
+				CIDR: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(v), byte(k / 4), byte(64 * (k % 4))}), 26)}
+			if k%4 < 3 {
+				s.NetworkACL = acls[k%4]
+			}
+			w.Subnets = append(w.Subnets, s)
+		}
+	}
 }
 
 // pickN draws n elements of list (fewer if it is shorter), in list order.

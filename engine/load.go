@@ -180,7 +180,8 @@ func (l *loader) document(data string) *World {
 		return nil
 	}
 	l.pos.top = m.Node()
-	w.Quotas = Quotas{RulesPerDirection: DefaultRulesPerDirection, GroupsPerInstance: DefaultGroupsPerInstance}
+	w.Quotas = Quotas{RulesPerDirection: DefaultRulesPerDirection, GroupsPerInstance: DefaultGroupsPerInstance,
+		ACLRulesPerDirection: DefaultACLRulesPerDirection}
 	if f, ok := m.Need("version"); ok {
 		if s, ok := l.r.Scalar(f.Value); ok && s == "1" {
 			w.Version = 1
@@ -199,6 +200,16 @@ func (l *loader) document(data string) *World {
 	l.each(m, "vpcs", func(n *yamlread.Node) {
 		if v := l.vpc(n); v != nil {
 			w.VPCs = append(w.VPCs, v)
+		}
+	})
+	l.each(m, "subnets", func(n *yamlread.Node) {
+		if s := l.subnet(n); s != nil {
+			w.Subnets = append(w.Subnets, s)
+		}
+	})
+	l.each(m, "network_acls", func(n *yamlread.Node) {
+		if a := l.networkACL(n); a != nil {
+			w.NetworkACLs = append(w.NetworkACLs, a)
 		}
 	})
 	l.each(m, "security_groups", func(n *yamlread.Node) {
@@ -246,6 +257,7 @@ func (l *loader) quotas(f yamlread.Field, q *Quotas) {
 	}
 	read("rules_per_direction", &q.RulesPerDirection)
 	read("security_groups_per_instance", &q.GroupsPerInstance)
+	read("network_acl_rules_per_direction", &q.ACLRulesPerDirection)
 }
 
 func (l *loader) vpc(n *yamlread.Node) *VPC {
@@ -371,6 +383,9 @@ func (l *loader) instance(n *yamlread.Node) *Instance {
 	}
 	i := &Instance{ID: l.id(m), Name: m.Str("name"), VPC: l.ref(m, "vpc")}
 	l.pos.instances[i] = m.Node()
+	if _, ok := m.Get("subnet"); ok {
+		i.Subnet = l.ref(m, "subnet")
+	}
 	if f, ok := m.Need("private_ip"); ok {
 		i.PrivateIP = l.addr(f, "private_ip")
 		if i.PrivateIP.IsValid() && !i.PrivateIP.Is4() {
@@ -466,6 +481,9 @@ func (l *loader) connection(n *yamlread.Node) (c Connection, at *yamlread.Node, 
 	} else if !has && c.Protocol.HasPorts() {
 		l.add(m.Pos, CodeMissingField, "a %s connection needs `port`", c.Protocol)
 	}
+	if f, has := m.Get("source_port"); has {
+		c.SourcePort = l.sourcePort(f)
+	}
 	if f, has := m.Get("expect"); has {
 		s, _ := l.r.Scalar(f.Value)
 		o, valid := ParseOutcome(s)
@@ -517,7 +535,7 @@ func (l *loader) object(n *yamlread.Node, what string, known []string) (yamlread
 var capitalized = map[string]string{}
 
 func init() {
-	for _, what := range []string{"the scenario", "quotas", "a VPC", "a security group", ruleWhat[Inbound], ruleWhat[Outbound], "an instance", "a host", "a connection"} {
+	for _, what := range []string{"the scenario", "quotas", "a VPC", "a subnet", "a network ACL", "a network ACL entry", "a security group", ruleWhat[Inbound], ruleWhat[Outbound], "an instance", "a host", "a connection"} {
 		capitalized[what] = capitalize(what)
 	}
 }

@@ -54,6 +54,10 @@ func BuildMatrix(w *World, ports []int) *Matrix {
 				}
 				v = public
 			}
+			if b.acls != nil {
+				b.cellsWithACLs(cell, s, d, v)
+				continue
+			}
 			for p := range np {
 				switch {
 				case ep[s].Instance != nil && !b.allows(s, Outbound, p, v, d):
@@ -69,6 +73,81 @@ func BuildMatrix(w *World, ports []int) *Matrix {
 		}
 	}
 	return m
+}
+
+// cellsWithACLs fills the cells of machine s to machine d in a world with
+// network ACLs: the seven steps of the contract, in order.
+func (b *matrixBuilder) cellsWithACLs(cell []Reason, s, d int, v view) {
+	srcInst, dstInst := s < len(b.x.insts), d < len(b.x.insts)
+	crosses := !(v == private && srcInst && dstInst && b.x.insts[s].subnet >= 0 && b.x.insts[s].subnet == b.x.insts[d].subnet)
+	reply := b.np // the reply slot: to an instance's port 32768
+	if !srcInst {
+		reply++ // a host's: 49152
+	}
+	for p := range b.np {
+		switch {
+		case srcInst && !b.allows(s, Outbound, p, v, d):
+			cell[p] = OutboundBlocked
+		case crosses && srcInst && !b.aclAllows(s, Outbound, p, v, d):
+			cell[p] = ACLOutboundBlocked
+		case crosses && dstInst && !b.aclAllows(d, Inbound, p, v, s):
+			cell[p] = ACLInboundBlocked
+		case dstInst && !b.allows(d, Inbound, p, v, s):
+			cell[p] = InboundBlocked
+		case crosses && ((dstInst && !b.aclAllows(d, Outbound, reply, v, s)) || (srcInst && !b.aclAllows(s, Inbound, reply, v, d))):
+			cell[p] = ACLReplyBlocked
+		case b.listens[d*b.np+p]:
+			cell[p] = Allowed
+		default:
+			cell[p] = NoListener
+		}
+	}
+}
+
+// aclAllows reports whether machine k's network ACL lets, in direction d
+// on port slot p, a packet to or from machine peer in view v through.
+func (b *matrixBuilder) aclAllows(k int, d Direction, p int, v view, peer int) bool {
+	a := b.x.insts[k].acl
+	if a < 0 {
+		return false
+	}
+	set := b.acls[((int(a)*2+int(d))*(b.np+2)+p)*int(views)+int(v)]
+	return set.has(b.orders[v].pos[peer])
+}
+
+// aclSets computes what each network ACL lets through, per direction, port
+// slot (the matrix's ports, then the replies' ports 32768 and 49152) and
+// view: the entries applied from the last to the first, each setting or
+// clearing the machines its range holds, leave each machine as the first
+// entry that matches it decides.
+func (b *matrixBuilder) aclSets(ports []int) {
+	x := b.x
+	slots := append(slices.Clone(ports), DefaultLinuxSourcePort, DefaultOutsideSourcePort)
+	b.acls = make([]bitset, len(x.acls)*2*len(slots)*int(views))
+	for a := range x.acls {
+		for d := range Direction(2) {
+			entries := x.acls[a].entries[d]
+			for p, port := range slots {
+				key := keyOf(TCP(port))
+				for v := range views {
+					set := newBitset(len(b.orders[v].addrs))
+					for k := len(entries) - 1; k >= 0; k-- {
+						e := &entries[k]
+						if !e.admits(key) || e.fam == noFamily {
+							continue
+						}
+						lo, hi := b.orders[v].span(e.bounds())
+						if x.entries[e.ref].allow {
+							set.setRange(lo, hi)
+						} else {
+							set.clearRange(lo, hi)
+						}
+					}
+					b.acls[((a*2+int(d))*len(slots)+p)*int(views)+int(v)] = set
+				}
+			}
+		}
+	}
 }
 
 func fill(cell []Reason, r Reason) {
@@ -103,7 +182,14 @@ func (b bitset) or(o bitset) {
 }
 
 // setRange sets members lo to hi-1.
-func (b bitset) setRange(lo, hi int) {
+func (b bitset) setRange(lo, hi int) { b.eachRange(lo, hi, func(w int, mask uint64) { b[w] |= mask }) }
+
+// clearRange clears members lo to hi-1.
+func (b bitset) clearRange(lo, hi int) {
+	b.eachRange(lo, hi, func(w int, mask uint64) { b[w] &^= mask })
+}
+
+func (b bitset) eachRange(lo, hi int, fn func(w int, mask uint64)) {
 	for lo < hi {
 		w := lo >> 6
 		end := min(hi, (w+1)<<6)
@@ -111,7 +197,7 @@ func (b bitset) setRange(lo, hi int) {
 		if end-(w<<6) < 64 {
 			mask &= (1 << (end & 63)) - 1
 		}
-		b[w] |= mask
+		fn(w, mask)
 		lo = end
 	}
 }
@@ -196,15 +282,19 @@ func (o order) search(before func(addrKey) bool) int {
 }
 
 type matrixBuilder struct {
+	x       *compiled
 	orders  [views]order
 	np      int
 	allowed []bitset // [machine][direction][port][view], instances only
 	listens []bool   // [machine][port]
+	// acls is what each network ACL lets through, [acl][direction][port
+	// slot][view]; nil in a world without subnets and ACLs.
+	acls []bitset
 }
 
 func newMatrixBuilder(x *compiled, ep []Endpoint, ports []int) *matrixBuilder {
 	np := len(ports)
-	b := &matrixBuilder{np: np, listens: make([]bool, len(ep)*np), allowed: make([]bitset, len(ep)*2*np*int(views))}
+	b := &matrixBuilder{x: x, np: np, listens: make([]bool, len(ep)*np), allowed: make([]bitset, len(ep)*2*np*int(views))}
 	b.orders[private] = newOrder(ep, func(e Endpoint) netip.Addr {
 		if e.Instance != nil {
 			return e.Instance.PrivateIP
@@ -249,6 +339,9 @@ func newMatrixBuilder(x *compiled, ep []Endpoint, ports []int) *matrixBuilder {
 				}
 			}
 		}
+	}
+	if x.hasACLs {
+		b.aclSets(ports)
 	}
 	return b
 }

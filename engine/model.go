@@ -40,6 +40,8 @@ type World struct {
 	Quotas      Quotas
 
 	VPCs        []*VPC
+	Subnets     []*Subnet     // declared subnets; a VPC without any has one implicit subnet
+	NetworkACLs []*NetworkACL // every VPC's default ACL (implicit or declared) and the others
 	Groups      []*Group
 	Instances   []*Instance
 	Hosts       []*Host
@@ -52,6 +54,17 @@ type World struct {
 type Quotas struct {
 	RulesPerDirection int
 	GroupsPerInstance int
+	// ACLRulesPerDirection limits a network ACL's entries per direction
+	// and address family; zero means the default, 20.
+	ACLRulesPerDirection int
+}
+
+// aclRules is the network ACL quota in force.
+func (q Quotas) aclRules() int {
+	if q.ACLRulesPerDirection <= 0 {
+		return DefaultACLRulesPerDirection
+	}
+	return q.ACLRulesPerDirection
 }
 
 // VPC is a virtual network in one region.
@@ -157,7 +170,10 @@ type Instance struct {
 	PrivateIP netip.Addr
 	PublicIP  netip.Addr // invalid when the instance has none
 	IPv6      netip.Addr // invalid when the instance has none
-	Groups    []string   // group ids, in attachment order
+	// Subnet names the instance's subnet (id; a file may give its name);
+	// empty means the subnet of its VPC whose range holds PrivateIP.
+	Subnet    string
+	Groups    []string // group ids, in attachment order
 	Listening []Service
 }
 
@@ -200,6 +216,9 @@ type Connection struct {
 	Protocol Protocol // tcp, udp, icmp or icmpv6
 	Port     int      // for tcp and udp
 	Expect   Outcome  // OutcomeNone when nothing is expected
+	// SourcePort is the client's ephemeral port, which the reply goes
+	// back to; zero means the default (see SourcePortOf).
+	SourcePort int
 }
 
 // HasPort reports whether the connection's protocol uses ports.
@@ -246,9 +265,21 @@ const (
 	InboundBlocked
 	OutboundBlocked
 	Unreachable
+	// ACLOutboundBlocked: the source subnet's network ACL dropped the
+	// packet on its way out; ACLInboundBlocked: the destination subnet's,
+	// on its way in; ACLReplyBlocked: the server answered, and an ACL
+	// dropped the reply (the destination's outbound or the source's
+	// inbound).
+	ACLOutboundBlocked
+	ACLInboundBlocked
+	ACLReplyBlocked
 )
 
-var reasonNames = [...]string{"", "allowed", "no-listener", "inbound-blocked", "outbound-blocked", "unreachable"}
+var reasonNames = [...]string{"", "allowed", "no-listener", "inbound-blocked", "outbound-blocked", "unreachable",
+	"acl-outbound-blocked", "acl-inbound-blocked", "acl-reply-blocked"}
+
+// IsACL reports whether a network ACL is the reason.
+func (r Reason) IsACL() bool { return r >= ACLOutboundBlocked && r <= ACLReplyBlocked }
 
 func (r Reason) String() string {
 	if int(r) < len(reasonNames) {
@@ -264,7 +295,7 @@ func (r Reason) Outcome() Outcome {
 		return Connected
 	case NoListener:
 		return Refused
-	case InboundBlocked, OutboundBlocked, Unreachable:
+	case InboundBlocked, OutboundBlocked, Unreachable, ACLOutboundBlocked, ACLInboundBlocked, ACLReplyBlocked:
 		return Timeout
 	}
 	return OutcomeNone

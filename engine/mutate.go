@@ -58,6 +58,12 @@ func (w *World) NewID(prefix string) string {
 	for _, h := range w.Hosts {
 		taken[h.ID] = true
 	}
+	for _, s := range w.Subnets {
+		taken[s.ID] = true
+	}
+	for _, a := range w.NetworkACLs {
+		taken[a.ID] = true
+	}
 	for n := 1; ; n++ {
 		if id := fmt.Sprintf("%s%04d", prefix, n); !taken[id] {
 			return id
@@ -308,9 +314,27 @@ func (w *World) LaunchInstance(i Instance) (string, error) {
 		}
 		ni := i
 		ni.Listening = slices.Clone(i.Listening)
+		// An instance is launched into a subnet: the one named, or else
+		// the VPC's first (AWS's default subnet), when it declares any.
+		var sub *Subnet
+		if i.Subnet != "" {
+			if sub = c.FindSubnet(v.ID, i.Subnet); sub == nil || sub.VPC != v.ID {
+				return errorf(CodeSubnetNotFound, "the subnet ID %q does not exist in VPC %s", i.Subnet, v.ID)
+			}
+			ni.Subnet = sub.ID
+		} else if k := slices.IndexFunc(c.Subnets, func(s *Subnet) bool { return s.VPC == v.ID }); k >= 0 && !ni.PrivateIP.IsValid() {
+			sub = c.Subnets[k]
+		}
 		if !ni.PrivateIP.IsValid() {
-			if ni.PrivateIP = c.FreePrivateIP(v); !ni.PrivateIP.IsValid() {
-				return errorf(CodeInsufficientAddresses, "VPC %s has no free address left in %s", v.ID, v.CIDR)
+			switch {
+			case sub != nil:
+				if ni.PrivateIP = c.FreeSubnetIP(sub); !ni.PrivateIP.IsValid() {
+					return errorf(CodeInsufficientAddresses, "subnet %s has no free address left in %s", sub.ID, sub.CIDR)
+				}
+			default:
+				if ni.PrivateIP = c.FreePrivateIP(v); !ni.PrivateIP.IsValid() {
+					return errorf(CodeInsufficientAddresses, "VPC %s has no free address left in %s", v.ID, v.CIDR)
+				}
 			}
 		}
 		// No groups means the VPC's default group; settling resolves names.
@@ -431,13 +455,15 @@ func (w *World) AddConnection(c Connection) error {
 
 // FreePrivateIP returns the first unused address of the VPC from .10 on
 // (AWS reserves the first four addresses of every subnet).
-func (w *World) FreePrivateIP(v *VPC) netip.Addr {
+func (w *World) FreePrivateIP(v *VPC) netip.Addr { return w.freeIn(v.CIDR) }
+
+func (w *World) freeIn(p netip.Prefix) netip.Addr {
 	used := w.usedAddrs()
-	a := v.CIDR.Addr()
+	a := p.Addr()
 	for range 10 {
 		a = a.Next()
 	}
-	for ; v.CIDR.Contains(a); a = a.Next() {
+	for ; p.Contains(a); a = a.Next() {
 		if !used[a] {
 			return a
 		}

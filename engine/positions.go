@@ -14,6 +14,8 @@ type positions struct {
 	top       *yamlread.Node // the document's top-level mapping
 	quotas    *yamlread.Node
 	vpcs      map[*VPC]*yamlread.Node
+	subnets   map[*Subnet]*yamlread.Node
+	acls      map[*NetworkACL]aclNodes
 	groups    map[*Group]groupNodes
 	instances map[*Instance]*yamlread.Node
 	hosts     map[*Host]*yamlread.Node
@@ -28,18 +30,19 @@ type groupNodes struct {
 // The keys of each kind of element, in the order the loader takes them.
 // A rule's peer key is `source` inbound and `destination` outbound.
 var (
-	topKeys        = []string{"version", "name", "description", "region", "quotas", "vpcs", "security_groups", "instances", "hosts", "connections"}
-	quotaKeys      = []string{"rules_per_direction", "security_groups_per_instance"}
+	topKeys        = []string{"version", "name", "description", "region", "quotas", "vpcs", "subnets", "network_acls", "security_groups", "instances", "hosts", "connections"}
+	quotaKeys      = []string{"rules_per_direction", "security_groups_per_instance", "network_acl_rules_per_direction"}
 	vpcKeys        = []string{"id", "cidr", "ipv6_cidr", "region"}
 	groupKeys      = []string{"id", "name", "vpc", "description", "inbound", "outbound"}
 	ruleKeys       = [2][]string{{"protocol", "ports", "source", "description"}, {"protocol", "ports", "destination", "description"}}
-	instanceKeys   = []string{"id", "name", "vpc", "private_ip", "public_ip", "ipv6", "security_groups", "listening"}
+	instanceKeys   = []string{"id", "name", "vpc", "subnet", "private_ip", "public_ip", "ipv6", "security_groups", "listening"}
 	hostKeys       = []string{"id", "name", "ip", "listening"}
-	connectionKeys = []string{"from", "to", "protocol", "port", "expect"}
+	connectionKeys = []string{"from", "to", "protocol", "port", "source_port", "expect"}
 )
 
 func newPositions() *positions {
 	return &positions{vpcs: map[*VPC]*yamlread.Node{}, groups: map[*Group]groupNodes{},
+		subnets: map[*Subnet]*yamlread.Node{}, acls: map[*NetworkACL]aclNodes{},
 		instances: map[*Instance]*yamlread.Node{}, hosts: map[*Host]*yamlread.Node{}}
 }
 

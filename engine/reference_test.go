@@ -39,13 +39,17 @@ func newRefWorld(w *engine.World) *refWorld {
 	return rw
 }
 
-// facts is what the four steps find out about a connection.
+// facts is what the steps find out about a connection.
 type facts struct {
 	reachable         bool
 	src, dst          netip.Addr
 	private           bool
 	outbound, inbound bool // the source's groups let it out; the destination's let it in
-	listening         bool
+	// The network ACLs: the source subnet's lets it out, the destination
+	// subnet's lets it in, and both let the reply back (true where no ACL
+	// is crossed).
+	aclOut, aclIn, aclReply bool
+	listening               bool
 }
 
 // decision turns the facts into a reason. refDecide is the contract's; the
@@ -59,8 +63,14 @@ func refDecide(f facts) engine.Reason {
 		return engine.Unreachable
 	case !f.outbound:
 		return engine.OutboundBlocked
+	case !f.aclOut:
+		return engine.ACLOutboundBlocked
+	case !f.aclIn:
+		return engine.ACLInboundBlocked
 	case !f.inbound:
 		return engine.InboundBlocked
+	case !f.aclReply:
+		return engine.ACLReplyBlocked
 	case !f.listening:
 		return engine.NoListener
 	}
@@ -115,8 +125,32 @@ func (rw *refWorld) evaluateEnds(from, to refEnd, c engine.Connection) facts {
 	}
 	// Step 2: outbound. Only an instance has groups; anything else sends freely.
 	f.outbound = from.inst == nil || rw.allows(from.inst, engine.Outbound, c, f.dst, to.inst, f.private)
-	// Step 3: inbound, with the source address as the destination sees it.
+	// Steps 3 and 4: the network ACLs, where the packet crosses a subnet's
+	// edge: the source's going out, the destination's coming in.
+	crosses := !(f.private && from.inst != nil && to.inst != nil && rw.subnetKey(from.inst) == rw.subnetKey(to.inst))
+	typ, code := 8, 0
+	if c.Protocol == engine.ProtoICMPv6 {
+		typ = 128
+	}
+	f.aclOut = !crosses || from.inst == nil || rw.aclAllows(from.inst, engine.Outbound, c.Protocol, c.Port, typ, code, f.dst)
+	f.aclIn = !crosses || to.inst == nil || rw.aclAllows(to.inst, engine.Inbound, c.Protocol, c.Port, typ, code, f.src)
+	// Step 5: inbound, with the source address as the destination sees it.
 	f.inbound = to.inst == nil || rw.allows(to.inst, engine.Inbound, c, f.src, from.inst, f.private)
+	// Step 7: the reply, protocol as asked, to the client's source port;
+	// for a ping the echo reply.
+	sport := c.SourcePort
+	if sport == 0 {
+		sport = 49152
+		if from.inst != nil {
+			sport = 32768
+		}
+	}
+	rtyp := 0
+	if c.Protocol == engine.ProtoICMPv6 {
+		rtyp = 129
+	}
+	f.aclReply = !crosses || ((to.inst == nil || rw.aclAllows(to.inst, engine.Outbound, c.Protocol, sport, rtyp, 0, f.src)) &&
+		(from.inst == nil || rw.aclAllows(from.inst, engine.Inbound, c.Protocol, sport, rtyp, 0, f.dst)))
 	// Step 4: the service. A ping needs no listener.
 	switch c.Protocol {
 	case engine.ProtoICMP, engine.ProtoICMPv6:
@@ -266,4 +300,63 @@ func refPeerMatches(r engine.Rule, addr netip.Addr, peer *engine.Instance, priva
 		return private && peer != nil && slices.Contains(peer.Groups, r.Peer.Group)
 	}
 	return r.Peer.CIDR.Contains(addr)
+}
+
+// subnetKey names the subnet an instance is in: the one it names, or the
+// one of its VPC that holds its private IP, or its VPC's implicit one.
+func (rw *refWorld) subnetKey(i *engine.Instance) string {
+	if s := rw.subnet(i); s != nil {
+		return s.ID
+	}
+	return i.VPC + " (implicit)"
+}
+
+func (rw *refWorld) subnet(i *engine.Instance) *engine.Subnet {
+	for _, s := range rw.w.Subnets {
+		if s.VPC == i.VPC && (s.ID == i.Subnet || (i.Subnet == "" && s.CIDR.Contains(i.PrivateIP))) {
+			return s
+		}
+	}
+	return nil
+}
+
+// aclAllows reads the entries of the instance's subnet's network ACL in
+// ascending rule order; the first that matches decides, and none denies.
+func (rw *refWorld) aclAllows(i *engine.Instance, d engine.Direction, p engine.Protocol, port, typ, code int, addr netip.Addr) bool {
+	aclID := ""
+	if s := rw.subnet(i); s != nil {
+		aclID = s.NetworkACL
+	}
+	var acl *engine.NetworkACL
+	for _, a := range rw.w.NetworkACLs {
+		if a.VPC == i.VPC && ((aclID == "" && a.Name == "default") || a.ID == aclID) {
+			acl = a
+			break
+		}
+	}
+	if acl == nil {
+		return false
+	}
+	entries := slices.Clone(acl.Entries(d))
+	slices.SortFunc(entries, func(a, b engine.ACLEntry) int { return a.Rule - b.Rule })
+	for _, e := range entries {
+		if refEntryMatches(e, p, port, typ, code) && e.CIDR.Contains(addr) {
+			return e.Action == engine.Allow
+		}
+	}
+	return false
+}
+
+func refEntryMatches(e engine.ACLEntry, p engine.Protocol, port, typ, code int) bool {
+	switch {
+	case e.Protocol == engine.ProtoAll:
+		return true
+	case e.Protocol != p:
+		return false
+	case p == engine.ProtoTCP || p == engine.ProtoUDP:
+		return e.Ports.Lo <= port && port <= e.Ports.Hi
+	case p == engine.ProtoICMP || p == engine.ProtoICMPv6:
+		return (e.Ports.Lo == engine.AnyPort || e.Ports.Lo == typ) && (e.Ports.Hi == engine.AnyPort || e.Ports.Hi == code)
+	}
+	return false
 }

@@ -16,8 +16,10 @@ import (
 type plainWorld struct {
 	Version                   int
 	Name, Description, Region string
-	Quotas                    [2]int
+	Quotas                    [3]int
 	VPCs                      []engine.VPC
+	Subnets                   []engine.Subnet
+	NetworkACLs               []engine.NetworkACL
 	Groups                    []engine.Group
 	Instances                 []engine.Instance
 	Hosts                     []engine.Host
@@ -26,9 +28,17 @@ type plainWorld struct {
 
 func plain(w *engine.World) plainWorld {
 	p := plainWorld{Version: w.Version, Name: w.Name, Description: w.Description, Region: w.Region,
-		Quotas: [2]int{w.Quotas.RulesPerDirection, w.Quotas.GroupsPerInstance}}
+		Quotas: [3]int{w.Quotas.RulesPerDirection, w.Quotas.GroupsPerInstance, w.Quotas.ACLRulesPerDirection}}
 	for _, v := range w.VPCs {
 		p.VPCs = append(p.VPCs, *v)
+	}
+	for _, s := range w.Subnets {
+		p.Subnets = append(p.Subnets, *s)
+	}
+	for _, a := range w.NetworkACLs {
+		c := *a
+		c.Inbound, c.Outbound = orNil(a.Inbound), orNil(a.Outbound)
+		p.NetworkACLs = append(p.NetworkACLs, c)
 	}
 	for _, g := range w.Groups {
 		c := *g

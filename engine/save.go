@@ -23,10 +23,14 @@ func Marshal(w *World) []byte {
 	if w.Region != "" && w.Region != DefaultRegion {
 		e.kv(0, "region", w.Region)
 	}
-	if q := w.Quotas; q.RulesPerDirection != DefaultRulesPerDirection || q.GroupsPerInstance != DefaultGroupsPerInstance {
+	aclQuota := w.Quotas.aclRules() != DefaultACLRulesPerDirection
+	if q := w.Quotas; q.RulesPerDirection != DefaultRulesPerDirection || q.GroupsPerInstance != DefaultGroupsPerInstance || aclQuota {
 		e.line(0, "quotas:")
 		e.line(1, "rules_per_direction: "+itoa(q.RulesPerDirection))
 		e.line(1, "security_groups_per_instance: "+itoa(q.GroupsPerInstance))
+		if aclQuota {
+			e.line(1, "network_acl_rules_per_direction: "+itoa(q.ACLRulesPerDirection))
+		}
 	}
 	e.section("vpcs", len(w.VPCs))
 	for _, v := range w.VPCs {
@@ -34,6 +38,25 @@ func Marshal(w *World) []byte {
 		e.kv(2, "cidr", prefixString(v.CIDR))
 		e.kv(2, "ipv6_cidr", prefixString(v.IPv6CIDR))
 		e.kv(2, "region", v.Region)
+	}
+	e.section("subnets", len(w.Subnets))
+	for _, s := range w.Subnets {
+		e.flow(1, pairs("id", s.ID, "name", s.Name, "vpc", s.VPC, "cidr", prefixString(s.CIDR),
+			"ipv6_cidr", prefixString(s.IPv6CIDR), "network_acl", s.NetworkACL))
+	}
+	var acls []*NetworkACL
+	for _, a := range w.NetworkACLs {
+		if !w.isImplicitDefaultACL(a) {
+			acls = append(acls, a)
+		}
+	}
+	e.section("network_acls", len(acls))
+	for _, a := range acls {
+		e.item("id", a.ID)
+		e.kv(2, "name", a.Name)
+		e.kv(2, "vpc", a.VPC)
+		e.entries(a, Inbound)
+		e.entries(a, Outbound)
 	}
 	var groups []*Group
 	for _, g := range w.Groups {
@@ -57,6 +80,7 @@ func Marshal(w *World) []byte {
 		e.item("id", i.ID)
 		e.kv(2, "name", i.Name)
 		e.kv(2, "vpc", i.VPC)
+		e.kv(2, "subnet", i.Subnet)
 		e.kv(2, "private_ip", addrString(i.PrivateIP))
 		e.kv(2, "public_ip", addrString(i.PublicIP))
 		e.kv(2, "ipv6", addrString(i.IPv6))
@@ -79,6 +103,9 @@ func Marshal(w *World) []byte {
 		}
 		if c.Protocol.HasPorts() {
 			kv = append(kv, "port", itoa(c.Port))
+		}
+		if c.SourcePort != 0 {
+			kv = append(kv, "source_port", itoa(c.SourcePort))
 		}
 		kv = append(kv, "expect", c.Expect.String())
 		e.flow(1, pairs(kv...))
@@ -217,6 +244,24 @@ func (e *emitter) rules(w *World, g *Group, d Direction) {
 			kv = append(kv, "ports", r.Ports.Format(r.Protocol))
 		}
 		kv = append(kv, d.peerField(), peerRef(w, g, r.Peer), "description", r.Description)
+		e.flow(3, pairs(kv...))
+	}
+}
+
+// entries writes a network ACL's entries of one direction, as they are
+// stored (their order is kept; evaluation reads them by rule number).
+func (e *emitter) entries(a *NetworkACL, d Direction) {
+	entries := a.Entries(d)
+	if len(entries) == 0 {
+		return
+	}
+	e.line(2, d.String()+":")
+	for _, x := range entries {
+		kv := []string{"rule", itoa(x.Rule), "action", x.Action.String(), "protocol", x.Protocol.String()}
+		if x.Protocol.HasPorts() || (x.Protocol.IsICMP() && x.Ports != AnyICMP) {
+			kv = append(kv, "ports", x.Ports.Format(x.Protocol))
+		}
+		kv = append(kv, "cidr", prefixString(x.CIDR))
 		e.flow(3, pairs(kv...))
 	}
 }

@@ -105,7 +105,45 @@ func (w *World) applyDefaults() groupIndex {
 		}
 	}
 	w.orderGroups()
+	w.applyACLDefaults()
 	return idx
+}
+
+// applyACLDefaults gives each VPC its default network ACL unless it has
+// one named default, first and in VPC order (a saved file leaves those
+// that are exactly as AWS makes them out, and reading it back puts them
+// first), and stores entries as AWS does.
+func (w *World) applyACLDefaults() {
+	var defaults []*NetworkACL
+	for _, v := range w.VPCs {
+		// Two VPCs with one id (reported as such) share one default ACL.
+		if v.ID != "" && w.DefaultACL(v.ID) == nil && !slices.ContainsFunc(defaults, func(a *NetworkACL) bool { return a.VPC == v.ID }) {
+			defaults = append(defaults, newDefaultACL(v))
+		}
+	}
+	if len(defaults) > 0 {
+		w.NetworkACLs = append(defaults, w.NetworkACLs...)
+	}
+	for _, a := range w.NetworkACLs {
+		for _, entries := range [...][]ACLEntry{a.Inbound, a.Outbound} {
+			for k := range entries {
+				e := &entries[k]
+				e.Ports = e.Ports.canonical(e.Protocol)
+				e.CIDR = e.CIDR.Masked()
+			}
+		}
+	}
+	rank := make(map[string]int, len(w.VPCs))
+	for k, v := range w.VPCs {
+		rank[v.ID] = k
+	}
+	key := func(a *NetworkACL) int {
+		if w.isImplicitDefaultACL(a) {
+			return rank[a.VPC]
+		}
+		return len(w.VPCs)
+	}
+	slices.SortStableFunc(w.NetworkACLs, func(a, b *NetworkACL) int { return cmp.Compare(key(a), key(b)) })
 }
 
 // orderGroups keeps the VPCs' default groups that are exactly as AWS makes
@@ -149,6 +187,18 @@ func (w *World) resolve(idx groupIndex) {
 		for k, ref := range i.Groups {
 			if g := idx.find(i.VPC, ref); g != nil {
 				i.Groups[k] = g.ID
+			}
+		}
+		if i.Subnet != "" {
+			if s := w.FindSubnet(i.VPC, i.Subnet); s != nil && s.VPC == i.VPC {
+				i.Subnet = s.ID
+			}
+		}
+	}
+	for _, s := range w.Subnets {
+		if s.NetworkACL != "" {
+			if a := w.FindNetworkACL(s.VPC, s.NetworkACL); a != nil && a.VPC == s.VPC {
+				s.NetworkACL = a.ID
 			}
 		}
 	}

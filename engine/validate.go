@@ -30,15 +30,17 @@ type validator struct {
 	addrs  map[netip.Addr]string
 	// attached counts the instances each group is attached to.
 	attached map[string]int
-	// named holds the VPC and name of each named group seen so far.
-	named map[groupKey]bool
+	// named holds the VPC and name of each named group seen so far;
+	// subnetNames and aclNames the same for subnets and network ACLs.
+	named, subnetNames, aclNames map[groupKey]bool
 }
 
 func validate(w *World, pos *positions, file string, groups groupIndex) Diagnostics {
 	v := &validator{diags: diags{file: file}, w: w, pos: pos, groups: groups,
 		ids:   make(map[string]string, len(w.VPCs)+len(w.Groups)+len(w.Instances)+len(w.Hosts)),
 		names: map[string]bool{}, addrs: make(map[netip.Addr]string, 2*len(w.Instances)+len(w.Hosts)),
-		attached: make(map[string]int, len(w.Groups)), named: make(map[groupKey]bool, len(w.Groups))}
+		attached: make(map[string]int, len(w.Groups)), named: make(map[groupKey]bool, len(w.Groups)),
+		subnetNames: map[groupKey]bool{}, aclNames: map[groupKey]bool{}}
 	for _, i := range w.Instances {
 		for _, id := range i.Groups {
 			v.attached[id]++
@@ -50,6 +52,15 @@ func validate(w *World, pos *positions, file string, groups groupIndex) Diagnost
 	for _, vpc := range w.VPCs {
 		v.id(vpc.ID, "VPC", pos.vpc(vpc, "id"))
 		v.vpc(vpc)
+	}
+	for _, s := range w.Subnets {
+		v.id(s.ID, "subnet", pos.subnet(s, "id"))
+	}
+	for _, a := range w.NetworkACLs {
+		if a.ID == DefaultACLID(a.VPC) && safetext.Index(a.VPC) >= 0 {
+			continue // a default ACL's id is its VPC's, already reported
+		}
+		v.id(a.ID, "network ACL", pos.acl(a, "id"))
 	}
 	for _, g := range w.Groups {
 		if g.ID == DefaultGroupID(g.VPC) && safetext.Index(g.VPC) >= 0 {
@@ -64,6 +75,12 @@ func validate(w *World, pos *positions, file string, groups groupIndex) Diagnost
 		v.id(h.ID, "host", pos.host(h, "id"))
 	}
 	v.machineNames()
+	for k, s := range w.Subnets {
+		v.subnet(s, k)
+	}
+	for _, a := range w.NetworkACLs {
+		v.networkACL(a)
+	}
 	for _, g := range w.Groups {
 		v.group(g)
 	}
@@ -244,6 +261,7 @@ func (v *validator) instance(i *Instance) {
 			v.add(at("ipv6"), CodeInvalidValue, "ipv6 %s is not in VPC %s's range %s", i.IPv6, vpc.ID, vpc.IPv6CIDR)
 		}
 	}
+	v.instanceSubnet(i, vpc)
 	v.address(i.PrivateIP, i.ID, at("private_ip"))
 	v.address(i.PublicIP, i.ID, at("public_ip"))
 	v.address(i.IPv6, i.ID, at("ipv6"))
@@ -407,6 +425,8 @@ func (c Connection) check() *Error {
 		return errorf(CodeInvalidValue, "a connection's protocol is tcp, udp, icmp or icmpv6, not %s", c.Protocol)
 	case c.Protocol.HasPorts() && (c.Port < 0 || c.Port > 65535):
 		return errorf(CodeInvalidValue, "port %d is out of range 0-65535", c.Port)
+	case c.SourcePort < 0 || c.SourcePort > 65535:
+		return errorf(CodeInvalidValue, "source_port %d is out of range 1-65535", c.SourcePort)
 	case c.Expect > Timeout:
 		return errorf(CodeInvalidValue, "expect is connected, refused or timeout, not %d", c.Expect)
 	}

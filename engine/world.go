@@ -8,7 +8,8 @@ import (
 // NewWorld returns an empty world of format version 1 with AWS's quotas.
 func NewWorld(name string) *World {
 	w := &World{Version: 1, Name: name, Region: DefaultRegion,
-		Quotas: Quotas{RulesPerDirection: DefaultRulesPerDirection, GroupsPerInstance: DefaultGroupsPerInstance}}
+		Quotas: Quotas{RulesPerDirection: DefaultRulesPerDirection, GroupsPerInstance: DefaultGroupsPerInstance,
+			ACLRulesPerDirection: DefaultACLRulesPerDirection}}
 	w.compile()
 	return w
 }
@@ -146,6 +147,12 @@ func (w *World) copy() *World {
 	c := *w
 	c.x = nil
 	c.VPCs = cloneEach(w.VPCs)
+	c.Subnets = cloneEach(w.Subnets)
+	c.NetworkACLs = cloneEach(w.NetworkACLs)
+	for _, a := range c.NetworkACLs {
+		a.Inbound = slices.Clone(a.Inbound)
+		a.Outbound = slices.Clone(a.Outbound)
+	}
 	c.Groups = cloneEach(w.Groups)
 	for _, g := range c.Groups {
 		g.Inbound = slices.Clone(g.Inbound)

@@ -13,7 +13,7 @@ import (
 func newExplainCmd() *cobra.Command {
 	var (
 		from, to, protocol string
-		port               portValue
+		port, sourcePort   portValue
 		asJSON             bool
 	)
 	cmd := &cobra.Command{
@@ -43,6 +43,12 @@ instances or hosts (id or name) or IP addresses.`,
 			if !p.HasPorts() {
 				c.Port = 0
 			}
+			if cmd.Flags().Changed("source-port") {
+				if sourcePort < 1 {
+					return usage(cmd, "--source-port is 1-65535, not %d", sourcePort)
+				}
+				c.SourcePort = int(sourcePort)
+			}
 			if err := w.ValidateConnection(c); err != nil {
 				return fmt.Errorf("%w", err)
 			}
@@ -62,6 +68,7 @@ instances or hosts (id or name) or IP addresses.`,
 	f.StringVar(&to, "to", "", "where it goes: an instance, a host or an IP address")
 	f.StringVar(&protocol, "protocol", "tcp", "tcp, udp, icmp or icmpv6")
 	f.Var(&port, "port", "destination port, 0-65535 (tcp and udp)")
+	f.Var(&sourcePort, "source-port", "the client's source port, 1-65535, which network ACLs see on the reply (default 32768 from an instance, 49152 otherwise)")
 	f.BoolVar(&asJSON, "json", false, "print a JSON document with the trace")
 	addMaxFileSize(cmd)
 	return cmd

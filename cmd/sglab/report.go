@@ -43,12 +43,47 @@ type ruleJSON struct {
 }
 
 type stepJSON struct {
-	Phase string  `json:"phase"`
-	Text  string  `json:"text"`
-	Group string  `json:"group,omitempty"`
-	Rule  *int    `json:"rule,omitempty"`
-	Match bool    `json:"match"`
-	Code  *string `json:"code,omitempty"`
+	Phase string   `json:"phase"`
+	Text  string   `json:"text"`
+	Group string   `json:"group,omitempty"`
+	Rule  *int     `json:"rule,omitempty"`
+	Match bool     `json:"match"`
+	Code  *string  `json:"code,omitempty"`
+	ACL   *aclJSON `json:"acl,omitempty"`
+}
+
+// aclJSON is a network ACL's decision in a trace: the entry that decided
+// (null when none matched and the * rule denied) and the packet judged.
+type aclJSON struct {
+	ID        string `json:"id"`
+	Subnet    string `json:"subnet,omitempty"`
+	Direction string `json:"direction"`
+	Reply     bool   `json:"reply"`
+	Rule      *int   `json:"rule"`
+	Allowed   bool   `json:"allowed"`
+	Protocol  string `json:"protocol"`
+	Src       string `json:"src"`
+	Dst       string `json:"dst"`
+	SrcPort   *int   `json:"src_port,omitempty"`
+	DstPort   *int   `json:"dst_port,omitempty"`
+}
+
+func toACLJSON(d *engine.ACLDecision) *aclJSON {
+	if d == nil {
+		return nil
+	}
+	p := d.Packet
+	a := &aclJSON{ID: d.ACL, Subnet: d.Subnet, Direction: d.Direction.String(), Reply: d.Reply, Allowed: d.Allowed,
+		Protocol: p.Protocol.String(), Src: p.Src.String(), Dst: p.Dst.String()}
+	if d.Rule != 0 {
+		rule := d.Rule
+		a.Rule = &rule
+	}
+	if p.Protocol.HasPorts() {
+		sp, dp := p.SrcPort, p.DstPort
+		a.SrcPort, a.DstPort = &sp, &dp
+	}
+	return a
 }
 
 type summary struct {
@@ -88,7 +123,7 @@ func toJSON(c engine.Connection, r engine.Result) resultJSON {
 		out.Matched = append(out.Matched, ruleJSON{Group: m.Group, Direction: m.Direction.String(), Rule: m.Index})
 	}
 	for _, s := range r.Trace {
-		st := stepJSON{Phase: string(s.Phase), Text: s.Text, Group: s.Group, Match: s.Match}
+		st := stepJSON{Phase: string(s.Phase), Text: s.Text, Group: s.Group, Match: s.Match, ACL: toACLJSON(s.ACL)}
 		if s.Rule >= 0 {
 			rule := s.Rule
 			st.Rule = &rule

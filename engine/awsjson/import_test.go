@@ -158,7 +158,6 @@ func TestImportAccount(t *testing.T) {
 			{"eni-0100000000000000a", "10.20.1.11", "secondary"},
 			{"eni-0400000000000000a", "i-0ddd1111eeee2222f", "stopped"},
 			{"eni-0800000000000000a", "no security group"},
-			{"2 subnets and 1 network ACL skipped"},
 		} {
 			if !warned(res, want...) {
 				t.Errorf("no warning with %q in %v", want, res.Warnings)
@@ -167,7 +166,7 @@ func TestImportAccount(t *testing.T) {
 		yaml := string(res.YAML)
 		for _, want := range []string{"# skipped: tcp 22 from prefix list pl-0a9b8c7d6e5f4a3b2", "sg-0f9e8d7c6b5a49382",
 			"pcx-0123456789abcdef0", "# secondary private IPs left out: 10.20.1.11", "eni-0400000000000000a", "is stopped",
-			"nat-0a1b2c3d4e5f6a7b8", "# subnet subnet-01aa02bb03cc04dd0", "# network ACL acl-0a1a2a3a"} {
+			"nat-0a1b2c3d4e5f6a7b8", "- id: subnet-01aa02bb03cc04dd0", "- id: acl-0a1a2a3a", "# * (32767): deny all"} {
 			if !strings.Contains(yaml, want) {
 				t.Errorf("the file has no comment with %q", want)
 			}
@@ -186,23 +185,42 @@ func TestImportAccount(t *testing.T) {
 			t.Errorf("office = %+v", h)
 		}
 	})
-	t.Run("a connection the groups allow connects; one they do not times out", func(t *testing.T) {
+	t.Run("a connection the groups and the network ACL allow connects; one they do not times out", func(t *testing.T) {
+		// acl-0a1a2a3a, the default ACL of both subnets, lets only tcp/443
+		// in from outside: the groups would let 22 and 3389 in.
 		cases := []struct {
 			from, to string
 			port     int
-			want     engine.Outcome
+			want     engine.Reason
 		}{
-			{"app-1", "db-1", 5432, engine.Connected},
-			{"office", "web-1", 22, engine.Connected},
-			{"office", "web-1", 3389, engine.Connected},
-			{"web-1", "db-1", 5432, engine.Timeout},
-			{"office", "alb-shop-alb", 443, engine.Connected},
+			{"app-1", "db-1", 5432, engine.Allowed},
+			{"office", "web-1", 22, engine.ACLInboundBlocked},
+			{"office", "web-1", 3389, engine.ACLInboundBlocked},
+			{"web-1", "db-1", 5432, engine.ACLInboundBlocked}, // another subnet: the ACL drops it before the groups
+			{"office", "alb-shop-alb", 443, engine.Allowed},
 		}
 		for _, c := range cases {
 			r := engine.Evaluate(w, engine.Connection{From: c.from, To: c.to, Protocol: engine.ProtoTCP, Port: c.port})
-			if r.Outcome != c.want {
+			if r.Reason != c.want {
 				t.Errorf("%s → %s:%d = %s (%s), want %s", c.from, c.to, c.port, r.Outcome, r.Reason, c.want)
 			}
+		}
+	})
+	t.Run("subnets and network ACLs", func(t *testing.T) {
+		a := w.NetworkACL("acl-0a1a2a3a")
+		if a == nil || a.Name != "default" || a.VPC != "vpc-0a1b2c3d4e5f60718" {
+			t.Fatalf("acl = %+v", a)
+		}
+		want := []engine.ACLEntry{
+			{Rule: 90, Action: engine.Deny, Protocol: engine.ProtoAll, CIDR: netip.MustParsePrefix("198.51.100.7/32")},
+			{Rule: 100, Action: engine.Allow, Protocol: engine.ProtoTCP, Ports: engine.PortRange{Lo: 443, Hi: 443}, CIDR: netip.MustParsePrefix("0.0.0.0/0")},
+		}
+		if !slices.Equal(a.Sorted(engine.Inbound), want) || len(a.Outbound) != 1 {
+			t.Errorf("entries: in %v, out %v", a.Inbound, a.Outbound)
+		}
+		s := w.Subnet("subnet-01aa02bb03cc04dd0")
+		if s == nil || s.Name != "public-a" || w.ACLOf(s.VPC, s) != a {
+			t.Errorf("subnet = %+v", s)
 		}
 	})
 	t.Run("header", func(t *testing.T) {
@@ -499,3 +517,42 @@ func TestQuotasRaised(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestImportNetworkACLEdgeCases: subnets and ACLs the format refuses as
+// AWS describes them are left out or trimmed, each with a warning, and
+// the file still loads.
+func TestImportNetworkACLEdgeCases(t *testing.T) {
+	data, err := os.ReadFile("testdata/acl-edge-cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, res := load(t, []Input{{Name: "acl-edge-cases.json", Data: data}}, Options{})
+	for _, want := range [][]string{
+		{"acl-1", "rule 100 skipped", "second entry"},
+		{"acl-1", "rule 0 skipped"},
+		{"acl-2", "second default network ACL"},
+		{"acl-2", "Name tag \"default\" left out"},
+		{"acl-3", "rule 5 skipped", "\"maybe\""},
+		{"subnet-2", "overlaps subnet-1"},
+		{"subnet-3", "outside VPC vpc-1"},
+		{"eni-2", "in no subnet"},
+	} {
+		if !warned(res, want...) {
+			t.Errorf("no warning with %q in %v", want, res.Warnings)
+		}
+	}
+	if w.Subnet("subnet-2") != nil || w.Subnet("subnet-3") != nil || w.Instance("eni-2") != nil {
+		t.Error("a refused subnet or machine was written")
+	}
+	a := w.NetworkACL("acl-1")
+	if a == nil || a.Name != "default" || len(a.Inbound) != 1 || len(a.Outbound) != 1 {
+		t.Fatalf("acl-1 = %+v", a)
+	}
+	if s := w.Subnet("subnet-4"); s == nil || s.NetworkACL != "acl-2" || s.Name != "default" {
+		t.Errorf("subnet-4 = %+v", s)
+	}
+	// eni-1 is in subnet-1, which acl-1 guards: only tcp/443 gets in.
+	if r := engine.Evaluate(w, engine.Connection{From: "203.0.113.9", To: "10.0.1.5", Protocol: engine.ProtoTCP, Port: 22}); r.Reason != engine.Unreachable {
+		t.Errorf("outside to a private address: %s", r.Reason)
+	}
+}

@@ -93,6 +93,9 @@ func (b *builder) guessRanges(v *vpc, ms []*machine) {
 		if s.vpc == v.id && s.cidr.IsValid() {
 			v4 = append(v4, s.cidr)
 		}
+		if s.vpc == v.id && s.ipv6.IsValid() {
+			v6 = append(v6, s.ipv6)
+		}
 	}
 	if len(v4) == 0 {
 		v.cidrs = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}

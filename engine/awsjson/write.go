@@ -82,11 +82,15 @@ func (b *builder) write() []byte {
 	e.kv(0, "name", clean(name))
 	e.kv(0, "description", fmt.Sprintf("Imported by sglab import from %d %s of AWS CLI output", len(b.sources), plural(len(b.sources), "file")))
 	e.kv(0, "region", b.opt.Region)
-	if b.quotas.RulesPerDirection != engine.DefaultRulesPerDirection || b.quotas.GroupsPerInstance != engine.DefaultGroupsPerInstance {
+	aclQuota := b.quotas.ACLRulesPerDirection > engine.DefaultACLRulesPerDirection
+	if b.quotas.RulesPerDirection != engine.DefaultRulesPerDirection || b.quotas.GroupsPerInstance != engine.DefaultGroupsPerInstance || aclQuota {
 		e.comment(0, "The account uses more than AWS's default quotas, which it may raise.")
 		e.line(0, "quotas:")
 		e.line(1, "rules_per_direction: "+strconv.Itoa(min(b.quotas.RulesPerDirection, 1000)))
 		e.line(1, "security_groups_per_instance: "+strconv.Itoa(min(b.quotas.GroupsPerInstance, 1000)))
+		if aclQuota {
+			e.line(1, "network_acl_rules_per_direction: "+strconv.Itoa(b.quotas.ACLRulesPerDirection))
+		}
 	}
 	b.writeVPCs(e)
 	b.writeGroups(e)

@@ -32,6 +32,7 @@ func (p *planned) cloudFormation() []byte {
 				jsonString("The id of the default security group of the VPC the lab calls "+gp.vpc.id))
 		}
 	}
+	p.cloudFormationParameters(&b)
 	b.WriteString("Resources:\n")
 	for _, gp := range p.groups {
 		if gp.isDefault {
@@ -80,6 +81,7 @@ func (p *planned) cloudFormation() []byte {
 			}
 		}
 	}
+	p.cloudFormationACLs(&b)
 	return b.Bytes()
 }
 

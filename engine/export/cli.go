@@ -18,13 +18,23 @@ func (p *planned) cli() []byte {
 	var b bytes.Buffer
 	b.WriteString("#!/usr/bin/env bash\n")
 	fmt.Fprintf(&b, "# Written by sglab export from %s.\n", hclComment(p.source))
-	b.WriteString("# Creates the security groups and their rules with the AWS CLI v2. Set the VPC ids first:\n")
+	if len(p.acls) > 0 {
+		b.WriteString("# Creates the security groups and their rules, and the network ACLs and their entries, with the AWS CLI v2.\n# Set the VPC and subnet ids first:\n")
+	} else {
+		b.WriteString("# Creates the security groups and their rules with the AWS CLI v2. Set the VPC ids first:\n")
+	}
 	for _, v := range p.vpcs {
 		fmt.Fprintf(&b, "#   export %s=vpc-…   # the VPC the lab calls %s\n", shellVar(v), hclComment(v.id))
+	}
+	for _, sp := range p.subnets {
+		fmt.Fprintf(&b, "#   export %s=subnet-…   # the subnet the lab calls %s\n", subnetVar(sp), hclComment(sp.s.ID))
 	}
 	b.WriteString("set -euo pipefail\n\n")
 	for _, v := range p.vpcs {
 		fmt.Fprintf(&b, "%s=\"${%s:?set %s to the id of the VPC the lab calls %s}\"\n", shellVar(v), shellVar(v), shellVar(v), shellSafe(v.id))
+	}
+	for _, sp := range p.subnets {
+		fmt.Fprintf(&b, "%s=\"${%s:?set %s to the id of the subnet the lab calls %s}\"\n", subnetVar(sp), subnetVar(sp), subnetVar(sp), shellSafe(sp.s.ID))
 	}
 	b.WriteString("\n")
 	for _, gp := range p.groups {
@@ -60,6 +70,7 @@ func (p *planned) cli() []byte {
 			b.WriteString(p.cliRule(gp, "authorize", engine.Outbound, r))
 		}
 	}
+	p.cliACLs(&b)
 	return b.Bytes()
 }
 

@@ -1,6 +1,6 @@
-// Package export writes a world's security groups as something that builds
-// them in a real AWS account: Terraform, an AWS CLI script, or a
-// CloudFormation template. VPCs become inputs (a variable, an environment
+// Package export writes a world's security groups and network ACLs as
+// something that builds them in a real AWS account: Terraform, an AWS CLI
+// script, or a CloudFormation template. VPCs become inputs (a variable, an environment
 // variable, a parameter): the lab's VPCs stand for ones that already exist.
 // A VPC's default group exists already too; its rules that differ from
 // AWS's defaults are added to it, and AWS defaults the lab removed are
@@ -47,11 +47,13 @@ func Write(w *engine.World, f Format, source string) ([]byte, error) {
 // planned is what every format writes: the VPCs, the groups to create, the
 // default groups to add rules to, and each rule.
 type planned struct {
-	w      *engine.World
-	source string
-	vpcs   []*vpcPlan
-	groups []*groupPlan
-	byID   map[string]*groupPlan
+	w       *engine.World
+	source  string
+	vpcs    []*vpcPlan
+	groups  []*groupPlan
+	byID    map[string]*groupPlan
+	acls    []*aclPlan
+	subnets []*subnetPlan // the subnets associated with a custom ACL
 }
 
 type vpcPlan struct {
@@ -122,6 +124,7 @@ func plan(w *engine.World, source string) *planned {
 	p.groups = slices.DeleteFunc(p.groups, func(gp *groupPlan) bool {
 		return gp.isDefault && !referenced[gp.g.ID] && len(gp.in)+len(gp.out)+len(gp.revokeIn)+len(gp.revokeOut) == 0
 	})
+	p.planACLs(used, vpcs)
 	return p
 }
 

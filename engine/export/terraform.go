@@ -16,7 +16,11 @@ import (
 func (p *planned) terraform() []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Written by sglab export from %s.\n", hclComment(p.source))
-	b.WriteString("# Security groups and their rules; the VPCs are variables, since they exist already.\n\n")
+	if len(p.acls) > 0 {
+		b.WriteString("# Security groups and their rules, network ACLs and their entries; the VPCs and subnets are variables, since they exist already.\n\n")
+	} else {
+		b.WriteString("# Security groups and their rules; the VPCs are variables, since they exist already.\n\n")
+	}
 	for _, v := range p.vpcs {
 		fmt.Fprintf(&b, "variable %q {\n  description = %s\n  type        = string\n}\n\n", v.ident,
 			hclString("The id of the VPC the lab calls "+v.id))
@@ -64,6 +68,7 @@ func (p *planned) terraform() []byte {
 			}
 		}
 	}
+	p.terraformACLs(&b)
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
