@@ -714,6 +714,10 @@ func (c *connPane) why(s shot) []string {
 		}
 		out = append(out, common.Hang(st.Timeout.Render("Dropped: "), fmt.Sprintf("no %s rule of %s matched. A security group drops what it does not allow without a word, so the client waits until it gives up.",
 			dir, s.blocker), c.width)...)
+	case engine.ACLOutboundBlocked, engine.ACLInboundBlocked, engine.ACLReplyBlocked:
+		if d, ok := r.Dropped(); ok {
+			out = append(out, common.Hang(st.Timeout.Render("Dropped: "), aclDropText(c.env.w, d), c.width)...)
+		}
 	case engine.NoListener:
 		answer := "a TCP reset"
 		if s.conn.Protocol == engine.ProtoUDP {

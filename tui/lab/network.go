@@ -1,0 +1,233 @@
+package lab
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sglab/sglab/engine"
+	"github.com/sglab/sglab/tui/common"
+)
+
+// Subnets and network ACLs in the world tree. A VPC that declares no
+// subnet and keeps its default network ACL as AWS made it shows neither:
+// its one implicit subnet and its allow-all ACL change nothing, and a
+// world without subnets looks exactly as it did before the lab knew them.
+// As soon as a VPC has a subnet or an ACL of its own (or its default ACL
+// was changed), the tree lists its subnets and every network ACL,
+// default included.
+
+// gatherNetwork files each VPC's subnets and network ACLs in its section,
+// for the VPCs that use them.
+func gatherNetwork(w *engine.World, sections []section, at map[string]int) {
+	used := make([]bool, len(sections))
+	for _, s := range w.Subnets {
+		if k, ok := at[s.VPC]; ok {
+			sections[k].subnets = append(sections[k].subnets, s)
+			used[k] = true
+		}
+	}
+	for _, a := range w.NetworkACLs {
+		if k, ok := at[a.VPC]; ok && !implicitACL(w, a) {
+			used[k] = true
+		}
+	}
+	for _, a := range w.NetworkACLs {
+		if k, ok := at[a.VPC]; ok && used[k] {
+			sections[k].acls = append(sections[k].acls, a)
+		}
+	}
+}
+
+// implicitACL reports whether a is a VPC's default network ACL exactly as
+// AWS creates it.
+func implicitACL(w *engine.World, a *engine.NetworkACL) bool {
+	v := w.VPC(a.VPC)
+	if v == nil || a.ID != engine.DefaultACLID(v.ID) || a.Name != engine.DefaultGroupName {
+		return false
+	}
+	d := engine.DefaultACLEntries(v)
+	return slices.Equal(a.Inbound, d) && slices.Equal(a.Outbound, d)
+}
+
+// networked reports whether the section's VPC uses subnets or ACLs, and
+// so shows them.
+func (s *section) networked() bool { return len(s.acls) > 0 }
+
+// buildNetwork adds a section's subnets and network ACLs that the filter
+// keeps (all of them when the VPC matches).
+func (t *treePane) buildNetwork(s *section, whole bool, matches func(string) bool) {
+	if !s.networked() {
+		return
+	}
+	var subnets, acls []kept
+	for n := range s.subnets {
+		if m := matches(hayAt(s.hay.subnets, n)); m || whole {
+			subnets = append(subnets, kept{n, m})
+		}
+	}
+	for n := range s.acls {
+		if m := matches(hayAt(s.hay.acls, n)); m || whole {
+			acls = append(acls, kept{n, m})
+		}
+	}
+	if len(subnets) > 0 || whole {
+		t.add(s.vpc, saysSubnets, false)
+	}
+	for _, k := range subnets {
+		t.add(s.subnets[k.n], saysSubnet, k.match)
+	}
+	if len(acls) > 0 || whole {
+		t.add(s.vpc, saysACLs, false)
+	}
+	for _, k := range acls {
+		t.add(s.acls[k.n], saysACL, k.match)
+	}
+}
+
+// aclName names a network ACL for a learner: its name, or its id; the
+// default one as "default".
+func aclName(a *engine.NetworkACL) string {
+	if a == nil {
+		return "no network ACL"
+	}
+	return safe(a.Label())
+}
+
+// aclLabel names the ACL with id, or says id when it is gone.
+func aclLabel(w *engine.World, id string) string {
+	if a := w.NetworkACL(id); a != nil {
+		return aclName(a)
+	}
+	return safe(id)
+}
+
+// subnetLabel names the subnet with id, or says id when it is gone.
+func subnetLabel(w *engine.World, id string) string {
+	if s := w.Subnet(id); s != nil {
+		return safe(s.Label())
+	}
+	return safe(id)
+}
+
+// subnetInfo is a subnet's line in the tree: "10.0.1.0/24 · acl-web".
+func subnetInfo(w *engine.World, s *engine.Subnet) string {
+	return s.CIDR.String() + " · " + aclName(w.ACLOf(s.VPC, s))
+}
+
+// subnetOfText names an instance's subnet and the ACL that guards it:
+// "subnet-web (acl-web)", or the implicit subnet.
+func subnetOfText(w *engine.World, i *engine.Instance) string {
+	s := w.SubnetOf(i)
+	if s == nil {
+		return "the whole VPC (no subnet declared) · " + aclName(w.ACLOf(i.VPC, nil))
+	}
+	return safe(s.Label()) + " · " + aclName(w.ACLOf(s.VPC, s))
+}
+
+// aclInfo is a network ACL's line in the tree: its entry counts and the
+// subnets it guards.
+func aclInfo(ctx *common.Context, w *engine.World, a *engine.NetworkACL) string {
+	counts := fmt.Sprintf("%d in · %d out", len(a.Inbound), len(a.Outbound))
+	if ctx.Accessible {
+		counts = entryCount(len(a.Inbound), engine.Inbound) + ", " + entryCount(len(a.Outbound), engine.Outbound)
+	}
+	return counts + " · " + guards(w, a)
+}
+
+// guards names the subnets an ACL is associated with: "subnet-web,
+// subnet-db", "the whole VPC" for a default ACL of a VPC without
+// subnets, or "no subnet".
+func guards(w *engine.World, a *engine.NetworkACL) string {
+	var names []string
+	for _, s := range w.SubnetsWith(a.ID) {
+		if s == nil {
+			names = append(names, "the whole VPC")
+			continue
+		}
+		names = append(names, safe(s.Label()))
+	}
+	if len(names) == 0 {
+		return "no subnet"
+	}
+	return strings.Join(names, ", ")
+}
+
+// deleteNetwork deletes the selected subnet or network ACL; the engine
+// refuses what AWS refuses (a subnet with instances, the default ACL, an
+// ACL a subnet is associated with).
+func deleteNetwork(sel ref) tea.Cmd {
+	if sel.kind == kindSubnet {
+		return change(func(w *engine.World) (done, error) {
+			name := subnetLabel(w, sel.id)
+			return done{status: "Deleted subnet " + name, undo: "the subnet " + name + " is back",
+				redo: "the subnet " + name + " is deleted again"}, w.DeleteSubnet(sel.id)
+		})
+	}
+	return change(func(w *engine.World) (done, error) {
+		name := aclLabel(w, sel.id)
+		return done{status: "Deleted network ACL " + name, undo: "the network ACL " + name + " is back",
+			redo: "the network ACL " + name + " is deleted again"}, w.DeleteNetworkACL(sel.id)
+	})
+}
+
+// entryCount says n entries: "1 inbound entry", "3 outbound entries".
+func entryCount(n int, dir engine.Direction) string {
+	if n == 1 {
+		return "1 " + dir.String() + " entry"
+	}
+	return fmt.Sprintf("%d %s entries", n, dir)
+}
+
+// vpcNetworked reports whether a VPC uses subnets or network ACLs of its
+// own, so that the lab shows them: a subnet, or an ACL other than the
+// default one as AWS makes it.
+func vpcNetworked(w *engine.World, vpc string) bool {
+	for _, s := range w.Subnets {
+		if s.VPC == vpc {
+			return true
+		}
+	}
+	for _, a := range w.NetworkACLs {
+		if a.VPC == vpc && !implicitACL(w, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// aclDropText says where a network ACL dropped a connection and which
+// entry decided: on the way out of the client's subnet, into the
+// server's, or (the one a learner does not expect) the server's answer on
+// its way back to the client's source port.
+func aclDropText(w *engine.World, d engine.ACLDecision) string {
+	name := aclLabel(w, d.ACL)
+	where := "the VPC's implicit subnet"
+	if d.Subnet != "" {
+		where = subnetLabel(w, d.Subnet)
+	}
+	decided := fmt.Sprintf("its %s rule %d denies it", d.Direction, d.Rule)
+	if d.Rule == 0 {
+		decided = fmt.Sprintf("no %s entry matches, so the * rule denies it", d.Direction)
+	}
+	p := d.Packet
+	moving := "entering"
+	if d.Direction == engine.Outbound {
+		moving = "leaving"
+	}
+	switch {
+	case d.Reply && p.Protocol.HasPorts():
+		return fmt.Sprintf("the server answered, but %s dropped the reply to your port %d (%s %s port %d to %s, %s %s): %s. "+
+			"A network ACL is stateless: the reply needs an entry of its own, so the client waits until it gives up.",
+			name, p.DstPort, p.Protocol, p.Src, p.SrcPort, p.Dst, moving, where, decided)
+	case d.Reply:
+		return fmt.Sprintf("the server answered, but %s dropped the reply (%s from %s to %s, %s %s): %s. "+
+			"A network ACL is stateless: the reply needs an entry of its own, so the client waits until it gives up.",
+			name, p.Protocol, p.Src, p.Dst, moving, where, decided)
+	case d.Direction == engine.Outbound:
+		return fmt.Sprintf("%s dropped it on its way out of %s: %s. A network ACL drops without a word, so the client waits until it gives up.", name, where, decided)
+	}
+	return fmt.Sprintf("%s dropped it on its way into %s: %s. A network ACL drops without a word, so the client waits until it gives up.", name, where, decided)
+}
