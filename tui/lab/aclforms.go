@@ -255,16 +255,9 @@ func newSubnetForm(e *env, vpc string) *form {
 	f := changeForm(e, "Create subnet", do,
 		vpcStep(w, &vpc),
 		field(huh.NewInput().Title("Name (optional)").Placeholder("e.g. subnet-web").Value(&name)),
+		choice("Network ACL", aclOpts, &aclID),
 		field(huh.NewInput().Title("IPv4 CIDR").Placeholder("e.g. 10.0.1.0/24, inside the VPC").Value(&cidr).
-			Validate(func(s string) error {
-				cidr = s
-				if _, _, err := engine.ParseCIDR(s); err != nil {
-					return awsError(err)
-				}
-				return nil
-			})),
-		field(huh.NewSelect[string]().Title("Network ACL").Options(aclOpts...).Value(&aclID).
-			Validate(func(s string) error { aclID = s; return trial(e, do) })),
+			Validate(func(s string) error { cidr = s; return trial(e, do) })),
 	)
 	f.intro = "Once a VPC has subnets, every instance must be in one: an instance whose address is in no subnet is refused."
 	return f

@@ -56,13 +56,12 @@ func implicitACL(w *engine.World, a *engine.NetworkACL) bool {
 // so shows them.
 func (s *section) networked() bool { return len(s.acls) > 0 }
 
-// buildNetwork adds a section's subnets and network ACLs that the filter
+// keptNetwork is a section's subnets and network ACLs that the filter
 // keeps (all of them when the VPC matches).
-func (t *treePane) buildNetwork(s *section, whole bool, matches func(string) bool) {
+func keptNetwork(s *section, whole bool, matches func(string) bool) (subnets, acls []kept) {
 	if !s.networked() {
-		return
+		return nil, nil
 	}
-	var subnets, acls []kept
 	for n := range s.subnets {
 		if m := matches(hayAt(s.hay.subnets, n)); m || whole {
 			subnets = append(subnets, kept{n, m})
@@ -72,6 +71,15 @@ func (t *treePane) buildNetwork(s *section, whole bool, matches func(string) boo
 		if m := matches(hayAt(s.hay.acls, n)); m || whole {
 			acls = append(acls, kept{n, m})
 		}
+	}
+	return subnets, acls
+}
+
+// buildNetwork adds the lines of a section's subnets and network ACLs
+// that the filter keeps.
+func (t *treePane) buildNetwork(s *section, whole bool, subnets, acls []kept) {
+	if !s.networked() {
+		return
 	}
 	if len(subnets) > 0 || whole {
 		t.add(s.vpc, saysSubnets, false)

@@ -323,7 +323,8 @@ func (t *treePane) build() {
 			}
 		}
 		t.keptGroups, t.keptInstances = gs, is
-		if !whole && len(gs) == 0 && len(is) == 0 {
+		subnets, acls := keptNetwork(s, whole, matches)
+		if !whole && len(gs) == 0 && len(is) == 0 && len(subnets) == 0 && len(acls) == 0 {
 			continue
 		}
 		t.add(v, saysVPC, whole)
@@ -351,7 +352,7 @@ func (t *treePane) build() {
 				t.add(x, saysInSubnet, false)
 			}
 		}
-		t.buildNetwork(s, whole, matches)
+		t.buildNetwork(s, whole, subnets, acls)
 	}
 	outside := false
 	for n, h := range t.env.w.Hosts {
