@@ -1,8 +1,11 @@
 package lab
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/tui/internal/tuitest"
@@ -298,4 +301,74 @@ func viewSays(t *testing.T, m *Model, want ...string) {
 func connAllSays(t *testing.T, m *Model, want ...string) {
 	t.Helper()
 	says(t, strings.Join(m.conn.content(), "\n"), want...)
+}
+
+// The composer sets the client's source port: the reply goes back to it,
+// and an ACL that does not let the reply out to it drops it.
+func TestComposerSourcePort(t *testing.T) {
+	m := newACLLab(t, 120, 40)
+	m.setFocus(paneConn)
+	connSays(t, m, "Src ‹ port 49152 (default) ›")
+	drive(m, "p", text("80"), "enter")
+	if c := m.conn.history[0].conn; c.SourcePort != 80 || lastOutcome(m) != engine.Timeout {
+		t.Fatalf("fired %+v: %s", c, lastOutcome(m))
+	}
+	connAllSays(t, m, "Src ‹ port 80_ ›", "dropped the reply to your port 80")
+	drive(m, "backspace", "backspace", "right", "enter") // the default, then 1024
+	if c := m.conn.history[0].conn; c.SourcePort != 1024 || lastOutcome(m) != engine.Connected {
+		t.Fatalf("fired %+v: %s", c, lastOutcome(m))
+	}
+	drive(m, "right", "right", "right", "right", "right", "enter") // round to the default
+	if c := m.conn.history[0].conn; c.SourcePort != 0 {
+		t.Fatalf("fired %+v", c)
+	}
+	drive(m, "p", text("99999"), "enter")
+	connSays(t, m, "InvalidParameterValue: a source port is 1-65535")
+	// A world without ACLs shows no source port until p asks for it.
+	m = newLab(t, 120, 40)
+	m.setFocus(paneConn)
+	if strings.Contains(m.conn.View(), "Src") || strings.Contains(shortHelp(m), "source port") {
+		t.Fatalf("a world without ACLs shows the source port:\n%s", m.View())
+	}
+	drive(m, "p")
+	connSays(t, m, "Src ‹ port 49152 (default) ›")
+}
+
+// Goldens of subnets and network ACLs at 80x24 (stacked) and 120x40:
+// the tree, an ACL's details, the entry form, and a reply dropped by an
+// ACL. Update with go test ./tui/lab -run TestGoldenACL -update.
+func TestGoldenACL(t *testing.T) {
+	screens := []struct {
+		name string
+		set  func(m *Model)
+	}{
+		{"tree", func(m *Model) { selectThing(m, ref{kindSubnet, "subnet-web"}) }},
+		{"details", func(m *Model) { openACL(m) }},
+		{"entry-form", func(m *Model) {
+			openACL(m)
+			drive(m, "a", "ctrl+u", text("100"), "enter") // a number taken
+		}},
+		{"reply-drop", func(m *Model) {
+			w := m.World().Clone()
+			if err := w.ReplaceACLEntry("acl-web", engine.Outbound, engine.ACLEntry{Rule: 100, Action: engine.Allow,
+				Protocol: engine.ProtoTCP, Ports: engine.PortRange{Lo: 32768, Hi: 49151}, CIDR: entries(m, engine.Outbound)[0].CIDR}); err != nil {
+				panic(err)
+			}
+			drive(m, changeMsg{func(x *engine.World) (done, error) { *x = *w; return done{status: "outbound rule 100 narrowed"}, nil }})
+			drive(m, "f")
+		}},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, s := range screens {
+			t.Run(fmt.Sprintf("%s/%dx%d", s.name, size[0], size[1]), func(t *testing.T) {
+				m := newACLLab(t, size[0], size[1])
+				s.set(m)
+				v := m.View()
+				if err := tuitest.CheckView(v, size[0], size[1]); err != nil {
+					t.Fatal(err)
+				}
+				golden.RequireEqual(t, []byte(v))
+			})
+		}
+	}
 }

@@ -474,10 +474,14 @@ func (d *detailPane) vpcContent(v *engine.VPC) []string {
 			instances++
 		}
 	}
+	counts := plural(groups, "security group") + " · " + plural(instances, "instance")
+	if vpcNetworked(w, v.ID) {
+		counts += " · " + vpcNetworkCounts(w, v.ID)
+	}
 	var lines []string
 	for _, text := range []string{
 		st.Heading.Render(safe(v.ID)) + st.Muted.Render("  "+vpcRanges(v)+" · "+safe(w.RegionOf(v))),
-		st.Muted.Render(plural(groups, "security group") + " · " + plural(instances, "instance")),
+		st.Muted.Render(counts),
 		"",
 		st.Faint.Render("A security group belongs to one VPC and guards the instances it is attached to. n creates a group here, i launches an instance."),
 	} {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sglab/sglab/engine"
@@ -225,17 +226,98 @@ func aclDropText(w *engine.World, d engine.ACLDecision) string {
 	if d.Direction == engine.Outbound {
 		moving = "leaving"
 	}
+	// The engine's explanation, under it, says why in full; this line
+	// names the hop and the entry.
 	switch {
 	case d.Reply && p.Protocol.HasPorts():
-		return fmt.Sprintf("the server answered, but %s dropped the reply to your port %d (%s %s port %d to %s, %s %s): %s. "+
-			"A network ACL is stateless: the reply needs an entry of its own, so the client waits until it gives up.",
-			name, p.DstPort, p.Protocol, p.Src, p.SrcPort, p.Dst, moving, where, decided)
+		return fmt.Sprintf("the server answered, but %s dropped the reply to your port %d (from port %d, %s %s): %s.",
+			name, p.DstPort, p.SrcPort, moving, where, decided)
 	case d.Reply:
-		return fmt.Sprintf("the server answered, but %s dropped the reply (%s from %s to %s, %s %s): %s. "+
-			"A network ACL is stateless: the reply needs an entry of its own, so the client waits until it gives up.",
-			name, p.Protocol, p.Src, p.Dst, moving, where, decided)
+		return fmt.Sprintf("the server answered, but %s dropped the reply (%s, %s %s): %s.", name, p.Protocol, moving, where, decided)
 	case d.Direction == engine.Outbound:
-		return fmt.Sprintf("%s dropped it on its way out of %s: %s. A network ACL drops without a word, so the client waits until it gives up.", name, where, decided)
+		return fmt.Sprintf("%s dropped it on its way out of %s: %s.", name, where, decided)
 	}
-	return fmt.Sprintf("%s dropped it on its way into %s: %s. A network ACL drops without a word, so the client waits until it gives up.", name, where, decided)
+	return fmt.Sprintf("%s dropped it on its way into %s: %s.", name, where, decided)
+}
+
+// showSrc reports whether the composer shows the source port's row: when
+// the learner asked for it, or a VPC of the world uses network ACLs.
+func (c *connPane) showSrc() bool {
+	if c.srcRow || c.srcPort != "" {
+		return true
+	}
+	for _, v := range c.env.w.VPCs {
+		if vpcNetworked(c.env.w, v.ID) {
+			return true
+		}
+	}
+	return false
+}
+
+// histRow is the row of the first history entry: after the composer's
+// fields.
+func (c *connPane) histRow() int {
+	if c.showSrc() {
+		return 4
+	}
+	return 3
+}
+
+// srcValue is the source port row's value: the port typed, or the
+// default the engine uses for this client.
+func (c *connPane) srcValue() string {
+	if c.srcPort != "" {
+		return "port " + c.srcPort + c.env.ctx.Mark("_", "")
+	}
+	p := engine.DefaultOutsideSourcePort
+	if e, ok := c.env.w.Endpoint(c.from); ok && e.Instance != nil {
+		p = engine.DefaultLinuxSourcePort
+	}
+	return fmt.Sprintf("port %d (default)", p)
+}
+
+// srcPorts are the source ports ←/→ step through: the default, then the
+// ends of the ephemeral ranges (Linux 32768-60999, IANA 49152-65535) and
+// the first port above the well-known ones.
+var srcPorts = []string{"", "1024", "32768", "49152", "60999", "65535"}
+
+// srcKey handles a key on the source port's row, and reports whether it
+// was one of its keys.
+func (c *connPane) srcKey(km tea.KeyMsg) bool {
+	switch {
+	case key.Matches(km, c.keys.Change):
+		k := slices.Index(srcPorts, c.srcPort)
+		step := 1
+		if km.String() == "left" {
+			step = -1
+		}
+		c.srcPort = srcPorts[(k+step+len(srcPorts))%len(srcPorts)]
+	case key.Matches(km, c.keys.Digit):
+		if len(c.srcPort) < 5 {
+			c.srcPort += km.String()
+		}
+	case key.Matches(km, c.keys.Erase):
+		c.srcPort = c.srcPort[:len(c.srcPort)-1]
+	default:
+		return false
+	}
+	c.err = nil
+	return true
+}
+
+// vpcNetworkCounts counts a VPC's subnets and network ACLs: "2 subnets ·
+// 2 network ACLs (N and S create more)".
+func vpcNetworkCounts(w *engine.World, vpc string) string {
+	subnets, acls := 0, 0
+	for _, s := range w.Subnets {
+		if s.VPC == vpc {
+			subnets++
+		}
+	}
+	for _, a := range w.NetworkACLs {
+		if a.VPC == vpc {
+			acls++
+		}
+	}
+	return plural(subnets, "subnet") + " · " + plural(acls, "network ACL") + " (S and N create more)"
 }
