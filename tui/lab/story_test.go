@@ -142,7 +142,7 @@ func TestACLStory(t *testing.T) {
 	ui.Keys("esc", "esc", "/")
 	ui.Type("acl-web")
 	ui.Keys("enter", "down", "enter")
-	ui.WaitFor("a add entry") // the details have the keys
+	ui.WaitFor("a add entry")            // the details have the keys
 	ui.Keys("down", "down", "down", "e") // inbound 90, 100, add; outbound 100
 	ui.Focused("Rule number")
 	ui.Keys("enter")
