@@ -285,6 +285,16 @@ func TestACLMutations(t *testing.T) {
 	wantCode(t, "terminate", w.TerminateInstance(iid), "")
 	wantCode(t, "delete subnet", w.DeleteSubnet(sid), "")
 	checkRoundTrip(t, w)
+
+	// In a VPC without subnets, a first subnet must hold every instance.
+	v := mustLoad(t, evalWorld)
+	_, err = v.CreateSubnet(engine.Subnet{VPC: "vpc-a", CIDR: netip.MustParsePrefix("10.0.200.0/24")})
+	wantCode(t, "a first subnet that leaves instances out", err, engine.CodeInvalidValue)
+	if err == nil || !strings.Contains(err.Error(), "has no subnet yet") {
+		t.Errorf("message: %v", err)
+	}
+	_, err = v.CreateSubnet(engine.Subnet{VPC: "vpc-a", CIDR: netip.MustParsePrefix("10.0.0.0/16")})
+	wantCode(t, "a first subnet of the whole VPC", err, "")
 }
 
 // TestRoundTripACLFiles: every valid file of the contract's section saves
@@ -304,5 +314,18 @@ func TestRoundTripACLFiles(t *testing.T) {
 	}
 	if n < 20 {
 		t.Fatalf("only %d valid files", n)
+	}
+}
+
+// TestACLExplanationByName: the learner's explanation names the ACL by
+// its name, the file's by its id.
+func TestACLExplanationByName(t *testing.T) {
+	w := mustLoad(t, aclWorld)
+	r := engine.Evaluate(w, conn("neighbour", "web-1", 443))
+	if e := r.Explanation(); !strings.Contains(e, "network ACL acl-web of subnet-web") || !strings.Contains(e, "rule 90 denies it") {
+		t.Errorf("Explanation: %s", e)
+	}
+	if e := r.ExplanationByName(); !strings.Contains(e, "network ACL web-acl of subnet-web") {
+		t.Errorf("ExplanationByName: %s", e)
 	}
 }

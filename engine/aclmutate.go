@@ -49,6 +49,16 @@ func (w *World) CreateSubnet(s Subnet) (string, error) {
 			s.ID = c.NewID("subnet-")
 		}
 		s.CIDR, s.IPv6CIDR = s.CIDR.Masked(), s.IPv6CIDR.Masked()
+		// A VPC without subnets has one implicit subnet, the whole VPC: its
+		// first declared subnet replaces it, so it must hold every instance.
+		if !slices.ContainsFunc(c.Subnets, func(x *Subnet) bool { return x.VPC == s.VPC }) {
+			for _, i := range c.Instances {
+				if i.VPC == s.VPC && !s.CIDR.Contains(i.PrivateIP) {
+					return errorf(CodeInvalidValue, "VPC %s has no subnet yet, so its instances are in the whole VPC: a first subnet %s would leave %s (%s) in none",
+						s.VPC, s.CIDR, i.Label(), i.PrivateIP)
+				}
+			}
+		}
 		ns := s
 		c.Subnets = append(c.Subnets, &ns)
 		return nil

@@ -41,15 +41,17 @@ func (c Connection) What() string {
 
 // Explanation says in plain English what happened and why, naming the
 // addresses as the destination saw them and groups by id, as AWS does.
-func (r Result) Explanation() string { return r.explain(groupID) }
+func (r Result) Explanation() string { return r.explain(groupID, aclID) }
 
 // ExplanationByName is Explanation naming groups as a learner knows them:
 // by name where they have one ("web" rather than "sg-0003").
-func (r Result) ExplanationByName() string { return r.explain((*Group).Label) }
+func (r Result) ExplanationByName() string { return r.explain((*Group).Label, (*NetworkACL).Label) }
 
 func groupID(g *Group) string { return g.ID }
 
-func (r Result) explain(name func(*Group) string) string {
+func aclID(a *NetworkACL) string { return a.ID }
+
+func (r Result) explain(name func(*Group) string, aclName func(*NetworkACL) string) string {
 	c := r.Conn
 	switch r.Reason {
 	case Allowed:
@@ -67,15 +69,18 @@ func (r Result) explain(name func(*Group) string) string {
 	case Unreachable:
 		return r.unreachableText()
 	case ACLOutboundBlocked, ACLInboundBlocked, ACLReplyBlocked:
-		return r.aclText()
+		return r.aclText(aclName)
 	}
 	return ""
 }
 
 // aclText explains a drop by a network ACL: which ACL, which way, which
 // entry (or the * rule), and for a reply, its ports.
-func (r Result) aclText() string {
+func (r Result) aclText(name func(*NetworkACL) string) string {
 	d, _ := r.Dropped()
+	if r.drop.acl >= 0 {
+		d.ACL = name(r.x.acls[r.drop.acl].acl)
+	}
 	by := fmt.Sprintf("rule %d denies it", d.Rule)
 	if d.Rule == 0 {
 		by = "no entry matches it, so the * rule denies it"

@@ -253,3 +253,48 @@ func TestSeverityAndExit(t *testing.T) {
 		t.Errorf("a clean world has findings: %+v", rep.Findings)
 	}
 }
+
+// TestExposureWithNetworkACLs: the report agrees with Evaluate on every
+// port when a subnet's network ACL lets in less than the groups: a deny of
+// one address, a port range cut in two, and replies to the ephemeral
+// ports the ACL must let out.
+func TestExposureWithNetworkACLs(t *testing.T) {
+	w := mustLoad(t, `version: 1
+vpcs:
+  - { id: vpc-1, cidr: 10.0.0.0/16 }
+subnets:
+  - { id: subnet-web, vpc: vpc-1, cidr: 10.0.0.0/24, network_acl: acl-web }
+network_acls:
+  - id: acl-web
+    vpc: vpc-1
+    inbound:
+      - { rule: 10, action: deny, protocol: all, cidr: 198.51.100.0/24 }
+      - { rule: 20, action: allow, protocol: tcp, ports: 8000-8049, cidr: 0.0.0.0/0 }
+      - { rule: 30, action: allow, protocol: tcp, ports: 22, cidr: 203.0.113.0/24 }
+    outbound:
+      - { rule: 10, action: allow, protocol: tcp, ports: 1024-65535, cidr: 0.0.0.0/0 }
+security_groups:
+  - { id: sg-web, vpc: vpc-1, inbound: [{ protocol: tcp, ports: 8000-8100, source: 0.0.0.0/0 }, { protocol: tcp, ports: 22, source: 0.0.0.0/0 }] }
+instances:
+  - { id: i-web, vpc: vpc-1, private_ip: 10.0.0.10, public_ip: 54.0.0.10, security_groups: [sg-web] }
+`)
+	e := newExposer(w)
+	var open []Open
+	for _, x := range Exposures(w) {
+		open = x.Open
+	}
+	var got []string
+	for _, o := range open {
+		got = append(got, fmt.Sprintf("%s %s %s", o.Protocol, o.Ports.Format(o.Protocol), o.From))
+	}
+	if strings.Join(got, ", ") != "tcp 22 203.0.113.0/24, tcp 8000-8049 0.0.0.0/0" {
+		t.Errorf("exposure: %q", got)
+	}
+	for port := 0; port <= 65535; port++ {
+		r := engine.Evaluate(w, engine.Connection{From: e.anyone[0].String(), To: "i-web", Protocol: engine.ProtoTCP, Port: port})
+		listed := port >= 8000 && port <= 8049
+		if listed != (r.Outcome != engine.Timeout) {
+			t.Fatalf("tcp/%d from anyone: listed %v, Evaluate %s (%s)", port, listed, r.Outcome, r.Reason)
+		}
+	}
+}

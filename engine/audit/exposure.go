@@ -75,6 +75,17 @@ func newExposer(w *engine.World) *exposer {
 			}
 		}
 	}
+	// Network ACL entries name ranges too: a deny of one address must not
+	// stand for anyone.
+	for _, a := range w.NetworkACLs {
+		for _, d := range []engine.Direction{engine.Inbound, engine.Outbound} {
+			for _, x := range a.Entries(d) {
+				if x.CIDR.Bits() > 0 {
+					narrow = append(narrow, x.CIDR)
+				}
+			}
+		}
+	}
 	e.anyone[0] = e.pickAnyone(narrow, netip.MustParseAddr("198.51.100.77"), 4)
 	e.anyone[1] = e.pickAnyone(narrow, netip.MustParseAddr("2001:db8:5eed::77"), 6)
 	e.anyoneText = [2]string{e.anyone[0].String(), e.anyone[1].String()}
@@ -171,6 +182,23 @@ func (e *exposer) machine(m *engine.Instance) []Open {
 	e.rules, e.sources = rules, sources
 	if len(rules) == 0 {
 		return nil
+	}
+	// The network ACL of the machine's subnet lets in less than the groups
+	// do, never more: its inbound entries' ports and ranges are more
+	// places where a verdict can change.
+	if acl := e.w.ACLOf(m.VPC, e.w.SubnetOf(m)); acl != nil {
+		for _, x := range acl.Sorted(engine.Inbound) {
+			if !e.fromInternet(x.CIDR) {
+				continue
+			}
+			rules = append(rules, engine.Rule{Protocol: x.Protocol, Ports: x.Ports, Peer: engine.CIDRPeer(x.CIDR)})
+			if x.CIDR.Bits() > 0 {
+				if a := e.probeIn(x.CIDR); a.IsValid() && !slices.Contains(sources, source{a, x.CIDR.String()}) {
+					sources = append(sources, source{a, x.CIDR.String()})
+				}
+			}
+		}
+		e.rules, e.sources = rules, sources
 	}
 	// Whether the machine has an address of each family to reach it on.
 	var reachable [2]bool
