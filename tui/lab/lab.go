@@ -741,8 +741,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	return append(full,
 		[]key.Binding{k.Next, k.Prev, k.Fire, k.Undo, k.Redo},
-		[]key.Binding{k.NewGroup, k.Launch, k.Groups, k.Services},
-		[]key.Binding{k.NewACL, k.NewSubnet},
+		[]key.Binding{k.NewGroup, k.Launch, k.Groups, k.Services, k.NewACL, k.NewSubnet},
 		[]key.Binding{k.Save, k.Open, k.Back, k.Leave})
 }
 
