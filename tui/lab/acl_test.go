@@ -372,3 +372,32 @@ func TestGoldenACL(t *testing.T) {
 		}
 	}
 }
+
+// The entry form in accessible mode: the questions as lines, AWS's error
+// by the question, the entry so far in words, and the ACL's details as
+// sentences with no glyph.
+func TestAccessibleACLForms(t *testing.T) {
+	m := New(tuitest.Accessible(t), aclWorld(t))
+	m.SetSize(80, 24)
+	openACL(m)
+	says(t, m.detail.View(), "Rule #: 100, Type: HTTPS, Protocol: TCP, Port range: 443, Source: 0.0.0.0/0, Allow/Deny: Allow",
+		"Rule #: *, Type: All traffic")
+	if g := tuitest.Glyphs(m.View()); len(g) > 0 {
+		t.Fatalf("glyphs %q on an accessible screen:\n%s", g, m.View())
+	}
+	drive(m, "a")
+	asks(t, m, "Add inbound entry", "Rule number")
+	drive(m, "ctrl+u")
+	answer(m, "100")
+	asks(t, m, "NetworkAclEntryAlreadyExists")
+	drive(m, "ctrl+u")
+	answer(m, "90")
+	asks(t, m, "Type", "The entry so far:")
+	answer(m, "") // SSH
+	asks(t, m, "Allow/Deny")
+	answer(m, "2") // Deny
+	asks(t, m, "Source CIDR")
+	drive(m, "ctrl+u")
+	answer(m, "203.0.113.10/32")
+	closed(t, m, "Added inbound rule 90 to acl-web: deny SSH, TCP 22, from 203.0.113.10/32")
+}
