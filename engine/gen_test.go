@@ -460,6 +460,12 @@ func scaleACLs(g *gen, w *engine.World, pools [][]netip.Prefix) {
 					}
 					entries = append(entries, e)
 				}
+				if k < 2 {
+					// https from the VPCs: connections that get through the
+					// ACLs both ways, or whose reply one drops.
+					entries = append(entries, engine.ACLEntry{Rule: 5, Action: engine.Allow, Protocol: engine.ProtoTCP,
+						Ports: engine.PortRange{Lo: 443, Hi: 443}, CIDR: netip.MustParsePrefix("10.0.0.0/8")})
+				}
 				last := engine.ACLEntry{Rule: 200, Action: engine.Allow, Protocol: engine.ProtoTCP,
 					Ports: engine.PortRange{Lo: 1024, Hi: 65535}, CIDR: netip.MustParsePrefix("0.0.0.0/0")}
 				if g.chance(0.3) {
