@@ -135,27 +135,13 @@ func aclEntryForm(e *env, aclID string, dir engine.Direction, was *engine.ACLEnt
 	for k, t := range console.Types {
 		typeOpts[k] = huh.NewOption(t.Name, k)
 	}
-	portTitle := func() string {
-		if console.Types[in.typ].Protocol.IsICMP() {
-			return "ICMP type, or type/code"
-		}
-		return "Port range"
-	}
 	peer := aclColumns(dir)[4]
+	custom := portSteps(&in.typ, &in.ports, &in.proto)
 	f := changeForm(e, fmt.Sprintf("%s %s entry · %s", verb, dir, name), do,
 		field(huh.NewInput().Title("Rule number").Placeholder("1-32766: the lowest that matches decides").Value(&in.rule).
 			Validate(func(s string) error { in.rule = s; return numberAlone(s) })),
 		choice("Type", typeOpts, &in.typ),
-		retitled(field(huh.NewInput().TitleFunc(portTitle, &in.typ).Placeholder("e.g. 443, or 1024-65535 for replies").Value(&in.ports).
-			Validate(func(s string) error {
-				_, err := engine.ParsePorts(console.Types[in.typ].Protocol, s)
-				return awsError(err)
-			})), portTitle).hideWhen(func() bool { return !console.Types[in.typ].Custom }),
-		field(huh.NewInput().Title("Protocol number").Placeholder("e.g. 50 (ESP)").Value(&in.proto).
-			Validate(func(s string) error {
-				_, err := customProtocol(s)
-				return awsError(err)
-			})).hideWhen(func() bool { return !console.Types[in.typ].Number }),
+		custom[0], custom[1],
 		choice("Allow/Deny", []huh.Option[bool]{huh.NewOption("Allow", true), huh.NewOption("Deny", false)}, &in.allow),
 		field(huh.NewInput().Title(peer+" CIDR").Placeholder("e.g. 0.0.0.0/0 or 198.51.100.7/32").Value(&in.cidr).
 			Validate(func(s string) error { in.cidr = s; return trial(e, do) })),
@@ -314,4 +300,35 @@ func subnetChoice(w *engine.World, vpc *string) (*string, step) {
 		return true
 	})
 	return &chosen, s
+}
+
+// portSteps are the fields a console Type leaves to the learner: the port
+// range (an ICMP type and code for ICMP) of a Custom type, and the number
+// of a Custom protocol; each hides unless the Type at *typ needs it.
+// (The group rule form's fields are the same; it can use these once the
+// forms settle.)
+func portSteps(typ *int, ports, proto *string) [2]step {
+	portTitle := func() string {
+		if console.Types[*typ].Protocol.IsICMP() {
+			return "ICMP type, or type/code"
+		}
+		return "Port range"
+	}
+	return [2]step{
+		retitled(field(huh.NewInput().TitleFunc(portTitle, typ).PlaceholderFunc(func() string {
+			if console.Types[*typ].Protocol.IsICMP() {
+				return "type, or type/code (8, 3/4)"
+			}
+			return "e.g. 443, or 1024-65535 for replies"
+		}, typ).Value(ports).
+			Validate(func(s string) error {
+				_, err := engine.ParsePorts(console.Types[*typ].Protocol, s)
+				return awsError(err)
+			})), portTitle).hideWhen(func() bool { return !console.Types[*typ].Custom }),
+		field(huh.NewInput().Title("Protocol number").Placeholder("e.g. 50 (ESP)").Value(proto).
+			Validate(func(s string) error {
+				_, err := customProtocol(s)
+				return awsError(err)
+			})).hideWhen(func() bool { return !console.Types[*typ].Number }),
+	}
 }
