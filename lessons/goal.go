@@ -38,7 +38,7 @@ const (
 )
 
 // structuralKinds lists the structural goals in the order messages name them.
-var structuralKinds = []string{goalAttached, goalOwnGroup, goalNotOpen, goalReferences, goalExposure}
+var structuralKinds = []string{goalAttached, goalOwnGroup, goalNotOpen, goalReferences, goalExposure, goalNetworkACL}
 
 // The fields of each structural goal.
 var structuralFields = map[string][]string{
@@ -47,9 +47,10 @@ var structuralFields = map[string][]string{
 	goalNotOpen:    {"port"},
 	goalReferences: {"group", "source", "port"},
 	goalExposure:   {"instance", "inbound", "outbound"},
+	goalNetworkACL: {"acl", "vpc", "inbound", "outbound"},
 }
 
-var connectionKeys = []string{"from", "to", "protocol", "port", "expect"}
+var connectionKeys = []string{"from", "to", "protocol", "port", "source_port", "expect"}
 
 // GoalStatus is whether one goal is met in a world, and if not, why.
 type GoalStatus struct {
@@ -104,6 +105,12 @@ func reasonPhrase(r engine.Reason) string {
 		return "the packet has no way there"
 	case engine.NoListener:
 		return "the security groups let it through, but nothing answers on that port"
+	case engine.ACLOutboundBlocked:
+		return "the source subnet's network ACL drops the packet on its way out"
+	case engine.ACLInboundBlocked:
+		return "the destination subnet's network ACL drops the packet on its way in"
+	case engine.ACLReplyBlocked:
+		return "the server answers, but a network ACL drops the reply"
 	}
 	return "it gets through"
 }
@@ -202,6 +209,16 @@ func parseConnectionGoal(r *reader, f fields, start *engine.World, g Goal) (Goal
 			ok = false
 		}
 	}
+	if f.Has("source_port") {
+		if !c.Protocol.HasPorts() {
+			r.errorf(f.at("source_port"), engine.CodeInvalidValue, "%s has no ports: leave `source_port` out", c.Protocol)
+			ok = false
+		} else if n, valid := f.number("source_port", true, 1, 65535); valid {
+			c.SourcePort = n
+		} else {
+			ok = false
+		}
+	}
 	if s := f.str("expect", true); s != "" {
 		o, valid := engine.ParseOutcome(s)
 		if !valid {
@@ -225,6 +242,9 @@ func parseConnectionGoal(r *reader, f fields, start *engine.World, g Goal) (Goal
 	g.Conn = &c
 	if g.Label == "" {
 		g.Label = fmt.Sprintf("%s → %s on %s: %s", c.From, c.To, c.What(), c.Expect)
+		if c.SourcePort != 0 {
+			g.Label = fmt.Sprintf("%s (port %d) → %s on %s: %s", c.From, c.SourcePort, c.To, c.What(), c.Expect)
+		}
 	}
 	return g, true
 }
@@ -268,6 +288,10 @@ func parseStructural(r *reader, outer fields, kind string, g Goal) (Goal, bool) 
 		var e exposureGoal
 		e, label, ok = parseExposure(r, f)
 		g.rule = e
+	case goalNetworkACL: // aclgoal.go
+		var a networkACLGoal
+		a, label, ok = parseNetworkACL(r, f)
+		g.rule = a
 	}
 	if g.Label == "" {
 		g.Label = label

@@ -115,6 +115,36 @@ var heldOut = []insecure{
 	{challenge: "who-is-responsible-for-what/fix-the-finding", name: "RDP from a /16", edits: []string{"ports: 3389, source: 203.0.113.10/32", "ports: 3389, source: 203.0.0.0/16"}},
 	{challenge: "who-is-responsible-for-what/fix-the-finding", name: "RDP left open to the world", edits: []string{"  - remove-rule: { group: launch-wizard-2, protocol: tcp, ports: 3389, source: 0.0.0.0/0 }", ""}},
 
+	{challenge: "security-groups-and-network-acls/block-one-address", name: "the deny after the allow", steps: `
+  - add-entry: { acl: default, direction: inbound, rule: 200, action: deny, protocol: all, cidr: 198.51.100.66/32 }`},
+	{challenge: "security-groups-and-network-acls/block-one-address", name: "HTTPS denied, HTTP forgotten", steps: `
+  - add-entry: { acl: default, direction: inbound, rule: 90, action: deny, protocol: tcp, ports: 443, cidr: 198.51.100.66/32 }`},
+	{challenge: "security-groups-and-network-acls/block-one-address", name: "the deny outbound", steps: `
+  - add-entry: { acl: default, direction: outbound, rule: 90, action: deny, protocol: tcp, ports: 80, cidr: 198.51.100.66/32 }`},
+
+	{challenge: "security-groups-and-network-acls/return-rule", name: "all traffic out", edits: []string{"protocol: tcp, ports: 1024-65535,", "protocol: all,"}},
+	{challenge: "security-groups-and-network-acls/return-rule", name: "every tcp port out", edits: []string{"ports: 1024-65535,", "ports: 0-65535,"}},
+	{challenge: "security-groups-and-network-acls/return-rule", name: "all traffic in as well", steps: `
+  - add-entry: { acl: acl-web, direction: outbound, rule: 110, action: allow, protocol: tcp, ports: 1024-65535, cidr: 0.0.0.0/0 }
+  - add-entry: { acl: acl-web, direction: inbound, rule: 90, action: allow, protocol: all, cidr: 0.0.0.0/0 }`},
+	{challenge: "security-groups-and-network-acls/return-rule", name: "the copied rule widened to all traffic", steps: `
+  - replace-entry: { acl: acl-web, direction: outbound, rule: 100, action: allow, protocol: all, cidr: 0.0.0.0/0 }`},
+
+	{challenge: "security-groups-and-network-acls/deny-first", name: "the allow widened to everyone, the deny first", steps: `
+  - remove-entry: { acl: acl-web, direction: inbound, rule: 200 }
+  - add-entry: { acl: acl-web, direction: inbound, rule: 90, action: deny, protocol: all, cidr: 203.0.113.99/32 }
+  - replace-entry: { acl: acl-web, direction: inbound, rule: 100, action: allow, protocol: tcp, ports: 22, cidr: 0.0.0.0/0 }`},
+	{challenge: "security-groups-and-network-acls/deny-first", name: "SSH denied, HTTPS forgotten", steps: `
+  - remove-entry: { acl: acl-web, direction: inbound, rule: 200 }
+  - add-entry: { acl: acl-web, direction: inbound, rule: 90, action: deny, protocol: tcp, ports: 22, cidr: 203.0.113.99/32 }`},
+	{challenge: "security-groups-and-network-acls/deny-first", name: "the deny renumbered, still after the allow", steps: `
+  - remove-entry: { acl: acl-web, direction: inbound, rule: 200 }
+  - add-entry: { acl: acl-web, direction: inbound, rule: 150, action: deny, protocol: all, cidr: 203.0.113.99/32 }`},
+	{challenge: "security-groups-and-network-acls/deny-first", name: "all traffic allowed ahead of the deny's new place", steps: `
+  - remove-entry: { acl: acl-web, direction: inbound, rule: 200 }
+  - add-entry: { acl: acl-web, direction: inbound, rule: 90, action: deny, protocol: all, cidr: 203.0.113.99/32 }
+  - add-entry: { acl: acl-web, direction: inbound, rule: 95, action: allow, protocol: all, cidr: 203.0.113.0/24 }`},
+
 	{challenge: "capstone-three-tiers/three-tiers-from-scratch", name: "the database open to the VPC", edits: []string{"ports: 5432, source: app-sg", "ports: 5432, source: 10.0.0.0/16"}},
 	{challenge: "capstone-three-tiers/three-tiers-from-scratch", name: "all traffic from the app tier", edits: []string{"protocol: tcp, ports: 5432, source: app-sg", "protocol: all, source: app-sg"}},
 	{challenge: "capstone-three-tiers/three-tiers-from-scratch", name: "the database open to the world", edits: []string{"ports: 5432, source: app-sg", "ports: 5432, source: 0.0.0.0/0"}},

@@ -3,6 +3,7 @@ package lessons
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/sglab/sglab/engine"
 )
@@ -70,21 +71,27 @@ func peerKey(d engine.Direction) string {
 }
 
 // checkOverBroad applies every over-broad variant of each rule the
-// reference solution adds, in place of that rule, and reports the
-// variants that still meet every goal: the narrowest of each kind, at the
-// step that adds the rule. The reference solution itself must apply.
+// reference solution adds (a security-group rule, or a network ACL entry
+// that allows), in place of that rule, and reports the variants that
+// still meet every goal: the narrowest of each kind, at the step that
+// adds the rule. The reference solution itself must apply. An entry that
+// denies has no over-broad variant: a wider deny lets less through.
 func checkOverBroad(file string, c *Challenge) engine.Diagnostics {
 	var diags engine.Diagnostics
 	for k, s := range c.Solution {
-		if s.Op != opAddRule {
+		if s.Op != opAddRule && s.Op != opAddEntry && s.Op != opReplaceEntry {
+			continue
+		}
+		a, ok := addedBy(c, k)
+		if !ok {
 			continue
 		}
 		reported := map[string]bool{}
-		for _, v := range stepVariants(c, k) {
+		for _, v := range variants(a.rule, a.d) {
 			if reported[v.kind] {
 				continue
 			}
-			w, ok := applyVariant(c, k, v.rule)
+			w, ok := applyVariant(c, k, a, v.rule)
 			if !ok || !c.Check(w).Solved() {
 				continue
 			}
@@ -98,16 +105,28 @@ func checkOverBroad(file string, c *Challenge) engine.Diagnostics {
 	return diags
 }
 
-// addedRule applies the solution up to step k, which adds a rule, and
-// returns the world before step k and where the rule landed.
-func addedRule(c *Challenge, k int) (before *engine.World, ref engine.RuleRef, rule engine.Rule, ok bool) {
+// added is what one step of a reference solution lets through: a rule
+// added to a security group, or an allow entry added to (or replaced in)
+// a network ACL, read as a rule whose peer is the entry's CIDR.
+type added struct {
+	before *engine.World // the world before the step
+	rule   engine.Rule
+	d      engine.Direction
+	// put makes the step's change with r in place of the rule.
+	put func(w *engine.World, r engine.Rule) error
+}
+
+// addedBy applies the solution up to step k and returns what step k
+// added, when it added a security-group rule or an allow entry.
+func addedBy(c *Challenge, k int) (added, bool) {
 	w := c.Start()
+	var before *engine.World
 	for j, s := range c.Solution[:k+1] {
 		if j == k {
 			before = w.Clone()
 		}
 		if s.Apply(w) != nil {
-			return nil, engine.RuleRef{}, engine.Rule{}, false
+			return added{}, false
 		}
 	}
 	for _, g := range w.Groups {
@@ -117,33 +136,45 @@ func addedRule(c *Challenge, k int) (before *engine.World, ref engine.RuleRef, r
 		}
 		for _, d := range []engine.Direction{engine.Inbound, engine.Outbound} {
 			if n := len(g.Rules(d)); n == len(old.Rules(d))+1 {
-				ref := engine.RuleRef{Group: g.ID, Direction: d, Index: n - 1}
-				return before, ref, g.Rules(d)[n-1], true
+				id := g.ID
+				return added{before: before, rule: g.Rules(d)[n-1], d: d,
+					put: func(w *engine.World, r engine.Rule) error { return w.AddRule(id, d, r) }}, true
 			}
 		}
 	}
-	return nil, engine.RuleRef{}, engine.Rule{}, false
-}
-
-// stepVariants are the over-broad variants of the rule step k adds.
-func stepVariants(c *Challenge, k int) []variant {
-	_, ref, rule, ok := addedRule(c, k)
-	if !ok {
-		return nil
+	for _, a := range w.NetworkACLs {
+		old := before.NetworkACL(a.ID)
+		if old == nil {
+			continue
+		}
+		for _, d := range []engine.Direction{engine.Inbound, engine.Outbound} {
+			for _, e := range a.Entries(d) {
+				if e.Action != engine.Allow || slices.Contains(old.Entries(d), e) {
+					continue
+				}
+				id, n := a.ID, e.Rule
+				_, replace := old.Entry(d, n)
+				put := func(w *engine.World, r engine.Rule) error {
+					wide := engine.ACLEntry{Rule: n, Action: engine.Allow, Protocol: r.Protocol, Ports: r.Ports, CIDR: r.Peer.CIDR}
+					if replace {
+						return w.ReplaceACLEntry(id, d, wide)
+					}
+					return w.AddACLEntry(id, d, wide)
+				}
+				rule := engine.Rule{Protocol: e.Protocol, Ports: e.Ports, Peer: engine.CIDRPeer(e.CIDR)}
+				return added{before: before, rule: rule, d: d, put: put}, true
+			}
+		}
 	}
-	return variants(rule, ref.Direction)
+	return added{}, false
 }
 
 // applyVariant applies the reference solution with the rule step k adds
 // replaced by rule. It is false when AWS would refuse a step that way (the
 // wider rule duplicates one the group has, say).
-func applyVariant(c *Challenge, k int, rule engine.Rule) (*engine.World, bool) {
-	before, ref, _, ok := addedRule(c, k)
-	if !ok {
-		return nil, false
-	}
-	w := before
-	if err := w.AddRule(ref.Group, ref.Direction, rule); err != nil {
+func applyVariant(c *Challenge, k int, a added, rule engine.Rule) (*engine.World, bool) {
+	w := a.before.Clone()
+	if err := a.put(w, rule); err != nil {
 		return nil, false
 	}
 	for _, s := range c.Solution[k+1:] {

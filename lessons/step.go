@@ -11,7 +11,8 @@ import (
 
 // Step is one operation of a reference solution, the same kind of change
 // the lab makes: a rule added or removed, a group created, deleted,
-// attached or detached, a service started or stopped.
+// attached or detached, a service started or stopped, a network ACL entry
+// added, replaced or removed (aclstep.go).
 type Step struct {
 	Op   string // the operation, as the lesson file names it: add-rule, attach-group...
 	Text string // what the step does, in words, for "show solution"
@@ -36,7 +37,8 @@ const (
 	opStopService  = "stop-service"
 )
 
-var ops = []string{opAddRule, opRemoveRule, opCreateGroup, opDeleteGroup, opAttachGroup, opDetachGroup, opStartService, opStopService}
+var ops = []string{opAddRule, opRemoveRule, opCreateGroup, opDeleteGroup, opAttachGroup, opDetachGroup, opStartService, opStopService,
+	opAddEntry, opReplaceEntry, opRemoveEntry, opCreateACL, opAssociateACL}
 
 // parseStep reads one item of a challenge's solution: a mapping with a
 // single key, the operation, whose value holds its fields. start, when not
@@ -116,6 +118,8 @@ func parseStep(r *reader, n *yamlread.Node, start *engine.World) (Step, bool) {
 			break
 		}
 		return serviceStep(r, f, s)
+	case opAddEntry, opReplaceEntry, opRemoveEntry, opCreateACL, opAssociateACL:
+		return aclStep(r, outer, s)
 	}
 	return Step{}, false
 }

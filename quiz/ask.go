@@ -43,7 +43,9 @@ const (
 	vInbound
 	vOutbound
 	vUnreachable
-	vReply // the misconception: the reply needs an outbound rule
+	vReply    // the misconception: the reply needs an outbound rule in a security group
+	vACLIn    // the destination subnet's network ACL drops the request
+	vACLReply // the destination subnet's network ACL drops the reply
 )
 
 // askOutcome asks what happens to a connection, and why. The choices are
@@ -52,7 +54,8 @@ const (
 func askOutcome(s *situation, r *rng) (Question, bool) {
 	res := s.res
 	right := map[engine.Reason]verdict{engine.Allowed: vConnected, engine.NoListener: vRefused, engine.InboundBlocked: vInbound,
-		engine.OutboundBlocked: vOutbound, engine.Unreachable: vUnreachable}[res.Reason]
+		engine.OutboundBlocked: vOutbound, engine.Unreachable: vUnreachable, engine.ACLInboundBlocked: vACLIn,
+		engine.ACLReplyBlocked: vACLReply}[res.Reason]
 	// The other answers, the likeliest mistake for this cause first.
 	others := map[Cause][]verdict{
 		CauseAllowed:     {vRefused, vInbound, vReply, vOutbound, vUnreachable},
@@ -62,13 +65,16 @@ func askOutcome(s *situation, r *rng) (Question, bool) {
 		CauseUnreachable: {vInbound, vConnected, vRefused, vOutbound},
 		CausePublicRef:   {vConnected, vOutbound, vRefused, vUnreachable},
 		CauseStateful:    {vReply, vInbound, vRefused, vOutbound},
+		CauseACLInbound:  {vInbound, vACLReply, vRefused, vConnected},
+		CauseACLReply:    {vReply, vConnected, vACLIn, vInbound, vRefused},
 	}[s.cause]
 	ping := s.conn.Protocol.IsICMP()
 	opts := []option{{text: verdictText(s, right), why: explain(s.w, res), right: true}}
 	for _, v := range others {
 		switch {
 		case len(opts) == 4:
-		case v == vRefused && ping, v == vOutbound && res.From.Instance == nil, v == vReply && res.To.Instance == nil:
+		case v == vRefused && ping, v == vOutbound && res.From.Instance == nil, v == vReply && res.To.Instance == nil,
+			(v == vACLIn || v == vACLReply) && subnetOf(s.w, res.To) == nil:
 		default:
 			opts = append(opts, option{text: verdictText(s, v), why: whyNot(s, v)})
 		}
@@ -106,8 +112,12 @@ func verdictText(s *situation, v verdict) string {
 		return "It times out: no outbound rule of " + src + "'s groups lets it out."
 	case vUnreachable:
 		return "It times out: " + src + " has no address it can reach " + dst + " at."
+	case vACLIn:
+		return "It times out: the network ACL of " + dst + "'s subnet drops it on the way in."
+	case vACLReply:
+		return "It times out: " + dst + " answers, but the network ACL of its subnet drops the reply."
 	}
-	return "It times out: the reply cannot get back out of " + dst + "."
+	return "It times out: the reply needs an outbound rule in " + dst + "'s security groups, and there is none."
 }
 
 // whyNot says why answer v is wrong in this situation.
@@ -117,6 +127,9 @@ func whyNot(s *situation, v verdict) string {
 	case vConnected:
 		if res.Reason == engine.NoListener {
 			return "Nothing on " + res.To.Label() + " listens on " + s.conn.What() + ", so it answers with a refusal."
+		}
+		if res.Reason == engine.ACLReplyBlocked {
+			return "The answer never arrives: " + clause(explain(s.w, res))
 		}
 		return "No answer ever comes: " + clause(explain(s.w, res))
 	case vRefused:
@@ -130,6 +143,8 @@ func whyNot(s *situation, v verdict) string {
 			return "It never gets that far: it is stopped as it leaves " + res.From.Label() + "."
 		case engine.Unreachable:
 			return "The rules never see it: " + clause(explain(s.w, res))
+		case engine.ACLOutboundBlocked, engine.ACLInboundBlocked:
+			return "The security groups never see it: " + clause(explain(s.w, res))
 		}
 		if ref, ok := res.FirstMatch(engine.Inbound); ok {
 			return ruleName(s.w, ref) + " lets it in."
@@ -145,8 +160,49 @@ func whyNot(s *situation, v verdict) string {
 		return res.From.Label() + "'s groups let it out."
 	case vUnreachable:
 		return res.To.Label() + " can be reached: the packet goes to " + res.DstAddr.String() + "."
+	case vACLIn:
+		if d, ok := aclDecision(res, engine.Inbound, false); ok {
+			return aclRuleName(s.w, d) + " lets it in."
+		}
+		return "It never gets that far: " + clause(explain(s.w, res))
+	case vACLReply:
+		if d, ok := aclDecision(res, engine.Outbound, true); ok {
+			return aclRuleName(s.w, d) + " lets the reply out."
+		}
+		return "No reply is ever sent: " + clause(explain(s.w, res))
 	}
 	return "Security groups are stateful: the reply to a connection they let in always goes back, whatever the outbound rules say."
+}
+
+// subnetOf is the subnet of an instance, or nil for a host or an instance
+// of a VPC that declares none.
+func subnetOf(w *engine.World, e engine.Endpoint) *engine.Subnet {
+	if e.Instance == nil {
+		return nil
+	}
+	return w.SubnetOf(e.Instance)
+}
+
+// aclDecision is the network ACL decision of the destination's subnet in
+// direction d, on the request or on the reply, that let the packet pass.
+func aclDecision(res engine.Result, d engine.Direction, reply bool) (engine.ACLDecision, bool) {
+	for _, dec := range res.ACLDecisions() {
+		if dec.Direction == d && dec.Reply == reply && dec.Allowed {
+			return dec, true
+		}
+	}
+	return engine.ACLDecision{}, false
+}
+
+// aclRuleName names the entry that decided: "acl-public's inbound rule
+// 100 (allow tcp 80 from 0.0.0.0/0)".
+func aclRuleName(w *engine.World, d engine.ACLDecision) string {
+	a := w.NetworkACL(d.ACL)
+	e, ok := a.Entry(d.Direction, d.Rule)
+	if !ok {
+		return a.Label() + "'s " + d.Direction.String() + " * rule"
+	}
+	return fmt.Sprintf("%s's %s rule %d (%s)", a.Label(), d.Direction, e.Rule, entryText(e, d.Direction))
 }
 
 // statefulNote adds the point of a stateful question to its explanation.
@@ -340,8 +396,11 @@ func alone(w *engine.World, c engine.Connection, ref engine.RuleRef, rule engine
 // what then happens.
 func askFix(s *situation, r *rng) (Question, bool) {
 	res := s.res
-	if res.To.Instance == nil && s.cause != CauseOutbound {
+	switch {
+	case res.To.Instance == nil && s.cause != CauseOutbound:
 		return Question{}, false
+	case s.cause == CauseACLReply && !s.conn.Protocol.HasPorts():
+		return Question{}, false // an echo reply has no ephemeral port to open
 	}
 	key, wider, wrong := fixCandidates(s)
 	fixed, err := key.Apply(s.w)
@@ -395,6 +454,14 @@ func askFix(s *situation, r *rng) (Question, bool) {
 			explain(fixed, engine.Evaluate(fixed, s.conn)),
 		Scenario: &Scenario{},
 	}
+	if key.ACL != "" {
+		acl := s.w.NetworkACL(key.ACL).Label()
+		q.Prompt = fmt.Sprintf("When %s, it times out, though %s answers. Which one entry, added, lets the answers out to every kind of client while opening the least?",
+			action(s), res.To.Label())
+		q.Explanation = "As it is, " + clause(explain(s.w, res)) + " The client picks the port the answer goes to: many Linux kernels use 32768-61000, " +
+			"Windows 49152-65535, NAT gateways and load balancers 1024-65535. So " + acl + " needs an outbound entry that allows " +
+			strings.TrimPrefix(entryText(key.Entry, engine.Outbound), "allow ") + ", as AWS suggests. With it, " + explain(fixed, engine.Evaluate(fixed, s.conn))
+	}
 	shuffle(r, opts)
 	for i, o := range opts {
 		q.Choices, q.Why = append(q.Choices, o.text), append(q.Why, o.why)
@@ -409,6 +476,9 @@ func askFix(s *situation, r *rng) (Question, bool) {
 // fixCandidates are the key, the rules that work but open more, and the
 // mistakes, for a situation whose connection times out.
 func fixCandidates(s *situation) (key Fix, wider, wrong []Fix) {
+	if s.cause == CauseACLReply {
+		return aclReplyFixes(s) // acl.go
+	}
 	res, c := s.res, s.conn
 	ports := engine.PortRange{Lo: c.Port, Hi: c.Port}
 	if c.Protocol.IsICMP() {
@@ -440,18 +510,18 @@ func fixCandidates(s *situation) (key Fix, wider, wrong []Fix) {
 		if res.Private && dst != nil {
 			peer = engine.GroupPeer(dst.Groups[0])
 		}
-		key = Fix{g, engine.Outbound, rule(c.Protocol, ports, peer)}
+		key = Fix{Group: g, Direction: engine.Outbound, Rule: rule(c.Protocol, ports, peer)}
 		wider = []Fix{
-			{g, engine.Outbound, rule(engine.ProtoAll, engine.PortRange{}, world(res.DstAddr))},
-			{g, engine.Outbound, rule(c.Protocol, ports, world(res.DstAddr))},
+			{Group: g, Direction: engine.Outbound, Rule: rule(engine.ProtoAll, engine.PortRange{}, world(res.DstAddr))},
+			{Group: g, Direction: engine.Outbound, Rule: rule(c.Protocol, ports, world(res.DstAddr))},
 		}
 		if dst != nil {
-			wrong = append(wrong, Fix{dst.Groups[0], engine.Inbound, rule(c.Protocol, ports, host(res.SrcAddr))})
-			wrong = append(wrong, Fix{dst.Groups[0], engine.Outbound, rule(c.Protocol, ports, host(res.SrcAddr))})
+			wrong = append(wrong, Fix{Group: dst.Groups[0], Direction: engine.Inbound, Rule: rule(c.Protocol, ports, host(res.SrcAddr))})
+			wrong = append(wrong, Fix{Group: dst.Groups[0], Direction: engine.Outbound, Rule: rule(c.Protocol, ports, host(res.SrcAddr))})
 		}
 		if c.Protocol.HasPorts() {
-			wrong = append(wrong, Fix{g, engine.Outbound, rule(c.Protocol, otherPort, peer)},
-				Fix{g, engine.Outbound, rule(otherProto, ports, peer)})
+			wrong = append(wrong, Fix{Group: g, Direction: engine.Outbound, Rule: rule(c.Protocol, otherPort, peer)},
+				Fix{Group: g, Direction: engine.Outbound, Rule: rule(otherProto, ports, peer)})
 		}
 		return key, wider, wrong
 	}
@@ -461,35 +531,35 @@ func fixCandidates(s *situation) (key Fix, wider, wrong []Fix) {
 	if res.Private && src != nil {
 		peer = engine.GroupPeer(src.Groups[0])
 	}
-	key = Fix{g, engine.Inbound, rule(c.Protocol, ports, peer)}
+	key = Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, peer)}
 	wider = []Fix{
-		{g, engine.Inbound, rule(engine.ProtoAll, engine.PortRange{}, peer)},
-		{g, engine.Inbound, rule(c.Protocol, ports, world(res.SrcAddr))},
+		{Group: g, Direction: engine.Inbound, Rule: rule(engine.ProtoAll, engine.PortRange{}, peer)},
+		{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, world(res.SrcAddr))},
 	}
 	if res.Private {
-		wider = append(wider, Fix{g, engine.Inbound, rule(c.Protocol, ports, engine.CIDRPeer(vpcCIDR))})
+		wider = append(wider, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, engine.CIDRPeer(vpcCIDR))})
 	} else {
-		wider = append(wider, Fix{g, engine.Inbound, rule(c.Protocol, ports, widen(res.SrcAddr))})
+		wider = append(wider, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, widen(res.SrcAddr))})
 	}
-	wrong = []Fix{{g, engine.Outbound, rule(c.Protocol, ports, peer)}}
+	wrong = []Fix{{Group: g, Direction: engine.Outbound, Rule: rule(c.Protocol, ports, peer)}}
 	if c.Protocol.HasPorts() {
-		wrong = append(wrong, Fix{g, engine.Inbound, rule(c.Protocol, otherPort, peer)},
-			Fix{g, engine.Inbound, rule(otherProto, ports, peer)})
+		wrong = append(wrong, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, otherPort, peer)},
+			Fix{Group: g, Direction: engine.Inbound, Rule: rule(otherProto, ports, peer)})
 	}
 	if src != nil {
 		if res.Private && src.PublicIP.IsValid() {
-			wrong = append(wrong, Fix{g, engine.Inbound, rule(c.Protocol, ports, host(src.PublicIP))})
+			wrong = append(wrong, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, host(src.PublicIP))})
 		}
 		if !res.Private {
-			wrong = append(wrong, Fix{g, engine.Inbound, rule(c.Protocol, ports, host(src.PrivateIP))})
+			wrong = append(wrong, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, host(src.PrivateIP))})
 			for _, sg := range src.Groups {
-				wrong = append(wrong, Fix{g, engine.Inbound, rule(c.Protocol, ports, engine.GroupPeer(sg))})
+				wrong = append(wrong, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, engine.GroupPeer(sg))})
 			}
 		}
 	}
 	for _, h := range []engine.Host{hostStranger, hostMonitor, hostVisitor} {
 		if h.IP != res.SrcAddr && h.IP.Is4() == res.SrcAddr.Is4() {
-			wrong = append(wrong, Fix{g, engine.Inbound, rule(c.Protocol, ports, host(h.IP))})
+			wrong = append(wrong, Fix{Group: g, Direction: engine.Inbound, Rule: rule(c.Protocol, ports, host(h.IP))})
 			break
 		}
 	}
@@ -502,6 +572,16 @@ func fixCandidates(s *situation) (key Fix, wider, wrong []Fix) {
 func fixWhy(w, after *engine.World, out engine.Result, f, key Fix, isKey bool) string {
 	if out.Outcome != engine.Connected {
 		return "Still " + outcomeWords(out.Outcome) + ": " + clause(explain(after, out))
+	}
+	if f.ACL != "" {
+		allows := strings.TrimPrefix(entryText(f.Entry, f.Direction), "allow ")
+		switch {
+		case isKey:
+			return "It works, and lets out " + allows + " only: the answers to every kind of client."
+		case f.Entry.Protocol == engine.ProtoAll:
+			return "It works, but it also lets out every other protocol and port: more than the answers need."
+		}
+		return "It works, but it also lets out " + allows + ", the ports below 1024 too: more than the answers need."
 	}
 	if isKey {
 		prep := map[engine.Direction]string{engine.Inbound: "from", engine.Outbound: "to"}[f.Direction]
@@ -538,6 +618,8 @@ func extra(wide, key engine.Rule) string {
 // fixLesson is the lesson that teaches a fix's point.
 func fixLesson(s *situation, key Fix) string {
 	switch {
+	case key.ACL != "":
+		return "security-groups-and-network-acls"
 	case s.cause == CausePublicRef:
 		return "references-match-private-addresses"
 	case key.Direction == engine.Outbound:
@@ -564,6 +646,8 @@ func lessonFor(s *situation) string {
 		return "references-match-private-addresses"
 	case CauseStateful:
 		return "stateful"
+	case CauseACLInbound, CauseACLReply:
+		return "security-groups-and-network-acls"
 	case CauseInbound:
 		switch {
 		case res.SrcAddr.Is6():
@@ -589,10 +673,16 @@ const (
 	docRules      = "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"
 	docTracking   = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html"
 	docConnecting = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html"
+	docNACLRules  = "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html"
+	docEphemeral  = "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html"
 )
 
 func docFor(c Cause) string {
 	switch c {
+	case CauseACLInbound:
+		return docNACLRules
+	case CauseACLReply:
+		return docEphemeral
 	case CauseStateful:
 		return docTracking
 	case CauseUnreachable:
@@ -608,6 +698,11 @@ func action(s *situation) string {
 	c, res := s.conn, s.res
 	to := target(s.w, c.To)
 	src := res.From.Label()
+	// Where network ACLs stand, the client's port decides the reply's
+	// fate, so the question says it.
+	if c.Protocol.HasPorts() && len(s.w.Subnets) > 0 {
+		src += fmt.Sprintf(" (from port %d)", res.SourcePort())
+	}
 	switch c.Protocol {
 	case engine.ProtoICMP:
 		return src + " pings " + to
@@ -644,7 +739,7 @@ func target(w *engine.World, to string) string {
 // clause makes a sentence of explain a clause after a colon: "No inbound
 // rule..." becomes "no inbound rule...". Names keep their case.
 func clause(s string) string {
-	for _, w := range []string{"No ", "A "} {
+	for _, w := range []string{"No ", "A ", "The "} {
 		if strings.HasPrefix(s, w) {
 			return strings.ToLower(w[:1]) + s[1:]
 		}
@@ -754,5 +849,13 @@ func ruleList(w *engine.World, i *engine.Instance, d engine.Direction) string {
 // fixText is a fix as a choice: "Add to db-sg an inbound rule: PostgreSQL,
 // TCP, 5432, source app-sg (group)".
 func fixText(w *engine.World, f Fix) string {
+	if f.ACL != "" {
+		return fmt.Sprintf("Add to %s an %s entry: rule %d, %s", w.NetworkACL(f.ACL).Label(), f.Direction, f.Entry.Rule, entryText(f.Entry, f.Direction))
+	}
 	return "Add to " + w.Group(f.Group).Label() + " an " + f.Direction.String() + " rule: " + ruleText(w, f.Direction, f.Rule)
+}
+
+// entryRule reads an entry as a rule whose peer is its CIDR.
+func entryRule(e engine.ACLEntry) engine.Rule {
+	return engine.Rule{Protocol: e.Protocol, Ports: e.Ports, Peer: engine.CIDRPeer(e.CIDR)}
 }

@@ -74,7 +74,8 @@ var Lessons = []string{
 	"references-match-private-addresses", // 12
 	"behind-a-load-balancer",             // 13
 	"who-is-responsible-for-what",        // 14
-	"capstone-three-tiers",               // 15
+	"security-groups-and-network-acls",   // 15
+	"capstone-three-tiers",               // 16
 }
 
 // Question is one question of the bank or of the scenario generator.

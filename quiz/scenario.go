@@ -36,10 +36,15 @@ const (
 	CauseUnreachable Cause = "unreachable"      // no address to reach (no public IP, no IPv6)
 	CausePublicRef   Cause = "public-ip-reference"
 	CauseStateful    Cause = "stateful-reply" // it works though the other side has no outbound rule
+	// CauseACLInbound: the destination subnet's network ACL does not let
+	// the request in; CauseACLReply: the server answers, and the ACL drops
+	// the reply to the client's ephemeral port (acl.go).
+	CauseACLInbound Cause = "acl-inbound-blocked"
+	CauseACLReply   Cause = "acl-reply-blocked"
 )
 
 // Causes lists the causes.
-var Causes = []Cause{CauseAllowed, CauseNoListener, CauseInbound, CauseOutbound, CauseUnreachable, CausePublicRef, CauseStateful}
+var Causes = []Cause{CauseAllowed, CauseNoListener, CauseInbound, CauseOutbound, CauseUnreachable, CausePublicRef, CauseStateful, CauseACLInbound, CauseACLReply}
 
 // Traffic is the kind of connection a question is about.
 type Traffic string
@@ -84,17 +89,27 @@ type Scenario struct {
 	Fixes []Fix
 }
 
-// Fix is a rule to add to a group.
+// Fix is a rule to add to a group, or, when ACL is set, an entry to add
+// to that network ACL.
 type Fix struct {
 	Group     string
 	Direction engine.Direction
 	Rule      engine.Rule
+	ACL       string
+	Entry     engine.ACLEntry
 }
 
-// Apply returns a copy of w with the fix's rule added; w is not changed.
+// Apply returns a copy of w with the fix's rule (or entry) added; w is not
+// changed.
 func (f Fix) Apply(w *engine.World) (*engine.World, error) {
 	c := w.Clone()
-	if err := c.AddRule(f.Group, f.Direction, f.Rule); err != nil {
+	var err error
+	if f.ACL != "" {
+		err = c.AddACLEntry(f.ACL, f.Direction, f.Entry)
+	} else {
+		err = c.AddRule(f.Group, f.Direction, f.Rule)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -104,7 +119,7 @@ func (f Fix) Apply(w *engine.World) (*engine.World, error) {
 // question from its id; a generator that builds different worlds from the
 // same seed must get a new version, so that old ids stop matching instead
 // of bringing back a different question.
-const generatorVersion = "scn2"
+const generatorVersion = "scn3"
 
 func scenarioID(kind ScenarioKind, level int, seed uint64) string {
 	return fmt.Sprintf("%s-%s-%d-%d", generatorVersion, kind, level, seed)
@@ -129,9 +144,10 @@ const maxWorlds = 60
 // outbound rules and unreachable instances as often as missing inbound
 // rules, so that a learner does not learn that every timeout is inbound.
 var causeWeights = map[ScenarioKind]map[Cause]int{
-	AskOutcome: {CauseAllowed: 13, CauseNoListener: 14, CauseInbound: 16, CauseOutbound: 16, CauseUnreachable: 15, CausePublicRef: 13, CauseStateful: 13},
-	AskRule:    {CauseAllowed: 60, CauseNoListener: 20, CauseStateful: 20},
-	AskFix:     {CauseInbound: 45, CauseOutbound: 33, CausePublicRef: 22},
+	AskOutcome: {CauseAllowed: 10, CauseNoListener: 13, CauseInbound: 12, CauseOutbound: 16, CauseUnreachable: 20, CausePublicRef: 13, CauseStateful: 12,
+		CauseACLInbound: 19, CauseACLReply: 21},
+	AskRule: {CauseAllowed: 60, CauseNoListener: 20, CauseStateful: 20},
+	AskFix:  {CauseInbound: 37, CauseOutbound: 30, CausePublicRef: 23, CauseACLReply: 16},
 }
 
 // trafficWeights are how often each kind of traffic is drawn.
@@ -187,7 +203,7 @@ func Generate(kind ScenarioKind, level int, seed uint64) (Question, error) {
 		if !fits(cause, traffic) {
 			continue
 		}
-		p := planWorld(r, level, traffic)
+		p := planWorld(r, level, traffic, isACL(cause))
 		sit, ok := stage(buildWorld(r, p, traffic), r, cause, traffic)
 		if !ok {
 			continue
@@ -414,6 +430,11 @@ func stageOne(w *engine.World, r *rng, cause Cause, c candidate) (*situation, bo
 		}
 		w = withPublicIP(withPublicIP(w, src.ID), dst.ID)
 		c.conn.To = w.Instance(dst.ID).PublicIP.String()
+	case CauseACLInbound, CauseACLReply:
+		var ok bool
+		if w, ok = stageACL(w, r, cause, c); !ok {
+			return nil, false
+		}
 	case CauseStateful:
 		if !allowed || dst == nil || (src != nil && shareGroup(src, dst)) || !hasOutbound(w, dst) {
 			return nil, false
@@ -445,6 +466,10 @@ func causeOf(w *engine.World, res engine.Result, cause Cause) bool {
 		return res.Reason == engine.Unreachable
 	case CausePublicRef:
 		return res.Reason == engine.InboundBlocked && referenceOverPublicIP(w, res)
+	case CauseACLInbound:
+		return res.Reason == engine.ACLInboundBlocked
+	case CauseACLReply:
+		return res.Reason == engine.ACLReplyBlocked
 	}
 	return false
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -156,6 +157,26 @@ func refEvaluate(t *testing.T, w *engine.World, c engine.Connection) refResult {
 			return timeout
 		}
 	}
+	// 3 and 4. The network ACLs, where the packet leaves the source's
+	// subnet and enters the destination's: never between two machines of
+	// one subnet over their private IPv4 or IPv6 addresses.
+	srcSub, dstSub := refSubnet(w, srcInst), refSubnet(w, dst)
+	crosses := srcInst == nil || dst == nil || srcSub != dstSub || (dstAddr != dst.PrivateIP && dstAddr != dst.IPv6)
+	echo := map[engine.Protocol]int{engine.ProtoICMP: 8, engine.ProtoICMPv6: 128}[c.Protocol]
+	reply := map[engine.Protocol]int{engine.ProtoICMP: 0, engine.ProtoICMPv6: 129}[c.Protocol]
+	sourcePort := c.SourcePort
+	if sourcePort == 0 {
+		sourcePort = 49152
+		if srcInst != nil {
+			sourcePort = 32768
+		}
+	}
+	if crosses && srcInst != nil && !refACL(w, srcInst.VPC, srcSub, engine.Outbound, c.Protocol, c.Port, echo, dstAddr) {
+		return timeout
+	}
+	if crosses && dst != nil && !refACL(w, dst.VPC, dstSub, engine.Inbound, c.Protocol, c.Port, echo, src) {
+		return timeout
+	}
 	// 3. Inbound.
 	res := refResult{}
 	listening := []engine.Service(nil)
@@ -179,7 +200,69 @@ func refEvaluate(t *testing.T, w *engine.World, c engine.Connection) refResult {
 	if c.Protocol.IsICMP() || slices.Contains(listening, engine.Service{Protocol: c.Protocol, Port: c.Port}) {
 		res.outcome = engine.Connected
 	}
+	// 7. The reply, to the client's port, through the same ACLs the other
+	// way: stateless, so it needs entries of its own.
+	if crosses && dst != nil && !refACL(w, dst.VPC, dstSub, engine.Outbound, c.Protocol, sourcePort, reply, src) {
+		return refResult{outcome: engine.Timeout, inbound: res.inbound}
+	}
+	if crosses && srcInst != nil && !refACL(w, srcInst.VPC, srcSub, engine.Inbound, c.Protocol, sourcePort, reply, dstAddr) {
+		return refResult{outcome: engine.Timeout, inbound: res.inbound}
+	}
 	return res
+}
+
+// refSubnet is the subnet an instance is in: the one it names, or the one
+// of its VPC that holds its private IP; nil for a host, or in a VPC that
+// declares none (its one implicit subnet).
+func refSubnet(w *engine.World, i *engine.Instance) *engine.Subnet {
+	if i == nil {
+		return nil
+	}
+	for _, s := range w.Subnets {
+		if s.VPC == i.VPC && (s.ID == i.Subnet || (i.Subnet == "" && s.CIDR.Contains(i.PrivateIP))) {
+			return s
+		}
+	}
+	return nil
+}
+
+// refACL reports whether the network ACL of a subnet (the VPC's default
+// one unless the subnet names another) lets a packet through in direction
+// d: its entries in ascending rule order, the first that matches the
+// protocol, the port (or icmp type) and the peer address decides, and
+// none matching denies.
+func refACL(w *engine.World, vpc string, sub *engine.Subnet, d engine.Direction, p engine.Protocol, port, icmpType int, peer netip.Addr) bool {
+	var acl *engine.NetworkACL
+	for _, a := range w.NetworkACLs {
+		if a.VPC == vpc && ((sub != nil && sub.NetworkACL != "" && a.ID == sub.NetworkACL) || ((sub == nil || sub.NetworkACL == "") && a.Name == "default")) {
+			acl = a
+		}
+	}
+	if acl == nil {
+		return true // no ACL at all: nothing to stop it
+	}
+	entries := slices.Clone(acl.Inbound)
+	if d == engine.Outbound {
+		entries = slices.Clone(acl.Outbound)
+	}
+	sort.SliceStable(entries, func(a, b int) bool { return entries[a].Rule < entries[b].Rule })
+	for _, e := range entries {
+		if e.Protocol != engine.ProtoAll {
+			if e.Protocol != p {
+				continue
+			}
+			switch {
+			case p.HasPorts() && (port < e.Ports.Lo || port > e.Ports.Hi):
+				continue
+			case p.IsICMP() && e.Ports.Lo != engine.AnyPort && (e.Ports.Lo != icmpType || (e.Ports.Hi != engine.AnyPort && e.Ports.Hi != 0)):
+				continue
+			}
+		}
+		if e.CIDR.Contains(peer) {
+			return e.Action == engine.Allow
+		}
+	}
+	return false
 }
 
 // TestReferenceEvaluator checks the checker on a hand-built world whose
@@ -282,7 +365,26 @@ func generated(t *testing.T) []Question {
 var generatedOnce []Question
 
 // indexWords are the ways a rule could be named by its position.
-var indexWords = regexp.MustCompile(`(?i)\brule (#?\d+|number \d+)\b|\b(inbound|outbound) rule \d`)
+var indexWords = regexp.MustCompile(`(?i)\brule (#?\d+|number \d+)\b|\b(inbound|outbound) rule \d+`)
+
+// namesByPosition reports whether text names a security-group rule by its
+// position. A network ACL's entries are named by their rule numbers, as
+// the console shows them, so "rule 100" is fine where an ACL of the world
+// has an entry 100.
+func namesByPosition(w *engine.World, text string) bool {
+	numbers := map[string]bool{}
+	for _, a := range w.NetworkACLs {
+		for _, e := range append(slices.Clone(a.Inbound), a.Outbound...) {
+			numbers[strconv.Itoa(e.Rule)] = true
+		}
+	}
+	for _, m := range indexWords.FindAllString(text, -1) {
+		if n := m[strings.LastIndexAny(m, " #")+1:]; !numbers[n] {
+			return true
+		}
+	}
+	return false
+}
 
 // TestScenarioQuestionsAreRight generates every kind of question at every
 // level and re-checks each stated answer against the engine and against
@@ -307,7 +409,7 @@ func TestScenarioQuestionsAreRight(t *testing.T) {
 			t.Errorf("%s: the engine says %v, the reference evaluator %v", q.ID, res.Outcome, ref.outcome)
 		}
 		for _, text := range append(append([]string{q.Prompt, q.Explanation}, q.Choices...), q.Why...) {
-			if indexWords.MatchString(text) {
+			if namesByPosition(s.World, text) {
 				t.Errorf("%s names a rule by its position: %q", q.ID, text)
 			}
 		}
@@ -333,6 +435,8 @@ var causeLessons = map[Cause][]string{
 	CausePublicRef:   {"references-match-private-addresses"},
 	CauseStateful:    {"stateful"},
 	CauseInbound:     {"timeout-versus-refused", "anatomy-of-a-rule", "ssh-from-your-computer-only"},
+	CauseACLInbound:  {"security-groups-and-network-acls"},
+	CauseACLReply:    {"security-groups-and-network-acls"},
 }
 
 func checkOutcome(t *testing.T, q Question, res engine.Result) {
@@ -349,6 +453,10 @@ func checkOutcome(t *testing.T, q Question, res engine.Result) {
 			return engine.OutboundBlocked
 		case strings.Contains(c, "has no address"):
 			return engine.Unreachable
+		case strings.Contains(c, "network ACL") && strings.Contains(c, "on the way in"):
+			return engine.ACLInboundBlocked
+		case strings.Contains(c, "network ACL") && strings.Contains(c, "drops the reply"):
+			return engine.ACLReplyBlocked
 		}
 		return 0
 	}
@@ -390,7 +498,7 @@ func checkFix(t *testing.T, q Question) {
 	}
 	before := engine.Marshal(s.World)
 	key := s.Fixes[q.Correct[0]]
-	if p := key.Rule.Peer; !p.IsGroup() && p.CIDR.Bits() == 0 && slices.Contains(sensitivePorts, key.Rule.Ports.Lo) {
+	if p := key.Rule.Peer; key.ACL == "" && !p.IsGroup() && p.CIDR.Bits() == 0 && slices.Contains(sensitivePorts, key.Rule.Ports.Lo) {
 		t.Errorf("%s: the keyed fix opens port %d to everyone", q.ID, key.Rule.Ports.Lo)
 	}
 	for k, f := range s.Fixes {
@@ -411,7 +519,11 @@ func checkFix(t *testing.T, q Question) {
 		}
 		// A choice that works too must be strictly wider than the key: the
 		// key is the narrowest rule that works.
-		if engineOK && !(f.Group == key.Group && f.Direction == key.Direction && covers(s.World, f.Rule, key.Rule) && !covers(s.World, key.Rule, f.Rule)) {
+		wide, narrow := f.Rule, key.Rule
+		if key.ACL != "" {
+			wide, narrow = entryRule(f.Entry), entryRule(key.Entry)
+		}
+		if engineOK && !(f.Group == key.Group && f.ACL == key.ACL && f.Direction == key.Direction && covers(s.World, wide, narrow) && !covers(s.World, narrow, wide)) {
 			t.Errorf("%s: choice %s (%q) works and is not wider than the keyed fix %q", q.ID, ChoiceLabel(k), q.Choices[k], q.Choices[q.Correct[0]])
 		}
 	}

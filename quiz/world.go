@@ -74,15 +74,20 @@ var (
 type plan struct {
 	level int
 	v6    bool
-	roles []role // one entry per instance, in launch order
-	hosts []engine.Host
+	// subnets puts each tier in a subnet of its own (acl.go).
+	subnets bool
+	roles   []role // one entry per instance, in launch order
+	hosts   []engine.Host
 }
 
 // planWorld chooses the roles and hosts of a world: more of them at higher
 // levels, and those that traffic t needs (a DNS server for udp, IPv6 for
-// IPv6 traffic, a monitoring host for pings).
-func planWorld(r *rng, level int, t Traffic) plan {
+// IPv6 traffic, a monitoring host for pings), and subnets for the tiers
+// when acl says a network ACL is what the question turns on (and now and
+// then otherwise, so that subnets are no tell).
+func planWorld(r *rng, level int, t Traffic, acl bool) plan {
 	p := plan{level: level, v6: t == TrafficICMPv6 || t == TrafficIPv6 || r.chance(15)}
+	p.subnets = acl || r.chance(25)
 	size := level + 1 + r.intn(2) // 2-3 instances at level 1, up to 5-6 at level 4
 	p.roles = []role{roleWeb}
 	if t == TrafficUDP {
@@ -137,6 +142,9 @@ func buildWorld(r *rng, p plan, t Traffic) *engine.World {
 		vpc.IPv6CIDR = vpcCIDR6
 	}
 	must(w.AddVPC(vpc))
+	if p.subnets {
+		addSubnets(w, p.v6)
+	}
 	for _, h := range p.hosts {
 		_, err := w.AddHost(h)
 		must(err)
@@ -156,11 +164,16 @@ func buildWorld(r *rng, p plan, t Traffic) *engine.World {
 		count[ro.name]++
 		i := engine.Instance{ID: ro.name + "-" + strconv.Itoa(count[ro.name]), VPC: vpcID, Groups: []string{ro.groupID()},
 			Listening: slices.Clone(ro.services)}
+		range6 := vpcCIDR6
+		if p.subnets {
+			sub := subnetFor(ro.name)
+			i.Subnet, range6 = sub.id, sub.cidr6
+		}
 		if r.chance(ro.public) {
 			i.PublicIP = w.FreePublicIP()
 		}
 		if p.v6 && (ro.name == "lb" || ro.name == "web" || ro.name == "bastion" || r.chance(25)) {
-			i.IPv6 = freeIPv6(w)
+			i.IPv6 = freeIPv6(w, range6)
 		}
 		// Administrators log in to the web and app servers too, once the
 		// site is big enough to have an admin group.
@@ -251,9 +264,9 @@ func addRules(w *engine.World, r *rng, p plan, t Traffic) {
 	}
 }
 
-// freeIPv6 is an address of the VPC's IPv6 range that no instance has.
-func freeIPv6(w *engine.World) netip.Addr {
-	a := vpcCIDR6.Addr()
+// freeIPv6 is an address of an IPv6 range of the VPC that no instance has.
+func freeIPv6(w *engine.World, in netip.Prefix) netip.Addr {
+	a := in.Addr()
 	for {
 		a = a.Next()
 		if !slices.ContainsFunc(w.Instances, func(i *engine.Instance) bool { return i.IPv6 == a }) {

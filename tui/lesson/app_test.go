@@ -95,7 +95,7 @@ func TestCorruptProgressWarnsAndStartsClean(t *testing.T) {
 	}
 	m := newApp(t, ctx, 80, 24)
 	tuitest.Drive(m, tea.WindowSizeMsg{Width: 100, Height: 30}) // the home screen is laid out again
-	shows(t, screen(t, m, 100, 30), "Your saved progress could not be read and was set aside. 15 short lessons")
+	shows(t, screen(t, m, 100, 30), "Your saved progress could not be read and was set aside. 16 short lessons")
 	tuitest.Drive(m, tuitest.Key("enter"))
 	shows(t, screen(t, m, 100, 30), "0 done · 0 in progress", "! ", "progress.json was unreadable (it is not valid JSON); it was moved to")
 	if aside, _ := filepath.Glob(filepath.Join(ctx.DataDir, lessons.ProgressFile+".corrupt-*")); len(aside) != 1 {
@@ -130,11 +130,11 @@ func TestPackLessonsComeAfterTheBuiltInOnes(t *testing.T) {
 	ctx.Course = course
 	m := newApp(t, ctx, 80, 24)
 	tuitest.Drive(m, tuitest.Keys("enter", "end")...)
-	shows(t, screen(t, m, 80, 24), "Pack "+dir, "> ○ 16 Open the workshop site 3 min", "Let the class in on port 80.")
+	shows(t, screen(t, m, 80, 24), "Pack "+dir, "> ○ 17 Open the workshop site 3 min", "Let the class in on port 80.")
 	tuitest.Drive(m, tuitest.Key("home"))
 	shows(t, screen(t, m, 80, 24), "Built-in course", "> ○ 1 A firewall around your instance")
 	tuitest.Drive(m, tuitest.Keys("end", "enter")...)
-	shows(t, screen(t, m, 80, 24), "Lesson 16 · Open the workshop site", "Challenge · Let the class in")
+	shows(t, screen(t, m, 80, 24), "Lesson 17 · Open the workshop site", "Challenge · Let the class in")
 }
 
 // TestStory completes lesson 4 from the keyboard through a real Bubble Tea

@@ -232,7 +232,7 @@ func TestCourseScrollsToKeepTheCursorInSight(t *testing.T) {
 	c := newCourse(l)
 	c.SetSize(60, 12)
 	drive(c, "end")
-	mustShow(t, view(t, c, 60, 12), "> ○ 15 Capstone: a three-tier site")
+	mustShow(t, view(t, c, 60, 12), "> ○ 16 Capstone: a three-tier site")
 	drive(c, "home")
 	mustShow(t, view(t, c, 60, 12), "> ○ 1 A firewall")
 }
@@ -442,17 +442,17 @@ func TestQuestionsRecordAnswersAndTheEndFinishesTheLesson(t *testing.T) {
 func TestHomeSaysWhereTheLearnerContinues(t *testing.T) {
 	ctx := tuitest.Context(t)
 	desc, _ := Home(ctx)
-	mustShow(t, desc, "15 short lessons", "Start with lesson 1: A firewall around your instance.")
+	mustShow(t, desc, "16 short lessons", "Start with lesson 1: A firewall around your instance.")
 	writeProgress(t, ctx.DataDir, func(p *lessons.Progress) { p.Open(lesson4); p.SetPage(lesson4, 1) })
 	desc, open := Home(ctx)
-	mustShow(t, desc, "Continue where you left off: lesson 4, SSH from your computer only, page 2 of 3. 0 of 15 lessons done.")
+	mustShow(t, desc, "Continue where you left off: lesson 4, SSH from your computer only, page 2 of 3. 0 of 16 lessons done.")
 	screen, _ := open(ctx)
 	if msg := screen.Init()(); msg.(common.PushMsg).Screen.(*lessonView).step != 1 {
 		t.Fatal("opening the course does not land on the page left")
 	}
 	writeProgress(t, ctx.DataDir, func(p *lessons.Progress) { p.Finish(lesson4) })
 	desc, _ = Home(ctx)
-	mustShow(t, desc, "Next: lesson 5, Many to many. 1 of 15 lessons done.")
+	mustShow(t, desc, "Next: lesson 5, Many to many. 1 of 16 lessons done.")
 }
 
 func TestRecorderWritesInOrderWhateverOrderItsCommandsRun(t *testing.T) {

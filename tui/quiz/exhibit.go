@@ -10,8 +10,8 @@ import (
 )
 
 // exhibitLines draws a scenario's exhibit in width cells: the machines,
-// then each group's inbound and outbound rules, as the console lists
-// them. Tables wrap their cells rather than cut them: a question about a
+// then each group's inbound and outbound rules, then each network ACL's,
+// as the console lists them. Tables wrap their cells rather than cut them: a question about a
 // world must show all of it.
 func exhibitLines(ctx *common.Context, e *qz.Exhibit, width int) []string {
 	st := ctx.Styles
@@ -26,6 +26,19 @@ func exhibitLines(ctx *common.Context, e *qz.Exhibit, width int) []string {
 			if len(part.t.Rows) == 0 {
 				lines = append(lines, "  "+st.Faint.Render("(none)"))
 				continue
+			}
+			lines = append(lines, indent(tableLines(ctx, part.t, width-2))...)
+		}
+	}
+	// Network ACLs list their * rules too, so their tables are never empty.
+	for _, a := range e.ACLs {
+		for _, part := range []struct {
+			dir string
+			t   qz.Table
+		}{{"inbound", a.Inbound}, {"outbound", a.Outbound}} {
+			lines = append(lines, "", st.Heading.Render("Network ACL "+a.Title())+st.Muted.Render(" · "+part.dir+" rules"))
+			for _, l := range wrapWords(a.Guards(), width-2) {
+				lines = append(lines, "  "+st.Muted.Render(l))
 			}
 			lines = append(lines, indent(tableLines(ctx, part.t, width-2))...)
 		}
@@ -72,7 +85,7 @@ func tableLines(ctx *common.Context, t qz.Table, width int) []string {
 	for _, row := range rows {
 		for k, cell := range row[:min(len(row), n)] {
 			widths[k] = max(widths[k], ansi.StringWidth(cell))
-			for _, w := range strings.Fields(cell) {
+			for _, w := range unbreakable(cell) {
 				least[k] = max(least[k], ansi.StringWidth(w))
 			}
 		}

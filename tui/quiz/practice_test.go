@@ -161,7 +161,13 @@ func answerWrong(m tea.Model, q qz.Question) {
 	case qz.Typed:
 		drive(m, "type:no idea", "enter")
 	case qz.Multi:
-		drive(m, letter(wrong(q)), "enter")
+		// As many ticks as the question asks for, one of them wrong, so
+		// that the answer is taken and marked wrong.
+		drive(m, letter(wrong(q)))
+		for _, i := range q.Correct[:q.Select()-1] {
+			drive(m, letter(i))
+		}
+		drive(m, "enter")
 	default:
 		drive(m, letter(wrong(q)))
 	}

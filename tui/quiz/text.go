@@ -15,16 +15,7 @@ import (
 // wrapWords wraps plain text at spaces, keeping a port range such as
 // "8000 - 8999" on one line. A word longer than width is cut into pieces.
 func wrapWords(s string, width int) []string {
-	var words []string
-	fields := strings.Fields(s)
-	for k := 0; k < len(fields); k++ {
-		if fields[k] == "-" && len(words) > 0 && k+1 < len(fields) {
-			words[len(words)-1] += " - " + fields[k+1]
-			k++
-			continue
-		}
-		words = append(words, fields[k])
-	}
+	words := unbreakable(s)
 	var lines []string
 	line := ""
 	for _, w := range words {
@@ -69,4 +60,20 @@ func hang(head string, style lipgloss.Style, text string, width int) []string {
 		}
 	}
 	return lines
+}
+
+// unbreakable splits s into the pieces a line may not break inside: its
+// words, with a range such as "1024 - 65535" kept whole.
+func unbreakable(s string) []string {
+	var words []string
+	fields := strings.Fields(s)
+	for k := 0; k < len(fields); k++ {
+		if fields[k] == "-" && len(words) > 0 && k+1 < len(fields) {
+			words[len(words)-1] += " - " + fields[k+1]
+			k++
+			continue
+		}
+		words = append(words, fields[k])
+	}
+	return words
 }
