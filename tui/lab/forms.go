@@ -874,8 +874,9 @@ func launchForm(e *env, vpc string) *form {
 	for k, s := range commonServices() {
 		svcOpts[k] = huh.NewOption(serviceLabel(s), s)
 	}
+	subnet, subnetStep := subnetChoice(w, &vpc)
 	do := func(w *engine.World) (done, error) {
-		i := engine.Instance{Name: strings.TrimSpace(name), VPC: vpc, Groups: slices.Clone(chosen), Listening: slices.Clone(running)}
+		i := engine.Instance{Name: strings.TrimSpace(name), VPC: vpc, Subnet: *subnet, Groups: slices.Clone(chosen), Listening: slices.Clone(running)}
 		if public {
 			i.PublicIP = w.FreePublicIP()
 		}
@@ -890,6 +891,7 @@ func launchForm(e *env, vpc string) *form {
 		vpcStep(w, &vpc),
 		field(huh.NewInput().Title("Name").Value(&name).
 			Validate(func(s string) error { name = s; return trial(e, do) })),
+		subnetStep,
 		choice("Auto-assign public IP", []huh.Option[bool]{huh.NewOption("Enable", true), huh.NewOption("Disable", false)}, &public),
 		field(huh.NewMultiSelect[string]().Title("Security groups").Options(groupOpts...).Value(&chosen).
 			Height(min(len(groupOpts)+1, 8))),

@@ -545,3 +545,22 @@ func TestKeysScheduleNoTimers(t *testing.T) {
 		}
 	}
 }
+
+// The challenge card tells a learner new to the lab where to start: the
+// groups, and the network ACLs where the challenge's world has subnets.
+func TestChallengeCardSaysWhereToStart(t *testing.T) {
+	l := setup(t, nil)
+	groups := labHowTo(l.course.Lesson(lesson4).Challenge(sshForYou).Start())
+	if !strings.Contains(groups, "pick a group in the World pane") || strings.Contains(groups, "network ACL") {
+		t.Errorf("lesson 4's card: %q", groups)
+	}
+	acls := l.course.Lesson("security-groups-and-network-acls")
+	if acls == nil {
+		t.Fatal("no lesson security-groups-and-network-acls")
+	}
+	for _, id := range []string{"block-one-address", "return-rule", "deny-first"} {
+		if got := labHowTo(acls.Challenge(id).Start()); !strings.Contains(got, "a group or a network ACL in the World pane") {
+			t.Errorf("challenge %s's card: %q", id, got)
+		}
+	}
+}
