@@ -228,4 +228,58 @@ wait_for "Wrote the lab's"
 grep -q 'resource "aws_security_group" "ssh_from_me"' "$work/design.tf"
 keys q
 wait_exit
+
+# Network ACLs (issue 13): the contract's example, with subnets, at 80x24
+# without colour. A deny entry added in acl-web's details times out your
+# HTTPS at once; web-1's own connection to db-1 times out because acl-web
+# drops db-1's reply to web-1's port 32768.
+cp engine/testdata/contract/subnets-and-acls/example.yaml "$work/acl.yaml"
+t -f /dev/null new-session -d -s e2e -x 80 -y 24 \
+  "env TERM=tmux-256color COLORFGBG='15;0' NO_COLOR=1 SGLAB_HOME='$work/home' '$work/sglab' lab --timeout-seconds 1 '$work/acl.yaml'"
+t set -s escape-time 0
+wait_for "> vpc-main"
+wait_for "▸ Connection  laptop → web-1 HTTPS 443: connected"
+keys /
+wait_for "enter done"
+type_text "acl-web"
+keys Enter
+wait_for "kept: 2 of"
+keys Down Enter # subnet-web matches first (its ACL), then acl-web
+wait_for "┏━ Network ACL acl-web"
+wait_for "All traffic  All       All           0.0.0.0/0        Deny"
+keys a
+focused "Rule number"
+keys C-u
+type_text "100"
+keys Enter
+wait_for "NetworkAclEntryAlreadyExists"
+keys C-u
+type_text "80"
+keys Enter
+focused "Type"
+keys Right
+wait_for "HTTP  "
+keys Right
+wait_for "HTTPS"
+keys Enter
+focused "Allow/Deny"
+keys Right Enter
+focused "Source CIDR"
+keys C-u
+type_text "203.0.113.10/32"
+keys Enter
+wait_for "Added inbound rule 80 to acl-web: deny HTTPS, TCP 443, from"
+wait_for "▸ Connection  laptop → web-1 HTTPS 443: timeout"
+keys Tab
+wait_for "↻ was connected → now timeout"
+wait_for "its inbound rule 80"
+# web-1 → db-1, the fourth test of the file's history (after From, To,
+# Port and the source port).
+keys Down Down Down Down Down Down Down Enter
+wait_for "TIMED OUT" 5
+wait_for "the server answered, but acl-web dropped the reply"
+if t capture-pane -p -e -t e2e | grep -qF $'\e['; then
+  echo "e2e-lab: styles on screen despite NO_COLOR=1" >&2
+  exit 1
+fi
 echo "e2e-lab: ok"

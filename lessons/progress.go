@@ -7,6 +7,7 @@ import (
 
 	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/internal/state"
+	"github.com/sglab/sglab/internal/store"
 )
 
 // ProgressFile is the file in the state directory that holds the
@@ -197,7 +198,7 @@ func validID(s string) bool {
 
 // LoadProgress reads the learner's progress from the store. A corrupt file
 // is set aside by the store, with a warning, and the learner starts clean.
-func LoadProgress(s *state.Store) (*Progress, error) {
+func LoadProgress(s store.Documents) (*Progress, error) {
 	p := &Progress{}
 	if err := s.Read(ProgressFile, p); err != nil {
 		return nil, err
@@ -211,7 +212,7 @@ func LoadProgress(s *state.Store) (*Progress, error) {
 // UpdateProgress reads the progress, applies change and writes it back,
 // under the store's lock, so that two sglab processes never lose each
 // other's changes. It returns the progress as written.
-func UpdateProgress(s *state.Store, change func(p *Progress) error) (*Progress, error) {
+func UpdateProgress(s store.Documents, change func(p *Progress) error) (*Progress, error) {
 	p := &Progress{}
 	err := s.Update(ProgressFile, p, func() error {
 		if p.Lessons == nil {

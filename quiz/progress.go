@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sglab/sglab/internal/state"
+	"github.com/sglab/sglab/internal/store"
 )
 
 // FileName is the quiz's file in the state store. (The lessons keep
@@ -105,7 +105,7 @@ func (p *Progress) Upgrade(from int) error {
 
 // Load reads the learner's quiz progress from the store; a learner with
 // none gets an empty one.
-func Load(st *state.Store) (*Progress, error) {
+func Load(st store.Documents) (*Progress, error) {
 	p := NewProgress()
 	if err := st.Read(FileName, p); err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func Load(st *state.Store) (*Progress, error) {
 // the progress as stored now, and what it leaves is written back
 // atomically. Two sglab processes recording at once both keep their
 // answers.
-func Update(st *state.Store, change func(p *Progress) error) error {
+func Update(st store.Documents, change func(p *Progress) error) error {
 	p := NewProgress()
 	return st.Update(FileName, p, func() error { return change(p) })
 }
@@ -284,7 +284,7 @@ type DueQuestion struct {
 // Summary reads the learner's quiz progress and sums it up at now: the
 // accuracy per topic and what is due for review. `sglab progress` prints
 // it with Stats.Write.
-func Summary(st *state.Store, now time.Time) (Stats, error) {
+func Summary(st store.Documents, now time.Time) (Stats, error) {
 	p, err := Load(st)
 	if err != nil {
 		return Stats{}, err

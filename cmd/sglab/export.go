@@ -16,14 +16,15 @@ func newExportCmd() *cobra.Command {
 	var format, output string
 	cmd := &cobra.Command{
 		Use:   "export FILE --format terraform|cli|cloudformation [-o FILE]",
-		Short: "Write a scenario's security groups as Terraform, an AWS CLI script or CloudFormation",
-		Long: `Write the security groups of a scenario (a lab design, say) as something that
-builds them in AWS: Terraform (aws_security_group and one
-aws_vpc_security_group_ingress_rule or _egress_rule per rule), a bash script of
-AWS CLI calls, or a CloudFormation template. The VPCs become inputs, since they
-exist already. Exit status 0, or 2 when the file is invalid.`,
+		Short: "Write a scenario's security groups and network ACLs as Terraform, an AWS CLI script or CloudFormation",
+		Long: `Write the security groups and network ACLs of a scenario (a lab design, say)
+as something that builds them in AWS: Terraform (aws_security_group and one
+aws_vpc_security_group_ingress_rule or _egress_rule per rule; aws_network_acl,
+aws_network_acl_rule and aws_network_acl_association), a bash script of AWS CLI
+calls, or a CloudFormation template. The VPCs and subnets become inputs, since
+they exist already. Exit status 0, or 2 when the file is invalid.`,
 		Example: "  sglab export design.yaml --format terraform -o main.tf\n  sglab export design.yaml --format cli > create-groups.sh",
-		Args:    args("FILE", "the scenario file whose security groups to write", 1, 1),
+		Args:    args("FILE", "the scenario file whose security groups and network ACLs to write", 1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("format") {
 				return usage(cmd, "missing --format: terraform, cli or cloudformation")

@@ -36,6 +36,8 @@ when an input is not AWS CLI output.`,
   aws ec2 describe-network-interfaces > aws-json/enis.json
   aws ec2 describe-instances > aws-json/instances.json
   aws ec2 describe-vpcs > aws-json/vpcs.json
+  aws ec2 describe-subnets > aws-json/subnets.json
+  aws ec2 describe-network-acls > aws-json/acls.json
   sglab import ./aws-json -o account.yaml --host office=203.0.113.10`,
 		Args: args("PATH", "the AWS CLI output to read, as files or directories", 1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -89,31 +89,33 @@ func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error 
 	}
 
 	r := lipgloss.DefaultRenderer()
-	styles := theme.New(r, mode)
 	if mode == theme.Auto {
 		// Ask the terminal for its background now, before Bubble Tea reads
 		// the keyboard and could swallow the answer, and only once nothing
 		// can fail before the program runs to read what comes after it.
 		r.HasDarkBackground()
 	}
-	ctx := &common.Context{Styles: styles, Now: time.Now, DataDir: dir,
-		Timeout: time.Duration(o.timeout * float64(time.Second)), Course: course, Accessible: o.accessible}
-
-	var start common.Component
-	switch {
-	case w != nil:
-		start = lab.New(ctx, w, lab.WithPath(file))
-	case openLab:
-		if start, err = lab.OpenScratch(ctx); err != nil {
-			return err
-		}
-	case o.start != nil:
-		if start, err = o.start(ctx); err != nil {
-			return err
-		}
+	root, err := app.NewSession(app.Options{
+		Renderer: r, Theme: mode, DataDir: dir, Course: course, Accessible: o.accessible,
+		Timeout: time.Duration(o.timeout * float64(time.Second)),
+		Start: func(ctx *common.Context) (common.Component, error) {
+			switch {
+			case w != nil:
+				return lab.New(ctx, w, lab.WithPath(file)), nil
+			case openLab:
+				return lab.OpenScratch(ctx)
+			case o.start != nil:
+				return o.start(ctx)
+			}
+			return nil, nil
+		},
+	})
+	if err != nil {
+		return err
 	}
-	root := app.New(ctx, start)
-	if _, err := tea.NewProgram(root, tea.WithAltScreen(), tea.WithOutput(cmd.OutOrStdout())).Run(); err != nil {
+	_, err = tea.NewProgram(root, tea.WithAltScreen(), tea.WithOutput(cmd.OutOrStdout())).Run()
+	root.Close() // whatever ended the program, what the session holds is written
+	if err != nil {
 		return fmt.Errorf("the terminal UI stopped: %w", err)
 	}
 	if c := root.Crashed(); c != nil {

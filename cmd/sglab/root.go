@@ -82,6 +82,7 @@ get refused, or time out.`,
 	root.AddCommand(newImportCmd())
 	root.AddCommand(newAuditCmd())
 	root.AddCommand(newExportCmd())
+	root.AddCommand(newServeCmd(tui), newClassCmd())
 	root.AddCommand(newDocsCmd())
 	return root
 }

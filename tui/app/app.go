@@ -40,6 +40,7 @@ type Model struct {
 	confirm  string // what quitting (or leaving, when leaving) would lose, while asking
 	leaving  bool   // the question is about leaving the screen on top, not quitting
 	closeErr error  // a screen that could not finish before quitting
+	closed   bool
 	crash    *Crash
 }
 
@@ -59,7 +60,7 @@ type rootKeys struct {
 func New(ctx *common.Context, start common.Component) *Model {
 	h := help.New()
 	h.Styles = ctx.Styles.Help
-	m := &Model{ctx: ctx, home: newHome(ctx), help: h, keys: rootKeys{
+	m := &Model{ctx: ctx, home: newHome(ctx, nil), help: h, keys: rootKeys{
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
@@ -135,6 +136,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.resize(), msg.Screen.Init())
 	case common.BackMsg:
 		return m.pop()
+	case entriesMsg, openedMsg: // the home screen's, whatever is on top now
+		return m.home.took(msg)
+	case AssignMsg:
+		return m.home.assign(msg.Assignment)
 	}
 	_, cmd := m.top().Update(msg)
 	return cmd
@@ -235,14 +240,31 @@ func (m *Model) quit() tea.Cmd {
 }
 
 func (m *Model) quitNow() tea.Cmd {
+	m.Close()
+	return tea.Quit
+}
+
+// Close finishes the session's work: every screen's (an autosave in
+// flight) and the writes the persistence service still holds. The app
+// calls it when the learner quits; whoever runs the program calls it
+// when the program ends otherwise (a classroom session whose connection
+// dropped). The first error stays for Err.
+func (m *Model) Close() error {
+	if m.closed {
+		return m.closeErr
+	}
+	m.closed = true
 	for _, s := range m.stack {
 		if c, ok := s.(common.Closer); ok {
-			if err := c.Close(); err != nil {
+			if err := c.Close(); err != nil && m.closeErr == nil {
 				m.closeErr = err
 			}
 		}
 	}
-	return tea.Quit
+	if err := m.ctx.Close(); err != nil && m.closeErr == nil {
+		m.closeErr = err
+	}
+	return m.closeErr
 }
 
 // keyMap is the help bar's: the screen's keys, then the app's.
@@ -253,13 +275,15 @@ func (m *Model) keyMap() help.KeyMap {
 	// A screen that takes esc itself (the lab goes back within itself, an
 	// exam asks before leaving) names it in its own help: "esc back" would
 	// list esc twice, and lie.
-	m.keys.Back.SetEnabled(len(m.stack) > 0 && !common.Wants(m.top(), tea.KeyMsg{Type: tea.KeyEsc}))
+	// Copies: drawing the help bar changes nothing in the model.
+	back, help := m.keys.Back, m.keys.Help
+	back.SetEnabled(len(m.stack) > 0 && !common.Wants(m.top(), tea.KeyMsg{Type: tea.KeyEsc}))
 	if m.help.ShowAll {
-		m.keys.Help.SetHelp("?", "fewer keys")
+		help.SetHelp("?", "fewer keys")
 	} else {
-		m.keys.Help.SetHelp("?", "more keys")
+		help.SetHelp("?", "more keys")
 	}
-	return bar{top: m.top(), root: []key.Binding{m.keys.Help, m.keys.Quit, m.keys.Back}}
+	return bar{top: m.top(), root: []key.Binding{help, m.keys.Quit, back}}
 }
 
 type bar struct {

@@ -4,12 +4,14 @@
 package common
 
 import (
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/sglab/sglab/internal/store"
 	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/tui/theme"
 )
@@ -79,9 +81,23 @@ func Wants(km help.KeyMap, msg tea.KeyMsg) bool {
 // the course, and whether the session is in accessible mode. Tests inject
 // the clock and a zero wait to skip animations.
 type Context struct {
-	Styles  *theme.Styles
-	Now     func() time.Time
+	Styles *theme.Styles
+	Now    func() time.Time
+	// Store is where the learner's work is kept: the state directory on
+	// their own machine, or the class database in a session served over
+	// SSH. Nil means the state directory DataDir.
+	Store store.Store
+	// DataDir is the state directory of a learner on their own machine;
+	// empty over SSH.
 	DataDir string
+	// SaveDelay is how long the persistence service gathers a burst of
+	// changes before it writes them (store.DefaultDelay in the app; zero
+	// writes each change at once, as the tests want).
+	SaveDelay time.Duration
+	// Remote is set in a session served over SSH: the files of the
+	// machine the app runs on are the server's, not the learner's, so no
+	// screen reads or writes them (the lab has no save-as there).
+	Remote  bool
 	Timeout time.Duration
 	// Accessible is the mode for screen readers (--accessible, or
 	// ACCESSIBLE=1 as huh and gum read it): forms ask one question at a
@@ -95,7 +111,44 @@ type Context struct {
 	// lessons alone.
 	Course *lessons.Course
 
-	kept map[string]any // see Keep
+	mu      sync.Mutex
+	kept    map[string]any // see Keep
+	persist *store.Persister
+}
+
+// Persister is the session's one persistence service: every screen's
+// writes go through it, merged per burst, and Close flushes them. It is
+// made on first use, over Store (or the state directory DataDir).
+func (c *Context) Persister() (*store.Persister, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.persist != nil {
+		return c.persist, nil
+	}
+	st := c.Store
+	if st == nil {
+		f, err := store.OpenFiles(c.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		if c.Now != nil {
+			f.Now = c.Now
+		}
+		st = f
+	}
+	c.persist = store.NewPersister(st, c.SaveDelay)
+	return c.persist, nil
+}
+
+// Close writes whatever the session still holds.
+func (c *Context) Close() error {
+	c.mu.Lock()
+	p := c.persist
+	c.mu.Unlock()
+	if p == nil {
+		return nil
+	}
+	return p.Close()
 }
 
 // Keep returns what the session keeps under key, made by make the first
@@ -104,12 +157,20 @@ type Context struct {
 // continue where the learner was, undo history and all. The context
 // belongs to one session, so nothing is shared between learners.
 func Keep[T any](c *Context, key string, make func() (T, error)) (T, error) {
-	if v, ok := c.kept[key].(T); ok {
+	c.mu.Lock()
+	v, ok := c.kept[key].(T)
+	c.mu.Unlock()
+	if ok {
 		return v, nil
 	}
-	v, err := make()
+	v, err := make() // without the lock: make may keep things too
 	if err != nil {
 		return v, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if kept, ok := c.kept[key].(T); ok { // made meanwhile: one per session
+		return kept, nil
 	}
 	if c.kept == nil {
 		c.kept = map[string]any{}

@@ -183,3 +183,38 @@ func TestAccessibleWaitIsOneTimer(t *testing.T) {
 	}
 	says(t, m.conn.View(), "TIMED OUT after 3 s: ssh: connect to host 54.210.0.10 port 22: Connection timed out")
 }
+
+// A line form taller than its pane scrolls with pgup and pgdn, and
+// drawing it changes nothing: the scroll is settled by Update.
+func TestAccessibleFormScrollsAndViewOnlyDraws(t *testing.T) {
+	ctx := tuitest.Accessible(t)
+	m := New(ctx, DefaultWorld())
+	m.SetSize(80, 12) // too short for the rule form's list of types
+	drive(m, "n")
+	answer(m, "web-sg")
+	answer(m, "Web servers")
+	drive(m, "a")
+	if m.form == nil {
+		t.Fatal("the rule form did not open")
+	}
+	before := m.View()
+	off, note, top := m.form.off, m.form.note, m.form.top
+	if again := m.View(); again != before || m.form.off != off || m.form.note != note || m.form.top != top {
+		t.Fatal("drawing the form twice changed it")
+	}
+	if !strings.Contains(before, "page down") {
+		t.Fatalf("a form taller than its pane does not say what it hides:\n%s", before)
+	}
+	drive(m, "pgdown")
+	down := m.View()
+	if down == before || m.form.note == "" {
+		t.Fatalf("pgdn did not scroll, or does not say what is above:\n%s", down)
+	}
+	if again := m.View(); again != down {
+		t.Fatal("drawing the scrolled form twice changed it")
+	}
+	drive(m, "pgup", "pgup", "pgup")
+	if m.form.off != 0 || m.View() != before {
+		t.Fatalf("pgup past the top does not come back to the question (offset %d):\n%s", m.form.off, m.View())
+	}
+}

@@ -32,8 +32,13 @@ type connPane struct {
 	proto    engine.Protocol
 	port     int
 	typed    string // digits typed for a port not in the presets
-	row      int    // 0 from, 1 to, 2 port, 3+k history entry k
-	err      error  // why the composed connection cannot be fired
+	// srcPort is the client's source port typed ("" = the default); the
+	// row that sets it shows when a VPC uses network ACLs (which judge
+	// the reply sent back to it) or the learner asks for it (p).
+	srcPort string
+	srcRow  bool
+	row     int   // 0 from, 1 to, 2 port, 3 source port when shown, then history entry k at histRow()+k
+	err     error // why the composed connection cannot be fired
 
 	history []shot // most recent first; history[0] is the one shown
 	fired   int    // counts connections fired, so the lab can save the history
@@ -103,6 +108,7 @@ func portPresets() []portPreset {
 
 type connKeys struct {
 	Up, Down, Change, Digit, Erase, Transport, Fire, PageUp, PageDown key.Binding
+	SourcePort                                                        key.Binding
 }
 
 func newConn(e *env) *connPane {
@@ -113,10 +119,11 @@ func newConn(e *env) *connPane {
 		Digit:  bind(strings.Split("0123456789", ""), "0-9", "type a port"),
 		Erase:  bind([]string{"backspace"}, "backspace", "erase digit"),
 		// The port picker's transport: a typed port is tcp or udp.
-		Transport: bind([]string{"t"}, "t", "tcp/udp"),
-		Fire:      bind([]string{"enter"}, "enter", "fire"),
-		PageUp:    mk.PageUp,
-		PageDown:  mk.PageDown,
+		Transport:  bind([]string{"t"}, "t", "tcp/udp"),
+		Fire:       bind([]string{"enter"}, "enter", "fire"),
+		SourcePort: bind([]string{"p"}, "p", "source port"),
+		PageUp:     mk.PageUp,
+		PageDown:   mk.PageDown,
 	}}
 	c.refresh()
 	return c
@@ -183,7 +190,7 @@ func (c *connPane) refresh() {
 	}
 	c.history = kept
 	c.reevaluate()
-	c.row = min(c.row, 2+len(c.history))
+	c.row = min(c.row, c.histRow()-1+len(c.history))
 }
 
 // reevaluate evaluates every connection of the history in the world as it
@@ -216,7 +223,7 @@ func (c *connPane) seed(conns []engine.Connection) {
 	for _, conn := range conns[:min(len(conns), maxHistory)] {
 		c.history = append(c.history, newShot(c.env, conn))
 	}
-	c.row = min(c.row, 2)
+	c.row = min(c.row, c.histRow()-1)
 	if len(c.history) > 0 {
 		c.pick(c.history[0].conn)
 	}
@@ -226,6 +233,10 @@ func (c *connPane) seed(conns []engine.Connection) {
 func (c *connPane) pick(conn engine.Connection) {
 	c.from, c.to = c.machineID(conn.From), c.machineID(conn.To)
 	c.proto, c.port, c.typed, c.err = conn.Protocol, conn.Port, "", nil
+	c.srcPort = ""
+	if conn.SourcePort != 0 {
+		c.srcPort, c.srcRow = strconv.Itoa(conn.SourcePort), true
+	}
 	c.refresh()
 }
 
@@ -277,6 +288,13 @@ func (c *connPane) composed() (engine.Connection, error) {
 		}
 		conn.Protocol, conn.Port = c.transport(), p
 	}
+	if c.srcPort != "" {
+		p, err := strconv.Atoi(c.srcPort)
+		if err != nil || p < 1 || p > 65535 {
+			return conn, &engine.Error{Code: engine.CodeInvalidValue, Message: "a source port is 1-65535"}
+		}
+		conn.SourcePort = p
+	}
 	if conn.From == "" || conn.To == "" {
 		return conn, &engine.Error{Code: engine.CodeInstanceNotFound, Message: "a connection needs two machines: launch an instance first"}
 	}
@@ -293,7 +311,7 @@ func (c *connPane) composedConn() engine.Connection {
 // their machines by id, by name or (for a machine of the world) by address.
 func (c *connPane) sameConn(a, b engine.Connection) bool {
 	return c.machineID(a.From) == c.machineID(b.From) && c.machineID(a.To) == c.machineID(b.To) &&
-		a.Protocol == b.Protocol && (a.Port == b.Port || !a.Protocol.HasPorts())
+		a.Protocol == b.Protocol && (a.Port == b.Port || !a.Protocol.HasPorts()) && a.SourcePort == b.SourcePort
 }
 
 // shown is the history entry of the connection the pickers show: the
@@ -427,8 +445,11 @@ func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return c, nil
 	}
 	c.syncKeys()
-	last := 2 + len(c.history)
+	last := c.histRow() - 1 + len(c.history)
 	switch {
+	case key.Matches(km, c.keys.SourcePort):
+		c.srcRow, c.row = true, 3
+	case c.row == 3 && c.showSrc() && c.srcKey(km):
 	case key.Matches(km, c.keys.Up):
 		c.row = max(c.row-1, 0)
 	case key.Matches(km, c.keys.Down):
@@ -453,9 +474,9 @@ func (c *connPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		c.typed = c.typed[:len(c.typed)-1]
 		c.err = nil
 	case key.Matches(km, c.keys.Fire):
-		if c.row > 2 {
-			cmd := c.fire(c.history[c.row-3].conn)
-			c.row = 3 // the connection fired moves to the top of the history: follow it
+		if h := c.histRow(); c.row >= h {
+			cmd := c.fire(c.history[c.row-h].conn)
+			c.row = c.histRow() // the connection fired moves to the top of the history: follow it
 			return c, cmd
 		}
 		return c, c.fireComposed()
@@ -520,11 +541,12 @@ func (c *connPane) step(id string, delta int) string {
 
 func (c *connPane) syncKeys() {
 	onPort := c.row == 2
-	c.keys.Change.SetEnabled(c.row <= 2)
-	c.keys.Digit.SetEnabled(onPort)
-	c.keys.Erase.SetEnabled(onPort && c.typed != "")
+	c.keys.Change.SetEnabled(c.row < c.histRow())
+	onSrc := c.row == 3 && c.showSrc()
+	c.keys.Digit.SetEnabled(onPort || onSrc)
+	c.keys.Erase.SetEnabled(onPort && c.typed != "" || onSrc && c.srcPort != "")
 	c.keys.Transport.SetEnabled(onPort && (c.proto.HasPorts() || c.typed != ""))
-	if c.row > 2 {
+	if c.row >= c.histRow() {
 		c.keys.Fire.SetHelp("enter", "fire again")
 	} else {
 		c.keys.Fire.SetHelp("enter", "fire")
@@ -533,13 +555,17 @@ func (c *connPane) syncKeys() {
 
 func (c *connPane) ShortHelp() []key.Binding {
 	c.syncKeys()
-	return []key.Binding{c.keys.Fire, c.keys.Change, c.keys.Digit, c.keys.Transport}
+	short := []key.Binding{c.keys.Fire, c.keys.Change, c.keys.Digit, c.keys.Transport}
+	if c.showSrc() {
+		short = append(short, c.keys.SourcePort)
+	}
+	return short
 }
 
 func (c *connPane) FullHelp() [][]key.Binding {
 	c.syncKeys()
 	k := c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Change, k.Digit, k.Erase, k.Transport}, {k.Fire, k.PageUp, k.PageDown}}
+	return [][]key.Binding{{k.Up, k.Down, k.Change, k.Digit, k.Erase, k.Transport, k.SourcePort}, {k.Fire, k.PageUp, k.PageDown}}
 }
 
 func (c *connPane) View() string { return strings.Join(c.render(), "\n") }
@@ -598,6 +624,9 @@ func (c *connPane) content() []string {
 		{"From", c.label(c.from), c.addrOf(c.from)},
 		{"To", c.label(c.to), c.addrOf(c.to)},
 		{"Port", portValue, ctx.Mark("←/→ · 0-9 · t tcp/udp", "left and right arrows change it, digits type a port, t switches tcp and udp")},
+	}
+	if c.showSrc() {
+		fields = append(fields, [3]string{"Src", c.srcValue(), ctx.Mark("the client's port: the reply goes back to it", "the client's source port, where the reply goes back to; digits type it, backspace goes back to the default")})
 	}
 	var lines []string
 	c.cursorLine = -1
@@ -714,6 +743,10 @@ func (c *connPane) why(s shot) []string {
 		}
 		out = append(out, common.Hang(st.Timeout.Render("Dropped: "), fmt.Sprintf("no %s rule of %s matched. A security group drops what it does not allow without a word, so the client waits until it gives up.",
 			dir, s.blocker), c.width)...)
+	case engine.ACLOutboundBlocked, engine.ACLInboundBlocked, engine.ACLReplyBlocked:
+		if d, ok := r.Dropped(); ok {
+			out = append(out, common.Hang(st.Timeout.Render("Dropped: "), aclDropText(c.env.w, d), c.width)...)
+		}
 	case engine.NoListener:
 		answer := "a TCP reset"
 		if s.conn.Protocol == engine.ProtoUDP {
@@ -826,10 +859,10 @@ func (c *connPane) historyLines() []string {
 			// connection it is about.
 			row = append(row, common.Hang(strings.Repeat(" ", cols[0]+colGap), flip, c.width-2)...)
 		}
-		if c.row == 3+k {
+		if c.row == c.histRow()+k {
 			c.cursorLine = len(lines)
 		}
-		lines = append(lines, selectable(st, row, c.row == 3+k, c.width)...)
+		lines = append(lines, selectable(st, row, c.row == c.histRow()+k, c.width)...)
 	}
 	return lines
 }

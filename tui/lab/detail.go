@@ -75,6 +75,9 @@ func (d *detailPane) show(sel ref) {
 // refresh keeps the cursor on a row that still exists.
 func (d *detailPane) refresh() {
 	d.rows = d.rows[:0]
+	if a := d.acl(); a != nil {
+		d.rows = aclRows(d.rows, a)
+	}
 	if g := d.group(); g != nil {
 		for _, dir := range []engine.Direction{engine.Inbound, engine.Outbound} {
 			for k := range g.Rules(dir) {
@@ -111,6 +114,14 @@ func (d *detailPane) title() string {
 		}
 	case kindVPC:
 		return "VPC " + safe(d.sel.id)
+	case kindSubnet:
+		if s := w.Subnet(d.sel.id); s != nil {
+			return "Subnet " + safe(s.Label())
+		}
+	case kindACL:
+		if a := w.NetworkACL(d.sel.id); a != nil {
+			return "Network ACL " + aclName(a)
+		}
 	}
 	return "Details"
 }
@@ -134,6 +145,14 @@ func (d *detailPane) summary() string {
 		if v := w.VPC(d.sel.id); v != nil {
 			return vpcRanges(v) + " · " + safe(w.RegionOf(v))
 		}
+	case kindSubnet:
+		if s := w.Subnet(d.sel.id); s != nil {
+			return subnetInfo(w, s)
+		}
+	case kindACL:
+		if a := w.NetworkACL(d.sel.id); a != nil {
+			return entryCount(len(a.Inbound), engine.Inbound) + ", " + entryCount(len(a.Outbound), engine.Outbound) + " · " + guards(w, a)
+		}
 	}
 	return ""
 }
@@ -147,17 +166,19 @@ func (d *detailPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	g := d.group()
 	switch {
 	case key.Matches(km, d.keys.Up):
-		if g != nil {
+		if len(d.rows) > 0 {
 			d.cursor = max(d.cursor-1, 0)
 		} else {
 			d.top = max(d.top-1, 0)
 		}
 	case key.Matches(km, d.keys.Down):
-		if g != nil {
+		if len(d.rows) > 0 {
 			d.cursor = min(d.cursor+1, len(d.rows)-1)
 		} else {
 			d.top = max(min(d.top+1, len(d.lines)-d.height), 0)
 		}
+	case d.sel.kind == kindACL || d.sel.kind == kindSubnet:
+		return d, d.networkKey(km)
 	case g == nil:
 	case key.Matches(km, d.keys.Add):
 		return d, openForm(ruleForm(d.env, g.ID, d.rows[d.cursor].dir, -1))
@@ -179,6 +200,13 @@ func (d *detailPane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // syncKeys enables what the cursor's row allows: on a rule, edit and
 // delete; on a "+ Add" row, enter adds.
 func (d *detailPane) syncKeys() {
+	if d.sel.kind == kindACL || d.sel.kind == kindSubnet {
+		d.syncNetworkKeys()
+		return
+	}
+	d.keys.Add.SetHelp("a", "add rule")
+	d.keys.Edit.SetHelp("enter/e", "edit rule")
+	d.keys.Delete.SetHelp("x", "delete rule")
 	isGroup := d.group() != nil
 	onRule := isGroup && len(d.rows) > 0 && d.rows[d.cursor].index >= 0
 	d.keys.Add.SetEnabled(isGroup)
@@ -259,6 +287,14 @@ func (d *detailPane) content() ([]string, int) {
 	case kindVPC:
 		if v := w.VPC(d.sel.id); v != nil {
 			return d.vpcContent(v), -1
+		}
+	case kindSubnet:
+		if s := w.Subnet(d.sel.id); s != nil {
+			return d.subnetContent(s), -1
+		}
+	case kindACL:
+		if a := w.NetworkACL(d.sel.id); a != nil {
+			return d.aclContent(a)
 		}
 	}
 	return d.wrap(d.env.st.Muted.Render("Select a VPC, a security group, an instance or a host in the world.")), -1
@@ -364,6 +400,9 @@ func (d *detailPane) instanceContent(i *engine.Instance) []string {
 	} {
 		lines = append(lines, d.wrap(text)...)
 	}
+	if vpcNetworked(w, i.VPC) {
+		lines = append(lines, d.wrap(st.Muted.Render("Subnet: ")+subnetOfText(w, i))...)
+	}
 	// The merged tables name each rule's group and leave out the Protocol
 	// column, which the Type already says, to keep room for the rest.
 	without := func(cells []string) []string { return append(cells[:1:1], cells[2:]...) }
@@ -435,10 +474,14 @@ func (d *detailPane) vpcContent(v *engine.VPC) []string {
 			instances++
 		}
 	}
+	counts := plural(groups, "security group") + " · " + plural(instances, "instance")
+	if vpcNetworked(w, v.ID) {
+		counts += " · " + vpcNetworkCounts(w, v.ID)
+	}
 	var lines []string
 	for _, text := range []string{
 		st.Heading.Render(safe(v.ID)) + st.Muted.Render("  "+vpcRanges(v)+" · "+safe(w.RegionOf(v))),
-		st.Muted.Render(plural(groups, "security group") + " · " + plural(instances, "instance")),
+		st.Muted.Render(counts),
 		"",
 		st.Faint.Render("A security group belongs to one VPC and guards the instances it is attached to. n creates a group here, i launches an instance."),
 	} {

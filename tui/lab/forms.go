@@ -202,6 +202,7 @@ func awsError(err error) error {
 }
 
 func (f *form) init() tea.Cmd {
+	defer f.settle()
 	if f.lines != nil {
 		return f.outcome(f.lines.Start())
 	}
@@ -209,6 +210,13 @@ func (f *form) init() tea.Cmd {
 }
 
 func (f *form) update(msg tea.Msg) tea.Cmd {
+	cmd := f.step(msg)
+	f.settle()
+	return cmd
+}
+
+// step gives msg to the form.
+func (f *form) step(msg tea.Msg) tea.Cmd {
 	if f.lines != nil {
 		km, ok := msg.(tea.KeyMsg)
 		switch {
@@ -227,6 +235,14 @@ func (f *form) update(msg tea.Msg) tea.Cmd {
 	m, cmd := f.f.Update(msg)
 	f.f = m.(*huh.Form)
 	return tag(f.id, cmd)
+}
+
+// settle keeps the scroll positions that show the form as it is now
+// (the focused field, the question asked), so that drawing it changes
+// nothing: Update and resizing call it, View only draws.
+func (f *form) settle() {
+	_, sc := f.draw()
+	f.top, f.off, f.note = sc.top, sc.off, sc.note
 }
 
 // outcome is what a line form's state asks of the lab: submitting and
@@ -260,6 +276,7 @@ func (f *form) setSize(w, h int) {
 	inner := max(w-2, 1)
 	f.width, f.height, f.layout.width = w, h, inner
 	f.f = f.f.WithWidth(inner).WithHeight(h)
+	f.settle()
 }
 
 func (f *form) keyBinds() []key.Binding {
@@ -273,8 +290,23 @@ func (f *form) keyBinds() []key.Binding {
 // render draws the form, scrolled so that the focused field shows when
 // the form is taller than its pane (a line form: see renderLines).
 func (f *form) render() []string {
+	lines, _ := f.draw()
+	return lines
+}
+
+// scroll is where a form is scrolled to: the first line shown of a huh
+// form; a line form's offset and the note on what it hides.
+type scroll struct {
+	top, off int
+	note     string
+}
+
+// draw lays the form out from the scroll positions kept and returns the
+// positions that keep it in view; it changes nothing.
+func (f *form) draw() ([]string, scroll) {
+	sc := scroll{top: f.top, off: f.off}
 	if f.lines != nil {
-		return f.renderLines()
+		return f.renderLines(sc)
 	}
 	var lines []string
 	if f.intro != "" {
@@ -289,19 +321,19 @@ func (f *form) render() []string {
 	head := len(lines)
 	lines = append(lines, common.Lines(f.f.View())...)
 	if len(lines) <= f.height {
-		f.top = 0
-		return lines
+		sc.top = 0
+		return lines, sc
 	}
 	first, last := head+f.layout.focusFirst, head+f.layout.focusLast
-	f.top = max(min(f.top, first), last-f.height+1, 0)
-	f.top = min(f.top, len(lines)-f.height)
-	return lines[f.top : f.top+f.height]
+	sc.top = max(min(sc.top, first), last-f.height+1, 0)
+	sc.top = min(sc.top, len(lines)-f.height)
+	return lines[sc.top : sc.top+f.height], sc
 }
 
 // renderLines draws a line form: the intro, the transcript, and the
 // preview just above the question being asked, where it says what the
 // answers so far make (the rule as it stands).
-func (f *form) renderLines() []string {
+func (f *form) renderLines(sc scroll) ([]string, scroll) {
 	var lines []string
 	if f.intro != "" {
 		lines = append(common.Wrap(f.layout.st.Muted.Render(f.intro), f.width), "")
@@ -323,7 +355,7 @@ func (f *form) renderLines() []string {
 			lines = append(lines, wrapped...)
 		}
 	}
-	return f.window(lines, max(current, 0), prompt)
+	return f.window(lines, max(current, 0), prompt, sc)
 }
 
 // window fits a line form to its pane: the prompt always shows, last,
@@ -332,29 +364,29 @@ func (f *form) renderLines() []string {
 // that a screen reader meets the question before its prompt. pgup and
 // pgdn move the window; a line says what it leaves out before the
 // prompt, and the frame's note what it leaves out above.
-func (f *form) window(body []string, current int, prompt []string) []string {
-	f.note = ""
+func (f *form) window(body []string, current int, prompt []string, sc scroll) ([]string, scroll) {
+	sc.note = ""
 	room := f.height - len(prompt)
 	if len(body) <= room {
-		f.off = 0
-		return append(body, prompt...)
+		sc.off = 0
+		return append(body, prompt...), sc
 	}
 	if room < 2 {
 		all := append(body, prompt...)
-		return all[max(len(all)-f.height, 0):]
+		return all[max(len(all)-f.height, 0):], sc
 	}
 	start := max(min(current, len(body)-room), 0)
-	at := max(min(start+f.off, len(body)-room), 0)
-	f.off = at - start
+	at := max(min(start+sc.off, len(body)-room), 0)
+	sc.off = at - start
 	if at > 0 {
-		f.note = "more above: page up"
+		sc.note = "more above: page up"
 	}
 	if at+room >= len(body) {
-		return append(body[at:], prompt...)
+		return append(body[at:], prompt...), sc
 	}
 	shown := append(slices.Clone(body[at:at+room-1]),
 		f.layout.st.Faint.Render(fmt.Sprintf("(%d more lines: page down)", len(body)-(at+room-1))))
-	return append(shown, prompt...)
+	return append(shown, prompt...), sc
 }
 
 // stepsLayout draws every field that is not hidden, each followed by its
@@ -842,8 +874,9 @@ func launchForm(e *env, vpc string) *form {
 	for k, s := range commonServices() {
 		svcOpts[k] = huh.NewOption(serviceLabel(s), s)
 	}
+	subnet, subnetStep := subnetChoice(w, &vpc)
 	do := func(w *engine.World) (done, error) {
-		i := engine.Instance{Name: strings.TrimSpace(name), VPC: vpc, Groups: slices.Clone(chosen), Listening: slices.Clone(running)}
+		i := engine.Instance{Name: strings.TrimSpace(name), VPC: vpc, Subnet: *subnet, Groups: slices.Clone(chosen), Listening: slices.Clone(running)}
 		if public {
 			i.PublicIP = w.FreePublicIP()
 		}
@@ -858,6 +891,7 @@ func launchForm(e *env, vpc string) *form {
 		vpcStep(w, &vpc),
 		field(huh.NewInput().Title("Name").Value(&name).
 			Validate(func(s string) error { name = s; return trial(e, do) })),
+		subnetStep,
 		choice("Auto-assign public IP", []huh.Option[bool]{huh.NewOption("Enable", true), huh.NewOption("Disable", false)}, &public),
 		field(huh.NewMultiSelect[string]().Title("Security groups").Options(groupOpts...).Value(&chosen).
 			Height(min(len(groupOpts)+1, 8))),

@@ -30,6 +30,8 @@ type labKeys struct {
 	Next, Prev   key.Binding
 	Fire         key.Binding
 	NewGroup     key.Binding
+	NewACL       key.Binding
+	NewSubnet    key.Binding
 	Launch       key.Binding
 	Groups       key.Binding
 	Services     key.Binding
@@ -42,7 +44,7 @@ type labKeys struct {
 // all is every key the lab binds, enabled or not.
 func (k labKeys) all() []string {
 	var out []string
-	for _, b := range []key.Binding{k.Next, k.Prev, k.Fire, k.NewGroup, k.Launch, k.Groups, k.Services,
+	for _, b := range []key.Binding{k.Next, k.Prev, k.Fire, k.NewGroup, k.NewACL, k.NewSubnet, k.Launch, k.Groups, k.Services,
 		k.Undo, k.Redo, k.Save, k.Open, k.Back, k.Leave, k.Cancel} {
 		out = append(out, b.Keys()...)
 	}
@@ -55,15 +57,18 @@ func newLabKeys() labKeys {
 		Prev:     bind([]string{"shift+tab"}, "shift+tab", "previous pane"),
 		Fire:     bind([]string{"f"}, "f", "fire connection"),
 		NewGroup: bind([]string{"n"}, "n", "new security group"),
-		Launch:   bind([]string{"i"}, "i", "launch instance"),
-		Groups:   bind([]string{"g"}, "g", "attach/detach groups"),
-		Services: bind([]string{"s"}, "s", "start/stop services"),
-		Undo:     bind([]string{"u", "ctrl+z"}, "u", "undo"),
-		Redo:     bind([]string{"ctrl+r", "ctrl+y"}, "ctrl+r", "redo"),
-		Back:     bind([]string{"esc"}, "esc", "back to the world"),
-		Leave:    bind([]string{"b"}, "b", "leave the lab"),
-		Save:     bind([]string{"ctrl+s"}, "ctrl+s", "save"),
-		Open:     bind([]string{"o"}, "o", "open file"),
+		// Network ACLs and subnets, beside groups: the capital letters.
+		NewACL:    bind([]string{"N"}, "N", "new network ACL"),
+		NewSubnet: bind([]string{"S"}, "S", "new subnet"),
+		Launch:    bind([]string{"i"}, "i", "launch instance"),
+		Groups:    bind([]string{"g"}, "g", "attach/detach groups"),
+		Services:  bind([]string{"s"}, "s", "start/stop services"),
+		Undo:      bind([]string{"u", "ctrl+z"}, "u", "undo"),
+		Redo:      bind([]string{"ctrl+r", "ctrl+y"}, "ctrl+r", "redo"),
+		Back:      bind([]string{"esc"}, "esc", "back to the world"),
+		Leave:     bind([]string{"b"}, "b", "leave the lab"),
+		Save:      bind([]string{"ctrl+s"}, "ctrl+s", "save"),
+		Open:      bind([]string{"o"}, "o", "open file"),
 		// Shown in the help while a form is open or a connection waits;
 		// the form and the wait handle these keys themselves.
 		Cancel: bind([]string{"esc"}, "esc", "cancel"),

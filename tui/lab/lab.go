@@ -166,6 +166,11 @@ func New(ctx *common.Context, w *engine.World, opts ...Option) *Model {
 		m.title = "Lab"
 	}
 	m.keys.Leave.SetHelp("b", m.leave)
+	// Served over SSH, the machine's files are the server's: a learner
+	// neither reads nor writes them. Their lab is kept in the class's
+	// store all the same.
+	m.keys.Save.SetEnabled(!ctx.Remote)
+	m.keys.Open.SetEnabled(!ctx.Remote)
 	m.follow()
 	return m
 }
@@ -403,6 +408,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.conn.fireComposed()
 	case key.Matches(msg, k.NewGroup):
 		return openForm(newGroupForm(m.env, m.vpcOf(sel)))
+	case key.Matches(msg, k.NewACL):
+		return openForm(newACLForm(m.env, m.vpcOf(sel)))
+	case key.Matches(msg, k.NewSubnet):
+		return openForm(newSubnetForm(m.env, m.vpcOf(sel)))
 	case key.Matches(msg, k.Launch):
 		return openForm(launchForm(m.env, m.vpcOf(sel)))
 	case key.Matches(msg, k.Groups):
@@ -489,6 +498,10 @@ func (m *Model) vpcOf(sel ref) string {
 		return w.Group(sel.id).VPC
 	case kindInstance:
 		return w.Instance(sel.id).VPC
+	case kindSubnet:
+		return w.Subnet(sel.id).VPC
+	case kindACL:
+		return w.NetworkACL(sel.id).VPC
 	}
 	if len(w.VPCs) > 0 {
 		return w.VPCs[0].ID
@@ -672,6 +685,8 @@ func (m *Model) follow() {
 	hasVPC := len(m.env.w.VPCs) > 0
 	m.keys.NewGroup.SetEnabled(hasVPC)
 	m.keys.Launch.SetEnabled(hasVPC)
+	m.keys.NewACL.SetEnabled(hasVPC)
+	m.keys.NewSubnet.SetEnabled(hasVPC)
 	m.keys.Groups.SetEnabled(sel.kind == kindGroup || sel.kind == kindInstance)
 	m.keys.Services.SetEnabled(sel.kind == kindInstance || sel.kind == kindHost)
 	if m.wide {
@@ -731,7 +746,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	return append(full,
 		[]key.Binding{k.Next, k.Prev, k.Fire, k.Undo, k.Redo},
-		[]key.Binding{k.NewGroup, k.Launch, k.Groups, k.Services},
+		[]key.Binding{k.NewGroup, k.Launch, k.Groups, k.Services, k.NewACL, k.NewSubnet},
 		[]key.Binding{k.Save, k.Open, k.Back, k.Leave})
 }
 

@@ -88,3 +88,73 @@ func TestExportStory(t *testing.T) {
 		t.Fatalf("%v\n%s", diags, data)
 	}
 }
+
+// TestACLStory is network ACLs as a learner meets them, through the whole
+// app: db-1 reaches web-1; a deny entry for db-1's subnet, added in the
+// ACL's details, makes the same test time out at once; your computer's
+// test times out although web-1 answered, because acl-web lets the reply
+// out only to ports up to 49151 and the client waits on 49152; widening
+// the ephemeral range makes it connect.
+func TestACLStory(t *testing.T) {
+	ctx := tuitest.Context(t)
+	w, ds, err := engine.LoadFile("testdata/acl-story.yaml")
+	if w == nil {
+		t.Fatal(err, ds.Errors())
+	}
+	ui := tuitest.Start(t, app.New(ctx, lab.New(ctx, w)), 120, 40)
+	ui.WaitFor("World", "Network ACLs", "acl-web  1 in · 1 out · subnet-web")
+	ui.Keys("f")
+	ui.WaitFor("CONNECTED")
+	ui.Keys("esc", "/")
+	ui.Type("acl-web")
+	ui.Keys("enter", "down", "enter") // subnet-web matches too; acl-web is next
+	ui.WaitFor("Network ACL acl-web", "Allow/Deny", "a add entry")
+	ui.Keys("a")
+	ui.Focused("Rule number")
+	ui.Keys("ctrl+u")
+	ui.Type("90")
+	ui.Keys("enter")
+	ui.Focused("Type")
+	ui.Keys("right", "right", "right", "right", "right")
+	ui.WaitFor("All traffic")
+	ui.Keys("enter")
+	ui.Focused("Allow/Deny")
+	ui.Keys("right")
+	ui.WaitFor("Deny")
+	ui.Keys("enter")
+	ui.Focused("Source CIDR")
+	ui.Keys("ctrl+u")
+	ui.Type("10.0.2.0/24")
+	ui.Keys("enter")
+	ui.WaitFor("Added inbound rule 90 to acl-web: deny All traffic, from 10.0.2.0/24")
+	ui.Keys("tab")
+	ui.WaitFor("TIMED OUT", "was connected → now timeout", "rule 90 denies it")
+
+	// Your computer's test: the reply to its port 49152 is dropped.
+	ui.Keys("esc", "esc", "/")
+	ui.Type("your")
+	ui.Keys("enter", "T")
+	ui.WaitFor("Next test: your computer → web-1")
+	ui.Keys("f")
+	ui.WaitFor("TIMED OUT", "the server answered, but")
+
+	// Widen the ephemeral range of acl-web's outbound entry 100.
+	ui.Keys("esc", "esc", "/")
+	ui.Type("acl-web")
+	ui.Keys("enter", "down", "enter")
+	ui.WaitFor("a add entry")            // the details have the keys
+	ui.Keys("down", "down", "down", "e") // inbound 90, 100, add; outbound 100
+	ui.Focused("Rule number")
+	ui.Keys("enter")
+	ui.Focused("Type")
+	ui.Keys("enter")
+	ui.Focused("Port range")
+	ui.Keys("ctrl+u")
+	ui.Type("1024-65535")
+	ui.Keys("enter", "enter", "enter")
+	ui.WaitFor("Changed outbound rule 100")
+	ui.Keys("tab")
+	ui.WaitFor("CONNECTED", "was timeout → now connected")
+	ui.Keys("q")
+	ui.Final()
+}

@@ -25,9 +25,12 @@ const (
 	kindGroup
 	kindInstance
 	kindHost
+	kindSubnet
+	kindACL
 )
 
-// ref names one thing in the world: a VPC, group, instance or host.
+// ref names one thing in the world: a VPC, group, instance, host,
+// subnet or network ACL.
 type ref struct {
 	kind kind
 	id   string
@@ -48,6 +51,11 @@ const (
 	saysRunning                   // an instance's services, under it
 	saysOutside                   // the heading of the hosts outside AWS
 	saysHost                      // a host, its address and services
+	saysInSubnet                  // an instance's subnet and its ACL, under it
+	saysSubnets                   // the heading of a VPC's subnets
+	saysSubnet                    // a subnet, its range and its ACL
+	saysACLs                      // the heading of a VPC's network ACLs
+	saysACL                       // a network ACL and its entry counts
 )
 
 // treeLine is one line of the world tree: the thing it is about (a
@@ -72,21 +80,29 @@ func (l treeLine) ref() ref {
 		return ref{kindInstance, l.thing.(*engine.Instance).ID}
 	case saysHost:
 		return ref{kindHost, l.thing.(*engine.Host).ID}
+	case saysSubnet:
+		return ref{kindSubnet, l.thing.(*engine.Subnet).ID}
+	case saysACL:
+		return ref{kindACL, l.thing.(*engine.NetworkACL).ID}
 	}
 	return ref{}
 }
 
 func (l treeLine) selectable() bool {
-	return l.says == saysVPC || l.says == saysGroup || l.says == saysInstance || l.says == saysHost
+	switch l.says {
+	case saysVPC, saysGroup, saysInstance, saysHost, saysSubnet, saysACL:
+		return true
+	}
+	return false
 }
 
 func (l treeLine) depth() int {
 	switch l.says {
 	case saysVPC, saysOutside:
 		return 0
-	case saysGroup, saysInstance:
+	case saysGroup, saysInstance, saysSubnet, saysACL:
 		return 2
-	case saysIPv6, saysAttached, saysRunning:
+	case saysIPv6, saysAttached, saysRunning, saysInSubnet:
 		return 3
 	}
 	return 1
@@ -177,7 +193,11 @@ func (t *treePane) matches() string { return fmt.Sprintf("%d of %d match", t.sho
 // things counts what the world tree can select.
 func (t *treePane) things() int {
 	w := t.env.w
-	return len(w.VPCs) + len(w.Groups) + len(w.Instances) + len(w.Hosts)
+	n := len(w.VPCs) + len(w.Groups) + len(w.Instances) + len(w.Hosts)
+	for k := range t.sections {
+		n += len(t.sections[k].subnets) + len(t.sections[k].acls)
+	}
+	return n
 }
 
 func quoted(s string) string { return "“" + safe(s) + "”" }
@@ -245,6 +265,7 @@ func (t *treePane) refresh() {
 			t.sections[k].instances = append(t.sections[k].instances, i)
 		}
 	}
+	gatherNetwork(w, t.sections, at)
 	t.build()
 	t.place(t.cursor)
 }
@@ -255,9 +276,14 @@ type section struct {
 	vpc       *engine.VPC
 	groups    []*engine.Group
 	instances []*engine.Instance
-	hay       struct {
+	// subnets and acls are listed only when the VPC uses them (see
+	// gatherNetwork): a world without subnets looks as it always did.
+	subnets []*engine.Subnet
+	acls    []*engine.NetworkACL
+	hay     struct {
 		vpc               string
 		groups, instances []string
+		subnets, acls     []string
 	}
 }
 
@@ -297,7 +323,8 @@ func (t *treePane) build() {
 			}
 		}
 		t.keptGroups, t.keptInstances = gs, is
-		if !whole && len(gs) == 0 && len(is) == 0 {
+		subnets, acls := keptNetwork(s, whole, matches)
+		if !whole && len(gs) == 0 && len(is) == 0 && len(subnets) == 0 && len(acls) == 0 {
 			continue
 		}
 		t.add(v, saysVPC, whole)
@@ -321,7 +348,11 @@ func (t *treePane) build() {
 			}
 			t.add(x, saysAttached, false)
 			t.add(x, saysRunning, false)
+			if s.networked() {
+				t.add(x, saysInSubnet, false)
+			}
 		}
+		t.buildNetwork(s, whole, subnets, acls)
 	}
 	outside := false
 	for n, h := range t.env.w.Hosts {
@@ -397,6 +428,14 @@ func (t *treePane) makeHay() {
 		for n, i := range s.instances {
 			s.hay.instances[n] = hay(i)
 		}
+		s.hay.subnets = make([]string, len(s.subnets))
+		for n, x := range s.subnets {
+			s.hay.subnets[n] = hay(x)
+		}
+		s.hay.acls = make([]string, len(s.acls))
+		for n, a := range s.acls {
+			s.hay.acls[n] = hay(a)
+		}
 	}
 	t.hostHay = make([]string, len(w.Hosts))
 	for n, h := range w.Hosts {
@@ -421,6 +460,13 @@ func haystack(w *engine.World, thing any) string {
 		}
 	case *engine.Host:
 		parts = append(parts, x.Label(), x.ID, x.IP.String())
+	case *engine.Subnet:
+		parts = append(parts, x.Label(), x.ID, x.CIDR.String())
+		if a := w.ACLOf(x.VPC, x); a != nil {
+			parts = append(parts, a.Label(), a.ID)
+		}
+	case *engine.NetworkACL:
+		parts = append(parts, x.Label(), x.ID)
 	}
 	return strings.Join(parts, "\n") // no term spans two parts
 }
@@ -664,6 +710,8 @@ func (t *treePane) delete() tea.Cmd {
 			return done{status: "Terminated " + name, undo: name + " is running again", redo: name + " is terminated again"},
 				w.TerminateInstance(sel.id)
 		})
+	case kindSubnet, kindACL:
+		return deleteNetwork(sel)
 	}
 	return nil
 }
@@ -696,6 +744,12 @@ func (t *treePane) syncKeys() {
 		t.keys.Delete.SetEnabled(true)
 	case kindInstance:
 		t.keys.Delete.SetHelp("x", "terminate instance")
+		t.keys.Delete.SetEnabled(true)
+	case kindSubnet:
+		t.keys.Delete.SetHelp("x", "delete subnet")
+		t.keys.Delete.SetEnabled(true)
+	case kindACL:
+		t.keys.Delete.SetHelp("x", "delete network ACL")
 		t.keys.Delete.SetEnabled(true)
 	default:
 		t.keys.Delete.SetEnabled(false)
@@ -744,7 +798,7 @@ func (t *treePane) draw(l treeLine) string {
 	label, info := t.text(l)
 	indent := "  " + strings.Repeat("  ", l.depth())
 	switch {
-	case l.says == saysVPCIPv6 || l.says == saysIPv6 || l.says == saysAttached || l.says == saysRunning:
+	case l.says == saysVPCIPv6 || l.says == saysIPv6 || l.says == saysAttached || l.says == saysRunning || l.says == saysInSubnet:
 		return indent + st.Faint.Render(label+": ") + st.Muted.Render(info)
 	case !l.selectable():
 		return indent + st.Heading.Render(label) + "  " + st.Faint.Render(info)
@@ -781,6 +835,10 @@ func (t *treePane) text(l treeLine) (label, info string) {
 			return "Security groups", ""
 		case saysInstances:
 			return "Instances", ""
+		case saysSubnets:
+			return "Subnets", ""
+		case saysACLs:
+			return "Network ACLs", ""
 		}
 		return safe(x.ID), x.CIDR.String() + "  " + safe(w.RegionOf(x))
 	case *engine.Group:
@@ -797,6 +855,8 @@ func (t *treePane) text(l treeLine) (label, info string) {
 			return "groups", strings.Join(labels, ", ")
 		case saysRunning:
 			return "running", orNothing(shortServices(x.Listening))
+		case saysInSubnet:
+			return "subnet", subnetOfText(w, x)
 		}
 		return safe(x.Label()), ipv4Addrs(x)
 	case *engine.Host:
@@ -805,6 +865,10 @@ func (t *treePane) text(l treeLine) (label, info string) {
 			info += " · " + shortServices(x.Listening)
 		}
 		return safe(x.Label()), info
+	case *engine.Subnet:
+		return safe(x.Label()), subnetInfo(w, x)
+	case *engine.NetworkACL:
+		return safe(x.Label()), aclInfo(t.env.ctx, w, x)
 	}
 	return "Outside AWS", "no security groups"
 }

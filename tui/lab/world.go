@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,7 +15,7 @@ import (
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/safetext"
-	"github.com/sglab/sglab/internal/state"
+	"github.com/sglab/sglab/internal/store"
 	"github.com/sglab/sglab/tui/common"
 )
 
@@ -63,59 +62,50 @@ func must(err error) {
 	}
 }
 
-// loadScratch reads the scratch lab from the store, under its lock, and
-// returns the saver that keeps it. A missing file gives the default
-// world; a file that no longer loads is set aside as lab.yaml.corrupt-TIME,
-// so nothing is lost, and the lab starts from the default world with a
-// warning saying so.
-func loadScratch(store *state.Store) (w *engine.World, a *autosaver, warning string, err error) {
-	unlock, err := store.Lock(ScratchFile)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	defer unlock()
-	a = &autosaver{store: store}
-	data, err := store.ReadFile(ScratchFile)
+// loadScratch reads the scratch lab from the store and returns the saver
+// that keeps it. A missing lab gives the default world; one that no
+// longer loads is set aside (lab.yaml.corrupt-TIME in the state
+// directory), so nothing is lost, and the lab starts from the default
+// world with a warning saying so.
+func loadScratch(p *store.Persister, now func() time.Time) (w *engine.World, a *autosaver, warning string, err error) {
+	a = &autosaver{persist: p, st: p.Store(), now: now}
+	data, err := p.ReadBlob(ScratchFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return DefaultWorld(), a, "", nil
 	case err != nil:
 		return nil, nil, "", err
 	}
-	path := store.Path(ScratchFile)
-	w, ds := engine.Parse(path, data)
+	w, ds := engine.Parse(a.name(ScratchFile), data)
 	if w != nil {
-		a.base = sha256.Sum256(data)
 		return w, a, "", nil
 	}
 	first := ds.Errors()[0]
-	aside, err := store.SetAside(ScratchFile)
+	aside, err := a.st.SetAside(ScratchFile)
 	if err != nil {
-		return nil, nil, "", fmt.Errorf("%s does not load (%v) and could not be set aside: %w", path, first, err)
+		return nil, nil, "", fmt.Errorf("%s does not load (%v) and could not be set aside: %w", a.name(ScratchFile), first, err)
 	}
+	p.SetBase(ScratchFile, store.Sum{})
 	return DefaultWorld(), a, fmt.Sprintf("Your last lab did not load (%s: %s); it was kept as %s and the lab starts fresh.",
 		first.Code, first.Message, aside), nil
 }
 
-// OpenScratch opens the learner's scratch lab from the state directory,
-// autosaved after every change. Within one session it is opened once:
-// leaving the lab and coming back finds it as it was, undo history and
-// all.
+// OpenScratch opens the learner's scratch lab from the store, autosaved
+// after every change. Within one session it is opened once: leaving the
+// lab and coming back finds it as it was, undo history and all.
 func OpenScratch(ctx *common.Context) (*Model, error) {
 	return common.Keep(ctx, "lab/scratch", func() (*Model, error) { return openScratch(ctx) })
 }
 
 func openScratch(ctx *common.Context) (*Model, error) {
-	store, err := state.Open(ctx.DataDir)
+	p, err := ctx.Persister()
 	if err != nil {
 		return nil, err
 	}
-	store.Now = ctx.Now
-	w, saver, warning, err := loadScratch(store)
+	w, saver, warning, err := loadScratch(p, ctx.Now)
 	if err != nil {
 		return nil, err
 	}
-	saver.now = ctx.Now
 	opts := []Option{func(m *Model) { m.saver = saver }}
 	if warning != "" {
 		opts = append(opts, WithStatus(warning))
@@ -123,168 +113,153 @@ func openScratch(ctx *common.Context) (*Model, error) {
 	return New(ctx, w, opts...), nil
 }
 
-// autosaver writes the scratch lab to the state directory after every
-// change without holding up the UI: each change is marshalled at once and
-// written by a command. Writes carry a version and the newest one wins,
-// whatever order the commands run in; Flush writes what is still pending,
-// for the end of the program.
+// autosaver writes the scratch lab after every change without holding up
+// the UI: each change is marshalled at once and handed to the session's
+// persistence service, which writes the newest of a burst.
 //
-// Two sglab processes may have the scratch lab open at once. Each write
-// happens under the state lock, and only if the file is still the one
-// this lab last read or wrote (base, the SHA-256 of its bytes): when
-// another process changed it, nothing is written, and the lab asks the
-// learner whether to keep theirs or load the other one (scratchMsg).
-// Neither is ever overwritten silently.
+// Two sglab processes may have the scratch lab open at once. The store
+// writes only over the version this lab last read or wrote (compare and
+// swap on its hash): when another process changed it, nothing is written,
+// and the lab asks the learner whether to keep theirs or load the other
+// one (scratchMsg). Neither is ever overwritten silently.
 type autosaver struct {
-	store *state.Store
-	now   func() time.Time
+	persist *store.Persister
+	st      store.Store
+	now     func() time.Time
 
 	mu      sync.Mutex
 	latest  uint64 // the version of the newest change
-	written uint64 // the newest version on disk
+	written uint64 // the newest version in the store
 	data    []byte // the newest change, marshalled
-	// base is the SHA-256 of the file as this lab last read or wrote it;
-	// zero when there was no file.
-	base [sha256.Size]byte
+}
+
+// name is how messages name blob name: its path in a state directory.
+func (a *autosaver) name(name string) string {
+	if p, ok := a.st.(interface{ Path(string) string }); ok {
+		return p.Path(name)
+	}
+	return name
 }
 
 // autosaveFailedMsg reports a failed autosave.
 type autosaveFailedMsg struct{ err error }
 
-// scratchMsg is about the scratch file and another sglab: it changed under
+// scratchMsg is about the scratch lab and another sglab: it changed under
 // this lab (theirs is what it holds now, sum its hash), then the learner's
-// choice about it; or note says what was done about a file another sglab
+// choice about it; or note says what was done about a lab another sglab
 // left that does not load.
 type scratchMsg struct {
 	theirs *engine.World
-	sum    [sha256.Size]byte
+	sum    store.Sum
 	// chosen is set once the learner has chosen: keep is true to keep
 	// this lab's world, false to load theirs.
 	chosen, keep bool
 	note         string
 }
 
-// conflictError is flush's error when another sglab changed the file.
-type conflictError struct{ msg scratchMsg }
-
-func (conflictError) Error() string { return "another sglab changed your scratch lab" }
-
 // save queues the world's current state, with conns as its test
-// connections, and returns the command that writes it.
+// connections, and returns the command that reports how the write went.
 func (a *autosaver) save(w *engine.World, conns []engine.Connection) tea.Cmd {
 	snapshot := *w // Marshal only reads, so a shallow copy will do
 	snapshot.Connections = conns
 	data := engine.Marshal(&snapshot)
 	a.mu.Lock()
 	a.latest++
+	version := a.latest
 	a.data = data
 	a.mu.Unlock()
-	return a.write
+	wait := a.persist.Put(ScratchFile, data)
+	return func() tea.Msg { return a.outcome(wait(), version) }
 }
 
-// write is the command that writes the newest change, and says when
-// another sglab got there first.
-func (a *autosaver) write() tea.Msg {
-	var conflict conflictError
-	switch err := a.flush(); {
-	case errors.As(err, &conflict):
-		return conflict.msg
-	case err != nil:
-		return autosaveFailedMsg{err}
-	}
-	return nil
-}
-
-// flush writes the newest change if it is not on disk yet, and if the
-// file is still the one this lab knows; otherwise it returns a
-// conflictError with what the file holds now.
-func (a *autosaver) flush() error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.written == a.latest {
-		return nil
-	}
-	unlock, err := a.store.Lock(ScratchFile)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	current, err := a.store.ReadFile(ScratchFile)
-	exists := err == nil
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	// A file gone since (removed to start over) holds nobody's work.
-	var note string
-	if sum := sha256.Sum256(current); exists && sum != a.base {
-		theirs, ds := engine.Parse(a.store.Path(ScratchFile), current)
+// outcome turns a write's outcome into what the lab hears: nothing when
+// it went well, the other sglab's lab when it changed in between.
+func (a *autosaver) outcome(out store.Outcome, version uint64) tea.Msg {
+	current, changed := store.IsChanged(out.Err)
+	switch {
+	case changed:
+		theirs, ds := engine.Parse(a.name(ScratchFile), current)
 		if theirs != nil {
-			return conflictError{scratchMsg{theirs: theirs, sum: sum}}
+			return scratchMsg{theirs: theirs, sum: store.SumOf(current)}
 		}
-		// What another sglab left does not load: there is no lab of theirs
-		// to choose, but the file is kept all the same.
+		// What another sglab left does not load: there is no lab of
+		// theirs to choose, but it is kept all the same.
 		first := ds.Errors()[0]
-		aside, err := a.store.SetAside(ScratchFile)
+		aside, err := a.st.SetAside(ScratchFile)
 		if err != nil {
-			return fmt.Errorf("another sglab left a scratch lab that does not load (%v), and it could not be set aside: %w", first, err)
+			return autosaveFailedMsg{fmt.Errorf("another sglab left a scratch lab that does not load (%v), and it could not be set aside: %w", first, err)}
 		}
-		note = fmt.Sprintf("Your lab is saved. The scratch lab another sglab left did not load (%s: %s); it was kept as %s.", first.Code, first.Message, aside)
-		exists = false
-	}
-	mine := sha256.Sum256(a.data)
-	if !exists || mine != sha256.Sum256(current) {
-		if err := a.store.WriteFile(ScratchFile, a.data); err != nil {
-			return err
+		a.persist.SetBase(ScratchFile, store.Sum{})
+		a.mu.Lock()
+		data, latest := a.data, a.latest
+		a.mu.Unlock()
+		if out := a.persist.Put(ScratchFile, data)(); out.Err != nil {
+			return autosaveFailedMsg{out.Err}
 		}
+		a.wrote(latest)
+		return scratchMsg{note: fmt.Sprintf("Your lab is saved. The scratch lab another sglab left did not load (%s: %s); it was kept as %s.", first.Code, first.Message, aside)}
+	case out.Err != nil:
+		return autosaveFailedMsg{out.Err}
 	}
-	a.base, a.written = mine, a.latest
-	if note != "" {
-		return conflictError{scratchMsg{note: note}}
-	}
+	a.wrote(version)
 	return nil
+}
+
+func (a *autosaver) wrote(version uint64) {
+	a.mu.Lock()
+	a.written = max(a.written, version)
+	a.mu.Unlock()
 }
 
 // keepMine takes the learner's choice to keep this lab: the version of
-// the file they were shown may be overwritten, and the newest change is
+// the lab they were shown may be overwritten, and the newest change is
 // written over it. A change another sglab made since is a new conflict.
-func (a *autosaver) keepMine(theirs [sha256.Size]byte) tea.Cmd {
+func (a *autosaver) keepMine(theirs store.Sum) tea.Cmd {
+	a.persist.SetBase(ScratchFile, theirs)
 	a.mu.Lock()
-	a.base = theirs
+	data, version := a.data, a.latest
 	a.mu.Unlock()
-	return a.write
+	wait := a.persist.Put(ScratchFile, data)
+	return func() tea.Msg { return a.outcome(wait(), version) }
 }
 
 // adopt takes the learner's choice to load the other sglab's lab: its
-// file is the one this lab knows from now on.
-func (a *autosaver) adopt(theirs [sha256.Size]byte) {
-	a.mu.Lock()
-	a.base = theirs
-	a.mu.Unlock()
-}
+// version is the one this lab knows from now on.
+func (a *autosaver) adopt(theirs store.Sum) { a.persist.SetBase(ScratchFile, theirs) }
 
 // Flush writes a pending change when the learner leaves the lab or quits.
-// When another sglab changed the file and the learner has not chosen,
-// there is no one to ask: theirs stays, and this lab is written beside it,
+// When another sglab changed the lab and the learner has not chosen,
+// there is no one to ask: theirs stays, and this lab is kept beside it,
 // with an error that says where. (A lab the learner comes back to in the
 // same run asks again at its next change.)
 func (a *autosaver) Flush() error {
-	err := a.flush()
-	var conflict conflictError
-	switch {
-	case !errors.As(err, &conflict):
-		return err
-	case conflict.msg.theirs == nil:
-		return nil // theirs did not load and was set aside; this lab is saved
-	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
+	data, version, pending := a.data, a.latest, a.written < a.latest
+	a.mu.Unlock()
+	if !pending {
+		return nil
+	}
+	wait := a.persist.Put(ScratchFile, data)
+	a.persist.Flush()
+	switch msg := a.outcome(wait(), version).(type) {
+	case autosaveFailedMsg:
+		return msg.err
+	case scratchMsg:
+		if msg.theirs == nil {
+			return nil // theirs did not load and was set aside; this lab is saved
+		}
+	default:
+		return nil
+	}
 	name := fmt.Sprintf("lab-kept-%s-%d.yaml", a.now().UTC().Format("20060102T150405"), os.Getpid())
-	if err := a.store.WriteFile(name, a.data); err != nil {
+	if err := a.st.SwapBlob(name, store.Sum{}, data); err != nil {
 		return fmt.Errorf("another sglab changed your scratch lab, and yours could not be kept beside it: %w", err)
 	}
-	a.written = a.latest // kept: leaving again does not keep another copy
-	return fmt.Errorf("another sglab changed your scratch lab while this one was open; yours is kept in %s (sglab lab %s opens it)",
-		a.store.Path(name), a.store.Path(name))
+	a.wrote(version) // kept: leaving again does not keep another copy
+	if kept := a.name(name); kept != name {
+		return fmt.Errorf("another sglab changed your scratch lab while this one was open; yours is kept in %s (sglab lab %s opens it)", kept, kept)
+	}
+	return fmt.Errorf("another session changed your scratch lab while this one was open; yours is kept as %s %s", name, a.st.Where())
 }
 
 // scratch handles a scratchMsg: it asks the learner to choose when

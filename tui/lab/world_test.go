@@ -169,3 +169,22 @@ func TestLeavingTwiceKeepsOneCopy(t *testing.T) {
 		t.Errorf("kept %v", kept)
 	}
 }
+
+// Over SSH the lab neither saves to nor opens the server's files.
+func TestRemoteLabTouchesNoFiles(t *testing.T) {
+	ctx := tuitest.Context(t)
+	ctx.Remote = true
+	m, err := OpenScratch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetSize(120, 40)
+	drive(m, "ctrl+s")
+	drive(m, "o")
+	if m.form != nil {
+		t.Fatalf("a form opened in a remote session:\n%s", m.View())
+	}
+	if v := m.View(); strings.Contains(v, "ctrl+s save") || strings.Contains(v, "open file") {
+		t.Fatalf("the help offers files in a remote session:\n%s", v)
+	}
+}

@@ -41,7 +41,12 @@ type goalsKeys struct {
 func newGoals(l *learner, ls *lessons.Lesson, c *lessons.Challenge, w *engine.World) *goals {
 	cp := l.progress.Challenge(ls.ID, c.ID)
 	g := &goals{l: l, lesson: ls, c: c, check: c.Check(w), hints: min(cp.Hints, len(c.Hints)), solution: cp.SolutionShown, vp: newViewport()}
-	g.recorded = g.check.Met()
+	// What the learner's progress last recorded: the class board reads
+	// it, so a lab that opens with goals already met records them (Init).
+	g.recorded = cp.GoalsMet
+	if cp.Goals == 0 {
+		g.recorded = -1 // never checked
+	}
 	g.keys = goalsKeys{
 		Hint:     bind([]string{"h"}, "h", "hint"),
 		Solution: bind([]string{"s"}, "s", "show the solution"),
@@ -50,7 +55,7 @@ func newGoals(l *learner, ls *lessons.Lesson, c *lessons.Challenge, w *engine.Wo
 	return g
 }
 
-func (g *goals) Init() tea.Cmd { return nil }
+func (g *goals) Init() tea.Cmd { return g.record() }
 
 func (g *goals) SetSize(w, h int) {
 	g.vp.Width, g.vp.Height = w, h
@@ -102,6 +107,12 @@ func (g *goals) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (g *goals) checkWorld(w *engine.World) tea.Cmd {
 	g.check = g.c.Check(w)
 	g.refresh()
+	return g.record()
+}
+
+// record records the goals met when their count differs from the one
+// recorded last.
+func (g *goals) record() tea.Cmd {
 	if g.check.Met() == g.recorded {
 		return nil
 	}

@@ -8,11 +8,11 @@ package lesson
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sglab/sglab/internal/state"
+	"github.com/sglab/sglab/internal/store"
 	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/lab"
@@ -70,7 +70,7 @@ func newLearner(ctx *common.Context) (*learner, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := newRecorder(ctx.DataDir)
+	rec, err := newRecorder(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -126,18 +126,11 @@ func (l *learner) Close() error { return l.rec.close() }
 // number is a lesson's number in the course, from 1.
 func (l *learner) number(ls *lessons.Lesson) int { return l.course.Index(ls.ID) + 1 }
 
-// recorder saves changes to the progress file in commands, off the UI
-// goroutine, and in the order they were made: each command writes every
-// change queued so far under one lock, so a later change never lands
-// before an earlier one, and a burst of changes costs one write.
+// recorder saves changes to the progress through the session's
+// persistence service: off the UI goroutine, in the order they were made,
+// a burst of changes costing one write.
 type recorder struct {
-	store *state.Store
-	write sync.Mutex // held for a whole read, change and write
-
-	mu    sync.Mutex // guards queue
-	queue []func(p *lessons.Progress)
-
-	warnings []string // from the store, which warns only while write is held
+	persist *store.Persister
 }
 
 // savedMsg reports a save that failed or that warned (a corrupt file set
@@ -147,66 +140,41 @@ type savedMsg struct {
 	warnings []string
 }
 
-func newRecorder(dir string) (*recorder, error) {
-	s, err := state.Open(dir)
+func newRecorder(ctx *common.Context) (*recorder, error) {
+	p, err := ctx.Persister()
 	if err != nil {
 		return nil, err
 	}
-	r := &recorder{store: s}
-	s.Warn = func(w string) { r.warnings = append(r.warnings, w) }
-	return r, nil
+	return &recorder{persist: p}, nil
 }
 
 func (r *recorder) load() (*lessons.Progress, []string, error) {
-	r.write.Lock()
-	defer r.write.Unlock()
-	p, err := lessons.LoadProgress(r.store)
-	w := r.warnings
-	r.warnings = nil
-	return p, w, err
+	var warnings []string
+	p, err := lessons.LoadProgress(r.persist.Store().WithWarn(func(w string) { warnings = append(warnings, w) }))
+	return p, warnings, err
+}
+
+func freshProgress() state.Versioned {
+	return &lessons.Progress{Lessons: map[string]*lessons.LessonProgress{}}
 }
 
 func (r *recorder) record(change func(p *lessons.Progress)) tea.Cmd {
-	r.mu.Lock()
-	r.queue = append(r.queue, change)
-	r.mu.Unlock()
-	return func() tea.Msg {
-		if msg := r.flush(); msg != nil {
-			return *msg
-		}
-		return nil
-	}
-}
-
-// flush writes the queued changes; nil when there was nothing to say (or
-// nothing left to write: an earlier command took it).
-func (r *recorder) flush() *savedMsg {
-	r.write.Lock()
-	defer r.write.Unlock()
-	r.mu.Lock()
-	changes := r.queue
-	r.queue = nil
-	r.mu.Unlock()
-	if len(changes) == 0 {
-		return nil
-	}
-	_, err := lessons.UpdateProgress(r.store, func(p *lessons.Progress) error {
-		for _, c := range changes {
-			c(p)
-		}
+	wait := r.persist.Update(lessons.ProgressFile, freshProgress, func(v state.Versioned) any {
+		change(v.(*lessons.Progress))
 		return nil
 	})
-	w := r.warnings
-	r.warnings = nil
-	if err == nil && len(w) == 0 {
-		return nil
+	return func() tea.Msg {
+		out := wait()
+		if out.Err == nil && len(out.Warnings) == 0 {
+			return nil
+		}
+		return savedMsg{err: out.Err, warnings: out.Warnings}
 	}
-	return &savedMsg{err: err, warnings: w}
 }
 
 func (r *recorder) close() error {
-	if msg := r.flush(); msg != nil && msg.err != nil {
-		return fmt.Errorf("your progress was not saved: %w", msg.err)
+	if err := r.persist.Flush(); err != nil {
+		return fmt.Errorf("your progress was not saved: %w", err)
 	}
 	return nil
 }
@@ -268,4 +236,30 @@ func describe(c *lessons.Course, p *lessons.Progress) string {
 	}
 	return fmt.Sprintf("%d short lessons, about %d minutes in all, each with a hands-on challenge. Start with lesson 1: %s.",
 		n, minutes, safe(ls.Title))
+}
+
+// OpenAt returns the course with lesson id open on top of it: at the
+// page of its first challenge when challenge is set, else where the
+// learner left it. An instructor's assignment opens this way.
+func OpenAt(ctx *common.Context, id string, challenge bool) (common.Component, error) {
+	l, err := common.Keep(ctx, "lesson/learner", func() (*learner, error) { return newLearner(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	ls := l.course.Lesson(id)
+	if ls == nil {
+		return nil, fmt.Errorf("the course has no lesson %s", safe(id))
+	}
+	page := l.progress.Page(ls)
+	if challenge {
+		for k, p := range ls.Pages {
+			if p.Challenge != nil {
+				page = k
+				break
+			}
+		}
+	}
+	c := newCourse(l)
+	c.resume = newLesson(l, ls, page)
+	return c, nil
 }

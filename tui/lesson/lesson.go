@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/internal/safetext"
 	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/tui/common"
@@ -363,7 +364,7 @@ func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 	case lb != nil:
 		how = st.Muted.Render(capital(metCount(check)) + ". Press enter to go back to the lab.")
 	default:
-		how = st.Key.Render("Press enter to open the lab.") + " " + st.Muted.Render(labHowTo)
+		how = st.Key.Render("Press enter to open the lab.") + " " + st.Muted.Render(labHowTo(c.Start()))
 	}
 	lines = append(append(lines, ""), wrap(how, w)...)
 	bar := st.Accent.Render("┃ ")
@@ -373,9 +374,16 @@ func (m *lessonView) challengeBox(c *lessons.Challenge) []string {
 	return lines
 }
 
-// labHowTo is how a challenge is done, for learners new to the lab.
-const labHowTo = "In the lab, pick a group in the World pane and press enter for its rules, then a to add one; " +
-	"the goals tick as soon as they are met, h gives a hint, and b comes back here."
+// labHowTo is how a challenge on world w is done, for learners new to the
+// lab: where w has subnets, the network ACLs may be what to change.
+func labHowTo(w *engine.World) string {
+	what := "a group in the World pane and press enter for its rules"
+	if len(w.Subnets) > 0 {
+		what = "a group or a network ACL in the World pane and press enter for its rules or entries"
+	}
+	return "In the lab, pick " + what + ", then a to add one; " +
+		"the goals tick as soon as they are met, h gives a hint, and b comes back here."
+}
 
 // safe makes one line of text from a lesson file safe to draw.
 func safe(s string) string { return safetext.Line(s) }

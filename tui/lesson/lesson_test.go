@@ -57,7 +57,7 @@ func writeProgress(t *testing.T, dir string, change func(p *lessons.Progress)) {
 // saved is the progress as the file holds it.
 func saved(t *testing.T, l *learner) *lessons.Progress {
 	t.Helper()
-	p, err := lessons.LoadProgress(l.rec.store)
+	p, err := lessons.LoadProgress(l.rec.persist.Store())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -542,6 +542,25 @@ func TestKeysScheduleNoTimers(t *testing.T) {
 	for _, k := range []string{"n", "down", " ", "pgup", "left", "right", "right", "b", "n", "p"} {
 		if n := tuitest.Run(m, tuitest.Key(k)); n > 0 {
 			t.Fatalf("%q scheduled %d timers", k, n)
+		}
+	}
+}
+
+// The challenge card tells a learner new to the lab where to start: the
+// groups, and the network ACLs where the challenge's world has subnets.
+func TestChallengeCardSaysWhereToStart(t *testing.T) {
+	l := setup(t, nil)
+	groups := labHowTo(l.course.Lesson(lesson4).Challenge(sshForYou).Start())
+	if !strings.Contains(groups, "pick a group in the World pane") || strings.Contains(groups, "network ACL") {
+		t.Errorf("lesson 4's card: %q", groups)
+	}
+	acls := l.course.Lesson("security-groups-and-network-acls")
+	if acls == nil {
+		t.Fatal("no lesson security-groups-and-network-acls")
+	}
+	for _, id := range []string{"block-one-address", "return-rule", "deny-first"} {
+		if got := labHowTo(acls.Challenge(id).Start()); !strings.Contains(got, "a group or a network ACL in the World pane") {
+			t.Errorf("challenge %s's card: %q", id, got)
 		}
 	}
 }

@@ -1,12 +1,14 @@
 package quiz
 
 import (
-	"os"
+	"errors"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/sglab/sglab/internal/state"
+	"github.com/sglab/sglab/internal/store"
 	qz "github.com/sglab/sglab/quiz"
 	"github.com/sglab/sglab/tui/common"
 	"github.com/sglab/sglab/tui/internal/tuitest"
@@ -219,11 +221,7 @@ func TestReviewBringsMissesBackTheNextDay(t *testing.T) {
 // A write that fails says so in the status line; the quiz goes on.
 func TestSaveErrorsShowInTheStatusLine(t *testing.T) {
 	e, _ := testEnv(t)
-	blocker := e.ctx.DataDir + "/not-a-dir"
-	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e.rec.dir = blocker + "/state"
+	e.rec.persist = store.NewPersister(broken{e.rec.persist.Store()}, 0)
 	seed, q := seedFor(t, qz.Ports, qz.Single)
 	m := open(t, e, qz.Options{Mode: qz.ModePractice, Topic: qz.Ports, Count: 2, Seed: seed}, 80, 23).(*practice)
 	drive(m, letter(q.Correct[0]))
@@ -234,7 +232,7 @@ func TestSaveErrorsShowInTheStatusLine(t *testing.T) {
 
 func TestCloseReportsAWriteNoScreenShowed(t *testing.T) {
 	e, _ := testEnv(t)
-	e.rec.dir = "/dev/null/state"
+	e.rec.persist = store.NewPersister(broken{e.rec.persist.Store()}, 0)
 	cmd := e.rec.record(func(p *qz.Progress) any { return nil })
 	msg := cmd().(savedMsg) // written, but the message never reaches a screen
 	if msg.err == nil {
@@ -268,3 +266,12 @@ func TestCloseWaitsForTheWriteInFlight(t *testing.T) {
 	}
 	<-done
 }
+
+// broken is a store every write to fails, as one under a file would.
+type broken struct{ store.Store }
+
+func (broken) Update(string, state.Versioned, func() error) error {
+	return errors.New("mkdir /dev/null/state: not a directory")
+}
+
+func (b broken) WithWarn(func(string)) store.Store { return b }

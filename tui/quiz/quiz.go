@@ -14,12 +14,12 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sglab/sglab/internal/state"
+	"github.com/sglab/sglab/internal/store"
 	"github.com/sglab/sglab/lessons"
 	qz "github.com/sglab/sglab/quiz"
 	"github.com/sglab/sglab/tui/common"
@@ -50,7 +50,11 @@ type clockFunc func() time.Time
 func (f clockFunc) Now() time.Time { return f() }
 
 func newEnv(ctx *common.Context) (*env, error) {
-	e := &env{ctx: ctx, st: ctx.Styles, clock: clockFunc(ctx.Now), rec: &recorder{dir: ctx.DataDir}}
+	persist, err := ctx.Persister()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read your quiz progress: %w", err)
+	}
+	e := &env{ctx: ctx, st: ctx.Styles, clock: clockFunc(ctx.Now), rec: &recorder{persist: persist}}
 	p, warn, err := e.rec.load()
 	if err != nil {
 		return nil, fmt.Errorf("cannot read your quiz progress: %w", err)
@@ -123,14 +127,12 @@ func lessonTitle(id string) string {
 	return fmt.Sprintf("Lesson %d, %s", course.Lessons[k].Order, course.Lessons[k].Title)
 }
 
-// recorder writes to the learner's quiz progress in commands: the store
-// syncs every write to disk, which can take long enough to feel in a
-// drill. Writes may overlap; the store's lock applies them one after the
-// other, and each reports the progress it left.
+// recorder writes to the learner's quiz progress through the session's
+// persistence service, in commands: the store syncs every write to disk,
+// which can take long enough to feel in a drill. Each write reports the
+// progress it left.
 type recorder struct {
-	dir     string
-	pending sync.WaitGroup
-	gen     atomic.Uint64 // counts writes in the order the store's lock let them through
+	persist *store.Persister
 
 	mu  sync.Mutex
 	err error // the last write's error while its message is on its way
@@ -148,33 +150,27 @@ type savedMsg struct {
 
 func (r *recorder) load() (*qz.Progress, string, error) {
 	var warn string
-	st, err := state.Open(r.dir)
-	if err != nil {
-		return nil, "", err
-	}
-	st.Warn = func(s string) { warn = s }
-	p, err := qz.Load(st)
+	p, err := qz.Load(r.persist.Store().WithWarn(func(s string) { warn = s }))
 	return p, warn, err
 }
+
+func freshProgress() state.Versioned { return qz.NewProgress() }
 
 // record applies change to the stored progress in a command. What change
 // returns comes back in the savedMsg, for the screen that asked.
 func (r *recorder) record(change func(p *qz.Progress) any) tea.Cmd {
-	r.pending.Add(1)
+	wait := r.persist.Update(qz.FileName, freshProgress, func(v state.Versioned) any { return change(v.(*qz.Progress)) })
 	return func() tea.Msg {
-		defer r.pending.Done()
-		var msg savedMsg
-		st, err := state.Open(r.dir)
-		if err == nil {
-			st.Warn = func(s string) { msg.warn = s }
-			err = qz.Update(st, func(p *qz.Progress) error {
-				msg.value = change(p)
-				msg.progress, msg.gen = p, r.gen.Add(1)
-				return nil
-			})
+		out := wait()
+		msg := savedMsg{gen: out.Seq, value: out.Result}
+		if p, ok := out.Doc.(*qz.Progress); ok {
+			msg.progress = p
 		}
-		if err != nil {
-			msg.err = fmt.Errorf("could not save to your progress: %w", err)
+		if len(out.Warnings) > 0 {
+			msg.warn = out.Warnings[0]
+		}
+		if out.Err != nil {
+			msg.err = fmt.Errorf("could not save to your progress: %w", out.Err)
 		}
 		r.mu.Lock()
 		r.err = msg.err
@@ -193,12 +189,15 @@ func (r *recorder) delivered(msg savedMsg) {
 	}
 }
 
-// wait waits for the writes in flight, so that quitting right after an
-// answer still keeps it, and returns the error of one no screen has
+// wait writes what is still queued, so that quitting right after an
+// answer still keeps it, and returns the error of a write no screen has
 // shown.
 func (r *recorder) wait() error {
-	r.pending.Wait()
+	err := r.persist.Flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.err
+	if r.err != nil {
+		return r.err
+	}
+	return err
 }
