@@ -5,8 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/lipgloss/table"
 	"github.com/spf13/cobra"
 
 	"github.com/sglab/sglab/engine"
@@ -176,16 +174,7 @@ func writeAudit(w io.Writer, st styles, world *engine.World, rep *audit.Report) 
 	if len(rep.Exposure) == 0 {
 		fmt.Fprintln(&b, "Nothing: no machine takes a packet from the internet.")
 	} else {
-		t := table.New().
-			Border(lipgloss.HiddenBorder()).BorderTop(false).BorderBottom(false).BorderLeft(false).BorderRight(false).
-			BorderHeader(false).BorderColumn(true).
-			Headers("MACHINE", "PROTOCOL", "PORTS", "FROM").
-			StyleFunc(func(row, col int) lipgloss.Style {
-				if row == table.HeaderRow {
-					return st.header
-				}
-				return st.r.NewStyle()
-			})
+		var rows [][]string
 		for _, e := range rep.Exposure {
 			name := safetext.Line(e.Machine)
 			if e.Name != "" {
@@ -199,10 +188,10 @@ func writeAudit(w io.Writer, st styles, world *engine.World, rep *audit.Report) 
 				if ports == "" {
 					ports = "echo"
 				}
-				t.Row(name, o.Protocol.String(), ports, anyone(o.From))
+				rows = append(rows, []string{name, o.Protocol.String(), ports, anyone(o.From)})
 			}
 		}
-		fmt.Fprintln(&b, t.Render())
+		fmt.Fprintln(&b, columns(st.header, []string{"MACHINE", "PROTOCOL", "PORTS", "FROM"}, rows))
 	}
 	io.WriteString(w, b.String())
 }

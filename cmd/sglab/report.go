@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/lipgloss/table"
 	"github.com/muesli/termenv"
 
 	"github.com/sglab/sglab/engine"
@@ -197,21 +196,12 @@ func writeTable(w io.Writer, st styles, title string, conns []engine.Connection,
 	if title != "" {
 		fmt.Fprintln(w, st.title.Render(safetext.Line(title)))
 	}
-	t := table.New().
-		Border(lipgloss.HiddenBorder()).BorderTop(false).BorderBottom(false).BorderLeft(false).BorderRight(false).
-		BorderHeader(false).BorderColumn(true).
-		Headers("FROM", "TO", "TRAFFIC", "OUTCOME", "REASON", "EXPECTED").
-		StyleFunc(func(row, col int) lipgloss.Style {
-			if row == table.HeaderRow {
-				return st.header
-			}
-			return st.r.NewStyle()
-		})
+	rows := make([][]string, len(conns))
 	for k, c := range conns {
 		r := results[k]
-		t.Row(safetext.Line(c.From), safetext.Line(c.To), safetext.Line(c.What()), st.outcome(r.Outcome), r.Reason.String(), st.expectation(c, r))
+		rows[k] = []string{safetext.Line(c.From), safetext.Line(c.To), safetext.Line(c.What()), st.outcome(r.Outcome), r.Reason.String(), st.expectation(c, r)}
 	}
-	fmt.Fprintln(w, t.Render())
+	fmt.Fprintln(w, columns(st.header, []string{"FROM", "TO", "TRAFFIC", "OUTCOME", "REASON", "EXPECTED"}, rows))
 	fmt.Fprintln(w)
 	line := fmt.Sprintf("%d %s: %d passed, %d failed, %d unchecked", sum.Total, plural(sum.Total, "connection"), sum.Passed, sum.Failed, sum.Unchecked)
 	if sum.Failed > 0 {
