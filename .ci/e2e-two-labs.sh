@@ -32,6 +32,20 @@ wait_for() {
   done
 }
 
+# saved TEXT: wait until the scratch lab's file holds TEXT. The app
+# writes a change a moment after it (store.DefaultDelay merges a burst of
+# changes into one write), off the UI goroutine.
+saved() {
+  local deadline=$((SECONDS + 10))
+  until grep -qF -- "$1" "$home/lab.yaml" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      echo "e2e-two-labs: the scratch lab was never saved with: $1" >&2
+      exit 1
+    fi
+    sleep 0.01
+  done
+}
+
 keys() { local s=$1; shift; t send-keys -t "$s" "$@"; }
 type_text() { t send-keys -t "$1" -l "$2"; }
 
@@ -57,7 +71,7 @@ wait_for two "sglab lab"
 
 group one from-one
 wait_for one "Created security group from-one"
-grep -q "name: from-one" "$home/lab.yaml"
+saved "name: from-one"
 
 group two from-two
 wait_for two "Another sglab changed your scratch lab"
@@ -76,7 +90,7 @@ before=$(cat "$home/lab.yaml")
 # One goes on without a question: nothing changed under it.
 group one one-again
 wait_for one "Created security group one-again"
-grep -q "name: one-again" "$home/lab.yaml"
+saved "name: one-again"
 
 # Two changes its lab again, is asked again, and quits without choosing.
 group two two-again
