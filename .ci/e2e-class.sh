@@ -4,7 +4,10 @@
 # of one generated key; `ssh -tt` in tmux connects with that key, finishes
 # lesson 1 (three pages, the check question, the end) and quits; `sglab
 # class export --format json` then shows lesson 1 done for that learner;
-# a second, unlisted key is refused, and so is a password.
+# a second, unlisted key is refused, and so is a password. Then the server
+# is killed with kill -9 three times in mid-lesson and started again: the
+# database opens, nothing committed is lost, and the learner lands where
+# she left.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,25 +40,35 @@ ssh-keygen -q -t ed25519 -N '' -C 'Ana Lima' -f "$work/ana"
 ssh-keygen -q -t ed25519 -N '' -C 'Eve' -f "$work/eve"
 cp "$work/ana.pub" "$work/roster"
 
-# Port 0: the kernel picks a free port, and serve says which.
-"$work/sglab" serve --class "$work/class" --roster "$work/roster" --listen 127.0.0.1:0 \
-  >"$work/serve.out" 2>"$work/serve.log" &
-server=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/.*listens on 127\.0\.0\.1:\([0-9]*\)\..*/\1/p' "$work/serve.out")
-  [ -n "$port" ] && break
-  kill -0 "$server" 2>/dev/null || fail "sglab serve did not start"
-  sleep 0.1
-done
-[ -n "$port" ] || fail "sglab serve did not say its port"
+# start_serve: port 0, so the kernel picks a free port, and serve says
+# which; it sets server and port.
+start_serve() {
+  "$work/sglab" serve --class "$work/class" --roster "$work/roster" --listen 127.0.0.1:0 \
+    >"$work/serve.out" 2>>"$work/serve.log" &
+  server=$!
+  port=""
+  for _ in $(seq 1 100); do
+    port=$(sed -n 's/.*listens on 127\.0\.0\.1:\([0-9]*\)\..*/\1/p' "$work/serve.out")
+    [ -n "$port" ] && break
+    kill -0 "$server" 2>/dev/null || fail "sglab serve did not start"
+    sleep 0.1
+  done
+  [ -n "$port" ] || fail "sglab serve did not say its port"
+}
+start_serve
 [ "$(stat -c %a "$work/class/host_ed25519")" = 600 ] || fail "the host key is not mode 0600"
 
 # ssh_opts: no config, no agent, no other keys, no prompts, a private
 # known_hosts (the server's host key is new to this client).
-ssh_opts=(-F /dev/null -p "$port" -o IdentitiesOnly=yes -o IdentityAgent=none
-  -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile="$work/known_hosts"
-  -o ConnectTimeout=10)
+ssh_opts() {
+  echo -F /dev/null -p "$port" -o IdentitiesOnly=yes -o IdentityAgent=none \
+    -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$work/known_hosts" -o ConnectTimeout=10
+}
+# The client trusts the host key it is shown first (accept-new, once);
+# after a restart the server must show the same key, or ssh refuses.
+ssh-keyscan -p "$port" -t ed25519 127.0.0.1 2>/dev/null | sed "s/^127.0.0.1/[127.0.0.1]:$port/" >"$work/known_hosts"
+[ -s "$work/known_hosts" ] || fail "ssh-keyscan saw no host key"
+trust_port() { sed -i "s/^\[127.0.0.1\]:[0-9]*/[127.0.0.1]:$port/" "$work/known_hosts"; }
 
 screen() { t capture-pane -p -t e2e; }
 wait_for() {
@@ -70,9 +83,14 @@ wait_for() {
 }
 keys() { t send-keys -t e2e "$@"; }
 
-t -f /dev/null new-session -d -s e2e -x 120 -y 30 \
-  "env TERM=tmux-256color ssh -tt ${ssh_opts[*]} -i $work/ana -o BatchMode=yes learner@127.0.0.1; echo ssh-exit-\$?; sleep 30"
-t set -s escape-time 0
+# connect: Ana's ssh in tmux session e2e.
+connect() {
+  t kill-session -t e2e 2>/dev/null || true
+  t -f /dev/null new-session -d -s e2e -x 120 -y 30 \
+    "env TERM=tmux-256color ssh -tt $(ssh_opts) -i $work/ana -o BatchMode=yes learner@127.0.0.1; echo ssh-exit-\$?; sleep 30"
+  t set -s escape-time 0
+}
+connect
 
 wait_for "Start with lesson 1"
 keys Enter
@@ -105,17 +123,48 @@ grep -qF '"lessons":[{"id":"a-firewall-around-your-instance","title":"Afirewalla
   || { cat "$work/export.json" >&2; fail "the export does not show lesson 1 done"; }
 
 # Eve's key is not on the roster: refused before any session.
-if ssh "${ssh_opts[@]}" -i "$work/eve" -o BatchMode=yes learner@127.0.0.1 true 2>"$work/eve.err" </dev/null; then
+if ssh $(ssh_opts) -i "$work/eve" -o BatchMode=yes learner@127.0.0.1 true 2>"$work/eve.err" </dev/null; then
   fail "an unlisted key got in"
 fi
 grep -q "Permission denied (publickey)" "$work/eve.err" || { cat "$work/eve.err" >&2; fail "the unlisted key was not refused as publickey-only"; }
 
 # The server offers nothing but public keys.
-if ssh "${ssh_opts[@]}" -o PubkeyAuthentication=no -o BatchMode=yes learner@127.0.0.1 true 2>"$work/nokey.err" </dev/null; then
+if ssh $(ssh_opts) -o PubkeyAuthentication=no -o BatchMode=yes learner@127.0.0.1 true 2>"$work/nokey.err" </dev/null; then
   fail "a connection without a key got in"
 fi
 grep -q "Permission denied (publickey)" "$work/nokey.err" || { cat "$work/nokey.err" >&2; fail "no key: not refused as publickey-only"; }
 
 # The log has a line per event with the fingerprint, never a secret.
 grep -q "refused" "$work/serve.log" || fail "the server log has no refusal"
+
+# kill -9 in mid-class, three times: Ana pages through lesson 2, the server
+# is killed without warning a moment after her last page was saved, and
+# starts again on the same class. Each time the database opens, lesson 1
+# is still done, she lands on the page she left, and the host key is the
+# one her ssh already trusts.
+for page in 1 2 3; do
+  connect
+  if ((page == 1)); then
+    wait_for "1 of"
+    keys Enter
+    wait_for "Inbound and outbound"
+    keys 2 Enter
+  else
+    wait_for "Continue where you left off: lesson 2, Inbound and outbound, page $((page - 1))"
+    keys Enter Enter
+    wait_for "page $((page - 1)) of"
+    keys n
+  fi
+  wait_for "page $page of"
+  sleep 0.5 # the persister writes a burst of changes 150 ms after it
+  kill -9 "$server"
+  wait "$server" 2>/dev/null || true
+  wait_for "ssh-exit-"
+  start_serve
+  trust_port
+  "$work/sglab" class export --class "$work/class" --format json >"$work/export.json" || fail "no export after kill -9 (round $page)"
+  grep -qF '"lessons_done":1,' <<<"$(tr -d ' \n' <"$work/export.json")" || fail "lesson 1 lost after kill -9 (round $page)"
+done
+connect
+wait_for "Continue where you left off: lesson 2, Inbound and outbound, page 3"
 echo "e2e-class: ok (port $port)"
