@@ -1,3 +1,5 @@
+//go:build docs
+
 package main
 
 import (
@@ -104,3 +106,7 @@ func plainTextForMarkdown(cmd *cobra.Command) {
 		plainTextForMarkdown(c)
 	}
 }
+
+// addDocsCmd adds the hidden __docs command: this file is built only with
+// -tags docs (see nodocs.go).
+func addDocsCmd(root *cobra.Command) { root.AddCommand(newDocsCmd()) }

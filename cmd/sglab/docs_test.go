@@ -1,3 +1,5 @@
+//go:build docs
+
 package main
 
 import (
@@ -10,6 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 )
+
+// buildTags builds the binary the tests run as the test binary was built:
+// with the __docs command.
+const buildTags = "docs"
 
 // TestDocsCompletionsAreCobras runs the hidden command as .ci/release does
 // and checks each shell's file is what `sglab completion SHELL` prints, so

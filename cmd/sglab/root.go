@@ -83,7 +83,7 @@ get refused, or time out.`,
 	root.AddCommand(newAuditCmd())
 	root.AddCommand(newExportCmd())
 	root.AddCommand(newServeCmd(tui), newClassCmd())
-	root.AddCommand(newDocsCmd())
+	addDocsCmd(root)
 	return root
 }
 
