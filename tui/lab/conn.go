@@ -837,14 +837,19 @@ func (c *connPane) historyLines() []string {
 	cells := make([][]string, len(c.history))
 	for k, s := range c.history {
 		outcome := outcomeStyle(st, s.res.Outcome).Render(s.res.Outcome.String())
-		if k == 0 && c.pending {
+		waiting := k == 0 && c.pending
+		if waiting {
 			outcome = ctx.Mark(c.spin.View()+" …", "waiting…")
 		}
 		expect := ""
-		if e := s.conn.Expect; e != engine.OutcomeNone {
+		if e := s.conn.Expect; e != engine.OutcomeNone && !waiting { // no verdict before the wait is over
 			expect = expectation(ctx, e, s.res.Outcome)
 		}
-		cells[k] = []string{outcome, ctx.Route(c.label(s.conn.From), c.label(s.conn.To)), portLabel(s.conn.Protocol, s.conn.Port), expect}
+		port := portLabel(s.conn.Protocol, s.conn.Port)
+		if s.conn.SourcePort != 0 { // two rows that differ only by the client's port must not read alike
+			port += " from port " + strconv.Itoa(s.conn.SourcePort)
+		}
+		cells[k] = []string{outcome, ctx.Route(c.label(s.conn.From), c.label(s.conn.To)), port, expect}
 	}
 	cols := layoutColumns(c.width-2, nil, cells...)
 	shown, _ := c.shown()

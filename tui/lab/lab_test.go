@@ -552,6 +552,22 @@ connections:
 	if m.conn.history[0].conn.To != "54.210.0.10" || len(m.conn.history) != 2 {
 		t.Fatalf("history = %+v", m.conn.history)
 	}
+
+	// While a timeout is waited out, its row gives no verdict yet.
+	ctx := tuitest.Context(t)
+	ctx.Timeout = 3 * time.Second
+	m = New(ctx, w, WithPath("ssh.yaml"))
+	m.SetSize(120, 40)
+	m.setFocus(paneConn)
+	drive(m, "down", "down", "down", "down", "enter")
+	if !m.conn.pending {
+		t.Fatal("the timeout is not waited out")
+	}
+	for _, line := range strings.Split(m.conn.View(), "\n") {
+		if strings.Contains(line, "…") && strings.Contains(line, "SSH 22") && strings.Contains(line, "expected") {
+			t.Errorf("the row being waited for gives its verdict: %q", line)
+		}
+	}
 }
 
 // TestSavingSaysWhereAndAsksBeforeReplacing is issue 8's item 8: save-as
