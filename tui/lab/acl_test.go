@@ -314,7 +314,7 @@ func TestComposerSourcePort(t *testing.T) {
 		t.Fatalf("fired %+v: %s", c, lastOutcome(m))
 	}
 	connAllSays(t, m, "Src ‹ port 80_ ›", "dropped the reply to your port 80", "from port 80") // the history row says it too
-	drive(m, "backspace", "backspace", "right", "enter") // the default, then 1024
+	drive(m, "backspace", "backspace", "right", "enter")                                       // the default, then 1024
 	if c := m.conn.history[0].conn; c.SourcePort != 1024 || lastOutcome(m) != engine.Connected {
 		t.Fatalf("fired %+v: %s", c, lastOutcome(m))
 	}
