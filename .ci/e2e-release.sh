@@ -49,9 +49,11 @@ for archive in "${archives[@]}"; do
   mkdir "$work/$top"
   if [ "$goos" = windows ]; then
     entries=$(unzip -Z1 "$archive")
-    # Every entry's time (zipinfo -T's seventh column) is the commit's.
+    # Every entry's time (zipinfo -T's seventh column) is the commit's, as
+    # a zip holds it: MS-DOS times count in steps of 2 s, and zip rounds an
+    # odd second up.
     stamps=$(zipinfo -T "$archive" | awk '$1 ~ /^[-d]r/ {print $7}' | sort -u)
-    want_stamps=$(date -u -d "@$epoch" +%Y%m%d.%H%M%S)
+    want_stamps=$(date -u -d "@$(((epoch + 1) / 2 * 2))" +%Y%m%d.%H%M%S)
     unzip -q "$archive" -d "$work"
   else
     entries=$(tar -tzf "$archive")
