@@ -73,11 +73,27 @@ func checkFile(cmd *cobra.Command, path string, asJSON bool) int {
 
 // load reads a scenario, printing its errors and warnings on standard error.
 func load(cmd *cobra.Command, path string) (*engine.World, bool) {
+	return loadShowing(cmd, path, -1)
+}
+
+// loadShowing is load printing at most maxWarnings warnings (all of them
+// when it is negative), then how many more there are: the lab opens an
+// imported account, whose thousands of warnings would scroll past before
+// the screen clears and be back when it quits. Errors are always all shown.
+func loadShowing(cmd *cobra.Command, path string, maxWarnings int) (*engine.World, bool) {
 	w, ds, err := engine.LoadFile(path, maxFileSize(cmd))
 	if err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "sglab: cannot read %s: %s\n", safetext.Line(path), safetext.Line(unwrapPathError(err).Error()))
 		return nil, false
 	}
-	printDiagnostics(cmd.ErrOrStderr(), ds)
+	warnings := ds.Warnings()
+	if maxWarnings < 0 || len(warnings) <= maxWarnings || ds.HasErrors() {
+		printDiagnostics(cmd.ErrOrStderr(), ds)
+		return w, w != nil
+	}
+	printDiagnostics(cmd.ErrOrStderr(), warnings[:maxWarnings])
+	more := len(warnings) - maxWarnings
+	fmt.Fprintf(cmd.ErrOrStderr(), "sglab: and %d more %s; sglab check %s lists them all\n",
+		more, plural(more, "warning"), safetext.Line(path))
 	return w, w != nil
 }

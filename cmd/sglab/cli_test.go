@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -255,5 +256,27 @@ func TestExplainShowsEveryStep(t *testing.T) {
 	}
 	if len(rep.Results) != 1 || rep.Results[0].Outcome != "connected" || len(rep.Results[0].Trace) < 3 {
 		t.Errorf("explain --json: %+v", rep)
+	}
+}
+
+// The lab shows a few of a file's warnings before it opens and says how
+// many more `sglab check` lists; check shows them all.
+func TestLabShowsAFewWarnings(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\nvpcs: [{id: vpc-main, cidr: 10.0.0.0/16}]\nsecurity_groups:\n")
+	for k := range 25 {
+		fmt.Fprintf(&b, "  - {id: sg-%d, name: open-%d, vpc: vpc-main, inbound: [{protocol: tcp, ports: 22, source: 0.0.0.0/0}]}\n", k, k)
+	}
+	dir := writeScenario(t, "open.yaml", b.String())
+	_, stderr, _ := sglab(t, dir, "lab", "open.yaml")
+	if n := strings.Count(stderr, "warning:"); n != labWarnings {
+		t.Errorf("the lab printed %d warnings, want %d:\n%s", n, labWarnings, stderr)
+	}
+	if !strings.Contains(stderr, "sglab: and ") || !strings.Contains(stderr, "more warnings; sglab check open.yaml lists them all") {
+		t.Errorf("the lab does not say how many more:\n%s", stderr)
+	}
+	_, stderr, _ = sglab(t, dir, "check", "open.yaml")
+	if n := strings.Count(stderr, "warning:"); n <= labWarnings {
+		t.Errorf("check printed %d warnings:\n%s", n, stderr)
 	}
 }

@@ -19,6 +19,10 @@ import (
 	"github.com/sglab/sglab/tui/theme"
 )
 
+// labWarnings is how many of a file's warnings `sglab lab FILE` prints
+// before it opens; `sglab check` prints them all.
+const labWarnings = 10
+
 // tuiOptions are the flags of the terminal UI, shared by `sglab` and
 // `sglab lab`.
 type tuiOptions struct {
@@ -80,7 +84,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions, file string, openLab bool) error 
 	var w *engine.World
 	if file != "" {
 		var ok bool
-		if w, ok = load(cmd, file); !ok {
+		if w, ok = loadShowing(cmd, file, labWarnings); !ok {
 			return exitError{exitInvalid}
 		}
 	}
