@@ -75,17 +75,8 @@ func aclStep(r *reader, outer fields, s Step) (Step, bool) {
 
 // entryStep reads an add-entry, replace-entry or remove-entry step.
 func entryStep(r *reader, f fields, s Step) (Step, bool) {
-	ok := true
 	acl, vpc := f.str("acl", true), f.str("vpc", false)
-	d := engine.Inbound
-	switch dir := f.str("direction", false); dir {
-	case "", "inbound":
-	case "outbound":
-		d = engine.Outbound
-	default:
-		r.errorf(f.at("direction"), engine.CodeInvalidValue, "direction is inbound or outbound, not %q", dir)
-		ok = false
-	}
+	d, ok := direction(r, f)
 	n, hasRule := f.number("rule", true, engine.MinACLRule, engine.MaxACLRule)
 	ok = ok && hasRule && acl != ""
 	if s.Op == opRemoveEntry {

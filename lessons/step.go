@@ -124,18 +124,22 @@ func parseStep(r *reader, n *yamlread.Node, start *engine.World) (Step, bool) {
 	return Step{}, false
 }
 
-func ruleStep(r *reader, f fields, s Step, start *engine.World) (Step, bool) {
-	ok := true
-	group, vpc := f.str("group", true), f.str("vpc", false)
-	d := engine.Inbound
+// direction reads a step's direction: inbound unless it says outbound.
+func direction(r *reader, f fields) (engine.Direction, bool) {
 	switch dir := f.str("direction", false); dir {
 	case "", "inbound":
+		return engine.Inbound, true
 	case "outbound":
-		d = engine.Outbound
+		return engine.Outbound, true
 	default:
 		r.errorf(f.at("direction"), engine.CodeInvalidValue, "direction is inbound or outbound, not %q", dir)
-		ok = false
+		return engine.Inbound, false
 	}
+}
+
+func ruleStep(r *reader, f fields, s Step, start *engine.World) (Step, bool) {
+	group, vpc := f.str("group", true), f.str("vpc", false)
+	d, ok := direction(r, f)
 	peerKey, wrongKey := "source", "destination"
 	if d == engine.Outbound {
 		peerKey, wrongKey = wrongKey, peerKey
