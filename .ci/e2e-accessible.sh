@@ -8,28 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-work=$(mktemp -d)
-sock="$work/tmux.sock"
-t() { tmux -S "$sock" "$@"; }
-cleanup() { t kill-server 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-go build -o "$work/sglab" ./cmd/sglab
-
-screen() { t capture-pane -p -t e2e; }
-
-# wait_for TEXT [SECONDS]: poll the screen until TEXT shows, or fail.
-wait_for() {
-  local deadline=$((SECONDS + ${2:-10}))
-  until screen | grep -qF -- "$1"; do
-    if ((SECONDS >= deadline)); then
-      echo "e2e-accessible: timed out waiting for: $1" >&2
-      screen >&2
-      exit 1
-    fi
-    sleep 0.005
-  done
-}
+name=e2e-accessible
+# shellcheck source=.ci/lib.sh
+. .ci/lib.sh
 
 # words: fail if a glyph that carries meaning shows (marks, arrows, a
 # spinner's frames); frames of box-drawing characters may stay.

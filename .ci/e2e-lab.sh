@@ -9,28 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-work=$(mktemp -d)
-sock="$work/tmux.sock"
-t() { tmux -S "$sock" "$@"; }
-cleanup() { t kill-server 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-go build -o "$work/sglab" ./cmd/sglab
-
-screen() { t capture-pane -p -t e2e; }
-
-# wait_for TEXT [SECONDS]: poll the screen until TEXT shows, or fail.
-wait_for() {
-  local deadline=$((SECONDS + ${2:-10}))
-  until screen | grep -qF -- "$1"; do
-    if ((SECONDS >= deadline)); then
-      echo "e2e-lab: timed out waiting for: $1" >&2
-      screen >&2
-      exit 1
-    fi
-    sleep 0.005
-  done
-}
+name=e2e-lab
+# shellcheck source=.ci/lib.sh
+. .ci/lib.sh
 
 # wait_exit: poll until sglab has quit (its tmux session ends with it).
 wait_exit() {
