@@ -12,8 +12,11 @@ type path struct {
 
 // route picks the addresses on both ends, following the format's rules.
 func (r *Result) route() {
-	if src, dst := r.From.Instance, r.To.Instance; src != nil && dst != nil && !r.To.Addr.IsValid() && src.VPC == dst.VPC {
-		// The common case, decided without a call: two instances of one VPC.
+	if src, dst := r.From.Instance, r.To.Instance; src != nil && dst != nil && src.VPC == dst.VPC &&
+		(!r.To.Addr.IsValid() || r.To.Addr == dst.PrivateIP && dst.PrivateIP.Is4()) {
+		// The common case, decided without a call: two instances of one
+		// VPC, the destination named or written as its private IPv4
+		// address, which is what routeToAddr would decide at more cost.
 		r.SrcAddr, r.DstAddr, r.Private = src.PrivateIP, dst.PrivateIP, true
 		return
 	}
