@@ -16,32 +16,38 @@ type RuleRef struct {
 // refers to the world as it was when it was evaluated, so a result kept
 // across a change to the world still explains what happened then, and
 // Matched, FirstMatch and Explanation always agree with one another.
+//
+// Evaluate zeroes and returns a Result on every call, so its fields are
+// laid out without padding: the bytes and the small numbers together,
+// after the connection.
 type Result struct {
 	Conn    Connection
 	Outcome Outcome
 	Reason  Reason
+	// Private is true when the packet stays inside one VPC, the only path on
+	// which group-reference rules match.
+	Private bool
+
+	why  unreachableCause
+	drop aclDrop
+	// out and in are the numbers of the first rule that allowed each
+	// direction, plus one (zero: none); from and to the instances'
+	// numbers, -1 for a host or an address.
+	out, in  int32
+	from, to int32
 
 	From, To Endpoint
 	// SrcAddr is the source address as the destination sees it, DstAddr the
 	// address the packet is sent to. Both are invalid when unreachable
 	// before an address could be chosen.
 	SrcAddr, DstAddr netip.Addr
-	// Private is true when the packet stays inside one VPC, the only path on
-	// which group-reference rules match.
-	Private bool
 
 	// Trace holds every step the engine took, when asked for with Trace.
 	Trace []Step
 
 	// x is the compiled world the result was evaluated in; it never
-	// changes. out and in are the numbers of the first rule that allowed
-	// each direction, plus one (zero: none); from and to the instances'
-	// numbers, -1 for a host or an address.
-	x        *compiled
-	out, in  int32
-	from, to int32
-	why      unreachableCause
-	drop     aclDrop
+	// changes.
+	x *compiled
 }
 
 // unreachableCause says why no address could be used.
@@ -98,29 +104,33 @@ const (
 // Evaluate returns what happens to connection c in world w. It allocates
 // nothing; ask the result for Matched or Explanation when they are needed.
 func Evaluate(w *World, c Connection) (r Result) {
-	w.compiled().evaluate(&r, c, false)
+	r.Conn = c
+	w.compiled().evaluate(&r, false)
 	return r
 }
 
 // Trace evaluates c like Evaluate and records every step in Result.Trace.
 func Trace(w *World, c Connection) (r Result) {
-	w.compiled().evaluate(&r, c, true)
+	r.Conn = c
+	w.compiled().evaluate(&r, true)
 	return r
 }
 
-// evaluate fills in r, the caller's zero Result, rather than returning one,
-// so that the result is written once, in place.
-func (x *compiled) evaluate(r *Result, c Connection, trace bool) {
-	x.resolveEnds(r, c)
+// evaluate fills in r, the caller's Result, zero but for its Conn, rather
+// than returning one, so that the result is written once, in place. The
+// connection travels in r too: as an argument of its own its 64 bytes
+// would be copied through the stack at every call.
+func (x *compiled) evaluate(r *Result, trace bool) {
+	x.resolveEnds(r)
 	r.decide(trace)
 }
 
-// resolveEnds fills in the part of r that depends only on the
+// resolveEnds fills in the part of r that depends only on its
 // connection's two ends: what they are and the path between them.
-func (x *compiled) resolveEnds(r *Result, c Connection) {
-	r.Conn, r.x = c, x
-	ok1 := x.resolveInto(c.From, &r.From, &r.from)
-	ok2 := x.resolveInto(c.To, &r.To, &r.to)
+func (x *compiled) resolveEnds(r *Result) {
+	r.x = x
+	ok1 := x.resolveInto(r.Conn.From, &r.From, &r.from)
+	ok2 := x.resolveInto(r.Conn.To, &r.To, &r.to)
 	if !ok1 || !ok2 {
 		r.why = noSuchEnd
 	} else {
@@ -138,8 +148,8 @@ type Ends struct {
 
 // ResolveEnds looks up from and to in w as Evaluate does.
 func ResolveEnds(w *World, from, to string) Ends {
-	var e Ends
-	w.compiled().resolveEnds(&e.base, Connection{From: from, To: to})
+	e := Ends{base: Result{Conn: Connection{From: from, To: to}}}
+	w.compiled().resolveEnds(&e.base)
 	return e
 }
 
@@ -290,21 +300,27 @@ func (r Result) Matched() []RuleRef {
 	if r.Outcome == Timeout || r.Outcome == OutcomeNone {
 		return []RuleRef{}
 	}
-	if r.Trace == nil {
-		var traced Result
-		r.x.evaluate(&traced, r.Conn, true)
-		r = traced
-	}
 	// The trace names every rule it looked at; the ones that matched are
 	// the answer. Nothing guards a host, so a connection between hosts
 	// has none.
 	out := []RuleRef{}
-	for _, s := range r.Trace {
+	for _, s := range r.traced().Trace {
 		if s.Match && s.Rule >= 0 && (s.Phase == PhaseOutbound || s.Phase == PhaseInbound) {
 			out = append(out, RuleRef{Group: s.Group, Direction: directionOf(s.Phase), Index: s.Rule})
 		}
 	}
 	return out
+}
+
+// traced returns r with its trace: r itself when it has one, otherwise
+// its connection evaluated again, traced, in the world r was taken in.
+func (r *Result) traced() *Result {
+	if r.Trace != nil {
+		return r
+	}
+	t := &Result{Conn: r.Conn}
+	r.x.evaluate(t, true)
+	return t
 }
 
 func directionOf(p Phase) Direction {

@@ -304,13 +304,8 @@ func (r Result) ACLDecisions() []ACLDecision {
 	if r.x == nil {
 		return nil
 	}
-	if r.Trace == nil {
-		var traced Result
-		r.x.evaluate(&traced, r.Conn, true)
-		r = traced
-	}
 	var out []ACLDecision
-	for _, s := range r.Trace {
+	for _, s := range r.traced().Trace {
 		if s.ACL != nil {
 			out = append(out, *s.ACL)
 		}
