@@ -199,17 +199,26 @@ func (c *crule) peerMatches(p *probe) bool {
 	return c.fam == p.fam && c.holds(p.hi, p.lo)
 }
 
-// holds reports whether the rule's range holds an address of its family.
+// holds reports whether the rule's range holds an address of its family:
+// the address agrees with the range's first one on every bit the prefix
+// fixes.
 func (c *crule) holds(hi, lo uint64) bool {
-	switch b := c.bits; {
-	case b == 0:
-		return true
-	case b <= 64:
-		return (hi^c.hi)>>(64-b) == 0
-	default:
-		return hi == c.hi && (lo^c.lo)>>(128-b) == 0
-	}
+	m := &prefixMasks[c.bits]
+	return (hi^c.hi)&m[0]|(lo^c.lo)&m[1] == 0
 }
+
+// prefixMasks are, for each prefix length counted in 128 bits, the bits it
+// fixes in an address's high and low word. holds and bounds read them
+// rather than shifting by the length: a shift needs a branch for a word
+// the prefix fixes wholly or not at all, and holds runs for every rule
+// firstMatch looks at.
+var prefixMasks = func() (m [129][2]uint64) {
+	for b := range m {
+		// A shift by 64 gives 0 in Go: no bit of that word is fixed.
+		m[b] = [2]uint64{^uint64(0) << (64 - min(b, 64)), ^uint64(0) << (128 - max(b, 64))}
+	}
+	return m
+}()
 
 // firstMatch returns the number, plus one, of the first rule that lets the
 // probe through, or zero: the loop an untraced evaluation spends its time
@@ -236,12 +245,6 @@ func firstMatch(rules []crule, p *probe) int32 {
 
 // bounds are the first and last address of a compiled rule's range.
 func (c *crule) bounds() (first, last addrKey) {
-	hostHi, hostLo := ^uint64(0), ^uint64(0)
-	switch b := c.bits; {
-	case b >= 64:
-		hostHi, hostLo = 0, hostLo>>(b-64)
-	case b > 0:
-		hostHi >>= b
-	}
-	return addrKey{c.fam, c.hi, c.lo}, addrKey{c.fam, c.hi | hostHi, c.lo | hostLo}
+	m := &prefixMasks[c.bits]
+	return addrKey{c.fam, c.hi, c.lo}, addrKey{c.fam, c.hi | ^m[0], c.lo | ^m[1]}
 }
