@@ -20,7 +20,7 @@ type compiled struct {
 	groupNum  map[string]int32
 	instances []*Instance
 	hosts     []*Host
-	refs      map[string]endRef // instance and host ids, names and addresses as written
+	refs      refTable // instance and host ids, names and addresses as written
 	addrs     map[netip.Addr]endRef
 
 	// grules holds each group's compiled rules per direction, and insts
@@ -40,11 +40,39 @@ type compiled struct {
 	hasACLs bool
 }
 
-// endRef is an instance or a host by its number, the other -1; addr is
-// set when the end was named by one of its addresses.
+// endRef is an instance or a host by its number, the other -1, and which
+// of its addresses a reference to it spells, if it spells one.
 type endRef struct {
 	inst, host int32
-	addr       netip.Addr
+	by         addrField
+}
+
+// addrField is one of a machine's addresses.
+type addrField uint8
+
+const (
+	noAddr addrField = iota
+	privateIP
+	publicIP
+	ipv6Addr
+	hostIP
+)
+
+// addr is the address n was spelled as, or the zero Addr for an id or a
+// name.
+func (x *compiled) addr(n endRef) netip.Addr {
+	switch n.by {
+	case noAddr:
+	case privateIP:
+		return x.instances[n.inst].PrivateIP
+	case publicIP:
+		return x.instances[n.inst].PublicIP
+	case ipv6Addr:
+		return x.instances[n.inst].IPv6
+	case hostIP:
+		return x.hosts[n.host].IP
+	}
+	return netip.Addr{}
 }
 
 // cinst is one instance, compiled: its groups, and the union of their
@@ -106,7 +134,7 @@ func (w *World) compile() {
 		groupNum:  make(map[string]int32, len(w.Groups)),
 		instances: slices.Clone(w.Instances),
 		hosts:     slices.Clone(w.Hosts),
-		refs:      make(map[string]endRef, 5*len(w.Instances)+3*len(w.Hosts)),
+		refs:      newRefTable(5*len(w.Instances) + 3*len(w.Hosts)),
 		addrs:     make(map[netip.Addr]endRef, 3*len(w.Instances)+len(w.Hosts)),
 		grules:    make([][2][]crule, len(w.Groups)),
 		insts:     make([]cinst, len(w.Instances)),
@@ -122,32 +150,35 @@ func (w *World) compile() {
 	// then names, then ids, so that an id wins over a name and a name over
 	// an address if they ever collide.
 	for k, i := range w.Instances {
-		for _, a := range []netip.Addr{i.PrivateIP, i.PublicIP, i.IPv6} {
-			if a.IsValid() {
-				x.addrs[a] = endRef{int32(k), -1, netip.Addr{}}
-				x.refs[a.String()] = endRef{int32(k), -1, a}
+		for _, f := range [...]struct {
+			by addrField
+			a  netip.Addr
+		}{{privateIP, i.PrivateIP}, {publicIP, i.PublicIP}, {ipv6Addr, i.IPv6}} {
+			if f.a.IsValid() {
+				x.addrs[f.a] = endRef{int32(k), -1, noAddr}
+				x.refs.set(f.a.String(), endRef{int32(k), -1, f.by})
 			}
 		}
 	}
 	for k, h := range w.Hosts {
 		if h.IP.IsValid() {
-			x.addrs[h.IP] = endRef{-1, int32(k), netip.Addr{}}
-			x.refs[h.IP.String()] = endRef{-1, int32(k), h.IP}
+			x.addrs[h.IP] = endRef{-1, int32(k), noAddr}
+			x.refs.set(h.IP.String(), endRef{-1, int32(k), hostIP})
 		}
 	}
 	for k, i := range w.Instances {
 		if i.Name != "" {
-			x.refs[i.Name] = endRef{int32(k), -1, netip.Addr{}}
+			x.refs.set(i.Name, endRef{int32(k), -1, noAddr})
 		}
 	}
 	for k, h := range w.Hosts {
 		if h.Name != "" {
-			x.refs[h.Name] = endRef{-1, int32(k), netip.Addr{}}
+			x.refs.set(h.Name, endRef{-1, int32(k), noAddr})
 		}
 	}
 	members := make([]int32, 0, len(w.Instances))
 	for k, i := range w.Instances {
-		x.refs[i.ID] = endRef{int32(k), -1, netip.Addr{}}
+		x.refs.set(i.ID, endRef{int32(k), -1, noAddr})
 		start := len(members)
 		for _, id := range i.Groups {
 			if g, ok := x.groupNum[id]; ok && !slices.Contains(members[start:], g) {
@@ -157,7 +188,7 @@ func (w *World) compile() {
 		x.insts[k].groups = members[start:len(members):len(members)]
 	}
 	for k, h := range w.Hosts {
-		x.refs[h.ID] = endRef{-1, int32(k), netip.Addr{}}
+		x.refs.set(h.ID, endRef{-1, int32(k), noAddr})
 	}
 	x.layOutInstances()
 	x.compileACLs(w)
@@ -256,10 +287,10 @@ func (x *compiled) resolve(ref string) (end, bool) {
 // number, which evaluation keeps in its Result: the hot path copies no
 // Endpoint around.
 func (x *compiled) resolveInto(ref string, e *Endpoint, inst *int32) bool {
-	n, ok := x.refs[ref]
+	n, ok := x.refs.find(ref)
 	switch {
 	case ok:
-		e.Addr = n.addr
+		e.Addr = x.addr(n)
 	case !couldBeAddr(ref):
 		*inst = -1
 		return false
