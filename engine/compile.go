@@ -85,6 +85,9 @@ type cinst struct {
 	// subnet numbers the instance's subnet (a declared one by its index,
 	// a VPC's implicit one after them), acl its ACL; -1 when none.
 	subnet, acl int32
+	// vpc numbers the instance's VPC id, so that routing tells whether two
+	// instances share a VPC without comparing strings.
+	vpc int32
 }
 
 // The kinds of traffic a connection carries, each with its own run of
@@ -177,7 +180,12 @@ func (w *World) compile() {
 		}
 	}
 	members := make([]int32, 0, len(w.Instances))
+	vpcNum := make(map[string]int32, len(w.VPCs))
 	for k, i := range w.Instances {
+		if _, ok := vpcNum[i.VPC]; !ok {
+			vpcNum[i.VPC] = int32(len(vpcNum))
+		}
+		x.insts[k].vpc = vpcNum[i.VPC]
 		x.refs.set(i.ID, endRef{int32(k), -1, noAddr})
 		start := len(members)
 		for _, id := range i.Groups {

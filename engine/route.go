@@ -12,7 +12,7 @@ type path struct {
 
 // route picks the addresses on both ends, following the format's rules.
 func (r *Result) route() {
-	if src, dst := r.From.Instance, r.To.Instance; src != nil && dst != nil && src.VPC == dst.VPC &&
+	if src, dst := r.From.Instance, r.To.Instance; src != nil && dst != nil && r.x.insts[r.from].vpc == r.x.insts[r.to].vpc &&
 		(!r.To.Addr.IsValid() || r.To.Addr == dst.PrivateIP && dst.PrivateIP.Is4()) {
 		// The common case, decided without a call: two instances of one
 		// VPC, the destination named or written as its private IPv4
