@@ -383,7 +383,7 @@ func (e Endpoint) Label() string {
 }
 
 // listening returns what runs on the endpoint.
-func (e Endpoint) listening() []Service {
+func (e *Endpoint) listening() []Service {
 	switch {
 	case e.Instance != nil:
 		return e.Instance.Listening
@@ -394,8 +394,12 @@ func (e Endpoint) listening() []Service {
 }
 
 // Listens reports whether something on the endpoint listens on protocol and port.
-func (e Endpoint) Listens(p Protocol, port int) bool {
-	for _, s := range e.listening() {
+func (e Endpoint) Listens(p Protocol, port int) bool { return listensOn(e.listening(), p, port) }
+
+// listensOn reports whether one of services is on protocol and port.
+// Evaluation calls it on its Result's endpoint, which Listens would copy.
+func listensOn(services []Service, p Protocol, port int) bool {
+	for _, s := range services {
 		if s.Protocol == p && s.Port == port {
 			return true
 		}

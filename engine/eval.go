@@ -164,7 +164,7 @@ func (e *Ends) Evaluate(p Protocol, port int) Result {
 
 // decide evaluates the connection whose ends resolveEnds filled in.
 func (r *Result) decide(trace bool) {
-	c := r.Conn
+	c := &r.Conn
 	if trace {
 		r.traceAddresses()
 	}
@@ -172,7 +172,7 @@ func (r *Result) decide(trace bool) {
 		r.finish(Unreachable, trace)
 		return
 	}
-	key := keyOf(TrafficOf(c))
+	key := keyOf(trafficOf(c.Protocol, c.Port))
 	if r.from >= 0 {
 		if r.out = r.check(Outbound, key, trace); r.out == 0 {
 			r.finish(OutboundBlocked, trace)
@@ -197,7 +197,7 @@ func (r *Result) decide(trace bool) {
 		r.traceOutside(Inbound)
 	}
 	reason := NoListener
-	if !c.Protocol.HasPorts() || r.To.Listens(c.Protocol, c.Port) {
+	if !c.Protocol.HasPorts() || listensOn(r.To.listening(), c.Protocol, c.Port) {
 		reason = Allowed
 	}
 	if acls {

@@ -25,10 +25,14 @@ func TCP(port int) Traffic { return Traffic{Protocol: ProtoTCP, Port: port} }
 
 // TrafficOf is the traffic of a test connection: for icmp and icmpv6, the
 // echo request (type 8 or 128, code 0).
-func TrafficOf(c Connection) Traffic {
-	t := Traffic{Protocol: c.Protocol, Port: c.Port}
-	if c.Protocol.IsICMP() {
-		t.Port, t.Code = echoRequest(c.Protocol)
+func TrafficOf(c Connection) Traffic { return trafficOf(c.Protocol, c.Port) }
+
+// trafficOf is TrafficOf from the two fields of the connection it reads:
+// evaluation gets them without copying the whole connection.
+func trafficOf(p Protocol, port int) Traffic {
+	t := Traffic{Protocol: p, Port: port}
+	if p.IsICMP() {
+		t.Port, t.Code = echoRequest(p)
 	}
 	return t
 }
