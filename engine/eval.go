@@ -239,20 +239,20 @@ func (r *Result) check(d Direction, key trafficKey, trace bool) int32 {
 	if d == Inbound {
 		self, other, addr = r.to, r.from, &r.SrcAddr
 	}
-	p := probe{key: key}
-	p.hi, p.lo, p.fam = addr128(*addr)
+	a := keyOfAddr(*addr)
+	var peer *cinst
 	if r.Private && other >= 0 {
-		p.groups = r.x.insts[other].groups
+		peer = &r.x.insts[other]
 	}
 	if trace {
-		return r.traceCheck(d, self, &p)
+		return r.traceCheck(d, self, key, a, peer)
 	}
 	if kind := kindOf(r.Conn.Protocol); kind >= 0 {
-		return firstMatch(r.x.insts[self].rules[d][kind], &p)
+		return firstMatch(r.x.insts[self].rules[d][kind], key, a, peer)
 	}
 	// A protocol no connection of a file carries: the groups' own rules.
 	for _, g := range r.x.insts[self].groups {
-		if n := firstMatch(r.x.grules[g][d], &p); n > 0 {
+		if n := firstMatch(r.x.grules[g][d], key, a, peer); n > 0 {
 			return n
 		}
 	}
@@ -261,7 +261,7 @@ func (r *Result) check(d Direction, key trafficKey, trace bool) int32 {
 
 // traceCheck is check looking at every rule of instance number self,
 // group by group, and recording each in the trace.
-func (r *Result) traceCheck(d Direction, self int32, p *probe) int32 {
+func (r *Result) traceCheck(d Direction, self int32, key trafficKey, a addrKey, peer *cinst) int32 {
 	x := r.x
 	var first int32
 	for _, g := range x.insts[self].groups {
@@ -271,7 +271,7 @@ func (r *Result) traceCheck(d Direction, self int32, p *probe) int32 {
 				Text: x.groups[g].ID + " has no " + d.String() + " rules"})
 		}
 		for k := range rules {
-			ok := rules[k].matches(p)
+			ok := rules[k].matches(key, a, peer)
 			r.traceRule(d, x.groups[g], k, ok)
 			if ok && first == 0 {
 				first = rules[k].ref + 1

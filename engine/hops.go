@@ -184,9 +184,7 @@ func (x *compiled) aclDecide(inst int32, d Direction, key trafficKey, peer netip
 	if a < 0 {
 		return false, 0
 	}
-	p := probe{key: key}
-	p.hi, p.lo, p.fam = addr128(peer)
-	if n := firstMatch(x.acls[a].entries[d], &p); n > 0 {
+	if n := firstMatch(x.acls[a].entries[d], key, keyOfAddr(peer), nil); n > 0 {
 		e := x.entries[n-1]
 		return e.allow, e.rule
 	}
@@ -373,8 +371,7 @@ func (r *Result) traceACL(inst int32, d Direction, reply bool, key trafficKey, p
 		return
 	}
 	a := &r.x.acls[c.acl]
-	p := probe{key: key}
-	p.hi, p.lo, p.fam = addr128(peer)
+	addr := keyOfAddr(peer)
 	sorted := a.acl.Sorted(d)
 	prep := "to"
 	if d == Inbound {
@@ -386,7 +383,7 @@ func (r *Result) traceACL(inst int32, d Direction, reply bool, key trafficKey, p
 		where += " (" + dec.Subnet + ")"
 	}
 	for k := range a.entries[d] {
-		ok := a.entries[d][k].matches(&p)
+		ok := a.entries[d][k].matches(key, addr, nil)
 		e := sorted[k]
 		verdict := "does not match"
 		if ok {

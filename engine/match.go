@@ -174,33 +174,37 @@ func addr128v6(a netip.Addr) (hi, lo uint64, fam uint8) {
 	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), 6
 }
 
-// probe is a packet as the rules of one side see it: its traffic, the
-// other end's address, and the other end's groups when a group reference
-// can match (a private path from or to an instance).
-type probe struct {
-	key    trafficKey
-	fam    uint8
-	hi, lo uint64
-	groups []int32
+// A packet, as the rules of one side see it, is its traffic key, the
+// other end's address, and the other end's instance when a group
+// reference can match (a private path from or to an instance), nil
+// otherwise. The matcher takes the three as arguments, not as one struct,
+// so that they stay in registers.
+
+// matches is the one decision: protocol and ports, then the peer.
+func (c *crule) matches(key trafficKey, a addrKey, other *cinst) bool {
+	return c.admits(key) && c.peerMatches(a, other)
 }
 
-// matches is the one decision: protocol and ports, then the peer. A group
-// reference matches only when the other end is an instance that has the
-// group, on a private path (the probe then carries its groups).
-func (c *crule) matches(p *probe) bool {
-	return c.admits(p.key) && c.peerMatches(p)
-}
-
-func (c *crule) peerMatches(p *probe) bool {
+func (c *crule) peerMatches(a addrKey, other *cinst) bool {
 	if c.fam == 0 {
-		for _, g := range p.groups {
-			if uint64(g) == c.lo {
-				return true
-			}
-		}
+		return c.memberOf(other)
+	}
+	return c.fam == a.fam && c.holds(a.hi, a.lo)
+}
+
+// memberOf reports whether instance inst, if any, has the group the rule
+// references: a group reference matches only such an instance, on a
+// private path.
+func (c *crule) memberOf(inst *cinst) bool {
+	if inst == nil {
 		return false
 	}
-	return c.fam == p.fam && c.holds(p.hi, p.lo)
+	for _, g := range inst.groups {
+		if uint64(g) == c.lo {
+			return true
+		}
+	}
+	return false
 }
 
 // holds reports whether the rule's range holds an address of its family:
@@ -225,22 +229,21 @@ var prefixMasks = func() (m [129][2]uint64) {
 }()
 
 // firstMatch returns the number, plus one, of the first rule that lets the
-// probe through, or zero: the loop an untraced evaluation spends its time
+// packet through, or zero: the loop an untraced evaluation spends its time
 // in. It is matches, spelled out so that the common tests (protocol and
-// port, then a range of the probe's family) run inline with the probe's
-// key and address in registers.
-func firstMatch(rules []crule, p *probe) int32 {
-	key, fam, hi, lo := p.key, p.fam, p.hi, p.lo
+// port, then a range of the packet's family) run inline with the key and
+// the address in registers.
+func firstMatch(rules []crule, key trafficKey, a addrKey, other *cinst) int32 {
 	for k := range rules {
 		c := &rules[k]
 		if !c.admits(key) {
 			continue
 		}
-		if c.fam == fam {
-			if c.holds(hi, lo) {
+		if c.fam == a.fam {
+			if c.holds(a.hi, a.lo) {
 				return c.ref + 1
 			}
-		} else if c.fam == 0 && c.peerMatches(p) {
+		} else if c.fam == 0 && c.memberOf(other) {
 			return c.ref + 1
 		}
 	}
