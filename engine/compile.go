@@ -287,15 +287,15 @@ type end struct {
 // nothing: the format refuses it wherever an address is expected.
 func (x *compiled) resolve(ref string) (end, bool) {
 	var e end
-	ok := x.resolveInto(ref, &e.Endpoint, &e.inst)
+	ok := x.resolveInto(ref, x.refs.hash(ref), &e.Endpoint, &e.inst)
 	return e, ok
 }
 
 // resolveInto is resolve writing into the caller's Endpoint and instance
 // number, which evaluation keeps in its Result: the hot path copies no
 // Endpoint around.
-func (x *compiled) resolveInto(ref string, e *Endpoint, inst *int32) bool {
-	n, ok := x.refs.find(ref)
+func (x *compiled) resolveInto(ref string, h uint64, e *Endpoint, inst *int32) bool {
+	n, ok := x.refs.find(ref, h)
 	switch {
 	case ok:
 		e.Addr = x.addr(n)

@@ -129,8 +129,11 @@ func (x *compiled) evaluate(r *Result, trace bool) {
 // connection's two ends: what they are and the path between them.
 func (x *compiled) resolveEnds(r *Result) {
 	r.x = x
-	ok1 := x.resolveInto(r.Conn.From, &r.From, &r.from)
-	ok2 := x.resolveInto(r.Conn.To, &r.To, &r.to)
+	// Both spellings are hashed before either is looked up, so that the
+	// latencies of the two hashes overlap.
+	h1, h2 := x.refs.hash(r.Conn.From), x.refs.hash(r.Conn.To)
+	ok1 := x.resolveInto(r.Conn.From, h1, &r.From, &r.from)
+	ok2 := x.resolveInto(r.Conn.To, h2, &r.To, &r.to)
 	if !ok1 || !ok2 {
 		r.why = noSuchEnd
 	} else {

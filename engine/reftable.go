@@ -35,9 +35,12 @@ func newRefTable(n int) refTable {
 	return refTable{seed: maphash.MakeSeed(), slots: make([]refSlot, size)}
 }
 
-// slot returns the slot that holds key, or the free one where it would go.
-func (t *refTable) slot(key string) (*refSlot, uint32) {
-	h := maphash.String(t.seed, key)
+// hash is key's hash, which slot starts from.
+func (t *refTable) hash(key string) uint64 { return maphash.String(t.seed, key) }
+
+// slot returns the slot that holds key, whose hash is h, or the free one
+// where it would go.
+func (t *refTable) slot(key string, h uint64) (*refSlot, uint32) {
 	tag, mask := uint32(h>>32)|1, uint64(len(t.slots)-1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		if s := &t.slots[i]; s.tag == 0 || s.tag == tag && s.key == key {
@@ -48,12 +51,12 @@ func (t *refTable) slot(key string) (*refSlot, uint32) {
 
 // set makes key name ref, in place of what it named before.
 func (t *refTable) set(key string, ref endRef) {
-	s, tag := t.slot(key)
+	s, tag := t.slot(key, t.hash(key))
 	*s = refSlot{key, tag, ref}
 }
 
-// find returns what key names.
-func (t *refTable) find(key string) (endRef, bool) {
-	s, _ := t.slot(key)
+// find returns what key, whose hash is h, names.
+func (t *refTable) find(key string, h uint64) (endRef, bool) {
+	s, _ := t.slot(key, h)
 	return s.ref, s.tag != 0
 }
