@@ -104,36 +104,37 @@ const (
 // Evaluate returns what happens to connection c in world w. It allocates
 // nothing; ask the result for Matched or Explanation when they are needed.
 func Evaluate(w *World, c Connection) (r Result) {
-	r.Conn = c
-	w.compiled().evaluate(&r, false)
+	w.compiled().evaluate(&r, &c, false)
 	return r
 }
 
 // Trace evaluates c like Evaluate and records every step in Result.Trace.
 func Trace(w *World, c Connection) (r Result) {
-	r.Conn = c
-	w.compiled().evaluate(&r, true)
+	w.compiled().evaluate(&r, &c, true)
 	return r
 }
 
-// evaluate fills in r, the caller's Result, zero but for its Conn, rather
-// than returning one, so that the result is written once, in place. The
-// connection travels in r too: as an argument of its own its 64 bytes
-// would be copied through the stack at every call.
-func (x *compiled) evaluate(r *Result, trace bool) {
-	x.resolveEnds(r)
+// evaluate fills in r, the caller's zero Result, rather than returning
+// one, so that the result is written once, in place. It takes c by
+// pointer, as its 64 bytes passed by value go through the stack, and
+// copies it into r only once the ends are found: copied at once, it would
+// be read back 16 bytes at a time right after the 8-byte stores that
+// spilled it, which the processor cannot forward and waits for.
+func (x *compiled) evaluate(r *Result, c *Connection, trace bool) {
+	x.resolveEnds(r, c.From, c.To)
+	r.Conn = *c
 	r.decide(trace)
 }
 
-// resolveEnds fills in the part of r that depends only on its
+// resolveEnds fills in the part of r that depends only on the
 // connection's two ends: what they are and the path between them.
-func (x *compiled) resolveEnds(r *Result) {
+func (x *compiled) resolveEnds(r *Result, from, to string) {
 	r.x = x
 	// Both spellings are hashed before either is looked up, so that the
 	// latencies of the two hashes overlap.
-	h1, h2 := x.refs.hash(r.Conn.From), x.refs.hash(r.Conn.To)
-	ok1 := x.resolveInto(r.Conn.From, h1, &r.From, &r.from)
-	ok2 := x.resolveInto(r.Conn.To, h2, &r.To, &r.to)
+	h1, h2 := x.refs.hash(from), x.refs.hash(to)
+	ok1 := x.resolveInto(from, h1, &r.From, &r.from)
+	ok2 := x.resolveInto(to, h2, &r.To, &r.to)
 	if !ok1 || !ok2 {
 		r.why = noSuchEnd
 	} else {
@@ -152,7 +153,7 @@ type Ends struct {
 // ResolveEnds looks up from and to in w as Evaluate does.
 func ResolveEnds(w *World, from, to string) Ends {
 	e := Ends{base: Result{Conn: Connection{From: from, To: to}}}
-	w.compiled().resolveEnds(&e.base)
+	w.compiled().resolveEnds(&e.base, from, to)
 	return e
 }
 
@@ -321,8 +322,8 @@ func (r *Result) traced() *Result {
 	if r.Trace != nil {
 		return r
 	}
-	t := &Result{Conn: r.Conn}
-	r.x.evaluate(t, true)
+	t := &Result{}
+	r.x.evaluate(t, &r.Conn, true)
 	return t
 }
 
