@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -33,6 +34,9 @@ func newApp(t testing.TB, w, h int, start func(ctx *common.Context) common.Compo
 		s = start(ctx)
 	}
 	m := New(ctx, s)
+	// As a program's end does: an open line form's questions end too,
+	// which a test on synctest's fake clock waits for.
+	t.Cleanup(func() { m.Close() })
 	tuitest.Drive(m, tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }
@@ -82,65 +86,69 @@ func onEntry(m *Model, title string) *Model {
 // back within it); b does, and the lab is found again as it was left,
 // undo history included.
 func TestHomeOpensTheLabAndBComesBack(t *testing.T) {
-	m := onEntry(newApp(t, 80, 24, nil), "Lab")
-	if !strings.Contains(m.View(), "> Lab") {
-		t.Fatalf("home lacks the lab entry:\n%s", m.View())
-	}
-	tuitest.Drive(m, tuitest.Key("enter"))
-	lb, ok := m.top().(*lab.Model)
-	if !ok {
-		t.Fatalf("enter did not open the lab:\n%s", m.View())
-	}
-	if v := m.View(); !strings.Contains(v, "b leave the lab") || strings.Contains(v, "esc back") {
-		t.Fatalf("the help bar does not name the way out:\n%s", v)
-	}
-	tuitest.Drive(m, tuitest.Keys("esc", "esc", "esc")...)
-	if m.top() != lb {
-		t.Fatal("esc left the lab")
-	}
-	tuitest.Drive(m, tuitest.Key("b"))
-	if m.top() != m.home {
-		t.Fatal("b did not come back home")
-	}
-	// The scratch lab was saved on the way out.
-	if _, err := os.Stat(filepath.Join(m.ctx.DataDir, lab.ScratchFile)); err == nil {
-		t.Fatal("an untouched scratch lab should not be written")
-	}
-	// A change, out, back in: the same lab, and undo still undoes it.
-	tuitest.Drive(m, tuitest.Key("enter"), tuitest.Key("n"))
-	tuitest.Drive(m, tuitest.Type("web")...)
-	tuitest.Drive(m, tuitest.Keys("enter")...)
-	tuitest.Drive(m, tuitest.Type("web servers")...)
-	tuitest.Drive(m, tuitest.Keys("enter", "b", "enter", "u")...)
-	if m.top() != lb || lb.World().FindGroup("vpc-main", "web") != nil {
-		t.Fatalf("the undo history did not survive leaving the lab:\n%s", m.View())
-	}
-	if v := m.View(); !strings.Contains(v, "Undone: the security group web no longer exists.") {
-		t.Fatalf("undo does not say what it did:\n%s", v)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		m := onEntry(newApp(t, 80, 24, nil), "Lab")
+		if !strings.Contains(m.View(), "> Lab") {
+			t.Fatalf("home lacks the lab entry:\n%s", m.View())
+		}
+		tuitest.Drive(m, tuitest.Key("enter"))
+		lb, ok := m.top().(*lab.Model)
+		if !ok {
+			t.Fatalf("enter did not open the lab:\n%s", m.View())
+		}
+		if v := m.View(); !strings.Contains(v, "b leave the lab") || strings.Contains(v, "esc back") {
+			t.Fatalf("the help bar does not name the way out:\n%s", v)
+		}
+		tuitest.Drive(m, tuitest.Keys("esc", "esc", "esc")...)
+		if m.top() != lb {
+			t.Fatal("esc left the lab")
+		}
+		tuitest.Drive(m, tuitest.Key("b"))
+		if m.top() != m.home {
+			t.Fatal("b did not come back home")
+		}
+		// The scratch lab was saved on the way out.
+		if _, err := os.Stat(filepath.Join(m.ctx.DataDir, lab.ScratchFile)); err == nil {
+			t.Fatal("an untouched scratch lab should not be written")
+		}
+		// A change, out, back in: the same lab, and undo still undoes it.
+		tuitest.Drive(m, tuitest.Key("enter"), tuitest.Key("n"))
+		tuitest.Drive(m, tuitest.Type("web")...)
+		tuitest.Drive(m, tuitest.Keys("enter")...)
+		tuitest.Drive(m, tuitest.Type("web servers")...)
+		tuitest.Drive(m, tuitest.Keys("enter", "b", "enter", "u")...)
+		if m.top() != lb || lb.World().FindGroup("vpc-main", "web") != nil {
+			t.Fatalf("the undo history did not survive leaving the lab:\n%s", m.View())
+		}
+		if v := m.View(); !strings.Contains(v, "Undone: the security group web no longer exists.") {
+			t.Fatalf("undo does not say what it did:\n%s", v)
+		}
+	})
 }
 
 // TestLeavingAFileLabAsksFirst: leaving a lab with changes not written to
 // its file asks, as quitting does.
 func TestLeavingAFileLabAsksFirst(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mine.yaml")
-	m := newApp(t, 120, 40, fileLab(path))
-	tuitest.Drive(m, tuitest.Keys("n")...)
-	tuitest.Drive(m, tuitest.Type("web")...)
-	tuitest.Drive(m, tuitest.Keys("enter")...)
-	tuitest.Drive(m, tuitest.Type("web servers")...)
-	tuitest.Drive(m, tuitest.Keys("enter", "b")...)
-	if v := view(t, m, 120, 40); !strings.Contains(v, "Leave and lose the changes to mine.yaml?") || m.top() == m.home {
-		t.Fatalf("b left without asking:\n%s", v)
-	}
-	tuitest.Drive(m, tuitest.Key("n"))
-	if m.top() == m.home {
-		t.Fatal("n left")
-	}
-	tuitest.Drive(m, tuitest.Keys("b", "y")...)
-	if m.top() != m.home {
-		t.Fatal("y did not leave")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "mine.yaml")
+		m := newApp(t, 120, 40, fileLab(path))
+		tuitest.Drive(m, tuitest.Keys("n")...)
+		tuitest.Drive(m, tuitest.Type("web")...)
+		tuitest.Drive(m, tuitest.Keys("enter")...)
+		tuitest.Drive(m, tuitest.Type("web servers")...)
+		tuitest.Drive(m, tuitest.Keys("enter", "b")...)
+		if v := view(t, m, 120, 40); !strings.Contains(v, "Leave and lose the changes to mine.yaml?") || m.top() == m.home {
+			t.Fatalf("b left without asking:\n%s", v)
+		}
+		tuitest.Drive(m, tuitest.Key("n"))
+		if m.top() == m.home {
+			t.Fatal("n left")
+		}
+		tuitest.Drive(m, tuitest.Keys("b", "y")...)
+		if m.top() != m.home {
+			t.Fatal("y did not leave")
+		}
+	})
 }
 
 // TestPanicWhileDrawingSaysSoAtOnce: a screen whose View panics shows the
@@ -168,18 +176,20 @@ func (panicky) ShortHelp() []key.Binding              { return nil }
 func (panicky) FullHelp() [][]key.Binding             { return nil }
 
 func TestRunesReadTogetherAreSeparateKeys(t *testing.T) {
-	m := newApp(t, 80, 24, nil)
-	tuitest.Drive(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
-	if !strings.Contains(m.View(), "> Quiz") {
-		t.Fatalf("\"jj\" read at once moves down twice, to the third entry:\n%s", m.View())
-	}
-	// A text field takes them whole: typing "nn" names the group "nn".
-	m = onEntry(newApp(t, 80, 24, nil), "Lab")
-	tuitest.Drive(m, tuitest.Key("enter"), tuitest.Key("n"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")}, tuitest.Key("enter"),
-		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")}, tuitest.Key("enter"))
-	if l, ok := m.top().(*lab.Model); !ok || l.World().FindGroup("vpc-main", "nn") == nil {
-		t.Fatalf("the group was not named from the burst:\n%s", m.View())
-	}
+	synctest.Test(t, func(t *testing.T) {
+		m := newApp(t, 80, 24, nil)
+		tuitest.Drive(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
+		if !strings.Contains(m.View(), "> Quiz") {
+			t.Fatalf("\"jj\" read at once moves down twice, to the third entry:\n%s", m.View())
+		}
+		// A text field takes them whole: typing "nn" names the group "nn".
+		m = onEntry(newApp(t, 80, 24, nil), "Lab")
+		tuitest.Drive(m, tuitest.Key("enter"), tuitest.Key("n"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")}, tuitest.Key("enter"),
+			tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")}, tuitest.Key("enter"))
+		if l, ok := m.top().(*lab.Model); !ok || l.World().FindGroup("vpc-main", "nn") == nil {
+			t.Fatalf("the group was not named from the burst:\n%s", m.View())
+		}
+	})
 }
 
 func TestTooSmallSaysHowMuchRoomItNeeds(t *testing.T) {
@@ -193,35 +203,37 @@ func TestTooSmallSaysHowMuchRoomItNeeds(t *testing.T) {
 }
 
 func TestQuitAsksFirstWhenUnsaved(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mine.yaml")
-	m := newApp(t, 120, 40, fileLab(path))
-	if _, cmd := m.Update(tuitest.Key("q")); cmd == nil {
-		t.Fatal("with nothing unsaved, q quits at once")
-	}
-	m = newApp(t, 120, 40, fileLab(path))
-	tuitest.Drive(m, tuitest.Keys("n")...)
-	tuitest.Drive(m, tuitest.Type("web")...)
-	tuitest.Drive(m, tuitest.Keys("enter")...)
-	tuitest.Drive(m, tuitest.Type("web servers")...)
-	tuitest.Drive(m, tuitest.Keys("enter")...)
-	if _, cmd := m.Update(tuitest.Key("q")); cmd != nil || m.confirm == "" {
-		t.Fatal("q quit without asking")
-	}
-	if v := view(t, m, 120, 40); !strings.Contains(v, "Quit and lose the changes to mine.yaml?") {
-		t.Fatalf("no question:\n%s", v)
-	}
-	tuitest.Drive(m, tuitest.Key("n"))
-	if m.confirm != "" {
-		t.Fatal("n did not cancel")
-	}
-	if _, cmd := m.Update(tuitest.Key("ctrl+c")); cmd != nil || m.confirm == "" {
-		t.Fatal("ctrl+c quit without asking")
-	}
-	if _, cmd := m.Update(tuitest.Key("y")); cmd == nil {
-		t.Fatal("y did not quit")
-	} else if _, ok := cmd().(tea.QuitMsg); !ok {
-		t.Fatal("y did not quit")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "mine.yaml")
+		m := newApp(t, 120, 40, fileLab(path))
+		if _, cmd := m.Update(tuitest.Key("q")); cmd == nil {
+			t.Fatal("with nothing unsaved, q quits at once")
+		}
+		m = newApp(t, 120, 40, fileLab(path))
+		tuitest.Drive(m, tuitest.Keys("n")...)
+		tuitest.Drive(m, tuitest.Type("web")...)
+		tuitest.Drive(m, tuitest.Keys("enter")...)
+		tuitest.Drive(m, tuitest.Type("web servers")...)
+		tuitest.Drive(m, tuitest.Keys("enter")...)
+		if _, cmd := m.Update(tuitest.Key("q")); cmd != nil || m.confirm == "" {
+			t.Fatal("q quit without asking")
+		}
+		if v := view(t, m, 120, 40); !strings.Contains(v, "Quit and lose the changes to mine.yaml?") {
+			t.Fatalf("no question:\n%s", v)
+		}
+		tuitest.Drive(m, tuitest.Key("n"))
+		if m.confirm != "" {
+			t.Fatal("n did not cancel")
+		}
+		if _, cmd := m.Update(tuitest.Key("ctrl+c")); cmd != nil || m.confirm == "" {
+			t.Fatal("ctrl+c quit without asking")
+		}
+		if _, cmd := m.Update(tuitest.Key("y")); cmd == nil {
+			t.Fatal("y did not quit")
+		} else if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Fatal("y did not quit")
+		}
+	})
 }
 
 func TestHelpBarKeepsItsOwnKeys(t *testing.T) {

@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -71,52 +72,58 @@ func TestWindowsShiftTab(t *testing.T) {
 
 // Space as Windows sends it ticks a choice in a form, as KeySpace does.
 func TestWindowsSpace(t *testing.T) {
-	for _, space := range []tea.KeyMsg{winSpace, tuitest.Key("space")} {
-		m := newApp(t, 80, 24, scratchLab)
-		tuitest.Drive(m, tuitest.Keys("down", "down", "s")...) // web-1, its services: SSH runs
-		tuitest.Drive(m, space, winEnter, winEnter)
-		if v := view(t, m, 80, 24); !strings.Contains(v, "Services on web-1: nothing") {
-			t.Fatalf("space %+v did not stop SSH:\n%s", space, v)
+	synctest.Test(t, func(t *testing.T) {
+		for _, space := range []tea.KeyMsg{winSpace, tuitest.Key("space")} {
+			m := newApp(t, 80, 24, scratchLab)
+			tuitest.Drive(m, tuitest.Keys("down", "down", "s")...) // web-1, its services: SSH runs
+			tuitest.Drive(m, space, winEnter, winEnter)
+			if v := view(t, m, 80, 24); !strings.Contains(v, "Services on web-1: nothing") {
+				t.Fatalf("space %+v did not stop SSH:\n%s", space, v)
+			}
 		}
-	}
+	})
 }
 
 // AltGr's characters type into text fields: a Windows path in the
 // save-as form, in both kinds of form.
 func TestWindowsAltGr(t *testing.T) {
-	for _, accessible := range []bool{false, true} {
-		m := newApp(t, 80, 24, scratchLab)
-		m.ctx.Accessible = accessible
-		tuitest.Drive(m, winCtrlS, tuitest.Key("enter"), winCtrlU) // the save form's first field: the format
-		if accessible {
-			for range 200 { // the line holds the suggested path: erase it
-				tuitest.Drive(m, tea.KeyMsg{Type: tea.KeyBackspace})
+	synctest.Test(t, func(t *testing.T) {
+		for _, accessible := range []bool{false, true} {
+			m := newApp(t, 80, 24, scratchLab)
+			m.ctx.Accessible = accessible
+			tuitest.Drive(m, winCtrlS, tuitest.Key("enter"), winCtrlU) // the save form's first field: the format
+			if accessible {
+				for range 200 { // the line holds the suggested path: erase it
+					tuitest.Drive(m, tea.KeyMsg{Type: tea.KeyBackspace})
+				}
+			}
+			tuitest.Drive(m, winType(`C:\labs\{web}@home.yaml`)...)
+			if v := view(t, m, 80, 24); !strings.Contains(v, `C:\labs\{web}@home.yaml`) {
+				t.Fatalf("accessible %v: the path typed with AltGr is not in the field:\n%s", accessible, v)
 			}
 		}
-		tuitest.Drive(m, winType(`C:\labs\{web}@home.yaml`)...)
-		if v := view(t, m, 80, 24); !strings.Contains(v, `C:\labs\{web}@home.yaml`) {
-			t.Fatalf("accessible %v: the path typed with AltGr is not in the field:\n%s", accessible, v)
-		}
-	}
+	})
 }
 
 // A modifier pressed alone is not a key: it types nothing, skips no wait,
 // answers no question.
 func TestWindowsModifierAlone(t *testing.T) {
-	for _, accessible := range []bool{false, true} {
-		m := newApp(t, 80, 24, scratchLab)
-		m.ctx.Accessible = accessible
-		m.ctx.Timeout = time.Hour
-		tuitest.Drive(m, tuitest.Key("f")) // your computer to web-1 on SSH: it times out
-		tuitest.Drive(m, winCtrlAlone, winAltAlone)
-		if v := view(t, m, 80, 24); !strings.Contains(strings.ToLower(v), "waiting for") {
-			t.Fatalf("accessible %v: a modifier alone ended the wait:\n%s", accessible, v)
+	synctest.Test(t, func(t *testing.T) {
+		for _, accessible := range []bool{false, true} {
+			m := newApp(t, 80, 24, scratchLab)
+			m.ctx.Accessible = accessible
+			m.ctx.Timeout = time.Hour
+			tuitest.Drive(m, tuitest.Key("f")) // your computer to web-1 on SSH: it times out
+			tuitest.Drive(m, winCtrlAlone, winAltAlone)
+			if v := view(t, m, 80, 24); !strings.Contains(strings.ToLower(v), "waiting for") {
+				t.Fatalf("accessible %v: a modifier alone ended the wait:\n%s", accessible, v)
+			}
+			tuitest.Drive(m, tuitest.Key("x")) // any real key does
+			tuitest.Drive(m, winCtrlS, tuitest.Key("enter"), winCtrlU, winCtrlAlone, winAltAlone)
+			tuitest.Drive(m, winType("lab.yaml")...)
+			if v := view(t, m, 80, 24); !strings.Contains(v, "lab.yaml") || strings.Contains(v, `\x00`) {
+				t.Fatalf("accessible %v: a modifier alone typed something:\n%s", accessible, v)
+			}
 		}
-		tuitest.Drive(m, tuitest.Key("x")) // any real key does
-		tuitest.Drive(m, winCtrlS, tuitest.Key("enter"), winCtrlU, winCtrlAlone, winAltAlone)
-		tuitest.Drive(m, winType("lab.yaml")...)
-		if v := view(t, m, 80, 24); !strings.Contains(v, "lab.yaml") || strings.Contains(v, `\x00`) {
-			t.Fatalf("accessible %v: a modifier alone typed something:\n%s", accessible, v)
-		}
-	}
+	})
 }

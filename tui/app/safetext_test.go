@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -165,23 +166,25 @@ func TestNoControlBytesFromFilesReachTheScreen(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 9))
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {
 			t.Run(fmt.Sprintf("seed %d at %dx%d", seed, size[0], size[1]), func(t *testing.T) {
-				ctx := tuitest.Context(t)
-				ctx.Course = evilCourse(t, rng)
-				w := evilWorld(rng)
-				m := New(ctx, lab.New(ctx, w, lab.WithPath(t.TempDir()+"/"+evil(rng, "lab.yaml"))))
-				check := func(after string) {
-					t.Helper()
-					v := m.View()
-					if i, bad := leak(v); bad {
-						t.Fatalf("after %s, a control byte reached the screen at %d: %q", after, i, v[max(i-60, 0):min(i+20, len(v))])
+				synctest.Test(t, func(t *testing.T) {
+					ctx := tuitest.Context(t)
+					ctx.Course = evilCourse(t, rng)
+					w := evilWorld(rng)
+					m := New(ctx, lab.New(ctx, w, lab.WithPath(t.TempDir()+"/"+evil(rng, "lab.yaml"))))
+					check := func(after string) {
+						t.Helper()
+						v := m.View()
+						if i, bad := leak(v); bad {
+							t.Fatalf("after %s, a control byte reached the screen at %d: %q", after, i, v[max(i-60, 0):min(i+20, len(v))])
+						}
 					}
-				}
-				tuitest.Drive(m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-				check("opening the lab")
-				for _, k := range append(labKeys, courseKeys...) {
-					tuitest.Drive(m, tuitest.Key(k))
-					check(fmt.Sprintf("key %q", k))
-				}
+					tuitest.Drive(m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+					check("opening the lab")
+					for _, k := range append(labKeys, courseKeys...) {
+						tuitest.Drive(m, tuitest.Key(k))
+						check(fmt.Sprintf("key %q", k))
+					}
+				})
 			})
 		}
 	}

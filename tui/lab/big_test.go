@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"sync"
 	"testing"
+	"testing/synctest"
 
 	"github.com/sglab/sglab/engine"
 	"github.com/sglab/sglab/engine/awsjson"
@@ -132,11 +133,13 @@ func accountJSON(n int) []awsjson.Input {
 }
 
 func TestImportedAccount(t *testing.T) {
-	w := importedAccount(t, 5000)
-	if len(w.Instances) != 5000 || len(w.Groups) != 500 || len(w.VPCs) != 4 || w.Host(yourComputer) == nil {
-		t.Fatalf("the account has %d instances, %d groups, %d VPCs, hosts %v", len(w.Instances), len(w.Groups), len(w.VPCs), w.Hosts)
-	}
-	if i := w.Instance("server-0042"); i == nil || len(i.Groups) == 0 {
-		t.Fatalf("server-0042 is %+v", i)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		w := importedAccount(t, 5000)
+		if len(w.Instances) != 5000 || len(w.Groups) != 500 || len(w.VPCs) != 4 || w.Host(yourComputer) == nil {
+			t.Fatalf("the account has %d instances, %d groups, %d VPCs, hosts %v", len(w.Instances), len(w.Groups), len(w.VPCs), w.Hosts)
+		}
+		if i := w.Instance("server-0042"); i == nil || len(i.Groups) == 0 {
+			t.Fatalf("server-0042 is %+v", i)
+		}
+	})
 }

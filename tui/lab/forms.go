@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -35,6 +34,7 @@ type form struct {
 	id      int
 	title   string
 	f       *huh.Form
+	steps   []step
 	layout  *stepsLayout
 	intro   string          // a line above the fields
 	preview func() []string // live lines under the intro, or nil
@@ -102,36 +102,28 @@ type (
 	}
 )
 
-// blinkCode is the code of a text cursor's blink command. The lab drops
-// these: a steady cursor means an idle lab schedules no timers at all.
-var blinkCode = func() uintptr {
-	c := cursor.New()
-	return reflect.ValueOf(c.BlinkCmd()).Pointer()
-}()
-
-var cmdType = reflect.TypeOf(tea.Cmd(nil))
-
-// tag makes cmd's messages, and those of the commands in its batches and
-// sequences, fromForm messages of form id.
+// tag makes the messages of form id's command fromForm messages of that
+// form, recursing into batches. A text cursor's blink is dropped by its
+// type: the cursor stays steady, so a form idle after its last key asks
+// for nothing more. tea.Sequence's message is unexported and cannot be
+// rebuilt here, which is why init lays out huh's first command itself.
 func tag(id int, cmd tea.Cmd) tea.Cmd {
-	if cmd == nil || reflect.ValueOf(cmd).Pointer() == blinkCode {
+	if cmd == nil {
 		return nil
 	}
 	return func() tea.Msg {
-		msg := cmd()
-		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == cmdType {
-			// tea.BatchMsg or Bubble Tea's own sequence: the same kind of
-			// list, of tagged commands.
-			out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-			for k := range v.Len() {
-				out.Index(k).Set(reflect.ValueOf(tag(id, v.Index(k).Interface().(tea.Cmd))))
-			}
-			return out.Interface()
-		}
-		if msg == nil {
+		switch msg := cmd().(type) {
+		case nil, cursor.BlinkMsg:
 			return nil
+		case tea.BatchMsg:
+			out := make(tea.BatchMsg, len(msg))
+			for k, c := range msg {
+				out[k] = tag(id, c)
+			}
+			return out
+		default:
+			return fromForm{id: id, msg: msg}
 		}
-		return fromForm{id: id, msg: msg}
 	}
 }
 
@@ -158,7 +150,7 @@ func newForm(e *env, title string, submit func() tea.Msg, steps ...step) *form {
 		WithLayout(layout)
 	f.SubmitCmd = func() tea.Msg { return formDoneMsg{then: submit()} }
 	f.CancelCmd = func() tea.Msg { return formCancelMsg{} }
-	fm := &form{id: id, title: safe(title), f: f, layout: layout}
+	fm := &form{id: id, title: safe(title), f: f, layout: layout, steps: steps}
 	if e.ctx.Accessible {
 		fields := make([]lineform.Field, len(steps))
 		for k, s := range steps {
@@ -206,7 +198,28 @@ func (f *form) init() tea.Cmd {
 	if f.lines != nil {
 		return f.outcome(f.lines.Start())
 	}
-	return tag(f.id, f.f.Init())
+	return tea.Sequence(f.initCmds()...)
+}
+
+// initCmds is what huh's Form.Init asks (pinned in
+// TestFormInitFollowsHuh), in its order, with the form's own commands
+// tagged and the request for the terminal's size left for the program,
+// which answers it: each group's start, a move past a first group that
+// is hidden, then the size (which huh's fields need to lay out).
+// Form.Init marks the first group active, the one thing only it can do;
+// its command, a sequence that cannot be looked into, is rebuilt here.
+// Starting a group twice is harmless: each holds one input or select,
+// which it focuses again.
+func (f *form) initCmds() []tea.Cmd {
+	f.f.Init()
+	var cmds []tea.Cmd
+	for _, s := range f.steps {
+		cmds = append(cmds, tag(f.id, s.group.Init()))
+	}
+	if len(f.steps) > 0 && f.steps[0].hide != nil && f.steps[0].hide() {
+		cmds = append(cmds, tag(f.id, f.f.NextGroup()))
+	}
+	return append(cmds, tea.WindowSize())
 }
 
 func (f *form) update(msg tea.Msg) tea.Cmd {

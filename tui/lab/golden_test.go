@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"testing"
+	"testing/synctest"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
@@ -67,13 +68,15 @@ func TestGolden(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, s := range screens {
 			t.Run(fmt.Sprintf("%s/%dx%d", s.name, size[0], size[1]), func(t *testing.T) {
-				m := newLab(t, size[0], size[1])
-				s.set(t, m)
-				v := m.View()
-				if err := tuitest.CheckView(v, size[0], size[1]); err != nil {
-					t.Fatal(err)
-				}
-				golden.RequireEqual(t, []byte(v))
+				synctest.Test(t, func(t *testing.T) {
+					m := newLab(t, size[0], size[1])
+					s.set(t, m)
+					v := m.View()
+					if err := tuitest.CheckView(v, size[0], size[1]); err != nil {
+						t.Fatal(err)
+					}
+					golden.RequireEqual(t, []byte(v))
+				})
 			})
 		}
 	}

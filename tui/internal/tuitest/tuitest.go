@@ -84,7 +84,9 @@ func Type(text string) []tea.Msg {
 
 // Drive delivers msgs to m one by one, each followed by every message its
 // commands produce, as Bubble Tea would, until nothing is left. Timers (a
-// cursor's blink, a spinner's frame) and tea.Quit are dropped.
+// cursor's blink, a spinner's frame) and tea.Quit are dropped. Commands
+// that wait on the clock cost their real time, unless the test runs in a
+// synctest bubble, whose fake clock lets the waits pass at once.
 func Drive(m tea.Model, msgs ...tea.Msg) tea.Model {
 	Run(m, msgs...)
 	return m
@@ -95,7 +97,10 @@ func Drive(m tea.Model, msgs ...tea.Msg) tea.Model {
 func Run(m tea.Model, msgs ...tea.Msg) (timers int) {
 	for _, msg := range msgs {
 		queue := []tea.Msg{msg}
-		for len(queue) > 0 {
+		for n := 0; len(queue) > 0; n++ {
+			if n == maxAnswers {
+				panic(fmt.Sprintf("tuitest: more than %d messages answer %v: the model's commands loop", maxAnswers, msg))
+			}
 			var cmd tea.Cmd
 			m, cmd = m.Update(queue[0])
 			out, n := run(cmd)
@@ -104,6 +109,11 @@ func Run(m tea.Model, msgs ...tea.Msg) (timers int) {
 	}
 	return timers
 }
+
+// maxAnswers bounds the messages one input may bring about: past it, the
+// model's commands answer each other forever (a cursor's blink asking for
+// the next one), which would otherwise hang the test.
+const maxAnswers = 1000
 
 // timerCode is the code of the commands that only wait: tea.Tick's (a
 // spinner's frames) and a text cursor's blink.
