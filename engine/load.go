@@ -197,36 +197,12 @@ func (l *loader) document(data string) *World {
 	if f, ok := m.Get("quotas"); ok {
 		l.quotas(f, &w.Quotas)
 	}
-	l.each(m, "vpcs", func(n *yamlread.Node) {
-		if v := l.vpc(n); v != nil {
-			w.VPCs = append(w.VPCs, v)
-		}
-	})
-	l.each(m, "subnets", func(n *yamlread.Node) {
-		if s := l.subnet(n); s != nil {
-			w.Subnets = append(w.Subnets, s)
-		}
-	})
-	l.each(m, "network_acls", func(n *yamlread.Node) {
-		if a := l.networkACL(n); a != nil {
-			w.NetworkACLs = append(w.NetworkACLs, a)
-		}
-	})
-	l.each(m, "security_groups", func(n *yamlread.Node) {
-		if g := l.group(n); g != nil {
-			w.Groups = append(w.Groups, g)
-		}
-	})
-	l.each(m, "instances", func(n *yamlread.Node) {
-		if i := l.instance(n); i != nil {
-			w.Instances = append(w.Instances, i)
-		}
-	})
-	l.each(m, "hosts", func(n *yamlread.Node) {
-		if h := l.host(n); h != nil {
-			w.Hosts = append(w.Hosts, h)
-		}
-	})
+	collect(l, m, "vpcs", l.vpc, &w.VPCs)
+	collect(l, m, "subnets", l.subnet, &w.Subnets)
+	collect(l, m, "network_acls", l.networkACL, &w.NetworkACLs)
+	collect(l, m, "security_groups", l.group, &w.Groups)
+	collect(l, m, "instances", l.instance, &w.Instances)
+	collect(l, m, "hosts", l.host, &w.Hosts)
 	// A connection with a bad field is kept, so that validation still
 	// reports its other problems; the world is discarded anyway.
 	l.each(m, "connections", func(n *yamlread.Node) {
@@ -548,6 +524,16 @@ func (l *loader) each(m yamlread.Fields, key string, fn func(*yamlread.Node)) {
 	if f, ok := m.Get(key); ok {
 		l.items(f, fn)
 	}
+}
+
+// collect appends to list what read makes of every item under key,
+// leaving out those read refused (it has reported why).
+func collect[T any](l *loader, m yamlread.Fields, key string, read func(*yamlread.Node) *T, list *[]*T) {
+	l.each(m, key, func(n *yamlread.Node) {
+		if v := read(n); v != nil {
+			*list = append(*list, v)
+		}
+	})
 }
 
 func (l *loader) items(f yamlread.Field, fn func(*yamlread.Node)) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -44,12 +45,7 @@ func Marshal(w *World) []byte {
 		e.flow(1, pairs("id", s.ID, "name", s.Name, "vpc", s.VPC, "cidr", prefixString(s.CIDR),
 			"ipv6_cidr", prefixString(s.IPv6CIDR), "network_acl", s.NetworkACL))
 	}
-	var acls []*NetworkACL
-	for _, a := range w.NetworkACLs {
-		if !w.isImplicitDefaultACL(a) {
-			acls = append(acls, a)
-		}
-	}
+	acls := slices.DeleteFunc(slices.Clone(w.NetworkACLs), w.isImplicitDefaultACL)
 	e.section("network_acls", len(acls))
 	for _, a := range acls {
 		e.item("id", a.ID)
@@ -58,12 +54,7 @@ func Marshal(w *World) []byte {
 		e.entries(a, Inbound)
 		e.entries(a, Outbound)
 	}
-	var groups []*Group
-	for _, g := range w.Groups {
-		if !w.isImplicitDefault(g) {
-			groups = append(groups, g)
-		}
-	}
+	groups := slices.DeleteFunc(slices.Clone(w.Groups), w.isImplicitDefault)
 	e.section("security_groups", len(groups))
 	for _, g := range groups {
 		e.item("id", g.ID)
