@@ -2,8 +2,6 @@ package awsjson
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -12,14 +10,7 @@ import (
 // gives what reading the keys into a map first gives: the same records,
 // commands and warnings, or the same error, for any bytes.
 func FuzzDecodeFastPath(f *testing.F) {
-	files, _ := filepath.Glob("testdata/account/*.json")
-	for _, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	addAccounts(f)
 	for _, s := range []string{
 		`{"Vpcs": []}`, ` {"Vpcs":[] , "Subnets" :[{"SubnetId":"s\"}]"}]}`, `{"Vpcs": null}`, `{"Vpcs": 7}`,
 		`{"Vpcs": [1}`, `{"Vpcs": []} x`, `{"Vpcs": [], "Vpcs": [{"VpcId": "vpc-1"}]}`, `{"vpcs": [{"VpcId": "vpc-1"}]}`,

@@ -10,10 +10,8 @@ import (
 	"github.com/sglab/sglab/internal/safetext"
 )
 
-// FuzzImport: whatever JSON arrives, Import never panics, and whenever it
-// writes a scenario, the engine loads that scenario without an error and
-// nothing in it is a control character a terminal would act on.
-func FuzzImport(f *testing.F) {
+// addAccounts seeds f with the example accounts in testdata/account.
+func addAccounts(f *testing.F) {
 	files, _ := filepath.Glob("testdata/account/*.json")
 	for _, p := range files {
 		data, err := os.ReadFile(p)
@@ -22,6 +20,13 @@ func FuzzImport(f *testing.F) {
 		}
 		f.Add(data)
 	}
+}
+
+// FuzzImport: whatever JSON arrives, Import never panics, and whenever it
+// writes a scenario, the engine loads that scenario without an error and
+// nothing in it is a control character a terminal would act on.
+func FuzzImport(f *testing.F) {
+	addAccounts(f)
 	f.Add([]byte(`{"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "sg-x", "VpcId": "vpc-1", "IpPermissions": [{"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": [{"CidrIp": "1.2.3.4/8"}]}]}],
 		"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "VpcId": "vpc-1", "PrivateIpAddress": "10.0.0.1", "Groups": [{"GroupId": "sg-1"}], "TagSet": [{"Key": "Name", "Value": "a\u2028b"}]}]}`))
 	f.Add([]byte(`{"SecurityGroupRules": [{"GroupId": "sg-2", "IsEgress": true, "IpProtocol": "-1", "CidrIpv6": "::/0"}]}`))

@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/sglab/sglab/internal/state"
 	"github.com/sglab/sglab/lessons"
 	"github.com/sglab/sglab/tui/app"
 	"github.com/sglab/sglab/tui/internal/tuitest"
@@ -140,14 +139,7 @@ func TestAccessibleStory(t *testing.T) {
 	if g := tuitest.Glyphs(final.View()); len(g) > 0 {
 		t.Fatalf("glyphs %q on the last screen:\n%s", g, final.View())
 	}
-	store, err := state.Open(ctx.DataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := lessons.LoadProgress(store)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := readProgress(t, ctx.DataDir)
 	const id = "a-firewall-around-your-instance"
 	if p.Status(id) != lessons.Done || !p.Challenge(id, "open-the-website").Solved || !p.Lesson(id).Answers["question-1"].Correct {
 		t.Fatalf("lesson 1 is not done in the progress file: %+v", p.Lesson(id))

@@ -183,18 +183,25 @@ func TestStory(t *testing.T) {
 	if err := final.Err(); err != nil {
 		t.Fatal(err)
 	}
-	store, err := state.Open(ctx.DataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := lessons.LoadProgress(store)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := readProgress(t, ctx.DataDir)
 	const id = "ssh-from-your-computer-only"
 	if p.Status(id) != lessons.Done || !p.Challenge(id, "ssh-for-you-alone").Solved || !p.Lesson(id).Answers["question-1"].Correct {
 		t.Fatalf("lesson 4 is not done in the progress file: %+v", p.Lesson(id))
 	}
+}
+
+// readProgress is the progress saved in dir.
+func readProgress(t *testing.T, dir string) *lessons.Progress {
+	t.Helper()
+	s, err := state.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := lessons.LoadProgress(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestHintFromTheWorldPane: in a challenge's lab, h from the world tree
