@@ -94,16 +94,28 @@ func parseACLItem(r *reader, n *yamlread.Node, key string, d engine.Direction) (
 	return rule, ok
 }
 
+// aclSide is one direction a network ACL goal checks, and the items the
+// ACL may allow that way.
+type aclSide struct {
+	d     engine.Direction
+	items []engine.Rule
+}
+
+// sides are the directions the goal checks, inbound first.
+func (g networkACLGoal) sides() []aclSide {
+	var out []aclSide
+	if g.checkIn {
+		out = append(out, aclSide{engine.Inbound, g.in})
+	}
+	if g.checkOut {
+		out = append(out, aclSide{engine.Outbound, g.out})
+	}
+	return out
+}
+
 func (g networkACLGoal) label() string {
 	var parts []string
-	for _, side := range []struct {
-		d     engine.Direction
-		check bool
-		items []engine.Rule
-	}{{engine.Inbound, g.checkIn, g.in}, {engine.Outbound, g.checkOut, g.out}} {
-		if !side.check {
-			continue
-		}
+	for _, side := range g.sides() {
 		if len(side.items) == 0 {
 			parts = append(parts, fmt.Sprintf("%s allows nothing %s", g.acl, side.d))
 			continue
@@ -135,14 +147,7 @@ func (g networkACLGoal) check(w *engine.World) (bool, string) {
 	if err != nil {
 		return false, err.Message
 	}
-	for _, side := range []struct {
-		d     engine.Direction
-		check bool
-		items []engine.Rule
-	}{{engine.Inbound, g.checkIn, g.in}, {engine.Outbound, g.checkOut, g.out}} {
-		if !side.check {
-			continue
-		}
+	for _, side := range g.sides() {
 		for _, e := range a.Sorted(side.d) {
 			if e.Action != engine.Allow || within(e, side.items) {
 				continue
