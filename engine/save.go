@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Marshal writes the world as a scenario file, version 1. Loading the
@@ -277,7 +278,10 @@ func peerRef(w *World, g *Group, p Peer) string {
 	return p.Group
 }
 
-var plain = regexp.MustCompile(`^[A-Za-z0-9_.][A-Za-z0-9 _./'()@+-]*$`)
+// plain matches the strings YAML reads back as themselves unquoted. Like
+// the package's other patterns it is compiled at first use, not at every
+// start of sglab.
+var plain = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.][A-Za-z0-9 _./'()@+-]*$`) })
 
 // quote returns s as a YAML scalar that reads back as the same string.
 func quote(s string) string {
@@ -285,7 +289,7 @@ func quote(s string) string {
 	case "", "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n":
 		return strconv.Quote(s)
 	}
-	if plain.MatchString(s) && !strings.HasSuffix(s, " ") {
+	if plain().MatchString(s) && !strings.HasSuffix(s, " ") {
 		return s
 	}
 	return strconv.Quote(s)

@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/sglab/sglab/engine"
 )
@@ -47,7 +48,9 @@ type parser struct {
 	used      map[string]bool
 }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+// idPattern matches a lesson's or a block's id; compiled at first use, not
+// at every start of sglab.
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 func (p *parser) reader(offset int) *reader {
 	return &reader{file: p.file, offset: offset, diags: &p.diags}
@@ -146,7 +149,7 @@ func (p *parser) frontMatter(l *Lesson, lines []string) {
 		return
 	}
 	l.ID = f.str("id", true)
-	if l.ID != "" && !idPattern.MatchString(l.ID) {
+	if l.ID != "" && !idPattern().MatchString(l.ID) {
 		r.errorf(f.at("id"), engine.CodeInvalidValue, "id %q must be lowercase letters, digits and dashes, such as ssh-from-your-computer", l.ID)
 	}
 	l.Title = f.str("title", true)
@@ -372,7 +375,7 @@ func (p *parser) blockID(f fields, kind string, n int) string {
 	if id == "" {
 		return fmt.Sprintf("%s-%d", kind, n)
 	}
-	if !idPattern.MatchString(id) {
+	if !idPattern().MatchString(id) {
 		f.r.errorf(f.at("id"), engine.CodeInvalidValue, "id %q must be lowercase letters, digits and dashes", id)
 	}
 	return id

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -252,14 +253,16 @@ func normalize(s string) string {
 	return strings.Join(words, " ")
 }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+// idPattern matches a question's id; compiled at first use, not at every
+// start of sglab.
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`) })
 
 // Validate checks that a question can be asked and has exactly one right
 // answer (or one right set): every problem found, joined.
 func (q *Question) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if !idPattern.MatchString(q.ID) {
+	if !idPattern().MatchString(q.ID) {
 		bad("id %q is not lower-case letters, digits and dashes", q.ID)
 	}
 	if !slices.Contains(Topics, q.Topic) {

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Input is one file of AWS CLI output.
@@ -101,15 +102,16 @@ func unwrap(err error) error {
 
 // regionPattern matches a region name (us-east-1, eu-central-2,
 // us-gov-west-1, ap-southeast-5) at the start of a string: of a folder
-// name, or of an availability zone (us-east-1a, us-west-2-lax-1a).
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+`)
+// name, or of an availability zone (us-east-1a, us-west-2-lax-1a). It is
+// compiled at first use, not at every start of sglab.
+var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+`) })
 
 // regionOfPath returns the innermost folder of path named like a region.
 func regionOfPath(path string) string {
 	dir := filepath.Dir(filepath.Clean(path))
 	for {
 		base := filepath.Base(dir)
-		if m := regionPattern.FindString(base); m != "" && m == base {
+		if m := regionPattern().FindString(base); m != "" && m == base {
 			return base
 		}
 		parent := filepath.Dir(dir)
@@ -121,7 +123,7 @@ func regionOfPath(path string) string {
 }
 
 // regionOfZone returns the region of an availability zone, or "".
-func regionOfZone(az string) string { return regionPattern.FindString(az) }
+func regionOfZone(az string) string { return regionPattern().FindString(az) }
 
 // decode reads one file. It returns the commands recognised in it and, for
 // keys of other describe-* commands, their plain names.
