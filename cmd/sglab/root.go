@@ -34,9 +34,22 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 			code = exitInvalid
 		}
 	}()
+	if len(args) == 1 && args[0] == "version" {
+		// Scripts and installers run `sglab version` to see that sglab is
+		// there, so it answers before the command tree is built: building
+		// every subcommand's flags and cobra's completion commands is most
+		// of what it would do after start-up, and none of it can change
+		// what it prints. BenchmarkVersion measures it.
+		return exitStatus(printVersion(stdout, false), stderr)
+	}
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	return exitStatus(root.Execute(), stderr)
+}
+
+// exitStatus is the status a command's error ends sglab with, printing
+// the error unless it has been printed already.
+func exitStatus(err error, stderr io.Writer) int {
 	var ee exitError
 	switch {
 	case err == nil:

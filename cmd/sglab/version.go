@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -85,13 +86,18 @@ func newVersionCmd() *cobra.Command {
 		Short: "Print sglab's version, the revision it was built from, and the Go it was built with",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), currentBuild())
-			}
-			_, err := fmt.Fprintln(cmd.OutOrStdout(), currentBuild())
-			return err
+			return printVersion(cmd.OutOrStdout(), asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document on standard output")
 	return cmd
+}
+
+// printVersion writes `sglab version`'s line, or its JSON document.
+func printVersion(w io.Writer, asJSON bool) error {
+	if asJSON {
+		return writeJSON(w, currentBuild())
+	}
+	_, err := fmt.Fprintln(w, currentBuild())
+	return err
 }
